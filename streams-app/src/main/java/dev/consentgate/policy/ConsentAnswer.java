@@ -1,0 +1,25 @@
+package dev.consentgate.policy;
+
+/**
+ * What the consent store knows about one (customer, purpose) at an event's time: the input of the
+ * decision function for that purpose.
+ *
+ * @param record          the record in force: the most specific one for the purpose or an ancestor,
+ *                        or a later erasure; {@code null} when there is none
+ * @param customerKnown   the customer had any consent record at that time
+ * @param historyExpired  the time is older than the store's history: the answer cannot be known
+ */
+public record ConsentAnswer(ConsentState record, boolean customerKnown, boolean historyExpired) {
+
+    public static ConsentAnswer found(ConsentState record) {
+        return new ConsentAnswer(record, true, false);
+    }
+
+    public static ConsentAnswer none(boolean customerKnown) {
+        return new ConsentAnswer(null, customerKnown, false);
+    }
+
+    public static ConsentAnswer beyondHistory() {
+        return new ConsentAnswer(null, true, true);
+    }
+}

@@ -1,0 +1,66 @@
+package dev.consentgate.policy;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A parsed, validated policy. Immutable; its {@code version} and {@code contentHash} go into every
+ * decision so a replay can tell which policy made it.
+ *
+ * @param contentHash   SHA-256 of the policy file's bytes, lowercase hex
+ * @param purposes      the purpose rules by purpose key
+ * @param jurisdictions jurisdiction rules by code ({@code EU}, {@code US-CA})
+ */
+public record Policy(
+        String version,
+        String contentHash,
+        EnforcementMode enforcementMode,
+        Map<Purpose, PurposeRule> purposes,
+        Map<String, JurisdictionRule> jurisdictions,
+        List<InputMapping> inputs) {
+
+    public Policy {
+        purposes = Map.copyOf(purposes);
+        jurisdictions = Map.copyOf(jurisdictions);
+        inputs = List.copyOf(inputs);
+    }
+
+    /** The most specific rule that covers {@code purpose}. */
+    public Optional<PurposeRule> ruleFor(Purpose purpose) {
+        for (Purpose candidate : purpose.selfAndAncestors()) {
+            PurposeRule rule = purposes.get(candidate);
+            if (rule != null) {
+                return Optional.of(rule);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The rule for a customer's jurisdiction code: an exact match, else the region before the first
+     * dash ({@code US-CA} falls back to {@code US}); an unknown or missing code is opt-in (fail closed).
+     */
+    public JurisdictionRule jurisdiction(String code) {
+        if (code == null) {
+            return JurisdictionRule.OPT_IN;
+        }
+        JurisdictionRule exact = jurisdictions.get(code);
+        if (exact != null) {
+            return exact;
+        }
+        int dash = code.indexOf('-');
+        return dash > 0 ? jurisdictions.getOrDefault(code.substring(0, dash), JurisdictionRule.OPT_IN)
+                : JurisdictionRule.OPT_IN;
+    }
+
+    public Optional<InputMapping> input(String topic) {
+        return inputs.stream().filter(i -> i.topic().equals(topic)).findFirst();
+    }
+
+    /** The distinct purpose topics, sorted. */
+    public List<String> outputTopics() {
+        return purposes.values().stream().map(PurposeRule::outputTopic).distinct().sorted(Comparator.naturalOrder()).toList();
+    }
+}

@@ -1,0 +1,35 @@
+package dev.consentgate.policy;
+
+import java.util.List;
+
+/** A processing purpose: a dotted fideslang data-use key such as {@code marketing.communications.email}. */
+public record Purpose(String key) implements Comparable<Purpose> {
+
+    public Purpose {
+        DottedKey.requireValid(key, "purpose");
+    }
+
+    public static Purpose of(String key) {
+        return new Purpose(key);
+    }
+
+    /** True when a statement about this purpose applies to {@code other}: it is this purpose or a descendant. */
+    public boolean covers(Purpose other) {
+        return DottedKey.covers(key, other.key);
+    }
+
+    /** This purpose, then its ancestors, most specific first. */
+    public List<Purpose> selfAndAncestors() {
+        return DottedKey.selfAndAncestors(key).stream().map(Purpose::new).toList();
+    }
+
+    @Override
+    public int compareTo(Purpose o) {
+        return key.compareTo(o.key);
+    }
+
+    @Override
+    public String toString() {
+        return key;
+    }
+}
