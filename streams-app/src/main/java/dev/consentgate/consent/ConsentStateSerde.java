@@ -1,0 +1,83 @@
+package dev.consentgate.consent;
+
+import dev.consentgate.policy.ConsentState;
+import dev.consentgate.policy.ConsentStatus;
+import dev.consentgate.policy.Purpose;
+import dev.consentgate.schema.ConsentRecordUsed;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Serde of the consent store's values: the {@link ConsentRecordUsed} Avro record in plain binary,
+ * without a registry (the store and its changelog are internal). The same record shape is what an
+ * audit record reports as the consent used, so {@link #toRecordUsed} serves both.
+ */
+public final class ConsentStateSerde implements Serde<ConsentState> {
+
+    private static final SpecificDatumWriter<ConsentRecordUsed> WRITER = new SpecificDatumWriter<>(ConsentRecordUsed.class);
+    private static final SpecificDatumReader<ConsentRecordUsed> READER = new SpecificDatumReader<>(ConsentRecordUsed.class);
+
+    @Override
+    public Serializer<ConsentState> serializer() {
+        return (topic, state) -> state == null ? null : encode(toRecordUsed(state));
+    }
+
+    @Override
+    public Deserializer<ConsentState> deserializer() {
+        return (topic, bytes) -> bytes == null ? null : fromRecordUsed(decode(bytes));
+    }
+
+    public static ConsentRecordUsed toRecordUsed(ConsentState state) {
+        return ConsentRecordUsed.newBuilder()
+                .setPurpose(state.purpose() == null ? null : state.purpose().key())
+                .setStatus(state.status().name())
+                .setCapturedAt(Instant.ofEpochMilli(state.capturedAt()))
+                .setExpiresAt(state.expiresAt() == null ? null : Instant.ofEpochMilli(state.expiresAt()))
+                .setJurisdiction(state.jurisdiction())
+                .setSource(state.source())
+                .setNoticeVersion(state.noticeVersion())
+                .setConsentId(state.consentId())
+                .build();
+    }
+
+    static ConsentState fromRecordUsed(ConsentRecordUsed r) {
+        return new ConsentState(
+                r.getPurpose() == null ? null : Purpose.of(r.getPurpose()),
+                ConsentStatus.valueOf(r.getStatus()),
+                r.getCapturedAt().toEpochMilli(),
+                r.getExpiresAt() == null ? null : r.getExpiresAt().toEpochMilli(),
+                r.getJurisdiction(),
+                r.getSource(),
+                r.getNoticeVersion(),
+                r.getConsentId());
+    }
+
+    private static byte[] encode(ConsentRecordUsed record) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(96);
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+        try {
+            WRITER.write(record, encoder);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static ConsentRecordUsed decode(byte[] bytes) {
+        try {
+            return READER.read(null, DecoderFactory.get().binaryDecoder(bytes, null));
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable consent store value", e);
+        }
+    }
+}

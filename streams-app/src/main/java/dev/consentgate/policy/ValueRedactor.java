@@ -1,0 +1,71 @@
+package dev.consentgate.policy;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.TemporalAccessor;
+
+/**
+ * Applies the value-level redaction actions. Values arrive as plain Java values (strings, numbers,
+ * {@link LocalDate}, {@link Instant}); results are strings, or null for a null value, so the output
+ * schema of a transformed field is always an (optional) string.
+ */
+public final class ValueRedactor {
+
+    private static final DataCategory POSTAL_CODE = DataCategory.of("user.contact.address.postal_code");
+    /** Three characters keep a US ZIP3 / UK outward-code-sized area: coarse enough for most uses. */
+    private static final int POSTAL_PREFIX_LENGTH = 3;
+    private static final int MASK_VISIBLE_TAIL = 2;
+
+    private final KeyedHash hash;
+
+    public ValueRedactor(KeyedHash hash) {
+        this.hash = hash;
+    }
+
+    /** The replacement for {@code value} under {@code action}; not for {@link RedactionAction#REMOVE}. */
+    public String apply(RedactionAction action, DataCategory category, Object value) {
+        if (value == null) {
+            return null;
+        }
+        return switch (action) {
+            case HASH -> hash.hex(value.toString());
+            case MASK -> mask(value.toString());
+            case GENERALIZE -> generalize(category, value);
+            case REMOVE -> throw new IllegalArgumentException("remove has no replacement value");
+        };
+    }
+
+    /** {@code jane@example.com} → {@code j***@example.com}; other strings keep their last two characters. */
+    static String mask(String value) {
+        int at = value.indexOf('@');
+        if (at > 0) {
+            return value.charAt(0) + "***" + value.substring(at);
+        }
+        int visible = value.length() > MASK_VISIBLE_TAIL * 2 ? MASK_VISIBLE_TAIL : 0;
+        return "*".repeat(value.length() - visible) + value.substring(value.length() - visible);
+    }
+
+    /** Postal code → prefix, date or timestamp → year, number → decade band; other strings → removed detail ("*"). */
+    static String generalize(DataCategory category, Object value) {
+        if (value instanceof LocalDate date) {
+            return Integer.toString(date.getYear());
+        }
+        if (value instanceof Instant instant) {
+            return Integer.toString(instant.atZone(ZoneOffset.UTC).getYear());
+        }
+        if (value instanceof TemporalAccessor) {
+            throw new IllegalArgumentException("cannot generalize a " + value.getClass().getSimpleName());
+        }
+        if (value instanceof Number number) {
+            long decade = Math.floorDiv(number.longValue(), 10) * 10;
+            return decade + "-" + (decade + 9);
+        }
+        String text = value.toString();
+        if (POSTAL_CODE.covers(category)) {
+            return text.length() <= POSTAL_PREFIX_LENGTH ? text : text.substring(0, POSTAL_PREFIX_LENGTH);
+        }
+        // No coarser form is known for free text: keep nothing of it rather than guess.
+        return "*";
+    }
+}

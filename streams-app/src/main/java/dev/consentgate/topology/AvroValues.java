@@ -1,0 +1,57 @@
+package dev.consentgate.topology;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import org.apache.avro.LogicalType;
+import org.apache.avro.LogicalTypes;
+import org.apache.avro.Schema;
+
+/** Converts Avro generic values to the plain Java values the policy layer works with. */
+final class AvroValues {
+
+    private AvroValues() {
+    }
+
+    /** The non-null branch of an optional union, or the schema itself. */
+    static Schema nonNull(Schema schema) {
+        if (schema.getType() != Schema.Type.UNION) {
+            return schema;
+        }
+        return schema.getTypes().stream().filter(s -> s.getType() != Schema.Type.NULL).findFirst().orElse(schema);
+    }
+
+    static boolean isNullable(Schema schema) {
+        return schema.getType() == Schema.Type.NULL
+                || (schema.getType() == Schema.Type.UNION && schema.getTypes().stream().anyMatch(s -> s.getType() == Schema.Type.NULL));
+    }
+
+    /** Dates and timestamps become {@link LocalDate} and {@link Instant}; strings become {@link String}. */
+    static Object toJava(Object value, Schema schema) {
+        if (value == null) {
+            return null;
+        }
+        LogicalType logical = nonNull(schema).getLogicalType();
+        if (value instanceof Integer days && logical instanceof LogicalTypes.Date) {
+            return LocalDate.ofEpochDay(days);
+        }
+        if (value instanceof Long millis && logical instanceof LogicalTypes.TimestampMillis) {
+            return Instant.ofEpochMilli(millis);
+        }
+        if (value instanceof Long micros && logical instanceof LogicalTypes.TimestampMicros) {
+            return Instant.EPOCH.plusNanos(micros * 1000);
+        }
+        return value instanceof CharSequence ? value.toString() : value;
+    }
+
+    /** Epoch millis from a long or an {@link Instant}; null otherwise. */
+    static Long epochMillis(Object value) {
+        if (value instanceof Number number) {
+            return number.longValue();
+        }
+        return value instanceof Instant instant ? instant.toEpochMilli() : null;
+    }
+
+    static String text(Object value) {
+        return value == null ? null : value.toString();
+    }
+}

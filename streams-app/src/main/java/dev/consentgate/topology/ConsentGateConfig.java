@@ -1,0 +1,76 @@
+package dev.consentgate.topology;
+
+import dev.consentgate.policy.KeyedHash;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+
+/**
+ * ConsentGate's own settings, declared once and validated when the application starts. Everything
+ * else in the properties file is passed to Kafka Streams and the serde as it is.
+ */
+public final class ConsentGateConfig extends AbstractConfig {
+
+    public static final String CONSENT_TOPIC = "consentgate.consent.topic";
+    public static final String AUDIT_TOPIC = "consentgate.audit.topic";
+    public static final String DLQ_TOPIC = "consentgate.dlq.topic";
+    public static final String HISTORY_RETENTION_MS = "consentgate.consent.history.retention.ms";
+    public static final String GRACE_MS = "consentgate.grace.ms";
+    public static final String HMAC_KEY = "consentgate.hmac.key";
+
+    public static final ConfigDef DEFINITION = new ConfigDef()
+            .define(CONSENT_TOPIC, Type.STRING, "consent.events", new ConfigDef.NonEmptyString(), Importance.HIGH,
+                    "Topic of consent events (Avro ConsentEvent, key = customer id). Must have as many partitions as every input topic.")
+            .define(AUDIT_TOPIC, Type.STRING, "consent.audit", new ConfigDef.NonEmptyString(), Importance.HIGH,
+                    "Topic receiving one DecisionRecord per input event.")
+            .define(DLQ_TOPIC, Type.STRING, "consent.dlq", new ConfigDef.NonEmptyString(), Importance.HIGH,
+                    "Dead-letter topic for records that cannot be read, with the reason in headers.")
+            .define(HISTORY_RETENTION_MS, Type.LONG, Duration.ofDays(30).toMillis(), ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+                    "How far back the consent store answers 'consent as of time t'. Events older than the newest consent time minus this fail closed with CONSENT_HISTORY_EXPIRED.")
+            .define(GRACE_MS, Type.LONG, 0L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+                    "How long, in event time, an event waits for consent updates still in flight before it is decided. 0 decides at once.")
+            .define(HMAC_KEY, Type.PASSWORD, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH,
+                    "Secret key (at least " + KeyedHash.MIN_KEY_BYTES + " bytes, UTF-8) for HMAC-SHA256: the hash redaction action and the customer id in audit records. Keep it stable: changing it changes every hash.");
+
+    public ConsentGateConfig(Map<?, ?> originals) {
+        super(DEFINITION, originals, false);
+        if (hmacKeyBytes().length < KeyedHash.MIN_KEY_BYTES) {
+            throw new ConfigException(HMAC_KEY + " must be at least " + KeyedHash.MIN_KEY_BYTES + " bytes long");
+        }
+    }
+
+    public String consentTopic() {
+        return getString(CONSENT_TOPIC);
+    }
+
+    public String auditTopic() {
+        return getString(AUDIT_TOPIC);
+    }
+
+    public String dlqTopic() {
+        return getString(DLQ_TOPIC);
+    }
+
+    public Duration historyRetention() {
+        return Duration.ofMillis(getLong(HISTORY_RETENTION_MS));
+    }
+
+    public Duration grace() {
+        return Duration.ofMillis(getLong(GRACE_MS));
+    }
+
+    public KeyedHash keyedHash() {
+        return new KeyedHash(hmacKeyBytes());
+    }
+
+    private byte[] hmacKeyBytes() {
+        Password key = getPassword(HMAC_KEY);
+        return key.value().getBytes(StandardCharsets.UTF_8);
+    }
+}

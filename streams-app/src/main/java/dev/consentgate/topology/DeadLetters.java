@@ -1,0 +1,39 @@
+package dev.consentgate.topology;
+
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+/** Builds dead-letter records: the original key, value and headers, plus why and where from. */
+final class DeadLetters {
+
+    private final String dlqTopic;
+
+    DeadLetters(String dlqTopic) {
+        this.dlqTopic = dlqTopic;
+    }
+
+    /** The position of the record being processed; the reader processors always run on source records. */
+    static SourcePosition position(ProcessorContext<?, ?> context) {
+        RecordMetadata metadata = context.recordMetadata().orElseThrow();
+        return new SourcePosition(metadata.topic(), metadata.partition(), metadata.offset());
+    }
+
+    Record<byte[], Outbound> record(Rejected rejected, Headers original, long timestamp) {
+        Headers headers = new RecordHeaders(original.toArray());
+        SourcePosition position = rejected.position();
+        headers.add(OutputHeaders.DLQ_REASON, utf8(rejected.reason().name()));
+        headers.add(OutputHeaders.DLQ_DETAIL, utf8(rejected.detail()));
+        headers.add(OutputHeaders.DLQ_TOPIC, utf8(position.topic()));
+        headers.add(OutputHeaders.DLQ_PARTITION, utf8(Integer.toString(position.partition())));
+        headers.add(OutputHeaders.DLQ_OFFSET, utf8(Long.toString(position.offset())));
+        return new Record<>(rejected.rawKey(), new Outbound(dlqTopic, rejected.rawValue()), timestamp, headers);
+    }
+
+    private static byte[] utf8(String value) {
+        return value.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,179 @@
+package dev.consentgate.topology;
+
+import dev.consentgate.consent.ConsentHistory;
+import dev.consentgate.policy.DecisionFunction;
+import dev.consentgate.policy.EnforcementMode;
+import dev.consentgate.policy.EventDecision;
+import dev.consentgate.policy.Policy;
+import dev.consentgate.policy.PolicyWords;
+import dev.consentgate.policy.Purpose;
+import dev.consentgate.policy.PurposeDecision;
+import dev.consentgate.policy.PurposeRule;
+import dev.consentgate.schema.internal.BufferedHeader;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The heart of the topology: records consent changes in the consent history and decides each CRM
+ * event against the consent of its own time, for every purpose it declares. Per event it forwards
+ * one record to each purpose that may receive it and one audit record, all through one sink, so
+ * under exactly-once they commit together.
+ */
+final class EnforcementProcessor implements Processor<String, DeciderInput, byte[], Outbound> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EnforcementProcessor.class);
+
+    private final Policy policy;
+    private final DecisionFunction decisions;
+    private final AvroCodec codec;
+    private final OutputPlans plans;
+    private final RecordMinimizer minimizer;
+    private final AuditRecords audit;
+    private final DeadLetters deadLetters;
+    private final TopologySettings settings;
+
+    private ProcessorContext<byte[], Outbound> context;
+    private ConsentHistory history;
+    private GraceBuffer graceBuffer;
+
+    EnforcementProcessor(Policy policy, AvroCodec codec, TopologySettings settings) {
+        this.policy = policy;
+        this.decisions = new DecisionFunction(policy);
+        this.codec = codec;
+        this.settings = settings;
+        this.plans = new OutputPlans(settings.mappingsByTopic(), policy.enforcementMode());
+        this.minimizer = new RecordMinimizer(settings.redactor());
+        this.audit = new AuditRecords(policy, settings.keyedHash());
+        this.deadLetters = new DeadLetters(settings.dlqTopic());
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], Outbound> context) {
+        this.context = context;
+        this.history = new ConsentHistory(
+                context.getStateStore(ConsentHistory.CONSENT_STORE),
+                context.getStateStore(ConsentHistory.CUSTOMER_STORE),
+                context.getStateStore(ConsentHistory.WATERMARK_STORE),
+                settings.historyRetention());
+        this.graceBuffer = new GraceBuffer(
+                context.getStateStore(GraceBuffer.STORE),
+                context.getStateStore(ConsentHistory.WATERMARK_STORE),
+                settings.grace().toMillis());
+    }
+
+    @Override
+    public void process(Record<String, DeciderInput> record) {
+        DeciderInput input = record.value();
+        if (input instanceof ConsentUpdate update) {
+            applyConsent(update, record);
+            graceBuffer.advance(update.state().capturedAt());
+        } else if (input instanceof PendingEvent event) {
+            graceBuffer.advance(event.eventTime());
+            if (settings.grace().isZero() || graceBuffer.isDue(event.eventTime())) {
+                graceBuffer.releaseDue(this::decide);
+                decide(event);
+                return;
+            }
+            graceBuffer.hold(event);
+        } else {
+            throw new IllegalStateException("rejected records are routed to the dead-letter topic before enforcement");
+        }
+        graceBuffer.releaseDue(this::decide);
+    }
+
+    private void applyConsent(ConsentUpdate update, Record<String, DeciderInput> record) {
+        if (!history.record(update.customerId(), update.state())) {
+            LOG.warn("Consent update at {} offset {} is older than the consent history retention ({}); sent to the dead-letter topic",
+                    update.position().topic() + "-" + update.position().partition(), update.position().offset(), settings.historyRetention());
+            Rejected rejected = new Rejected(RejectReason.CONSENT_UPDATE_TOO_OLD,
+                    "captured before the consent history retention of " + settings.historyRetention(),
+                    update.rawKey(), update.rawValue(), update.position());
+            context.forward(deadLetters.record(rejected, record.headers(), record.timestamp()));
+        }
+    }
+
+    private void decide(PendingEvent event) {
+        GenericRecord value = event.decodedOrNull() != null ? event.decodedOrNull()
+                : codec.decode(event.event().getSourceTopic(), bytes(event.event().getValue()));
+        List<Purpose> purposes = event.purposes().stream().map(Purpose::of).toList();
+        String customerId = event.customerId();
+        long eventTime = event.eventTime();
+        String jurisdiction = event.event().getJurisdiction() != null ? event.event().getJurisdiction()
+                : history.jurisdictionAt(customerId, eventTime);
+        EventDecision decision = decisions.decide(purposes, (purpose, time) -> history.at(customerId, purpose, time), jurisdiction, eventTime);
+
+        Headers inputHeaders = inputHeaders(event);
+        byte[] key = event.event().getKey() == null ? null : bytes(event.event().getKey());
+        long timestamp = event.event().getRecordTimestamp();
+        List<AuditRecords.Delivery> deliveries = new ArrayList<>(decision.decisions().size());
+        for (PurposeDecision purposeDecision : decision.decisions()) {
+            deliveries.add(deliver(event, value, purposeDecision, inputHeaders, key, timestamp));
+        }
+        byte[] auditValue = codec.encode(settings.auditTopic(), audit.build(event, decision, deliveries, context.currentSystemTimeMs()));
+        byte[] auditKey = event.event().getEventId().getBytes(StandardCharsets.UTF_8);
+        context.forward(new Record<>(auditKey, new Outbound(settings.auditTopic(), auditValue), timestamp));
+    }
+
+    /** Forwards the purpose's record if it gets one, and says what was done for the audit record. */
+    private AuditRecords.Delivery deliver(PendingEvent event, GenericRecord value, PurposeDecision decision,
+                                          Headers inputHeaders, byte[] key, long timestamp) {
+        boolean shadow = policy.enforcementMode() == EnforcementMode.SHADOW;
+        if (decision.rule().isEmpty() || (!shadow && !decision.forwards())) {
+            return new AuditRecords.Delivery(decision, List.of(), null);
+        }
+        PurposeRule rule = decision.rule().get();
+        OutputPlans.PlannedOutput planned = plans.plan(event.event().getSourceTopic(), value.getSchema(), rule, decision.outcome());
+        byte[] output = planned.plan().isUnchanged()
+                // Nothing to remove or transform: forward the producer's bytes as they came.
+                ? bytes(event.event().getValue())
+                : codec.encode(rule.outputTopic(), minimizer.apply(value, planned.plan(), planned.outputSchema()));
+        Headers headers = decisionHeaders(inputHeaders, decision, event.event().getEventId());
+        context.forward(new Record<>(key, new Outbound(rule.outputTopic(), output), timestamp, headers));
+        return new AuditRecords.Delivery(decision, planned.plan().actions(), rule.outputTopic());
+    }
+
+    private Headers decisionHeaders(Headers input, PurposeDecision decision, String eventId) {
+        Headers headers = new RecordHeaders(input.toArray());
+        headers.add(OutputHeaders.DECISION, utf8(PolicyWords.word(decision.outcome())));
+        headers.add(OutputHeaders.BASIS, utf8(PolicyWords.word(decision.basis())));
+        headers.add(OutputHeaders.REASONS, utf8(decision.reasons().stream().map(Enum::name).collect(Collectors.joining(","))));
+        headers.add(OutputHeaders.POLICY_VERSION, utf8(policy.version()));
+        headers.add(OutputHeaders.EVENT_ID, utf8(eventId));
+        headers.add(OutputHeaders.MODE, utf8(PolicyWords.word(policy.enforcementMode())));
+        return headers;
+    }
+
+    /** The input record's headers, less any {@code consent-} header: only ConsentGate may write those. */
+    private static Headers inputHeaders(PendingEvent event) {
+        RecordHeaders headers = new RecordHeaders();
+        for (BufferedHeader header : event.event().getHeaders()) {
+            if (!header.getKey().startsWith(OutputHeaders.PREFIX)) {
+                headers.add(header.getKey(), header.getValue() == null ? null : bytes(header.getValue()));
+            }
+        }
+        return headers;
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        ByteBuffer view = buffer.duplicate();
+        byte[] copy = new byte[view.remaining()];
+        view.get(copy);
+        return copy;
+    }
+
+    private static byte[] utf8(String value) {
+        return value.getBytes(StandardCharsets.UTF_8);
+    }
+}

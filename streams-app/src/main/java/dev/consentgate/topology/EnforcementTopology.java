@@ -1,0 +1,120 @@
+package dev.consentgate.topology;
+
+import dev.consentgate.consent.ConsentHistory;
+import dev.consentgate.policy.InputMapping;
+import dev.consentgate.policy.Policy;
+import dev.consentgate.serde.ConfluentAvroDeserializer;
+import dev.consentgate.serde.ConfluentAvroSerializer;
+import dev.consentgate.serde.SchemaRegistryClient;
+import dev.consentgate.serde.SchemaRegistryClients;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.TopicNameExtractor;
+
+/**
+ * Builds the enforcement topology from a configuration and a policy; {@code main} and the tests
+ * share this one method. Every processor, store and internal topic has a fixed name, so internal
+ * topic names survive refactoring.
+ *
+ * <pre>
+ * consent.events ─► consent-reader ─┬─ rejected ─► dead letters
+ *                                   └─────────────────────────────┐
+ * input topic ─► input-T-envelope ─┬─ rejected ─► dead letters    ├─► enforcer ─► purpose topics,
+ *                                  └─ [input-T-by-customer        │              consent.audit,
+ *                                      repartition, unless keyed  │              consent.dlq
+ *                                      by customer id] ───────────┘
+ * </pre>
+ */
+public final class EnforcementTopology {
+
+    /** Name of the processor that decides; its stores are the consent history and the grace buffer. */
+    public static final String ENFORCER = "enforcer";
+
+    private static final TopicNameExtractor<byte[], Outbound> OUTBOUND_TOPIC = (key, value, context) -> value.topic();
+    private static final Produced<byte[], Outbound> OUTBOUND = Produced.with(Serdes.ByteArray(), Outbound.VALUE_SERDE);
+    private static final Consumed<byte[], byte[]> RAW = Consumed.with(Serdes.ByteArray(), Serdes.ByteArray());
+
+    private EnforcementTopology() {
+    }
+
+    /**
+     * @param configs ConsentGate keys ({@link ConsentGateConfig}) and the serde's keys
+     *                ({@code schema.registry.url}, {@code auto.register.schemas}, ...)
+     */
+    public static Topology build(Policy policy, Map<String, ?> configs) {
+        ConsentGateConfig config = new ConsentGateConfig(configs);
+        TopologySettings settings = TopologySettings.of(config, policy);
+        AvroCodec codec = codec(configs);
+        DeadLetters deadLetters = new DeadLetters(settings.dlqTopic());
+
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(ConsentHistory.consentStore(settings.historyRetention()));
+        builder.addStateStore(ConsentHistory.customerStore(settings.historyRetention()));
+        builder.addStateStore(ConsentHistory.watermarkStore());
+        builder.addStateStore(GraceBuffer.storeBuilder());
+
+        List<KStream<String, DeciderInput>> inbound = new ArrayList<>();
+        KStream<String, DeciderInput> consents = builder
+                .stream(settings.consentTopic(), RAW.withName("consent-source"))
+                .process(() -> new ConsentReader(codec), Named.as("consent-reader"));
+        inbound.add(acceptedOnly(consents, "consent", deadLetters));
+
+        List<InputMapping> inputs = policy.inputs().stream().sorted(Comparator.comparing(InputMapping::topic)).toList();
+        for (InputMapping input : inputs) {
+            String name = "input-" + input.topic();
+            KStream<String, DeciderInput> read = builder
+                    .stream(input.topic(), RAW.withName(name + "-source"))
+                    .process(() -> new EnvelopeReader(codec, new EnvelopeExtractor(input)), Named.as(name + "-envelope"));
+            KStream<String, DeciderInput> accepted = acceptedOnly(read, name, deadLetters);
+            inbound.add(input.keyedByCustomerId() ? accepted : byCustomer(accepted, name));
+        }
+
+        KStream<String, DeciderInput> merged = inbound.get(0);
+        for (int i = 1; i < inbound.size(); i++) {
+            merged = merged.merge(inbound.get(i), Named.as("merge-" + i));
+        }
+        merged.process(() -> new EnforcementProcessor(policy, codec, settings), Named.as(ENFORCER),
+                        ConsentHistory.CONSENT_STORE, ConsentHistory.CUSTOMER_STORE, ConsentHistory.WATERMARK_STORE, GraceBuffer.STORE)
+                .to(OUTBOUND_TOPIC, OUTBOUND.withName("outbound-sink"));
+        return builder.build();
+    }
+
+    private static AvroCodec codec(Map<String, ?> configs) {
+        SchemaRegistryClient registry = SchemaRegistryClients.fromConfig(configs);
+        boolean autoRegister = Boolean.parseBoolean(String.valueOf(configs.containsKey("auto.register.schemas")
+                ? configs.get("auto.register.schemas") : "true"));
+        return new AvroCodec(
+                new ConfluentAvroSerializer(registry, false, autoRegister, false),
+                new ConfluentAvroDeserializer(registry, false, autoRegister, false));
+    }
+
+    /** Sends a reader's rejected records to the dead-letter topic and returns the rest. */
+    private static KStream<String, DeciderInput> acceptedOnly(KStream<String, DeciderInput> read, String name, DeadLetters deadLetters) {
+        Map<String, KStream<String, DeciderInput>> branches = read.split(Named.as(name + "-"))
+                .branch((key, value) -> value instanceof Rejected, Branched.as("rejected"))
+                .defaultBranch(Branched.as("accepted"));
+        branches.get(name + "-rejected")
+                .process(() -> new DeadLetterWriter(deadLetters), Named.as(name + "-dead-letters"))
+                .to(OUTBOUND_TOPIC, OUTBOUND.withName(name + "-dead-letter-sink"));
+        return branches.get(name + "-accepted");
+    }
+
+    /** Moves events to the partition of their customer id, where that customer's consent lives. */
+    private static KStream<String, DeciderInput> byCustomer(KStream<String, DeciderInput> accepted, String name) {
+        return accepted
+                .mapValues(value -> (PendingEvent) value, Named.as(name + "-pending"))
+                .repartition(Repartitioned.with(Serdes.String(), new PendingEventSerde()).withName(name + "-by-customer"))
+                .mapValues(value -> (DeciderInput) value, Named.as(name + "-repartitioned"));
+    }
+}

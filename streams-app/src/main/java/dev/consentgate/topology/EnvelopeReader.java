@@ -1,0 +1,73 @@
+package dev.consentgate.topology;
+
+import dev.consentgate.schema.internal.BufferedEvent;
+import dev.consentgate.schema.internal.BufferedHeader;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Decodes a CRM record once and reads its envelope, re-keying it by customer id; unreadable records
+ * and records without a customer id, purposes or event time become dead letters.
+ */
+final class EnvelopeReader implements Processor<byte[], byte[], String, DeciderInput> {
+
+    private final AvroCodec codec;
+    private final EnvelopeExtractor extractor;
+    private ProcessorContext<String, DeciderInput> context;
+
+    EnvelopeReader(AvroCodec codec, EnvelopeExtractor extractor) {
+        this.codec = codec;
+        this.extractor = extractor;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, DeciderInput> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        SourcePosition position = DeadLetters.position(context);
+        try {
+            GenericRecord value = codec.decodeOrReject(position.topic(), record.value());
+            Envelope envelope = extractor.extract(value, record.headers(), record.key(), record.timestamp(), position);
+            PendingEvent pending = new PendingEvent(buffered(record, position, envelope), value);
+            context.forward(record.withKey(envelope.customerId()).withValue(pending));
+        } catch (RejectException e) {
+            Rejected rejected = new Rejected(e.reason(), e.getMessage(), record.key(), record.value(), position);
+            context.forward(record.withKey((String) null).withValue(rejected));
+        }
+    }
+
+    private static BufferedEvent buffered(Record<byte[], byte[]> record, SourcePosition position, Envelope envelope) {
+        return BufferedEvent.newBuilder()
+                .setSourceTopic(position.topic())
+                .setSourcePartition(position.partition())
+                .setSourceOffset(position.offset())
+                .setRecordTimestamp(record.timestamp())
+                .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
+                .setValue(ByteBuffer.wrap(record.value()))
+                .setHeaders(headers(record.headers()))
+                .setCustomerId(envelope.customerId())
+                .setPurposes(envelope.purposes())
+                .setEventTime(envelope.eventTime())
+                .setEventId(envelope.eventId())
+                .setJurisdiction(envelope.jurisdiction())
+                .build();
+    }
+
+    private static List<BufferedHeader> headers(Headers headers) {
+        List<BufferedHeader> copy = new ArrayList<>();
+        for (Header header : headers) {
+            copy.add(new BufferedHeader(header.key(), header.value() == null ? null : ByteBuffer.wrap(header.value())));
+        }
+        return copy;
+    }
+}

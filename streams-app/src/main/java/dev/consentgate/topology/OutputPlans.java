@@ -1,0 +1,74 @@
+package dev.consentgate.topology;
+
+import dev.consentgate.policy.DataCategory;
+import dev.consentgate.policy.EnforcementMode;
+import dev.consentgate.policy.FieldPlan;
+import dev.consentgate.policy.InputMapping;
+import dev.consentgate.policy.Outcome;
+import dev.consentgate.policy.Purpose;
+import dev.consentgate.policy.PurposeRule;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.avro.Schema;
+
+/**
+ * Per input schema, the data categories of its fields and, per (purpose rule, outcome), the field
+ * plan and output schema. Computed once per schema and reused for every record of it: the per-record
+ * path only looks them up. One instance per processor, so no locking.
+ */
+final class OutputPlans {
+
+    /** The Avro field property that names a field's data category. */
+    static final String CATEGORY_PROPERTY = "data_category";
+
+    /** A plan and the schema of the records it produces; {@code outputSchema} is null when the record passes unchanged. */
+    record PlannedOutput(FieldPlan plan, Schema outputSchema) {
+    }
+
+    private record PlanKey(Schema schema, Purpose rule, Outcome outcome) {
+    }
+
+    private final Map<String, InputMapping> mappings;
+    private final EnforcementMode mode;
+    private final Map<Schema, Map<String, DataCategory>> categories = new HashMap<>();
+    private final Map<PlanKey, PlannedOutput> plans = new HashMap<>();
+
+    OutputPlans(Map<String, InputMapping> mappingsByTopic, EnforcementMode mode) {
+        this.mappings = mappingsByTopic;
+        this.mode = mode;
+    }
+
+    PlannedOutput plan(String inputTopic, Schema schema, PurposeRule rule, Outcome outcome) {
+        return plans.computeIfAbsent(new PlanKey(schema, rule.purpose(), outcome), key -> {
+            FieldPlan plan = FieldPlan.of(rule, outcome, mode, categories(inputTopic, schema));
+            return new PlannedOutput(plan, plan.isUnchanged() ? null : RecordMinimizer.outputSchema(schema, plan));
+        });
+    }
+
+    /**
+     * Top-level fields' categories: the schema's {@code data_category} properties, completed or
+     * overridden by the input mapping. A schema belongs to one input topic in practice; the
+     * mapping of the first topic seen with it is used.
+     */
+    Map<String, DataCategory> categories(String inputTopic, Schema schema) {
+        return categories.computeIfAbsent(schema, s -> {
+            Map<String, DataCategory> byField = new LinkedHashMap<>();
+            for (Schema.Field field : s.getFields()) {
+                Object declared = field.getObjectProp(CATEGORY_PROPERTY);
+                if (declared != null) {
+                    byField.put(field.name(), DataCategory.of(declared.toString()));
+                }
+            }
+            InputMapping mapping = mappings.get(inputTopic);
+            if (mapping != null) {
+                mapping.fieldCategories().forEach((field, category) -> {
+                    if (s.getField(field) != null) {
+                        byField.put(field, category);
+                    }
+                });
+            }
+            return Map.copyOf(byField);
+        });
+    }
+}

@@ -1,0 +1,46 @@
+package dev.consentgate.topology;
+
+import dev.consentgate.schema.internal.BufferedEvent;
+import java.util.List;
+import org.apache.avro.generic.GenericRecord;
+
+/**
+ * A CRM event with its envelope, on its way to a decision. It may cross the repartition topic and
+ * wait in the grace buffer, so it carries the original bytes; the decoded value is kept only while
+ * the event stays in memory, which spares a second decode on the common path.
+ */
+final class PendingEvent implements DeciderInput {
+
+    private final BufferedEvent event;
+    private GenericRecord decoded;
+
+    PendingEvent(BufferedEvent event, GenericRecord decoded) {
+        this.event = event;
+        this.decoded = decoded;
+    }
+
+    BufferedEvent event() {
+        return event;
+    }
+
+    /** The decoded value if still in memory, else null (the caller decodes {@code event().getValue()}). */
+    GenericRecord decodedOrNull() {
+        return decoded;
+    }
+
+    String customerId() {
+        return event.getCustomerId();
+    }
+
+    long eventTime() {
+        return event.getEventTime();
+    }
+
+    List<String> purposes() {
+        return event.getPurposes();
+    }
+
+    SourcePosition position() {
+        return new SourcePosition(event.getSourceTopic(), event.getSourcePartition(), event.getSourceOffset());
+    }
+}
