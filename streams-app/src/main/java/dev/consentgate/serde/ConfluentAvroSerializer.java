@@ -1,0 +1,86 @@
+package dev.consentgate.serde;
+
+import java.io.IOException;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.IndexedRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Writes Avro records (GenericRecord or generated SpecificRecord classes) in Confluent's wire
+ * format, registering or looking up the schema under the topic's subject.
+ */
+public final class ConfluentAvroSerializer implements Serializer<Object> {
+
+    private final DatumWriters writers = new DatumWriters();
+    private SchemaRegistryClient registry;
+    private boolean isKey;
+    private boolean autoRegister;
+
+    /** For Kafka, which calls {@link #configure(Map, boolean)} before use. */
+    public ConfluentAvroSerializer() {
+    }
+
+    /**
+     * @param specificReader ignored: it only affects reading, and is accepted so the serializer,
+     *                       deserializer and serde are all built from the same settings
+     */
+    public ConfluentAvroSerializer(SchemaRegistryClient registry, boolean isKey, boolean autoRegister,
+            boolean specificReader) {
+        this.registry = registry;
+        this.isKey = isKey;
+        this.autoRegister = autoRegister;
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {
+        this.registry = SchemaRegistryClients.fromConfig(configs);
+        this.isKey = isKey;
+        this.autoRegister = AvroSerdeConfig.autoRegisterSchemas(configs);
+    }
+
+    @Override
+    public byte[] serialize(String topic, Object data) {
+        if (data == null) {
+            return null;
+        }
+        if (!(data instanceof IndexedRecord record)) {
+            throw new SerializationException("Cannot serialize a " + data.getClass().getName()
+                    + " for topic '" + topic + "': an Avro GenericRecord or SpecificRecord is expected");
+        }
+        return serialize(topic, record);
+    }
+
+    /** The record in wire format, or null for a null record (a tombstone). */
+    public byte[] serialize(String topic, IndexedRecord record) {
+        if (record == null) {
+            return null;
+        }
+        if (registry == null) {
+            throw new IllegalStateException("ConfluentAvroSerializer used before configure()");
+        }
+        Schema schema = record.getSchema();
+        int schemaId = schemaId(TopicNameStrategy.subject(topic, isKey), schema);
+        try {
+            return WireFormat.frame(schemaId, writers.forRecord(record), record);
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("Cannot serialize " + schema.getFullName()
+                    + " for topic '" + topic + "' with schema id " + schemaId + ": "
+                    + PayloadSafeMessages.describe(e));
+        }
+    }
+
+    private int schemaId(String subject, Schema schema) {
+        if (autoRegister) {
+            return registry.register(subject, schema);
+        }
+        try {
+            return registry.lookup(subject, schema);
+        } catch (SchemaNotFoundException e) {
+            throw new SerializationException("Schema " + schema.getFullName()
+                    + " is not registered under subject '" + subject + "' and "
+                    + AvroSerdeConfig.AUTO_REGISTER_SCHEMAS + " is false; register it first", e);
+        }
+    }
+}

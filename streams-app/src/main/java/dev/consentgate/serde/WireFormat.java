@@ -1,0 +1,43 @@
+package dev.consentgate.serde;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumWriter;
+import org.apache.avro.io.EncoderFactory;
+
+/** Confluent's framing: magic byte 0, the schema id as a 4-byte big-endian int, then Avro binary. */
+final class WireFormat {
+
+    static final byte MAGIC_BYTE = 0;
+    static final int HEADER_LENGTH = 5;
+
+    private WireFormat() {
+    }
+
+    static byte[] frame(int schemaId, DatumWriter<Object> writer, Object datum) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(MAGIC_BYTE);
+        out.write(ByteBuffer.allocate(Integer.BYTES).putInt(schemaId).array());
+        // A fresh encoder per call: encoders are not thread-safe and this one is allocation-cheap.
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+        writer.write(datum, encoder);
+        encoder.flush();
+        return out.toByteArray();
+    }
+
+    /** The schema id in the header, after checking the header is there and well-formed. */
+    static int schemaId(String topic, byte[] data) {
+        if (data.length < HEADER_LENGTH) {
+            throw new AvroDecodeException(DecodeFailure.TRUNCATED, "record on topic '" + topic
+                    + "' has " + data.length + " bytes, fewer than the " + HEADER_LENGTH
+                    + "-byte header");
+        }
+        if (data[0] != MAGIC_BYTE) {
+            throw new AvroDecodeException(DecodeFailure.BAD_MAGIC_BYTE, "record on topic '" + topic
+                    + "' does not start with magic byte 0; it was not written in Confluent's wire format");
+        }
+        return ByteBuffer.wrap(data, 1, Integer.BYTES).getInt();
+    }
+}

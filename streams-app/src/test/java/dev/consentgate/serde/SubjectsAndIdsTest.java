@@ -1,0 +1,130 @@
+package dev.consentgate.serde;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.consentgate.schema.ConsentEvent;
+import java.util.Arrays;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SubjectsAndIdsTest {
+
+    private static final String SCOPE = "subjects-test";
+    private static final String OTHER_SCOPE = "subjects-test-other";
+
+    private final InMemorySchemaRegistry registry = InMemorySchemaRegistry.scope(SCOPE);
+
+    @AfterEach
+    void dropScopes() {
+        InMemorySchemaRegistry.dropScope(SCOPE);
+        InMemorySchemaRegistry.dropScope(OTHER_SCOPE);
+    }
+
+    @Test
+    void valueSerializerRegistersUnderTopicDashValue() {
+        // When
+        new ConfluentAvroSerializer(registry, false, true, false)
+                .serialize("crm.contacts", TestRecords.contact("cust-1", 1, null));
+
+        // Then
+        assertThat(registry.lookup("crm.contacts-value", TestRecords.CONTACT)).isEqualTo(1);
+        assertThatThrownBy(() -> registry.lookup("crm.contacts-key", TestRecords.CONTACT))
+                .isInstanceOf(SchemaNotFoundException.class);
+    }
+
+    @Test
+    void keySerializerRegistersUnderTopicDashKey() {
+        // When
+        new ConfluentAvroSerializer(registry, true, true, false)
+                .serialize("crm.contacts", TestRecords.contact("cust-1", 1, null));
+
+        // Then
+        assertThat(registry.lookup("crm.contacts-key", TestRecords.CONTACT)).isEqualTo(1);
+        assertThatThrownBy(() -> registry.lookup("crm.contacts-value", TestRecords.CONTACT))
+                .isInstanceOf(SchemaNotFoundException.class);
+    }
+
+    @Test
+    void sameSchemaUnderTwoSubjectsGetsOneIdAndANewSchemaTheNextId() {
+        // When
+        int first = registry.register("a-value", TestRecords.CONTACT);
+        int again = registry.register("b-key", TestRecords.CONTACT);
+        int second = registry.register("a-value", ConsentEvent.getClassSchema());
+
+        // Then
+        assertThat(first).isEqualTo(1);
+        assertThat(again).isEqualTo(1);
+        assertThat(second).isEqualTo(2);
+        assertThat(registry.schemaById(2)).isEqualTo(ConsentEvent.getClassSchema());
+    }
+
+    @Test
+    void sameScopeNameGivesTheSameRegistry() {
+        assertThat(InMemorySchemaRegistry.scope(SCOPE)).isSameAs(registry);
+    }
+
+    @Test
+    void scopesDoNotSeeEachOthersSchemas() {
+        // Given
+        registry.register("a-value", TestRecords.CONTACT);
+        InMemorySchemaRegistry other = InMemorySchemaRegistry.scope(OTHER_SCOPE);
+
+        // When
+        int idInOther = other.register("a-value", ConsentEvent.getClassSchema());
+
+        // Then
+        assertThat(idInOther).isEqualTo(1);
+        assertThat(other.schemaById(1)).isEqualTo(ConsentEvent.getClassSchema());
+        assertThat(registry.schemaById(1)).isEqualTo(TestRecords.CONTACT);
+        assertThatThrownBy(() -> other.lookup("a-value", TestRecords.CONTACT))
+                .isInstanceOf(SchemaNotFoundException.class)
+                .hasMessageContaining("a-value")
+                .hasMessageContaining(OTHER_SCOPE);
+    }
+
+    @Test
+    void droppedScopeStartsAgainEmptyWithIdOne() {
+        // Given
+        registry.register("a-value", TestRecords.CONTACT);
+        registry.register("a-value", ConsentEvent.getClassSchema());
+
+        // When
+        InMemorySchemaRegistry.dropScope(SCOPE);
+        InMemorySchemaRegistry fresh = InMemorySchemaRegistry.scope(SCOPE);
+
+        // Then
+        assertThat(fresh).isNotSameAs(registry);
+        assertThatThrownBy(() -> fresh.schemaById(1)).isInstanceOf(SchemaNotFoundException.class);
+        assertThat(fresh.register("a-value", ConsentEvent.getClassSchema())).isEqualTo(1);
+    }
+
+    @Test
+    void withoutAutoRegisterAnUnregisteredSchemaFailsNamingSubjectAndSetting() {
+        // Given
+        ConfluentAvroSerializer serializer = new ConfluentAvroSerializer(registry, false, false, false);
+
+        // When / Then
+        assertThatThrownBy(() -> serializer.serialize("crm.contacts", TestRecords.contact("c", 1, null)))
+                .isInstanceOf(org.apache.kafka.common.errors.SerializationException.class)
+                .hasMessageContaining("dev.consentgate.serde.test.Contact")
+                .hasMessageContaining("'crm.contacts-value'")
+                .hasMessageContaining("auto.register.schemas is false");
+        assertThatThrownBy(() -> registry.schemaById(1)).isInstanceOf(SchemaNotFoundException.class);
+    }
+
+    @Test
+    void withoutAutoRegisterARegisteredSchemaIsWrittenWithItsId() {
+        // Given
+        registry.register("other-value", ConsentEvent.getClassSchema());
+        int id = registry.register("crm.contacts-value", TestRecords.CONTACT);
+        ConfluentAvroSerializer serializer = new ConfluentAvroSerializer(registry, false, false, false);
+
+        // When
+        byte[] bytes = serializer.serialize("crm.contacts", TestRecords.contact("c", 1, null));
+
+        // Then
+        assertThat(id).isEqualTo(2);
+        assertThat(Arrays.copyOfRange(bytes, 0, 5)).containsExactly(0, 0, 0, 0, 2);
+    }
+}
