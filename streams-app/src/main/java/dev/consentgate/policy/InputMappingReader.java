@@ -1,0 +1,121 @@
+package dev.consentgate.policy;
+
+import dev.consentgate.policy.ValueSourceReader.Slot;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+
+/** Reads the {@code inputs} section: how to find the envelope of each CRM input topic's records. */
+final class InputMappingReader {
+
+    private static final List<String> KEYS = List.of("topic", "customer_id", "purposes", "event_time", "event_id",
+            "jurisdiction", "keyed_by_customer_id", "categories");
+
+    private final ProblemCollector problems;
+    private final Map<String, Integer> topicLines = new HashMap<>();
+
+    private InputMappingReader(ProblemCollector problems) {
+        this.problems = problems;
+    }
+
+    static List<InputMapping> read(YamlMap.Entry section, YamlMap policy, ProblemCollector problems) {
+        return new InputMappingReader(problems).read(section, policy);
+    }
+
+    private List<InputMapping> read(YamlMap.Entry section, YamlMap policy) {
+        List<InputMapping> inputs = new ArrayList<>();
+        policy.nodes(section).ifPresent(items -> {
+            if (items.isEmpty()) {
+                problems.add(section.line(), "inputs must list at least one input");
+            }
+            for (int i = 0; i < items.size(); i++) {
+                readInput(items.get(i), i + 1).ifPresent(inputs::add);
+            }
+        });
+        return inputs;
+    }
+
+    /** The mapping, or empty when anything in it was wrong (the problems are reported). */
+    private Optional<InputMapping> readInput(Node node, int number) {
+        int problemsBefore = problems.count();
+        String name = "input " + topicOf(node).orElse("#" + number);
+        Optional<YamlMap> found = YamlMap.withKeys(node, YamlNodes.lineOf(node), name, KEYS, problems);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        YamlMap input = found.get();
+        Optional<String> topic = readTopic(input);
+        Optional<ValueSource> customerId = input.required(Slot.CUSTOMER_ID.key)
+                .flatMap(entry -> ValueSourceReader.read(entry, Slot.CUSTOMER_ID, name, problems));
+        Optional<ValueSource> purposes = input.required(Slot.PURPOSES.key)
+                .flatMap(entry -> ValueSourceReader.read(entry, Slot.PURPOSES, name, problems));
+        ValueSource eventTime = optionalSource(input, Slot.EVENT_TIME, name).orElse(ValueSource.timestamp());
+        Optional<ValueSource> eventId = optionalSource(input, Slot.EVENT_ID, name);
+        Optional<ValueSource> jurisdiction = optionalSource(input, Slot.JURISDICTION, name);
+        // A customer id read from the key means the key is the customer id: no repartition needed.
+        boolean keyedByCustomerId = input.bool("keyed_by_customer_id")
+                .orElse(customerId.map(source -> source.kind() == ValueSource.Kind.KEY).orElse(false));
+        Map<String, DataCategory> categories = readCategories(input, name);
+        if (problems.count() > problemsBefore || topic.isEmpty() || customerId.isEmpty() || purposes.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new InputMapping(topic.get(), customerId.get(), purposes.get(), eventTime, eventId,
+                jurisdiction, keyedByCustomerId, categories));
+    }
+
+    /** The topic as written, to name the input in messages before its map is read. */
+    private static Optional<String> topicOf(Node node) {
+        if (!(node instanceof MappingNode mapping)) {
+            return Optional.empty();
+        }
+        return mapping.getValue().stream()
+                .filter(tuple -> tuple.getKeyNode() instanceof ScalarNode key && key.getValue().equals("topic"))
+                .map(tuple -> tuple.getValueNode())
+                .filter(value -> value instanceof ScalarNode && !YamlNodes.isNull(value))
+                .map(value -> ((ScalarNode) value).getValue())
+                .findFirst();
+    }
+
+    private Optional<String> readTopic(YamlMap input) {
+        return input.required("topic").flatMap(entry -> {
+            Optional<String> topic = TopicNames.read(input, entry, problems);
+            topic.ifPresent(text -> rejectRepeatedTopic(text, entry.line()));
+            return topic;
+        });
+    }
+
+    /** One mapping per topic: two would make every record's envelope ambiguous. */
+    private void rejectRepeatedTopic(String topic, int line) {
+        Integer first = topicLines.putIfAbsent(topic, line);
+        if (first != null) {
+            problems.add(line, "duplicate input topic " + topic + " (first at line " + first + ")");
+        }
+    }
+
+    private Optional<ValueSource> optionalSource(YamlMap input, Slot slot, String name) {
+        return input.entry(slot.key).flatMap(entry -> ValueSourceReader.read(entry, slot, name, problems));
+    }
+
+    private Map<String, DataCategory> readCategories(YamlMap input, String name) {
+        Map<String, DataCategory> categories = new LinkedHashMap<>();
+        String context = "categories of " + name;
+        YamlMap.DuplicateMessage duplicate = (key, firstLine) ->
+                "duplicate field " + key + " in " + context + " (first at line " + firstLine + ")";
+        input.entry("categories")
+                .flatMap(entry -> YamlMap.withAnyKeys(entry.value(), entry.line(), context, duplicate, problems))
+                .ifPresent(map -> map.entries().forEach(entry -> {
+                    Optional<String> field = ValueSourceReader.fieldPath(entry.key(), entry.line(), "field in " + context, problems);
+                    Optional<DataCategory> category = YamlNodes.text(entry.value(), entry.line(), "category of field "
+                                    + entry.key() + " in " + name, problems)
+                            .flatMap(text -> YamlNodes.parse(text, entry.line(), DataCategory::of, problems));
+                    field.ifPresent(f -> category.ifPresent(c -> categories.put(f, c)));
+                }));
+        return categories;
+    }
+}
