@@ -47,7 +47,8 @@ class SchemaRegistryClientsTest {
     void missingUrlIsAConfigErrorNamingTheKey() {
         assertThatThrownBy(() -> SchemaRegistryClients.fromConfig(Map.of()))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("Missing required configuration \"schema.registry.url\" which has no default value.");
+                .hasMessage("Missing required configuration \"schema.registry.url\""
+                        + " which has no default value.");
     }
 
     @Test
@@ -63,7 +64,8 @@ class SchemaRegistryClientsTest {
         assertThatThrownBy(() -> SchemaRegistryClients.fromConfig(
                 Map.of("schema.registry.url", "http://ok:8081," + url)))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("Invalid value for configuration \"schema.registry.url\": URL number 2 ");
+                .hasMessageStartingWith(
+                        "Invalid value for configuration \"schema.registry.url\": URL number 2 ");
     }
 
     @Test
