@@ -74,6 +74,10 @@ public final class ConfluentAvroDeserializer implements Deserializer<Object> {
         } catch (SchemaNotFoundException e) {
             throw new AvroDecodeException(DecodeFailure.UNKNOWN_SCHEMA_ID, "record on topic '" + topic
                     + "' names schema id " + schemaId + ", which the schema registry does not know");
+        } catch (SchemaRegistryUnavailableException e) {
+            // Same type, so the caller still retries; the topic is added for the operator.
+            throw new SchemaRegistryUnavailableException("record on topic '" + topic + "': "
+                    + e.getMessage(), e);
         }
     }
 

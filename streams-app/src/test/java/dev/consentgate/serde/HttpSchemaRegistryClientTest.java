@@ -160,6 +160,7 @@ class HttpSchemaRegistryClientTest {
                 .isInstanceOf(SchemaRegistryUnavailableException.class)
                 .isInstanceOf(RetriableException.class)
                 .isNotInstanceOf(SerializationException.class)
+                .hasMessageContaining("topic 'crm.contacts'")
                 .hasMessageContaining("HTTP 500")
                 .hasMessageContaining("schema id 1")
                 .hasMessageNotContaining(SECRET);

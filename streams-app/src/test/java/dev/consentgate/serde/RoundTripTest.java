@@ -35,7 +35,8 @@ class RoundTripTest {
              ]}""");
 
     private final InMemorySchemaRegistry registry = InMemorySchemaRegistry.scope(SCOPE);
-    private final ConfluentAvroSerializer serializer = new ConfluentAvroSerializer(registry, false, true, false);
+    private final ConfluentAvroSerializer serializer =
+            new ConfluentAvroSerializer(registry, false, true, false);
     private final ConfluentAvroDeserializer genericReader =
             new ConfluentAvroDeserializer(registry, false, true, false);
     private final ConfluentAvroDeserializer specificReader =

@@ -47,7 +47,8 @@ class WireFormatTest {
         GenericRecord contact = TestRecords.contact("cust-1", 7, "a@example.com");
 
         // When
-        byte[] bytes = new ConfluentAvroSerializer(fixedId, false, true, false).serialize("contacts", contact);
+        byte[] bytes = new ConfluentAvroSerializer(fixedId, false, true, false)
+                .serialize("contacts", contact);
 
         // Then
         assertThat(bytes[0]).isEqualTo((byte) 0);
