@@ -5,8 +5,6 @@ import dev.consentgate.policy.InputMapping;
 import dev.consentgate.policy.Policy;
 import dev.consentgate.serde.ConfluentAvroDeserializer;
 import dev.consentgate.serde.ConfluentAvroSerializer;
-import dev.consentgate.serde.SchemaRegistryClient;
-import dev.consentgate.serde.SchemaRegistryClients;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -91,12 +89,11 @@ public final class EnforcementTopology {
     }
 
     private static AvroCodec codec(Map<String, ?> configs) {
-        SchemaRegistryClient registry = SchemaRegistryClients.fromConfig(configs);
-        boolean autoRegister = Boolean.parseBoolean(String.valueOf(configs.containsKey("auto.register.schemas")
-                ? configs.get("auto.register.schemas") : "true"));
-        return new AvroCodec(
-                new ConfluentAvroSerializer(registry, false, autoRegister, false),
-                new ConfluentAvroDeserializer(registry, false, autoRegister, false));
+        ConfluentAvroSerializer serializer = new ConfluentAvroSerializer();
+        serializer.configure(configs, false);
+        ConfluentAvroDeserializer deserializer = new ConfluentAvroDeserializer();
+        deserializer.configure(configs, false);
+        return new AvroCodec(serializer, deserializer);
     }
 
     /** Sends a reader's rejected records to the dead-letter topic and returns the rest. */

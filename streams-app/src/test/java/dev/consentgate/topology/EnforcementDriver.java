@@ -1,0 +1,223 @@
+package dev.consentgate.topology;
+
+import dev.consentgate.policy.Policy;
+import dev.consentgate.policy.PolicyParser;
+import dev.consentgate.sample.ContactUpdated;
+import dev.consentgate.sample.EmailEngagement;
+import dev.consentgate.sample.LeadScoringFeatures;
+import dev.consentgate.schema.ConsentEvent;
+import dev.consentgate.schema.ConsentEventType;
+import dev.consentgate.schema.ConsentStatus;
+import dev.consentgate.schema.DecisionRecord;
+import dev.consentgate.serde.ConfluentAvroDeserializer;
+import dev.consentgate.serde.ConfluentAvroSerializer;
+import dev.consentgate.serde.InMemorySchemaRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+
+/** A TopologyTestDriver around the enforcement topology, with the sample schemas and an in-memory registry. */
+final class EnforcementDriver implements AutoCloseable {
+
+    static final String HMAC_KEY = "test-hmac-key-0123456789";
+    static final String CONTACTS = "crm.contacts";
+    static final String ENGAGEMENT = "crm.email-engagement";
+    static final String LEAD_SCORES = "crm.lead-scores";
+
+    private final TopologyTestDriver driver;
+    private final String scope = "enforcement-" + UUID.randomUUID();
+    private final ConfluentAvroSerializer serializer;
+    private final ConfluentAvroDeserializer genericReader;
+    private final ConfluentAvroDeserializer specificReader;
+    private final Map<String, TestInputTopic<byte[], byte[]>> inputs = new HashMap<>();
+    private final Map<String, TestOutputTopic<byte[], byte[]>> outputs = new HashMap<>();
+
+    EnforcementDriver(String policyYaml, Map<String, Object> overrides) {
+        Map<String, Object> config = new HashMap<>();
+        config.put("schema.registry.url", "mock://" + scope);
+        config.put(ConsentGateConfig.HMAC_KEY, HMAC_KEY);
+        config.putAll(overrides);
+        Policy policy = PolicyParser.parse("policy.yaml", policyYaml.getBytes(StandardCharsets.UTF_8));
+
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "consentgate-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        driver = new TopologyTestDriver(EnforcementTopology.build(policy, config), props);
+
+        serializer = new ConfluentAvroSerializer();
+        serializer.configure(config, false);
+        genericReader = new ConfluentAvroDeserializer();
+        genericReader.configure(config, false);
+        Map<String, Object> specific = new HashMap<>(config);
+        specific.put("specific.avro.reader", true);
+        specificReader = new ConfluentAvroDeserializer();
+        specificReader.configure(specific, false);
+    }
+
+    EnforcementDriver(String policyYaml) {
+        this(policyYaml, Map.of());
+    }
+
+    static String examplePolicy() {
+        try (InputStream in = EnforcementDriver.class.getResourceAsStream("/policy/example-policy.yaml")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // ---- input
+
+    void consent(String customerId, String purpose, ConsentStatus status, long capturedAt, Long expiresAt, String jurisdiction) {
+        ConsentEvent event = ConsentEvent.newBuilder()
+                .setConsentId("consent-" + customerId + "-" + capturedAt)
+                .setCustomerId(customerId)
+                .setPurpose(purpose)
+                .setStatus(status)
+                .setCapturedAt(Instant.ofEpochMilli(capturedAt))
+                .setExpiresAt(expiresAt == null ? null : Instant.ofEpochMilli(expiresAt))
+                .setJurisdiction(jurisdiction)
+                .setSource("web-banner")
+                .setNoticeVersion("notice-7")
+                .build();
+        pipe("consent.events", customerId, event, capturedAt);
+    }
+
+    void consent(String customerId, String purpose, ConsentStatus status, long capturedAt) {
+        consent(customerId, purpose, status, capturedAt, null, "EU");
+    }
+
+    void erasure(String customerId, long capturedAt) {
+        ConsentEvent event = ConsentEvent.newBuilder()
+                .setType(ConsentEventType.ERASURE)
+                .setCustomerId(customerId)
+                .setStatus(ConsentStatus.DENIED)
+                .setCapturedAt(Instant.ofEpochMilli(capturedAt))
+                .setSource("dsar-portal")
+                .build();
+        pipe("consent.events", customerId, event, capturedAt);
+    }
+
+    static ContactUpdated contact(String eventId, String customerId, long occurredAt, String... purposes) {
+        return ContactUpdated.newBuilder()
+                .setEventId(eventId)
+                .setCustomerId(customerId)
+                .setOccurredAt(Instant.ofEpochMilli(occurredAt))
+                .setPurposes(List.of(purposes))
+                .setEmail("jane.doe@example.com")
+                .setFirstName("Jane")
+                .setLastName("Doe")
+                .setPhone("+44 20 7946 0958")
+                .setPostalCode("94107")
+                .setCountry("GB")
+                .setBirthDate(LocalDate.of(1987, 3, 14))
+                .setGender("female")
+                .setLifecycleStage("lead")
+                .build();
+    }
+
+    static LeadScoringFeatures leadScore(String eventId, String customerId, long occurredAt, String... purposes) {
+        return LeadScoringFeatures.newBuilder()
+                .setEventId(eventId)
+                .setCustomerId(customerId)
+                .setOccurredAt(Instant.ofEpochMilli(occurredAt))
+                .setPurposes(List.of(purposes))
+                .setEmail("jane.doe@example.com")
+                .setPostalCode("94107")
+                .setAgeBand("35-44")
+                .setGender("female")
+                .setPageViews30d(42)
+                .setEmailOpens30d(7)
+                .setLeadScore(0.83)
+                .build();
+    }
+
+    static EmailEngagement engagement(String eventId, String customerId, long occurredAt, String... purposes) {
+        return EmailEngagement.newBuilder()
+                .setEventId(eventId)
+                .setCustomerId(customerId)
+                .setOccurredAt(Instant.ofEpochMilli(occurredAt))
+                .setPurposes(List.of(purposes))
+                .setCampaignId("spring-sale")
+                .setAction("clicked")
+                .setEmail("jane.doe@example.com")
+                .setIpAddress("203.0.113.7")
+                .setUserAgent("Mozilla/5.0")
+                .build();
+    }
+
+    /** Sends a CRM event keyed by its customer id; returns the bytes sent. */
+    byte[] send(String topic, String customerId, SpecificRecord event, long timestamp) {
+        return pipe(topic, customerId, event, timestamp);
+    }
+
+    byte[] send(ContactUpdated contact) {
+        return send(CONTACTS, contact.getCustomerId(), contact, contact.getOccurredAt().toEpochMilli());
+    }
+
+    void sendRaw(String topic, String key, byte[] value) {
+        input(topic).pipeInput(key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
+    }
+
+    byte[] encode(String topic, SpecificRecord record) {
+        return serializer.serialize(topic, record);
+    }
+
+    private byte[] pipe(String topic, String key, SpecificRecord record, long timestamp) {
+        byte[] value = serializer.serialize(topic, record);
+        input(topic).pipeInput(key.getBytes(StandardCharsets.UTF_8), value, timestamp);
+        return value;
+    }
+
+    private TestInputTopic<byte[], byte[]> input(String topic) {
+        return inputs.computeIfAbsent(topic, t -> driver.createInputTopic(t, new ByteArraySerializer(), new ByteArraySerializer()));
+    }
+
+    // ---- output
+
+    List<TestRecord<byte[], byte[]>> records(String topic) {
+        return outputs.computeIfAbsent(topic, t -> driver.createOutputTopic(t, new ByteArrayDeserializer(), new ByteArrayDeserializer()))
+                .readRecordsToList();
+    }
+
+    List<TestRecord<byte[], byte[]>> purpose(String purpose) {
+        return records("crm.purpose." + purpose);
+    }
+
+    List<DecisionRecord> audits() {
+        return records("consent.audit").stream().map(r -> (DecisionRecord) specificReader.deserialize("consent.audit", r.value())).toList();
+    }
+
+    GenericRecord decode(String topic, byte[] value) {
+        return genericReader.decode(topic, value).record();
+    }
+
+    static String header(TestRecord<?, ?> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+        InMemorySchemaRegistry.dropScope(scope);
+    }
+}
