@@ -4,6 +4,7 @@ import dev.consentgate.consent.ConsentHistory;
 import dev.consentgate.policy.DecisionFunction;
 import dev.consentgate.policy.EnforcementMode;
 import dev.consentgate.policy.EventDecision;
+import dev.consentgate.policy.Outcome;
 import dev.consentgate.policy.Policy;
 import dev.consentgate.policy.PolicyWords;
 import dev.consentgate.policy.Purpose;
@@ -139,8 +140,12 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
                 // Nothing to remove or transform: forward the producer's bytes as they came.
                 ? bytes(event.event().getValue())
                 : codec.encode(rule.outputTopic(), minimizer.apply(value, planned.plan(), planned.outputSchema()));
-        Headers headers = decisionHeaders(inputHeaders, decision, event.event().getEventId());
-        context.forward(new Record<>(key, new Outbound(rule.outputTopic(), output), timestamp, headers));
+        boolean anonymize = !shadow && decision.outcome() == Outcome.REDACT;
+        // An anonymized record must not be re-identifiable through its key or through uncategorized headers:
+        // its key becomes the keyed hash (still one partition per customer) and input headers are not copied.
+        byte[] outputKey = anonymize && key != null ? utf8(settings.keyedHash().hex(new String(key, StandardCharsets.UTF_8))) : key;
+        Headers headers = decisionHeaders(anonymize ? new RecordHeaders() : inputHeaders, decision, event.event().getEventId());
+        context.forward(new Record<>(outputKey, new Outbound(rule.outputTopic(), output), timestamp, headers));
         return new AuditRecords.Delivery(decision, planned.plan().actions(), rule.outputTopic());
     }
 

@@ -177,6 +177,12 @@ final class EnforcementDriver implements AutoCloseable {
         input(topic).pipeInput(key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
     }
 
+    void sendRawWithHeader(String topic, String key, byte[] value, String header, String headerValue) {
+        org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        headers.add(header, headerValue.getBytes(StandardCharsets.UTF_8));
+        input(topic).pipeInput(new TestRecord<>(key.getBytes(StandardCharsets.UTF_8), value, headers, Instant.ofEpochMilli(0)));
+    }
+
     byte[] encode(String topic, SpecificRecord record) {
         return serializer.serialize(topic, record);
     }
