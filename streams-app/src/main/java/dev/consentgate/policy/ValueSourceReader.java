@@ -56,9 +56,8 @@ final class ValueSourceReader {
     }
 
     private Optional<ValueSource> read(YamlMap.Entry entry, Slot slot) {
-        YamlMap.DuplicateMessage duplicate = (key, firstLine) ->
-                "duplicate key '" + key + "' in " + name + " (first at line " + firstLine + ")";
-        Optional<YamlMap> found = YamlMap.withAnyKeys(entry.value(), entry.line(), name, duplicate, problems);
+        // The keys are checked here rather than by YamlMap, to tell a misplaced kind from a typo.
+        Optional<YamlMap> found = YamlMap.withAnyKeys(entry.value(), entry.line(), name, YamlMap.duplicateKey(name), problems);
         if (found.isEmpty()) {
             return Optional.empty();
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,7 +47,7 @@ class PolicyParserProblemsTest {
 
     /** The valid policy with {@code text}, which must occur once, replaced. */
     private static String with(String text, String replacement) {
-        assertThat(VALID.split(java.util.regex.Pattern.quote(text), -1)).as("occurrences of " + text).hasSize(2);
+        assertThat(VALID.split(Pattern.quote(text), -1)).as("occurrences of " + text).hasSize(2);
         return VALID.replace(text, replacement);
     }
 
