@@ -110,7 +110,7 @@ final class InputMappingReader {
         input.entry("categories")
                 .flatMap(entry -> YamlMap.withAnyKeys(entry.value(), entry.line(), context, duplicate, problems))
                 .ifPresent(map -> map.entries().forEach(entry -> {
-                    Optional<String> field = ValueSourceReader.fieldPath(entry.key(), entry.line(), "field in " + context, problems);
+                    Optional<String> field = ValueSourceReader.fieldPath(entry.key(), entry.line(), context, problems);
                     Optional<DataCategory> category = YamlNodes.text(entry.value(), entry.line(), "category of field "
                                     + entry.key() + " in " + name, problems)
                             .flatMap(text -> YamlNodes.parse(text, entry.line(), DataCategory::of, problems));

@@ -25,7 +25,7 @@ import org.yaml.snakeyaml.reader.UnicodeReader;
  */
 public final class PolicyParser {
 
-    static final String DEFAULT_TOPIC_PREFIX = "crm.purpose.";
+    private static final String DEFAULT_TOPIC_PREFIX = "crm.purpose.";
 
     private static final List<String> SECTIONS =
             List.of("version", "enforcement", "output_topic_prefix", "purposes", "jurisdictions", "inputs");

@@ -15,11 +15,11 @@ final class TopicNames {
 
     /** The topic named by {@code entry} of {@code map} if Kafka accepts it, else empty and a problem. */
     static Optional<String> read(YamlMap map, YamlMap.Entry entry, ProblemCollector problems) {
-        String what = map.describe(entry);
-        return YamlNodes.text(entry.value(), entry.line(), what, problems).filter(topic -> {
+        return YamlNodes.text(entry.value(), entry.line(), map.describe(entry), problems).filter(topic -> {
             boolean legal = topic.length() <= MAX_LENGTH && LEGAL_CHARACTERS.matcher(topic).matches();
             if (!legal) {
-                problems.add(entry.line(), what + " '" + topic + "' is not a legal Kafka topic name: use only " + RULE);
+                problems.add(entry.line(), entry.key() + " '" + topic + "' in " + map.context()
+                        + " is not a legal Kafka topic name: use only " + RULE);
             }
             return legal;
         });

@@ -46,19 +46,18 @@ final class ValueSourceReader {
         return new ValueSourceReader(slot.key + " of " + inputName, problems).read(entry, slot);
     }
 
-    /** The path if it is a dotted path of field names, else empty and a problem naming {@code what}. */
-    static Optional<String> fieldPath(String path, int line, String what, ProblemCollector problems) {
+    /** The path if it is a dotted path of field names, else empty and a problem saying {@code where} it is. */
+    static Optional<String> fieldPath(String path, int line, String where, ProblemCollector problems) {
         if (FIELD_PATH.matcher(path).matches()) {
             return Optional.of(path);
         }
-        problems.add(line, what + " '" + path + "' is not a field path: field names joined by dots, e.g. customer.email");
+        problems.add(line, "'" + path + "' in " + where + " is not a field path: field names joined by dots, e.g. customer.email");
         return Optional.empty();
     }
 
     private Optional<ValueSource> read(YamlMap.Entry entry, Slot slot) {
-        YamlMap.DuplicateMessage duplicate = (key, firstLine) ->
-                "duplicate key '" + key + "' in " + name + " (first at line " + firstLine + ")";
-        Optional<YamlMap> found = YamlMap.withAnyKeys(entry.value(), entry.line(), name, duplicate, problems);
+        // The keys are checked here rather than by YamlMap, to tell a misplaced kind from a typo.
+        Optional<YamlMap> found = YamlMap.withAnyKeys(entry.value(), entry.line(), name, YamlMap.duplicateKey(name), problems);
         if (found.isEmpty()) {
             return Optional.empty();
         }
@@ -91,7 +90,7 @@ final class ValueSourceReader {
         Kind kind = PolicyWords.parse(Kind.class, entry.key()).orElseThrow();
         return switch (kind) {
             case FIELD -> YamlNodes.text(entry.value(), entry.line(), what, problems)
-                    .flatMap(path -> fieldPath(path, entry.line(), what, problems))
+                    .flatMap(path -> fieldPath(path, entry.line(), name, problems))
                     .map(ValueSource::field);
             case HEADER -> YamlNodes.text(entry.value(), entry.line(), what, problems).map(ValueSource::header);
             case KEY -> onlyTrue(entry, what).map(yes -> ValueSource.key());

@@ -50,18 +50,17 @@ final class YamlMap {
      */
     static Optional<YamlMap> withKeys(
             Node node, int line, String context, List<String> keys, ProblemCollector problems) {
-        DuplicateMessage duplicate = (key, firstLine) ->
-                "duplicate key '" + key + "' in " + context + " (first at line " + firstLine + ")";
-        return read(node, line, context, duplicate, problems).map(map -> map.withoutUnknownKeys(keys));
+        return withAnyKeys(node, line, context, duplicateKey(context), problems)
+                .map(map -> map.withoutUnknownKeys(keys));
     }
 
-    /** A map whose keys are data (purposes, categories, field paths) rather than a vocabulary. */
+    /** "duplicate key 'basis' in purpose marketing (first at line 4)" */
+    static DuplicateMessage duplicateKey(String context) {
+        return (key, firstLine) -> "duplicate key '" + key + "' in " + context + " (first at line " + firstLine + ")";
+    }
+
+    /** A map whose keys are data (purposes, categories, field paths) or checked by the caller. */
     static Optional<YamlMap> withAnyKeys(
-            Node node, int line, String context, DuplicateMessage duplicate, ProblemCollector problems) {
-        return read(node, line, context, duplicate, problems);
-    }
-
-    private static Optional<YamlMap> read(
             Node node, int line, String context, DuplicateMessage duplicate, ProblemCollector problems) {
         Map<String, Entry> entries = new LinkedHashMap<>();
         if (YamlNodes.isNull(node)) {
@@ -126,12 +125,8 @@ final class YamlMap {
         return entry;
     }
 
-    Optional<String> text(String key) {
-        return entry(key).flatMap(this::text);
-    }
-
     Optional<String> requiredText(String key) {
-        return required(key).flatMap(this::text);
+        return required(key).flatMap(e -> YamlNodes.text(e.value(), e.line(), describe(e), problems));
     }
 
     Optional<Boolean> bool(String key) {
@@ -151,10 +146,6 @@ final class YamlMap {
     /** "topic in input crm.contacts": how messages name an entry's value. */
     String describe(Entry entry) {
         return entry.key() + " in " + context;
-    }
-
-    private Optional<String> text(Entry entry) {
-        return YamlNodes.text(entry.value(), entry.line(), describe(entry), problems);
     }
 
     /** The entries of a list of maps (inputs); a value left out counts as an empty list. */
