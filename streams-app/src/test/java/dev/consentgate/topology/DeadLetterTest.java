@@ -1,0 +1,95 @@
+package dev.consentgate.topology;
+
+import static dev.consentgate.topology.EnforcementDriver.CONTACTS;
+import static dev.consentgate.topology.EnforcementDriver.contact;
+import static dev.consentgate.topology.EnforcementDriver.header;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.consentgate.sample.ContactUpdated;
+import dev.consentgate.schema.ConsentEvent;
+import dev.consentgate.schema.ConsentStatus;
+import dev.consentgate.schema.DecisionRecord;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Records that cannot be decided land in the dead-letter topic with the reason; processing goes on. */
+class DeadLetterTest {
+
+    private static final String EMAIL = "marketing.communications.email";
+
+    private EnforcementDriver driver = new EnforcementDriver(EnforcementDriver.examplePolicy());
+
+    @AfterEach
+    void close() {
+        driver.close();
+    }
+
+    @Test
+    void unreadableAndIncompleteRecordsGoToTheDeadLetterTopicAndLaterRecordsAreStillDecided() {
+        driver.consent("cust-11", EMAIL, ConsentStatus.GRANTED, 1_000);
+        byte[] garbage = "not avro at all".getBytes(StandardCharsets.UTF_8);
+        byte[] unknownSchema = {0, 0, 0, 0x7f, 0x42, 2, 4, 6};
+        byte[] truncated = {0, 0, 0};
+        ContactUpdated noCustomer = contact("e-no-customer", "", 2_000, EMAIL);
+        ContactUpdated noPurposes = contact("e-no-purposes", "cust-11", 2_000);
+        noPurposes.setPurposes(null);
+
+        driver.sendRaw(CONTACTS, "k-garbage", garbage);
+        driver.sendRaw(CONTACTS, "k-unknown", unknownSchema);
+        driver.sendRaw(CONTACTS, "k-truncated", truncated);
+        driver.sendRaw(CONTACTS, "k-null", null);
+        driver.sendRaw(CONTACTS, "k-no-customer", driver.encode(CONTACTS, noCustomer));
+        driver.sendRaw(CONTACTS, "k-no-purposes", driver.encode(CONTACTS, noPurposes));
+        driver.send(contact("e-valid", "cust-11", 2_000, EMAIL));
+
+        List<TestRecord<byte[], byte[]>> dlq = driver.records("consent.dlq");
+        assertThat(dlq).extracting(r -> header(r, "consent-dlq-reason")).containsExactly(
+                "BAD_MAGIC_BYTE", "UNKNOWN_SCHEMA_ID", "TRUNCATED", "NULL_VALUE", "MISSING_CUSTOMER_ID", "MISSING_PURPOSES");
+        assertThat(dlq).extracting(r -> header(r, "consent-dlq-topic")).containsOnly(CONTACTS);
+        assertThat(dlq).extracting(r -> header(r, "consent-dlq-partition")).containsOnly("0");
+        assertThat(dlq).extracting(r -> header(r, "consent-dlq-offset")).containsExactly("0", "1", "2", "3", "4", "5");
+        assertThat(dlq).extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
+                .containsExactly("k-garbage", "k-unknown", "k-truncated", "k-null", "k-no-customer", "k-no-purposes");
+        assertThat(dlq.get(0).value()).isEqualTo(garbage);
+        assertThat(dlq.get(1).value()).isEqualTo(unknownSchema);
+        assertThat(header(dlq.get(4), "consent-dlq-detail")).isEqualTo("no customer id at field customerId");
+        assertThat(driver.audits()).extracting(DecisionRecord::getEventId).containsExactly("e-valid");
+        assertThat(driver.purpose(EMAIL)).hasSize(1);
+    }
+
+    @Test
+    void aConsentEventKeyedByAnythingButItsCustomerIsRejectedNotMisfiled() {
+        ConsentEvent event = ConsentEvent.newBuilder()
+                .setCustomerId("cust-k").setPurpose(EMAIL).setStatus(ConsentStatus.GRANTED)
+                .setCapturedAt(Instant.ofEpochMilli(1_000)).build();
+
+        driver.sendRaw("consent.events", "another-key", driver.encode("consent.events", event));
+        driver.send(contact("e-k", "cust-k", 2_000, EMAIL));
+
+        assertThat(driver.records("consent.dlq")).singleElement().satisfies(r -> {
+            assertThat(header(r, "consent-dlq-reason")).isEqualTo("INVALID_CONSENT_EVENT");
+            assertThat(header(r, "consent-dlq-topic")).isEqualTo("consent.events");
+        });
+        assertThat(driver.audits().get(0).getDecisions().get(0).getReasons()).containsExactly("UNKNOWN_CUSTOMER");
+    }
+
+    @Test
+    void aConsentUpdateOlderThanTheHistoryIsDeadLetteredNotLost() {
+        driver.close();
+        driver = new EnforcementDriver(EnforcementDriver.examplePolicy(), Map.of(ConsentGateConfig.HISTORY_RETENTION_MS, 10_000L));
+        driver.consent("cust-o", EMAIL, ConsentStatus.GRANTED, 100_000);
+
+        driver.consent("cust-o", EMAIL, ConsentStatus.WITHDRAWN, 50_000);
+
+        assertThat(driver.records("consent.dlq")).singleElement().satisfies(r -> {
+            assertThat(header(r, "consent-dlq-reason")).isEqualTo("CONSENT_UPDATE_TOO_OLD");
+            assertThat(header(r, "consent-dlq-offset")).isEqualTo("1");
+            assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("cust-o");
+        });
+    }
+}
