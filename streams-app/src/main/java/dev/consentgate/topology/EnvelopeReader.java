@@ -1,10 +1,14 @@
 package dev.consentgate.topology;
 
+import dev.consentgate.policy.InputMapping;
 import dev.consentgate.schema.internal.BufferedEvent;
 import dev.consentgate.schema.internal.BufferedHeader;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -20,11 +24,15 @@ final class EnvelopeReader implements Processor<byte[], byte[], String, DeciderI
 
     private final AvroCodec codec;
     private final EnvelopeExtractor extractor;
+    private final InputMapping mapping;
+    /** Schemas whose field categories were checked: a schema with an unusable category would leak or crash later. */
+    private final Set<Schema> checkedSchemas = new HashSet<>();
     private ProcessorContext<String, DeciderInput> context;
 
-    EnvelopeReader(AvroCodec codec, EnvelopeExtractor extractor) {
+    EnvelopeReader(AvroCodec codec, InputMapping mapping) {
         this.codec = codec;
-        this.extractor = extractor;
+        this.mapping = mapping;
+        this.extractor = new EnvelopeExtractor(mapping);
     }
 
     @Override
@@ -37,6 +45,7 @@ final class EnvelopeReader implements Processor<byte[], byte[], String, DeciderI
         SourcePosition position = DeadLetters.position(context);
         try {
             GenericRecord value = codec.decodeOrReject(position.topic(), record.value());
+            checkCategories(value.getSchema());
             Envelope envelope = extractor.extract(value, record.headers(), record.key(), record.timestamp(), position);
             PendingEvent pending = new PendingEvent(buffered(record, position, envelope), value);
             context.forward(record.withKey(envelope.customerId()).withValue(pending));
@@ -44,6 +53,19 @@ final class EnvelopeReader implements Processor<byte[], byte[], String, DeciderI
             Rejected rejected = new Rejected(e.reason(), e.getMessage(), record.key(), record.value(), position);
             context.forward(record.withKey((String) null).withValue(rejected));
         }
+    }
+
+    private void checkCategories(Schema schema) throws RejectException {
+        if (checkedSchemas.contains(schema)) {
+            return;
+        }
+        try {
+            OutputPlans.categoriesOf(schema, mapping);
+        } catch (IllegalArgumentException e) {
+            throw new RejectException(RejectReason.INVALID_DATA_CATEGORY, "the record's schema " + schema.getFullName()
+                    + " has a data_category property that is not a dotted key of lowercase words");
+        }
+        checkedSchemas.add(schema);
     }
 
     private static BufferedEvent buffered(Record<byte[], byte[]> record, SourcePosition position, Envelope envelope) {

@@ -46,29 +46,33 @@ final class OutputPlans {
         });
     }
 
+    /** The categories of a schema's fields, computed once per schema. */
+    Map<String, DataCategory> categories(String inputTopic, Schema schema) {
+        return categories.computeIfAbsent(schema, s -> categoriesOf(s, mappings.get(inputTopic)));
+    }
+
     /**
      * Top-level fields' categories: the schema's {@code data_category} properties, completed or
      * overridden by the input mapping. A schema belongs to one input topic in practice; the
      * mapping of the first topic seen with it is used.
+     *
+     * @throws IllegalArgumentException when a {@code data_category} property is not a valid category
      */
-    Map<String, DataCategory> categories(String inputTopic, Schema schema) {
-        return categories.computeIfAbsent(schema, s -> {
-            Map<String, DataCategory> byField = new LinkedHashMap<>();
-            for (Schema.Field field : s.getFields()) {
-                Object declared = field.getObjectProp(CATEGORY_PROPERTY);
-                if (declared != null) {
-                    byField.put(field.name(), DataCategory.of(declared.toString()));
+    static Map<String, DataCategory> categoriesOf(Schema schema, InputMapping mapping) {
+        Map<String, DataCategory> byField = new LinkedHashMap<>();
+        for (Schema.Field field : schema.getFields()) {
+            Object declared = field.getObjectProp(CATEGORY_PROPERTY);
+            if (declared != null) {
+                byField.put(field.name(), DataCategory.of(declared.toString()));
+            }
+        }
+        if (mapping != null) {
+            mapping.fieldCategories().forEach((field, category) -> {
+                if (schema.getField(field) != null) {
+                    byField.put(field, category);
                 }
-            }
-            InputMapping mapping = mappings.get(inputTopic);
-            if (mapping != null) {
-                mapping.fieldCategories().forEach((field, category) -> {
-                    if (s.getField(field) != null) {
-                        byField.put(field, category);
-                    }
-                });
-            }
-            return Map.copyOf(byField);
-        });
+            });
+        }
+        return Map.copyOf(byField);
     }
 }

@@ -22,6 +22,8 @@ public enum RejectReason {
     MISSING_EVENT_TIME,
     /** The event time is negative or not a timestamp. */
     INVALID_EVENT_TIME,
+    /** The record's schema has a {@code data_category} property that is not a valid category: its fields cannot be minimized safely. */
+    INVALID_DATA_CATEGORY,
     /** A consent event that lacks a purpose, or whose key is not its customer id (it would sit on the wrong partition). */
     INVALID_CONSENT_EVENT,
     /** A consent change older than the consent store's history retention: it can no longer be placed in history. */

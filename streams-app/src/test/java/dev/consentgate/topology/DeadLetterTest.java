@@ -13,6 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.generic.GenericRecordBuilder;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -91,5 +95,25 @@ class DeadLetterTest {
             assertThat(header(r, "consent-dlq-offset")).isEqualTo("1");
             assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("cust-o");
         });
+    }
+
+    @Test
+    void aSchemaWithAnUnusableDataCategoryAndAvroThatDoesNotMatchItsSchemaAreDeadLettered() {
+        Schema badCategory = SchemaBuilder.record("Odd").namespace("test").fields()
+                .requiredString("eventId").requiredString("customerId").requiredLong("occurredAt")
+                .name("purposes").type().array().items().stringType().noDefault()
+                .name("email").prop("data_category", "User Email").type().stringType().noDefault()
+                .endRecord();
+        GenericRecord odd = new GenericRecordBuilder(badCategory).set("eventId", "e-odd").set("customerId", "cust-x")
+                .set("occurredAt", 2_000L).set("purposes", List.of(EMAIL)).set("email", "x@example.com").build();
+        byte[] valid = driver.encode(CONTACTS, contact("e-m", "cust-x", 2_000, EMAIL));
+        byte[] malformed = java.util.Arrays.copyOf(valid, 12);
+
+        driver.sendRaw(CONTACTS, "k-odd", driver.encodeGeneric(CONTACTS, odd));
+        driver.sendRaw(CONTACTS, "k-malformed", malformed);
+
+        assertThat(driver.records("consent.dlq")).extracting(r -> header(r, "consent-dlq-reason"))
+                .containsExactly("INVALID_DATA_CATEGORY", "MALFORMED_AVRO");
+        assertThat(driver.audits()).isEmpty();
     }
 }

@@ -183,6 +183,10 @@ final class EnforcementDriver implements AutoCloseable {
         input(topic).pipeInput(new TestRecord<>(key.getBytes(StandardCharsets.UTF_8), value, headers, Instant.ofEpochMilli(0)));
     }
 
+    byte[] encodeGeneric(String topic, GenericRecord record) {
+        return serializer.serialize(topic, record);
+    }
+
     byte[] encode(String topic, SpecificRecord record) {
         return serializer.serialize(topic, record);
     }

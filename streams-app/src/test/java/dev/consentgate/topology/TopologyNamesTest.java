@@ -1,0 +1,38 @@
+package dev.consentgate.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.consentgate.policy.PolicyParser;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
+import org.junit.jupiter.api.Test;
+
+/** Internal topic and store names are part of the deployment: a refactoring must not change them. */
+class TopologyNamesTest {
+
+    private static Topology exampleTopology() {
+        return EnforcementTopology.build(
+                PolicyParser.parse("example-policy.yaml", EnforcementDriver.examplePolicy().getBytes(StandardCharsets.UTF_8)),
+                Map.of("schema.registry.url", "mock://names", ConsentGateConfig.HMAC_KEY, EnforcementDriver.HMAC_KEY));
+    }
+
+    @Test
+    void everyProcessorStoreAndInternalTopicHasAChosenName() {
+        TopologyDescription description = exampleTopology().describe();
+
+        assertThat(description.toString()).doesNotContain("KSTREAM-", "KTABLE-", "KSTORE-");
+    }
+
+    @Test
+    void theEnforcerOwnsTheConsentHistoryAndGraceStoresAndRepartitionTopicsAreNamedPerInput() {
+        String description = exampleTopology().describe().toString();
+
+        assertThat(description).contains(
+                "Processor: enforcer (stores: [consent-store, consent-watermarks, grace-buffer, consent-customers])",
+                "input-crm.email-engagement-by-customer-repartition",
+                "input-crm.lead-scores-by-customer-repartition")
+                .doesNotContain("input-crm.contacts-by-customer-repartition");
+    }
+}
