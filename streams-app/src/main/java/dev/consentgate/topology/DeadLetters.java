@@ -1,5 +1,6 @@
 package dev.consentgate.topology;
 
+import dev.consentgate.metrics.EnforcementMetrics;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -7,13 +8,15 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
-/** Builds dead-letter records: the original key, value and headers, plus why and where from. */
+/** Builds dead-letter records, and counts them: the original key, value and headers, plus why and where from. */
 final class DeadLetters {
 
     private final String dlqTopic;
+    private final EnforcementMetrics metrics;
 
-    DeadLetters(String dlqTopic) {
+    DeadLetters(String dlqTopic, EnforcementMetrics metrics) {
         this.dlqTopic = dlqTopic;
+        this.metrics = metrics;
     }
 
     /** The position of the record being processed; the reader processors always run on source records. */
@@ -23,6 +26,7 @@ final class DeadLetters {
     }
 
     Record<byte[], Outbound> record(Rejected rejected, Headers original, long timestamp) {
+        metrics.deadLetter(rejected.reason().name());
         Headers headers = new RecordHeaders(original.toArray());
         SourcePosition position = rejected.position();
         headers.add(OutputHeaders.DLQ_REASON, utf8(rejected.reason().name()));

@@ -1,6 +1,7 @@
 package dev.consentgate.topology;
 
 import dev.consentgate.consent.ConsentHistory;
+import dev.consentgate.metrics.EnforcementMetrics;
 import dev.consentgate.policy.DecisionFunction;
 import dev.consentgate.policy.EnforcementMode;
 import dev.consentgate.policy.EventDecision;
@@ -44,20 +45,22 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
     private final AuditRecords audit;
     private final DeadLetters deadLetters;
     private final TopologySettings settings;
+    private final EnforcementMetrics metrics;
 
     private ProcessorContext<byte[], Outbound> context;
     private ConsentHistory history;
     private GraceBuffer graceBuffer;
 
-    EnforcementProcessor(Policy policy, AvroCodec codec, TopologySettings settings) {
+    EnforcementProcessor(Policy policy, AvroCodec codec, TopologySettings settings, EnforcementMetrics metrics) {
         this.policy = policy;
+        this.metrics = metrics;
         this.decisions = new DecisionFunction(policy);
         this.codec = codec;
         this.settings = settings;
         this.plans = new OutputPlans(settings.mappingsByTopic(), policy.enforcementMode());
         this.minimizer = new RecordMinimizer(settings.redactor());
         this.audit = new AuditRecords(policy, settings.keyedHash());
-        this.deadLetters = new DeadLetters(settings.dlqTopic());
+        this.deadLetters = new DeadLetters(settings.dlqTopic(), metrics);
     }
 
     @Override
@@ -95,6 +98,7 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
     }
 
     private void applyConsent(ConsentUpdate update, Record<String, DeciderInput> record) {
+        metrics.consentUpdate(update.state().status().name());
         if (!history.record(update.customerId(), update.state())) {
             LOG.warn("Consent update at {} offset {} is older than the consent history retention ({}); sent to the dead-letter topic",
                     update.position().topic() + "-" + update.position().partition(), update.position().offset(), settings.historyRetention());
@@ -120,11 +124,28 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
         long timestamp = event.event().getRecordTimestamp();
         List<AuditRecords.Delivery> deliveries = new ArrayList<>(decision.decisions().size());
         for (PurposeDecision purposeDecision : decision.decisions()) {
-            deliveries.add(deliver(event, value, purposeDecision, inputHeaders, key, timestamp));
+            AuditRecords.Delivery delivery = deliver(event, value, purposeDecision, inputHeaders, key, timestamp);
+            count(delivery);
+            deliveries.add(delivery);
         }
+        metrics.decisionLag(Duration.ofMillis(context.currentSystemTimeMs() - eventTime));
         byte[] auditValue = codec.encode(settings.auditTopic(), audit.build(event, decision, deliveries, context.currentSystemTimeMs()));
         byte[] auditKey = event.event().getEventId().getBytes(StandardCharsets.UTF_8);
         context.forward(new Record<>(auditKey, new Outbound(settings.auditTopic(), auditValue), timestamp));
+    }
+
+    /** Purpose labels are the policy's rule keys (or "unknown"), never the declared text: label values stay bounded. */
+    private void count(AuditRecords.Delivery delivery) {
+        PurposeDecision decision = delivery.decision();
+        String outcome = PolicyWords.word(decision.outcome());
+        String reason = decision.reasons().get(0).name();
+        if (decision.rule().isEmpty()) {
+            metrics.decisionForUnknownPurpose(outcome, reason);
+            return;
+        }
+        String purpose = decision.rule().get().purpose().key();
+        metrics.decision(purpose, outcome, reason);
+        delivery.fields().forEach(field -> metrics.redactedField(purpose, field.category().key()));
     }
 
     /** Forwards the purpose's record if it gets one, and says what was done for the audit record. */

@@ -1,6 +1,7 @@
 package dev.consentgate.topology;
 
 import dev.consentgate.consent.ConsentHistory;
+import dev.consentgate.metrics.EnforcementMetrics;
 import dev.consentgate.policy.InputMapping;
 import dev.consentgate.policy.Policy;
 import dev.consentgate.serde.ConfluentAvroDeserializer;
@@ -51,10 +52,15 @@ public final class EnforcementTopology {
      *                ({@code schema.registry.url}, {@code auto.register.schemas}, ...)
      */
     public static Topology build(Policy policy, Map<String, ?> configs) {
+        return build(policy, configs, EnforcementMetrics.noop());
+    }
+
+    /** As {@link #build(Policy, Map)}, counting decisions, redactions, dead letters and consent updates in {@code metrics}. */
+    public static Topology build(Policy policy, Map<String, ?> configs, EnforcementMetrics metrics) {
         ConsentGateConfig config = new ConsentGateConfig(configs);
         TopologySettings settings = TopologySettings.of(config, policy);
         AvroCodec codec = codec(configs);
-        DeadLetters deadLetters = new DeadLetters(settings.dlqTopic());
+        DeadLetters deadLetters = new DeadLetters(settings.dlqTopic(), metrics);
 
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(ConsentHistory.consentStore(settings.historyRetention()));
@@ -82,7 +88,7 @@ public final class EnforcementTopology {
         for (int i = 1; i < inbound.size(); i++) {
             merged = merged.merge(inbound.get(i), Named.as("merge-" + i));
         }
-        merged.process(() -> new EnforcementProcessor(policy, codec, settings), Named.as(ENFORCER),
+        merged.process(() -> new EnforcementProcessor(policy, codec, settings, metrics), Named.as(ENFORCER),
                         ConsentHistory.CONSENT_STORE, ConsentHistory.CUSTOMER_STORE, ConsentHistory.WATERMARK_STORE, GraceBuffer.STORE)
                 .to(OUTBOUND_TOPIC, OUTBOUND.withName("outbound-sink"));
         return builder.build();

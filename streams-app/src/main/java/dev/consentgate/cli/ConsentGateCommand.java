@@ -1,0 +1,45 @@
+package dev.consentgate.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code consentgate} command line. */
+@Command(name = "consentgate", mixinStandardHelpOptions = true, versionProvider = ConsentGateCommand.Version.class,
+        description = "Consent and purpose enforcement for CRM event streams on Kafka.",
+        subcommands = {RunCommand.class, DemoCommand.class, PolicyCommand.class, TopicsCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:success; for run, a clean shutdown on SIGTERM",
+            "1:Kafka Streams stopped on an error while running",
+            "2:bad command line, configuration or policy",
+            "3:Kafka or the schema registry cannot be reached at start",
+            "4:a topic ConsentGate reads is missing or has the wrong partition count"})
+public final class ConsentGateCommand {
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with ConsentGate's error handling: a {@link CommandFailure} is one line on stderr, not a stack trace. */
+    public static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new ConsentGateCommand());
+        commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
+            if (exception instanceof CommandFailure failure) {
+                cmd.getErr().println("consentgate: " + failure.getMessage());
+                return failure.exitCode();
+            }
+            cmd.getErr().println("consentgate: " + exception);
+            return ExitCodes.RUNTIME_FAILURE;
+        });
+        return commandLine;
+    }
+
+    /** The version from the jar's manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = ConsentGateCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"consentgate " + (version == null ? "(development build)" : version)};
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.consentgate.cli;
+
+import dev.consentgate.metrics.EnforcementMetrics;
+import dev.consentgate.metrics.KafkaStreamsReadiness;
+import dev.consentgate.metrics.MetricsServer;
+import dev.consentgate.metrics.ObservabilityRegistry;
+import dev.consentgate.topology.EnforcementTopology;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running service: the enforcement topology in Kafka Streams, with its metrics and health on one
+ * HTTP port. Stops on {@link #close()} (SIGTERM) or when Kafka Streams fails.
+ */
+final class StreamsService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamsService.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final ObservabilityRegistry observability;
+    private final KafkaStreams streams;
+    private final MetricsServer http;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean failed;
+
+    private StreamsService(Setup setup, String httpHost, int httpPort) {
+        String applicationId = String.valueOf(setup.properties().get("application.id"));
+        this.observability = new ObservabilityRegistry(applicationId);
+        Topology topology = EnforcementTopology.build(setup.policy(), setup.properties(),
+                new EnforcementMetrics(observability.registry()));
+        this.streams = new KafkaStreams(topology, AppProperties.toProperties(setup.properties()));
+        observability.bindKafkaStreams(streams);
+        streams.setUncaughtExceptionHandler(exception -> {
+            // The exception names classes and positions, never record content: ConsentGate keeps values out of messages.
+            LOG.error("Kafka Streams failed; shutting down", exception);
+            failed = true;
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.setStateListener((newState, oldState) -> {
+            LOG.info("Kafka Streams state {} -> {}", oldState, newState);
+            if (newState == KafkaStreams.State.ERROR || newState == KafkaStreams.State.NOT_RUNNING) {
+                stopped.countDown();
+            }
+        });
+        this.http = MetricsServer.start(httpHost, httpPort, observability.registry(), new KafkaStreamsReadiness(streams));
+    }
+
+    static StreamsService start(Setup setup, String httpHost, int httpPort) {
+        StreamsService service = new StreamsService(setup, httpHost, httpPort);
+        service.streams.start();
+        LOG.info("ConsentGate started: policy version {}, {} purposes, {} inputs, metrics and health on port {}",
+                setup.policy().version(), setup.policy().purposes().size(), setup.policy().inputs().size(), service.http.port());
+        return service;
+    }
+
+    int httpPort() {
+        return http.port();
+    }
+
+    KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** Blocks until Kafka Streams stops; the exit code to end with. */
+    int awaitStop() throws InterruptedException {
+        stopped.await();
+        return failed ? ExitCodes.RUNTIME_FAILURE : ExitCodes.OK;
+    }
+
+    boolean awaitStop(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Commits what was processed, flushes the producers, closes the stores and the HTTP port. */
+    @Override
+    public void close() {
+        streams.close(CLOSE_TIMEOUT);
+        http.close();
+        observability.close();
+    }
+}

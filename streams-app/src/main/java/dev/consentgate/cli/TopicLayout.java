@@ -1,0 +1,36 @@
+package dev.consentgate.cli;
+
+import dev.consentgate.policy.InputMapping;
+import dev.consentgate.policy.Policy;
+import dev.consentgate.topology.ConsentGateConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.common.config.TopicConfig;
+
+/** The topics a configuration and policy read and write, with the settings ConsentGate creates them with. */
+record TopicLayout(List<String> readTopics, Map<String, Map<String, String>> writtenTopics) {
+
+    /** Consent events and decisions are the legal record: kept until an operator decides otherwise. */
+    static final Map<String, String> KEEP_FOREVER = Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1");
+
+    static TopicLayout of(ConsentGateConfig config, Policy policy) {
+        List<String> read = new ArrayList<>();
+        read.add(config.consentTopic());
+        policy.inputs().stream().map(InputMapping::topic).forEach(read::add);
+        Map<String, Map<String, String>> written = new TreeMap<>();
+        policy.outputTopics().forEach(topic -> written.put(topic, Map.of()));
+        written.put(config.auditTopic(), KEEP_FOREVER);
+        written.put(config.dlqTopic(), Map.of());
+        return new TopicLayout(List.copyOf(read), written);
+    }
+
+    /** Inputs keyed by customer id are read beside the consent topic, so partition i of each must hold the same customers. */
+    List<String> coPartitioned(Policy policy, ConsentGateConfig config) {
+        List<String> topics = new ArrayList<>();
+        topics.add(config.consentTopic());
+        policy.inputs().stream().filter(InputMapping::keyedByCustomerId).map(InputMapping::topic).forEach(topics::add);
+        return topics;
+    }
+}

@@ -1,0 +1,95 @@
+package dev.consentgate.cli;
+
+import dev.consentgate.policy.Policy;
+import dev.consentgate.topology.ConsentGateConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * Checks the topics ConsentGate reads and creates the ones it writes. Idempotent: existing topics
+ * are left as they are and reported.
+ */
+final class TopicProvisioner {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    /** What provisioning found and did. {@code problems} non-empty means ConsentGate cannot run on these topics. */
+    record Report(List<String> created, List<String> existing, List<String> problems) {
+    }
+
+    private final Admin admin;
+
+    TopicProvisioner(Admin admin) {
+        this.admin = admin;
+    }
+
+    /** The partition counts of the topics that exist, by name. */
+    Map<String, Integer> partitions(Collection<String> topics) throws ExecutionException, InterruptedException, TimeoutException {
+        Set<String> existing = admin.listTopics().names().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        List<String> present = topics.stream().filter(existing::contains).toList();
+        Map<String, TopicDescription> described = admin.describeTopics(present).allTopicNames().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        return described.values().stream().collect(Collectors.toMap(TopicDescription::name, d -> d.partitions().size()));
+    }
+
+    /** Problems with the topics ConsentGate reads: missing ones, and co-partitioned ones whose partition counts differ. */
+    List<String> checkReadTopics(TopicLayout layout, Policy policy, ConsentGateConfig config)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        Map<String, Integer> partitions = partitions(layout.readTopics());
+        List<String> problems = new ArrayList<>();
+        layout.readTopics().stream().filter(t -> !partitions.containsKey(t))
+                .forEach(t -> problems.add("topic " + t + " does not exist (ConsentGate reads it)"));
+        Map<String, Integer> coPartitioned = layout.coPartitioned(policy, config).stream().filter(partitions::containsKey)
+                .collect(Collectors.toMap(t -> t, partitions::get));
+        if (coPartitioned.values().stream().distinct().count() > 1) {
+            problems.add("topics read side by side must have the same number of partitions, so that one customer's consent and "
+                    + "events meet on one partition: " + coPartitioned);
+        }
+        return problems;
+    }
+
+    /**
+     * Creates the written topics that do not exist yet, with as many partitions as the consent topic.
+     */
+    Report createWrittenTopics(TopicLayout layout, String consentTopic, Optional<Short> replicationFactor)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        int partitionCount = partitions(List.of(consentTopic)).getOrDefault(consentTopic, 1);
+        Map<String, Integer> existing = partitions(layout.writtenTopics().keySet());
+        List<String> created = new ArrayList<>();
+        List<NewTopic> toCreate = new ArrayList<>();
+        layout.writtenTopics().forEach((topic, configs) -> {
+            if (!existing.containsKey(topic)) {
+                toCreate.add(new NewTopic(topic, Optional.of(partitionCount), replicationFactor).configs(configs));
+                created.add(topic);
+            }
+        });
+        create(toCreate);
+        return new Report(created, List.copyOf(existing.keySet().stream().sorted().toList()), List.of());
+    }
+
+    void create(List<NewTopic> topics) throws ExecutionException, InterruptedException, TimeoutException {
+        if (topics.isEmpty()) {
+            return;
+        }
+        try {
+            admin.createTopics(topics).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            // Another instance created it meanwhile: the wanted state is reached.
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+        }
+    }
+}
