@@ -1,0 +1,121 @@
+package dev.consentgate.metrics;
+
+import static dev.consentgate.metrics.MeterNames.CATEGORY;
+import static dev.consentgate.metrics.MeterNames.DECISION;
+import static dev.consentgate.metrics.MeterNames.PURPOSE;
+import static dev.consentgate.metrics.MeterNames.REASON;
+import static dev.consentgate.metrics.MeterNames.STATUS;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * What the enforcement topology counts: decisions, redacted fields, dead letters, consent updates
+ * and decision lag. Safe to share between stream threads.
+ *
+ * <p>Every tag value must be bounded. A declared purpose that the policy has no rule for is text
+ * from the record and could be anything, so it is never passed here: callers record such
+ * decisions with {@link #decisionForUnknownPurpose}, which tags them {@value MeterNames#UNKNOWN_PURPOSE}.
+ */
+public final class EnforcementMetrics {
+
+    // Percentile histogram range of the decision lag. Events may wait out a grace period or arrive
+    // late, so minutes of lag are worth telling apart; anything beyond an hour lands in +Inf.
+    private static final Duration LAG_HISTOGRAM_MIN = Duration.ofMillis(1);
+    private static final Duration LAG_HISTOGRAM_MAX = Duration.ofHours(1);
+
+    private final CounterCache<DecisionTags> decisions;
+    private final CounterCache<RedactionTags> redactedFields;
+    private final CounterCache<String> deadLetters;
+    private final CounterCache<String> consentUpdates;
+    private final Timer decisionLag;
+
+    public EnforcementMetrics(MeterRegistry registry) {
+        Objects.requireNonNull(registry, "registry");
+        decisions = new CounterCache<>(tags -> Counter.builder(MeterNames.DECISIONS)
+                .description("Decisions, one per (event, declared purpose)")
+                .tag(PURPOSE, tags.purpose())
+                // The outcome enum is upper case; label values follow the lowercase words of the configuration.
+                .tag(DECISION, tags.decision().toLowerCase(Locale.ROOT))
+                .tag(REASON, tags.reason())
+                .register(registry));
+        redactedFields = new CounterCache<>(tags -> Counter.builder(MeterNames.REDACTED_FIELDS)
+                .description("Fields removed or transformed before a record reached a purpose topic")
+                .tag(PURPOSE, tags.purpose())
+                .tag(CATEGORY, tags.category())
+                .register(registry));
+        deadLetters = new CounterCache<>(reason -> Counter.builder(MeterNames.DLQ_RECORDS)
+                .description("Records sent to the dead-letter topic")
+                .tag(REASON, reason)
+                .register(registry));
+        consentUpdates = new CounterCache<>(status -> Counter.builder(MeterNames.CONSENT_UPDATES)
+                .description("Consent events applied to the consent store")
+                .tag(STATUS, status)
+                .register(registry));
+        decisionLag = Timer.builder(MeterNames.DECISION_LAG)
+                .description("Wall-clock time from an event's own time to its decision")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(LAG_HISTOGRAM_MIN)
+                .maximumExpectedValue(LAG_HISTOGRAM_MAX)
+                .register(registry);
+    }
+
+    /**
+     * Metrics that go nowhere, for tests and tools that serve no metrics: a composite registry
+     * without members hands out no-op meters.
+     */
+    public static EnforcementMetrics noop() {
+        return new EnforcementMetrics(new CompositeMeterRegistry());
+    }
+
+    /**
+     * Counts the decision for one (event, declared purpose).
+     *
+     * @param purpose  a purpose the policy has a rule for (an ancestor's rule counts); see
+     *                 {@link #decisionForUnknownPurpose} for any other
+     * @param decision the outcome, {@code permit}, {@code redact}, {@code tag} or {@code drop} in any case
+     * @param reason   the decision's first reason code, e.g. {@code CONSENT_GRANTED}
+     */
+    public void decision(String purpose, String decision, String reason) {
+        decisions.increment(new DecisionTags(purpose, decision, reason));
+    }
+
+    /** Counts the decision for a declared purpose the policy does not know, tagged purpose {@value MeterNames#UNKNOWN_PURPOSE}. */
+    public void decisionForUnknownPurpose(String decision, String reason) {
+        decision(MeterNames.UNKNOWN_PURPOSE, decision, reason);
+    }
+
+    /** Counts one field removed or transformed for a purpose; category is the field's data category. */
+    public void redactedField(String purpose, String category) {
+        redactedFields.increment(new RedactionTags(purpose, category));
+    }
+
+    /** Counts one record sent to the dead-letter topic, with its dead-letter reason, e.g. {@code MALFORMED_AVRO}. */
+    public void deadLetter(String reason) {
+        deadLetters.increment(reason);
+    }
+
+    /** Counts one consent event applied, with its status: GRANTED, DENIED, WITHDRAWN or ERASED. */
+    public void consentUpdate(String status) {
+        consentUpdates.increment(status);
+    }
+
+    /**
+     * Records the wall-clock time from an event's own time to its decision. A negative lag (an event
+     * time ahead of this host's clock) is recorded as zero, so that every decision is still counted.
+     */
+    public void decisionLag(Duration lag) {
+        decisionLag.record(lag.isNegative() ? Duration.ZERO : lag);
+    }
+
+    private record DecisionTags(String purpose, String decision, String reason) {
+    }
+
+    private record RedactionTags(String purpose, String category) {
+    }
+}

@@ -1,0 +1,53 @@
+package dev.consentgate.metrics;
+
+/**
+ * Every ConsentGate meter name and tag key, in one place so that dashboards, alert rules and code
+ * agree. Names are Micrometer's dotted names; the Prometheus registry renders them with
+ * underscores, a {@code _total} suffix for counters and a {@code _seconds} suffix for timers (the
+ * rendered name is given on each constant).
+ *
+ * <p>Tag values are bounded: purposes and data categories come from the policy and the schemas,
+ * decisions, reasons and statuses from enums. No tag ever holds a customer id, an event id or any
+ * other value taken from a record's content.
+ */
+public final class MeterNames {
+
+    /** Counter {@code consentgate_decisions_total}: one per (event, declared purpose); tags purpose, decision, reason. */
+    public static final String DECISIONS = "consentgate.decisions";
+
+    /** Counter {@code consentgate_redacted_fields_total}: one per field removed or transformed; tags purpose, category. */
+    public static final String REDACTED_FIELDS = "consentgate.redacted.fields";
+
+    /** Counter {@code consentgate_dlq_records_total}: one per record sent to the dead-letter topic; tag reason. */
+    public static final String DLQ_RECORDS = "consentgate.dlq.records";
+
+    /** Counter {@code consentgate_consent_updates_total}: one per consent event applied; tag status. */
+    public static final String CONSENT_UPDATES = "consentgate.consent.updates";
+
+    /** Timer {@code consentgate_decision_lag_seconds}: wall-clock time from an event's own time to its decision. */
+    public static final String DECISION_LAG = "consentgate.decision.lag";
+
+    /** Tag key: the declared processing purpose as the policy names it, or {@link #UNKNOWN_PURPOSE}. */
+    public static final String PURPOSE = "purpose";
+
+    /** Tag key: the outcome in lowercase, {@code permit}, {@code redact}, {@code tag} or {@code drop}. */
+    public static final String DECISION = "decision";
+
+    /** Tag key: a reason code; for decisions the first reason code, for dead letters the dead-letter reason. */
+    public static final String REASON = "reason";
+
+    /** Tag key: the data category of a redacted field, e.g. {@code user.contact.email}. */
+    public static final String CATEGORY = "category";
+
+    /** Tag key: a consent status, {@code GRANTED}, {@code DENIED}, {@code WITHDRAWN} or {@code ERASED}. */
+    public static final String STATUS = "status";
+
+    /** Common tag key on every meter: the application's name, so several deployments can share a Prometheus. */
+    public static final String APPLICATION = "application";
+
+    /** The purpose tag value for a declared purpose the policy does not know: the declared text is unbounded. */
+    public static final String UNKNOWN_PURPOSE = "unknown";
+
+    private MeterNames() {
+    }
+}
