@@ -17,6 +17,10 @@ import picocli.CommandLine.Command;
 public final class ConsentGateCommand {
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("demo")) {
+            // The demo runs a broker in this process: its start-up chatter and transient retries are not the user's concern.
+            System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
+        }
         System.exit(commandLine().execute(args));
     }
 

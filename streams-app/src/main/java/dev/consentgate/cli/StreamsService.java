@@ -5,6 +5,7 @@ import dev.consentgate.metrics.KafkaStreamsReadiness;
 import dev.consentgate.metrics.MetricsServer;
 import dev.consentgate.metrics.ObservabilityRegistry;
 import dev.consentgate.topology.EnforcementTopology;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -48,7 +49,13 @@ final class StreamsService implements AutoCloseable {
                 stopped.countDown();
             }
         });
-        this.http = MetricsServer.start(httpHost, httpPort, observability.registry(), new KafkaStreamsReadiness(streams));
+        try {
+            this.http = MetricsServer.start(httpHost, httpPort, observability.registry(), new KafkaStreamsReadiness(streams));
+        } catch (IOException e) {
+            streams.close();
+            observability.close();
+            throw new CommandFailure(ExitCodes.INVALID_INPUT, "cannot serve metrics on " + httpHost + ":" + httpPort + ": " + e.getMessage());
+        }
     }
 
     static StreamsService start(Setup setup, String httpHost, int httpPort) {
