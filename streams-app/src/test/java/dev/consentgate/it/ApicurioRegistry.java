@@ -27,10 +27,10 @@ import org.slf4j.LoggerFactory;
 public final class ApicurioRegistry implements AutoCloseable {
 
     /** Failsafe passes the unpacked runner jar's path under this name. */
-    public static final String RUNNER_JAR_PROPERTY = "apicurio.runner.jar";
+    private static final String RUNNER_JAR_PROPERTY = "apicurio.runner.jar";
 
     // Startup takes 5-25 s, depending on how busy the machine is; a slow start is no failure.
-    static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration POLL_INTERVAL = Duration.ofMillis(250);
     private static final String HOST = "127.0.0.1";
@@ -46,7 +46,6 @@ public final class ApicurioRegistry implements AutoCloseable {
             .version(HttpClient.Version.HTTP_1_1)
             .build();
     private Process process;
-    private Duration lastStartupTime;
 
     private ApicurioRegistry(Path runnerJar, int port) {
         this.runnerJar = runnerJar;
@@ -94,9 +93,8 @@ public final class ApicurioRegistry implements AutoCloseable {
             throw new UncheckedIOException("Cannot start Apicurio Registry from " + runnerJar, e);
         }
         awaitReady(startedAt);
-        lastStartupTime = Duration.ofNanos(System.nanoTime() - startedAt);
         LOG.info("Apicurio Registry answered on port {} after {} ms; its log is {}", port,
-                lastStartupTime.toMillis(), logFile);
+                Duration.ofNanos(System.nanoTime() - startedAt).toMillis(), logFile);
     }
 
     /** Stops the registry, its child processes included, and waits until it has exited. */
@@ -135,15 +133,6 @@ public final class ApicurioRegistry implements AutoCloseable {
     /** The base URL for Apicurio's own serde ({@code apicurio.registry.url}): its native v2 API. */
     public String registryApiUrl() {
         return baseUrl() + "/apis/registry/v2";
-    }
-
-    /** How long the last {@link #start()} took until the registry answered. */
-    public Duration lastStartupTime() {
-        return lastStartupTime;
-    }
-
-    public Path logFile() {
-        return logFile;
     }
 
     private String baseUrl() {
