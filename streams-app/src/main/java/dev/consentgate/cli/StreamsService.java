@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -37,12 +38,7 @@ final class StreamsService implements AutoCloseable {
                 new EnforcementMetrics(observability.registry()));
         this.streams = new KafkaStreams(topology, AppProperties.toProperties(setup.properties()));
         observability.bindKafkaStreams(streams);
-        streams.setUncaughtExceptionHandler(exception -> {
-            // The exception names classes and positions, never record content: ConsentGate keeps values out of messages.
-            LOG.error("Kafka Streams failed; shutting down", exception);
-            failed = true;
-            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
+        streams.setUncaughtExceptionHandler(this::onStreamThreadFailure);
         streams.setStateListener((newState, oldState) -> {
             LOG.info("Kafka Streams state {} -> {}", oldState, newState);
             if (newState == KafkaStreams.State.ERROR || newState == KafkaStreams.State.NOT_RUNNING) {
@@ -56,6 +52,39 @@ final class StreamsService implements AutoCloseable {
             observability.close();
             throw new CommandFailure(ExitCodes.INVALID_INPUT, "cannot serve metrics on " + httpHost + ":" + httpPort + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * A registry or broker that is away for a while is not a reason to stop: the failed transaction is
+     * aborted, a new stream thread resumes from the last committed offsets, so nothing is lost or
+     * duplicated. Anything else stops the service (fail closed) with exit code 1.
+     */
+    private StreamThreadExceptionResponse onStreamThreadFailure(Throwable exception) {
+        if (isRetriable(exception)) {
+            LOG.warn("A stream thread failed on a transient error ({}); replacing it to retry from the last commit", rootClass(exception));
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        }
+        // The exception names classes and positions, never record content: ConsentGate keeps values out of messages.
+        LOG.error("Kafka Streams failed; shutting down", exception);
+        failed = true;
+        return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    }
+
+    private static boolean isRetriable(Throwable exception) {
+        for (Throwable t = exception; t != null; t = t.getCause()) {
+            if (t instanceof RetriableException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootClass(Throwable exception) {
+        Throwable root = exception;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName();
     }
 
     static StreamsService start(Setup setup, String httpHost, int httpPort) {

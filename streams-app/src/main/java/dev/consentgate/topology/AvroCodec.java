@@ -28,7 +28,7 @@ final class AvroCodec {
             throw new RejectException(RejectReason.NULL_VALUE, "null value");
         }
         try {
-            return deserializer.decode(topic, value).record();
+            return RegistryRetry.call(() -> deserializer.decode(topic, value).record());
         } catch (AvroDecodeException e) {
             RejectReason reason = switch (e.reason()) {
                 case TRUNCATED -> RejectReason.TRUNCATED;
@@ -42,11 +42,11 @@ final class AvroCodec {
 
     /** Decodes bytes that were already read once, on the way in. */
     GenericRecord decode(String topic, byte[] value) {
-        return deserializer.decode(topic, value).record();
+        return RegistryRetry.call(() -> deserializer.decode(topic, value).record());
     }
 
     /** Encodes under the subject {@code <topic>-value}. */
     byte[] encode(String topic, IndexedRecord record) {
-        return serializer.serialize(topic, record);
+        return RegistryRetry.call(() -> serializer.serialize(topic, record));
     }
 }
