@@ -190,14 +190,19 @@ class EndToEndIT {
             List<ConsumerRecord<byte[], byte[]>> records = KafkaTestSupport.readCommitted(kafka.bootstrapServers(), all,
                     r -> r.size() >= expectedTotal, PROCESSING_TIMEOUT);
 
+            List<String> audited = records.stream().filter(r -> r.topic().equals(auditTopic())).map(KafkaTestSupport::key).toList();
+            Map<String, Long> deadLetterReasons = records.stream().filter(r -> r.topic().equals(topic("consent.dlq")))
+                    .collect(Collectors.groupingBy(r -> header(r, "consent-dlq-reason"), TreeMap::new, Collectors.counting()));
+            String diagnosis = "audit records: " + audited.size() + " of " + scenario.decidedEventIds.size()
+                    + ", dead letters by reason: " + deadLetterReasons + ", missing from audit: "
+                    + scenario.decidedEventIds.stream().filter(id -> !audited.contains(id)).limit(20).toList();
             for (Map.Entry<String, Map<String, String>> expected : scenario.expectedByPurpose.entrySet()) {
                 List<ConsumerRecord<byte[], byte[]>> received = records.stream().filter(r -> r.topic().equals(topic(expected.getKey()))).toList();
                 Map<String, String> decisions = received.stream()
                         .collect(Collectors.toMap(r -> header(r, "consent-event-id"), r -> header(r, "consent-decision"), (a, b) -> "DUPLICATE"));
-                assertThat(decisions).as("decisions on %s", expected.getKey()).containsExactlyInAnyOrderEntriesOf(expected.getValue());
+                assertThat(decisions).as("decisions on %s (%s)", expected.getKey(), diagnosis).containsExactlyInAnyOrderEntriesOf(expected.getValue());
                 assertThat(received).as("records on %s", expected.getKey()).hasSize(expected.getValue().size());
             }
-            List<String> audited = records.stream().filter(r -> r.topic().equals(auditTopic())).map(KafkaTestSupport::key).toList();
             assertThat(audited).as("one audit record per decided event").hasSize(scenario.decidedEventIds.size())
                     .containsExactlyInAnyOrderElementsOf(scenario.decidedEventIds);
             List<String> deadLettered = records.stream().filter(r -> r.topic().equals(topic("consent.dlq"))).map(KafkaTestSupport::key).toList();

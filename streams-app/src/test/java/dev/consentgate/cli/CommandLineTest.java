@@ -1,0 +1,120 @@
+package dev.consentgate.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The command line's contract without a broker: exit codes, messages, environment overrides. */
+class CommandLineTest {
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine commandLine = ConsentGateCommand.commandLine();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        return commandLine.execute(args);
+    }
+
+    private Path write(String name, String content) throws Exception {
+        return Files.writeString(dir.resolve(name), content, StandardCharsets.UTF_8);
+    }
+
+    private static String examplePolicy() throws Exception {
+        try (var in = CommandLineTest.class.getResourceAsStream("/policy/example-policy.yaml")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void aValidPolicyValidatesWithExitZeroAndASummary() throws Exception {
+        Path policy = write("policy.yaml", examplePolicy());
+
+        int exit = run("policy", "validate", policy.toString());
+
+        assertThat(exit).isZero();
+        assertThat(out.toString()).startsWith(policy + ": valid (version 2026-11-22.1, 6 purposes, 3 inputs, mode enforce, sha256 ");
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void anInvalidPolicyPrintsFileLineMessageLinesAndExitsTwo() throws Exception {
+        Path policy = write("bad.yaml", examplePolicy().replace("basis: contract", "basis: contrat")
+                .replace("on_missing_consent: redact", "on_missing_consent: anonymize"));
+
+        int exit = run("policy", "validate", policy.toString());
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString().lines()).hasSize(2).allSatisfy(line -> assertThat(line).matches(
+                java.util.regex.Pattern.quote(policy.toString()) + ":\\d+: .*"));
+        assertThat(err.toString()).contains("unknown basis 'contrat'", "'anonymize'");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void runWithoutTheHmacKeyStopsWithOneLineNamingTheKey() throws Exception {
+        Path config = write("app.properties", "bootstrap.servers=127.0.0.1:1\napplication.id=cg\nschema.registry.url=mock://cli\n");
+        Path policy = write("policy.yaml", examplePolicy());
+
+        int exit = run("run", "--config", config.toString(), "--policy", policy.toString());
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString().lines()).singleElement().satisfies(line -> assertThat(line)
+                .startsWith("consentgate: " + config + ": Missing required configuration \"consentgate.hmac.key\""));
+    }
+
+    @Test
+    void runWithAMissingPolicyFileSaysWhichFile() throws Exception {
+        Path config = write("app.properties", "consentgate.hmac.key=0123456789abcdef0123\n");
+
+        int exit = run("run", "--config", config.toString(), "--policy", dir.resolve("nope.yaml").toString());
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).startsWith("consentgate: " + dir.resolve("nope.yaml") + ":0: cannot read the policy file");
+    }
+
+    @Test
+    void unknownOptionsAreAUsageErrorWithExitTwo() {
+        assertThat(run("run", "--config", "a", "--polcy", "x")).isEqualTo(2);
+        assertThat(err.toString()).contains("Usage: consentgate run");
+    }
+
+    @Test
+    void environmentVariablesOverrideTheFile() throws Exception {
+        Path config = write("app.properties", "bootstrap.servers=file:9092\nconsentgate.grace.ms=10\n");
+
+        Map<String, Object> merged = AppProperties.load(config, Map.of(
+                "CONSENTGATE_BOOTSTRAP_SERVERS", "env:9092",
+                "CONSENTGATE_CONSENTGATE_HMAC_KEY", "from-the-environment",
+                "CONSENTGATE_SOME__UNDERSCORED_KEY", "x",
+                "PATH", "/usr/bin"));
+
+        assertThat(merged).containsEntry("bootstrap.servers", "env:9092")
+                .containsEntry("consentgate.hmac.key", "from-the-environment")
+                .containsEntry("consentgate.grace.ms", "10")
+                .containsEntry("some_underscored.key", "x")
+                .containsEntry("processing.guarantee", "exactly_once_v2")
+                .doesNotContainKey("path");
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String[] command : new String[][] {{"--help"}, {"run", "--help"}, {"demo", "--help"}, {"policy", "validate", "--help"},
+                {"topics", "create", "--help"}}) {
+            assertThat(run(command)).as(String.join(" ", command)).isZero();
+        }
+        assertThat(out.toString()).contains("Exit codes:", "3   Kafka or the schema registry cannot be reached at start");
+    }
+}

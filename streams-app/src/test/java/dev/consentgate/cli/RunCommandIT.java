@@ -1,0 +1,209 @@
+package dev.consentgate.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.consentgate.demo.EmbeddedKafka;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code run} and {@code topics create} against a real broker: the start-up checks, idempotent topic creation, SIGTERM. */
+class RunCommandIT {
+
+    private static EmbeddedKafka kafka;
+
+    @TempDir
+    Path dir;
+
+    private String prefix;
+    private Path config;
+    private Path policy;
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        kafka = EmbeddedKafka.start();
+    }
+
+    @AfterAll
+    static void stopBroker() throws Exception {
+        kafka.close();
+    }
+
+    @BeforeEach
+    void writeConfigAndPolicy() throws Exception {
+        prefix = "run-" + UUID.randomUUID().toString().substring(0, 8);
+        config = writeConfig(kafka.bootstrapServers(), "mock://" + prefix);
+        String yaml;
+        try (var in = RunCommandIT.class.getResourceAsStream("/policy/example-policy.yaml")) {
+            yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        yaml = yaml.replace("topic: crm.", "topic: " + prefix + ".crm.")
+                .replace("output_topic_prefix: crm.purpose.", "output_topic_prefix: " + prefix + ".crm.purpose.");
+        policy = Files.writeString(dir.resolve("policy.yaml"), yaml);
+    }
+
+    private Path writeConfig(String bootstrap, String registry) throws Exception {
+        return Files.writeString(dir.resolve("app-" + UUID.randomUUID() + ".properties"), String.join("\n",
+                "bootstrap.servers=" + bootstrap,
+                "application.id=" + prefix,
+                "schema.registry.url=" + registry,
+                "consentgate.hmac.key=run-command-it-key-0001",
+                "consentgate.consent.topic=" + prefix + ".consent.events",
+                "consentgate.audit.topic=" + prefix + ".consent.audit",
+                "consentgate.dlq.topic=" + prefix + ".consent.dlq",
+                "state.dir=" + dir.resolve("state"),
+                "default.api.timeout.ms=5000",
+                "request.timeout.ms=5000", ""));
+    }
+
+    private int run(String... args) {
+        CommandLine commandLine = ConsentGateCommand.commandLine();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        return commandLine.execute(args);
+    }
+
+    private void createInputTopics(int consentPartitions, int inputPartitions) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            admin.createTopics(List.of(
+                    new NewTopic(prefix + ".consent.events", consentPartitions, (short) 1),
+                    new NewTopic(prefix + ".crm.contacts", inputPartitions, (short) 1),
+                    new NewTopic(prefix + ".crm.email-engagement", inputPartitions, (short) 1),
+                    new NewTopic(prefix + ".crm.lead-scores", inputPartitions, (short) 1))).all().get();
+        }
+    }
+
+    @Test
+    void runStopsWithExitThreeWhenTheBrokerCannotBeReached() throws Exception {
+        Path unreachable = writeConfig("127.0.0.1:1", "mock://x");
+
+        int exit = run("run", "--config", unreachable.toString(), "--policy", policy.toString(), "--http-port", "0");
+
+        assertThat(exit).isEqualTo(3);
+        assertThat(err.toString().lines()).singleElement().satisfies(line ->
+                assertThat(line).startsWith("consentgate: cannot reach Kafka at bootstrap.servers=127.0.0.1:1 within 15 s"));
+    }
+
+    @Test
+    void runStopsWithExitThreeWhenTheRegistryCannotBeReached() throws Exception {
+        Path noRegistry = writeConfig(kafka.bootstrapServers(), "http://127.0.0.1:1");
+
+        int exit = run("run", "--config", noRegistry.toString(), "--policy", policy.toString(), "--http-port", "0");
+
+        assertThat(exit).isEqualTo(3);
+        assertThat(err.toString()).isEqualTo("consentgate: cannot reach the schema registry at http://127.0.0.1:1: ConnectException" + System.lineSeparator());
+    }
+
+    @Test
+    void runStopsWithExitFourNamingMissingInputTopics() {
+        int exit = run("run", "--config", config.toString(), "--policy", policy.toString(), "--http-port", "0");
+
+        assertThat(exit).isEqualTo(4);
+        assertThat(err.toString()).startsWith("consentgate: topic " + prefix + ".consent.events does not exist (ConsentGate reads it); topic "
+                + prefix + ".crm.contacts does not exist");
+    }
+
+    @Test
+    void topicsCreateMakesTheWrittenTopicsLikeTheConsentTopicAndIsIdempotent() throws Exception {
+        createInputTopics(2, 2);
+
+        assertThat(run("topics", "create", "--config", config.toString(), "--policy", policy.toString())).isZero();
+        assertThat(run("topics", "create", "--config", config.toString(), "--policy", policy.toString())).isZero();
+
+        List<String> lines = out.toString().lines().toList();
+        assertThat(lines).filteredOn(l -> l.startsWith("created ")).hasSize(8).contains("created " + prefix + ".consent.audit");
+        assertThat(lines).filteredOn(l -> l.startsWith("exists  ")).hasSize(8);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            TopicDescription audit = admin.describeTopics(List.of(prefix + ".consent.audit")).allTopicNames().get().get(prefix + ".consent.audit");
+            assertThat(audit.partitions()).hasSize(2);
+            String retention = admin.describeConfigs(List.of(new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, prefix + ".consent.audit"))).all().get().values().iterator().next()
+                    .get("retention.ms").value();
+            assertThat(retention).isEqualTo("-1");
+        }
+    }
+
+    @Test
+    void topicsCreateRefusesConsentAndInputTopicsWithDifferentPartitionCounts() throws Exception {
+        createInputTopics(3, 2);
+
+        int exit = run("topics", "create", "--config", config.toString(), "--policy", policy.toString());
+
+        assertThat(exit).isEqualTo(4);
+        assertThat(err.toString()).contains("must have the same number of partitions", prefix + ".consent.events=3", prefix + ".crm.contacts=2");
+    }
+
+    @Test
+    void theRunnableJarServesHealthAndStopsWithExitZeroOnSigterm() throws Exception {
+        createInputTopics(1, 1);
+        assertThat(run("topics", "create", "--config", config.toString(), "--policy", policy.toString())).isZero();
+        int port = freePort();
+        Path jar = Path.of("target", "consentgate.jar");
+        assertThat(jar).exists();
+        Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar", jar.toString(),
+                "run", "--config", config.toString(), "--policy", policy.toString(), "--http-port", Integer.toString(port))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("run.log").toFile()).start();
+        try {
+            assertThat(awaitReady(port, Duration.ofSeconds(90))).as("ready; log:%n%s", log()).isTrue();
+
+            process.destroy();
+
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).as("exit code; log:%n%s", log()).isZero();
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    private String log() throws Exception {
+        return Files.readString(dir.resolve("run.log"));
+    }
+
+    private static boolean awaitReady(int port, Duration timeout) throws InterruptedException {
+        HttpClient client = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return true;
+                }
+            } catch (java.io.IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(500);
+        }
+        return false;
+    }
+
+    private static int freePort() throws Exception {
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+}
