@@ -1,20 +1,22 @@
 package dev.consentgate.topology;
 
 import dev.consentgate.serde.AvroDecodeException;
-import dev.consentgate.serde.ConfluentAvroDeserializer;
-import dev.consentgate.serde.ConfluentAvroSerializer;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.generic.IndexedRecord;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serde;
 
-/** Wire-format Avro in and out of the topology, through the configured registry. */
+/**
+ * Wire-format Avro in and out of the topology, through the configured value serde: ConsentGate's
+ * own by default, or another Serde of Avro records such as Confluent's {@code GenericAvroSerde}.
+ */
 final class AvroCodec {
 
-    private final ConfluentAvroSerializer serializer;
-    private final ConfluentAvroDeserializer deserializer;
+    private final Serde<Object> serde;
 
-    AvroCodec(ConfluentAvroSerializer serializer, ConfluentAvroDeserializer deserializer) {
-        this.serializer = serializer;
-        this.deserializer = deserializer;
+    AvroCodec(Serde<Object> serde) {
+        this.serde = serde;
     }
 
     /**
@@ -28,7 +30,7 @@ final class AvroCodec {
             throw new RejectException(RejectReason.NULL_VALUE, "null value");
         }
         try {
-            return RegistryRetry.call(() -> deserializer.decode(topic, value).record());
+            return decode(topic, value);
         } catch (AvroDecodeException e) {
             RejectReason reason = switch (e.reason()) {
                 case TRUNCATED -> RejectReason.TRUNCATED;
@@ -37,16 +39,36 @@ final class AvroCodec {
                 case MALFORMED_AVRO -> RejectReason.MALFORMED_AVRO;
             };
             throw new RejectException(reason, e.getMessage());
+        } catch (SerializationException e) {
+            if (isRetriable(e)) {
+                throw e;
+            }
+            // Another serde does not say why; its message may quote the payload, so only its type is kept.
+            throw new RejectException(RejectReason.MALFORMED_AVRO, "the value serde could not read the record (" + e.getClass().getSimpleName() + ")");
         }
     }
 
     /** Decodes bytes that were already read once, on the way in. */
     GenericRecord decode(String topic, byte[] value) {
-        return RegistryRetry.call(() -> deserializer.decode(topic, value).record());
+        Object decoded = RegistryRetry.call(() -> serde.deserializer().deserialize(topic, value));
+        if (!(decoded instanceof GenericRecord record)) {
+            throw new SerializationException("the value serde returned " + (decoded == null ? "null" : decoded.getClass().getName())
+                    + ", not an Avro GenericRecord: configure it for generic records");
+        }
+        return record;
     }
 
     /** Encodes under the subject {@code <topic>-value}. */
     byte[] encode(String topic, IndexedRecord record) {
-        return RegistryRetry.call(() -> serializer.serialize(topic, record));
+        return RegistryRetry.call(() -> serde.serializer().serialize(topic, record));
+    }
+
+    private static boolean isRetriable(Throwable exception) {
+        for (Throwable t = exception; t != null; t = t.getCause()) {
+            if (t instanceof RetriableException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -1,6 +1,7 @@
 package dev.consentgate.topology;
 
 import dev.consentgate.policy.KeyedHash;
+import dev.consentgate.serde.ConfluentAvroSerde;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -23,6 +24,7 @@ public final class ConsentGateConfig extends AbstractConfig {
     public static final String HISTORY_RETENTION_MS = "consentgate.consent.history.retention.ms";
     public static final String GRACE_MS = "consentgate.grace.ms";
     public static final String HMAC_KEY = "consentgate.hmac.key";
+    public static final String VALUE_SERDE = "consentgate.value.serde";
 
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(CONSENT_TOPIC, Type.STRING, "consent.events", new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -36,7 +38,10 @@ public final class ConsentGateConfig extends AbstractConfig {
             .define(GRACE_MS, Type.LONG, 0L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
                     "How long, in event time, an event waits for consent updates still in flight before it is decided. 0 decides at once.")
             .define(HMAC_KEY, Type.PASSWORD, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH,
-                    "Secret key (at least " + KeyedHash.MIN_KEY_BYTES + " bytes, UTF-8) for HMAC-SHA256: the hash redaction action and the customer id in audit records. Keep it stable: changing it changes every hash.");
+                    "Secret key (at least " + KeyedHash.MIN_KEY_BYTES + " bytes, UTF-8) for HMAC-SHA256: the hash redaction action and the customer id in audit records. Keep it stable: changing it changes every hash.")
+            .define(VALUE_SERDE, Type.CLASS, ConfluentAvroSerde.class, Importance.LOW,
+                    "Serde of the Avro record values ConsentGate reads and writes. It is configured with the whole properties file, "
+                            + "must return generic records, and must write the Confluent wire format (e.g. Confluent's GenericAvroSerde).");
 
     public ConsentGateConfig(Map<?, ?> originals) {
         super(DEFINITION, originals, false);

@@ -4,12 +4,11 @@ import dev.consentgate.consent.ConsentHistory;
 import dev.consentgate.metrics.EnforcementMetrics;
 import dev.consentgate.policy.InputMapping;
 import dev.consentgate.policy.Policy;
-import dev.consentgate.serde.ConfluentAvroDeserializer;
-import dev.consentgate.serde.ConfluentAvroSerializer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -59,7 +58,7 @@ public final class EnforcementTopology {
     public static Topology build(Policy policy, Map<String, ?> configs, EnforcementMetrics metrics) {
         ConsentGateConfig config = new ConsentGateConfig(configs);
         TopologySettings settings = TopologySettings.of(config, policy);
-        AvroCodec codec = codec(configs);
+        AvroCodec codec = codec(config, configs);
         DeadLetters deadLetters = new DeadLetters(settings.dlqTopic(), metrics);
 
         StreamsBuilder builder = new StreamsBuilder();
@@ -94,12 +93,11 @@ public final class EnforcementTopology {
         return builder.build();
     }
 
-    private static AvroCodec codec(Map<String, ?> configs) {
-        ConfluentAvroSerializer serializer = new ConfluentAvroSerializer();
-        serializer.configure(configs, false);
-        ConfluentAvroDeserializer deserializer = new ConfluentAvroDeserializer();
-        deserializer.configure(configs, false);
-        return new AvroCodec(serializer, deserializer);
+    @SuppressWarnings("unchecked")
+    private static AvroCodec codec(ConsentGateConfig config, Map<String, ?> configs) {
+        Serde<Object> serde = config.getConfiguredInstance(ConsentGateConfig.VALUE_SERDE, Serde.class);
+        serde.configure(configs, false);
+        return new AvroCodec(serde);
     }
 
     /** Sends a reader's rejected records to the dead-letter topic and returns the rest. */

@@ -1,0 +1,73 @@
+package dev.consentgate.topology;
+
+import static dev.consentgate.topology.EnforcementDriver.CONTACTS;
+import static dev.consentgate.topology.EnforcementDriver.contact;
+import static dev.consentgate.topology.EnforcementDriver.header;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.consentgate.schema.ConsentStatus;
+import dev.consentgate.serde.ConfluentAvroSerde;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code consentgate.value.serde} swaps the Avro serde, e.g. for Confluent's GenericAvroSerde. */
+class ValueSerdeTest {
+
+    /** Stands in for a third-party serde: counts its use and fails on records it cannot read without saying why. */
+    public static final class ForeignSerde implements Serde<Object> {
+
+        static final AtomicInteger DESERIALIZED = new AtomicInteger();
+        private final ConfluentAvroSerde delegate = new ConfluentAvroSerde();
+
+        @Override
+        public void configure(Map<String, ?> configs, boolean isKey) {
+            delegate.configure(configs, isKey);
+        }
+
+        @Override
+        public Serializer<Object> serializer() {
+            return delegate.serializer();
+        }
+
+        @Override
+        public Deserializer<Object> deserializer() {
+            return (topic, bytes) -> {
+                DESERIALIZED.incrementAndGet();
+                if (bytes.length > 0 && bytes[0] == 'x') {
+                    throw new SerializationException("foreign serde failure quoting the payload: " + new String(bytes));
+                }
+                return delegate.deserializer().deserialize(topic, bytes);
+            };
+        }
+    }
+
+    private final EnforcementDriver driver = new EnforcementDriver(EnforcementDriver.examplePolicy(),
+            Map.of(ConsentGateConfig.VALUE_SERDE, ForeignSerde.class.getName()));
+
+    @AfterEach
+    void close() {
+        driver.close();
+    }
+
+    @Test
+    void theConfiguredSerdeReadsTheRecordsAndItsFailuresAreDeadLetteredWithoutTheirMessage() {
+        int before = ForeignSerde.DESERIALIZED.get();
+        driver.consent("cust-s", "marketing.communications.email", ConsentStatus.GRANTED, 1_000);
+
+        driver.send(contact("e-s", "cust-s", 2_000, "marketing.communications.email"));
+        driver.sendRaw(CONTACTS, "k-x", "x-secret@example.com".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        assertThat(ForeignSerde.DESERIALIZED.get() - before).isEqualTo(3);
+        assertThat(driver.purpose("marketing.communications.email")).hasSize(1);
+        assertThat(driver.records("consent.dlq")).singleElement().satisfies(r -> {
+            assertThat(header(r, "consent-dlq-reason")).isEqualTo("MALFORMED_AVRO");
+            assertThat(header(r, "consent-dlq-detail")).isEqualTo("the value serde could not read the record (SerializationException)");
+        });
+    }
+}
