@@ -5,11 +5,11 @@ import dev.consentgate.metrics.KafkaStreamsReadiness;
 import dev.consentgate.metrics.MetricsServer;
 import dev.consentgate.metrics.ObservabilityRegistry;
 import dev.consentgate.topology.EnforcementTopology;
+import dev.consentgate.topology.TransientErrors;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -60,7 +60,7 @@ final class StreamsService implements AutoCloseable {
      * duplicated. Anything else stops the service (fail closed) with exit code 1.
      */
     private StreamThreadExceptionResponse onStreamThreadFailure(Throwable exception) {
-        if (isRetriable(exception)) {
+        if (TransientErrors.isTransient(exception)) {
             LOG.warn("A stream thread failed on a transient error ({}); replacing it to retry from the last commit", rootClass(exception));
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         }
@@ -68,15 +68,6 @@ final class StreamsService implements AutoCloseable {
         LOG.error("Kafka Streams failed; shutting down", exception);
         failed = true;
         return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-    }
-
-    private static boolean isRetriable(Throwable exception) {
-        for (Throwable t = exception; t != null; t = t.getCause()) {
-            if (t instanceof RetriableException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static String rootClass(Throwable exception) {

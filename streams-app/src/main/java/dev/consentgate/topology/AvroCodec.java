@@ -3,7 +3,6 @@ package dev.consentgate.topology;
 import dev.consentgate.serde.AvroDecodeException;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.generic.IndexedRecord;
-import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
 
@@ -40,7 +39,7 @@ final class AvroCodec {
             };
             throw new RejectException(reason, e.getMessage());
         } catch (SerializationException e) {
-            if (isRetriable(e)) {
+            if (TransientErrors.isTransient(e)) {
                 throw e;
             }
             // Another serde does not say why; its message may quote the payload, so only its type is kept.
@@ -61,14 +60,5 @@ final class AvroCodec {
     /** Encodes under the subject {@code <topic>-value}. */
     byte[] encode(String topic, IndexedRecord record) {
         return RegistryRetry.call(() -> serde.serializer().serialize(topic, record));
-    }
-
-    private static boolean isRetriable(Throwable exception) {
-        for (Throwable t = exception; t != null; t = t.getCause()) {
-            if (t instanceof RetriableException) {
-                return true;
-            }
-        }
-        return false;
     }
 }
