@@ -4,15 +4,8 @@ import dev.consentgate.policy.ConsentState;
 import dev.consentgate.policy.ConsentStatus;
 import dev.consentgate.policy.Purpose;
 import dev.consentgate.schema.ConsentRecordUsed;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.consentgate.serde.SpecificAvroBinary;
 import java.time.Instant;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificDatumReader;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
@@ -24,17 +17,16 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class ConsentStateSerde implements Serde<ConsentState> {
 
-    private static final SpecificDatumWriter<ConsentRecordUsed> WRITER = new SpecificDatumWriter<>(ConsentRecordUsed.class);
-    private static final SpecificDatumReader<ConsentRecordUsed> READER = new SpecificDatumReader<>(ConsentRecordUsed.class);
+    private static final SpecificAvroBinary<ConsentRecordUsed> BINARY = new SpecificAvroBinary<>(ConsentRecordUsed.class);
 
     @Override
     public Serializer<ConsentState> serializer() {
-        return (topic, state) -> state == null ? null : encode(toRecordUsed(state));
+        return (topic, state) -> state == null ? null : BINARY.encode(toRecordUsed(state));
     }
 
     @Override
     public Deserializer<ConsentState> deserializer() {
-        return (topic, bytes) -> bytes == null ? null : fromRecordUsed(decode(bytes));
+        return (topic, bytes) -> bytes == null ? null : fromRecordUsed(BINARY.decode(bytes));
     }
 
     public static ConsentRecordUsed toRecordUsed(ConsentState state) {
@@ -60,24 +52,5 @@ public final class ConsentStateSerde implements Serde<ConsentState> {
                 r.getSource(),
                 r.getNoticeVersion(),
                 r.getConsentId());
-    }
-
-    private static byte[] encode(ConsentRecordUsed record) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(96);
-        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-        try {
-            WRITER.write(record, encoder);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
-
-    private static ConsentRecordUsed decode(byte[] bytes) {
-        try {
-            return READER.read(null, DecoderFactory.get().binaryDecoder(bytes, null));
-        } catch (IOException e) {
-            throw new UncheckedIOException("unreadable consent store value", e);
-        }
     }
 }

@@ -29,7 +29,7 @@ class LayeringTest {
     @ArchTest
     static final ArchRule consentStoreSitsBelowTheTopology = noClasses().that().resideInAPackage("dev.consentgate.consent..")
             .should().dependOnClassesThat().resideInAnyPackage(
-                    "dev.consentgate.topology..", "dev.consentgate.serde..", "dev.consentgate.cli..", "dev.consentgate.demo..");
+                    "dev.consentgate.topology..", "dev.consentgate.cli..", "dev.consentgate.demo..");
 
     @ArchTest
     static final ArchRule topologyDoesNoIoOfItsOwn = noClasses().that().resideInAnyPackage(

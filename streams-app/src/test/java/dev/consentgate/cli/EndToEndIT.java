@@ -85,9 +85,12 @@ class EndToEndIT {
         EndToEndScenario scenario = new EndToEndScenario(11, 300, 3_000);
         run.produce(scenario);
 
+        int auditedBeforeStop;
         try (StreamsService first = StreamsService.start(run.setup(), "127.0.0.1", 0)) {
-            KafkaTestSupport.readCommitted(kafka.bootstrapServers(), List.of(run.auditTopic()), r -> r.size() >= 800, PROCESSING_TIMEOUT);
+            auditedBeforeStop = KafkaTestSupport.readCommitted(kafka.bootstrapServers(), List.of(run.auditTopic()),
+                    r -> r.size() >= 300, PROCESSING_TIMEOUT, Duration.ZERO).size();
         }
+        assertThat(auditedBeforeStop).as("stopped mid-stream").isBetween(300, scenario.decidedEventIds.size() / 2);
         // A new instance with the same application.id but empty local state: it restores from the changelogs.
         try (StreamsService second = StreamsService.start(run.setup(), "127.0.0.1", 0)) {
             run.assertOutputsMatch(scenario);

@@ -31,7 +31,12 @@ final class EndToEndScenario {
     static final String ESSENTIAL = "essential.service";
     static final List<String> EVENT_PURPOSES = List.of(EMAIL, ANALYTICS, TRAINING, ESSENTIAL);
     private static final List<String> CONSENTED = List.of(EMAIL, ANALYTICS, TRAINING);
-    private static final long T0 = Instant.parse("2026-11-01T00:00:00Z").toEpochMilli();
+    /**
+     * Business time starts shortly before now: records keep their timestamps through the pipeline, and
+     * records older than a topic's retention (7 days by default) are deleted by the broker's retention
+     * check while the test reads them.
+     */
+    private static final long T0 = Instant.now().minusSeconds(900).toEpochMilli() / 1000 * 1000;
 
     /** ContactUpdated with one more optional field: a BACKWARD-compatible new version of the input schema. */
     static final Schema CONTACT_V2 = contactV2();

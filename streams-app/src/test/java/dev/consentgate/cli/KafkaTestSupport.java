@@ -37,6 +37,12 @@ final class KafkaTestSupport {
      */
     static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrapServers, Collection<String> topics,
                                                               Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration timeout) {
+        return readCommitted(bootstrapServers, topics, done, timeout, Duration.ofSeconds(3));
+    }
+
+    static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrapServers, Collection<String> topics,
+                                                              Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration timeout,
+                                                              Duration settle) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "e2e-reader-" + UUID.randomUUID());
@@ -49,8 +55,8 @@ final class KafkaTestSupport {
             while (!done.test(records) && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(250)).forEach(records::add);
             }
-            long settle = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-            while (System.nanoTime() < settle) {
+            long settleUntil = System.nanoTime() + settle.toNanos();
+            while (System.nanoTime() < settleUntil) {
                 consumer.poll(Duration.ofMillis(250)).forEach(records::add);
             }
         }
