@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A real Apicurio Registry (the {@code apicurio-registry-app} distribution the build unpacks) run as
- * a child process on a loopback port, with in-memory storage: a stop loses every schema. Its output
- * goes to a log file next to the runner jar, never to the console.
+ * a child process on a loopback port, with in-memory storage: a stop loses every schema, unless it was
+ * made {@link #onFreePortWithFileStorage(Path) with file storage}. Its output goes to a log file next
+ * to the runner jar, never to the console.
  *
  * <p>{@link #shared()} gives one instance per test JVM, so integration tests pay the startup once.
  * {@link #stop()} and {@link #start()} take the registry away and bring it back on the same port.
@@ -34,6 +35,9 @@ public final class ApicurioRegistry implements AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration POLL_INTERVAL = Duration.ofMillis(250);
     private static final String HOST = "127.0.0.1";
+    // The distribution's default, pinned so a REGISTRY_DATASOURCE_URL in the environment cannot
+    // point the tests at a real database.
+    private static final String IN_MEMORY_STORAGE = "jdbc:h2:mem:registry_db";
     private static final Logger LOG = LoggerFactory.getLogger(ApicurioRegistry.class);
 
     private static ApicurioRegistry shared;
@@ -41,26 +45,40 @@ public final class ApicurioRegistry implements AutoCloseable {
     private final Path runnerJar;
     private final Path logFile;
     private final int port;
+    private final String datasourceUrl;
     private final HttpClient http = HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(2))
             .version(HttpClient.Version.HTTP_1_1)
             .build();
     private Process process;
 
-    private ApicurioRegistry(Path runnerJar, int port) {
+    private ApicurioRegistry(Path runnerJar, int port, String datasourceUrl) {
         this.runnerJar = runnerJar;
         this.port = port;
+        this.datasourceUrl = datasourceUrl;
         this.logFile = runnerJar.resolveSibling("registry-" + port + ".log");
     }
 
     /** A stopped registry on a free loopback port; call {@link #start()}. */
     public static ApicurioRegistry onFreePort() {
+        return new ApicurioRegistry(runnerJar(), freeLoopbackPort(), IN_MEMORY_STORAGE);
+    }
+
+    /**
+     * A stopped registry on a free loopback port that keeps its schemas in an H2 database file under
+     * {@code directory}, so they, and their ids, survive a {@link #stop()} and {@link #start()}.
+     */
+    public static ApicurioRegistry onFreePortWithFileStorage(Path directory) {
+        return new ApicurioRegistry(runnerJar(), freeLoopbackPort(), "jdbc:h2:file:" + directory.toAbsolutePath().resolve("registry_db"));
+    }
+
+    private static Path runnerJar() {
         String jar = System.getProperty(RUNNER_JAR_PROPERTY);
         if (jar == null || !Files.isRegularFile(Path.of(jar))) {
             throw new IllegalStateException("System property " + RUNNER_JAR_PROPERTY + " must name the "
                     + "Apicurio Registry runner jar (" + jar + "); run the tests through Maven's verify phase");
         }
-        return new ApicurioRegistry(Path.of(jar), freeLoopbackPort());
+        return Path.of(jar);
     }
 
     /**
@@ -148,9 +166,7 @@ public final class ApicurioRegistry implements AutoCloseable {
                 "-Xmx512m",
                 "-Dquarkus.http.host=" + HOST,
                 "-Dquarkus.http.port=" + port,
-                // The distribution's default, pinned so a REGISTRY_DATASOURCE_URL in the environment
-                // cannot point the tests at a real database.
-                "-Dquarkus.datasource.jdbc.url=jdbc:h2:mem:registry_db",
+                "-Dquarkus.datasource.jdbc.url=" + datasourceUrl,
                 // The default, pinned: the Confluent API hands out content ids, which is what
                 // Apicurio's serde must be told with apicurio.registry.use-id=contentId.
                 "-Dregistry.ccompat.legacy-id-mode.enabled=false",

@@ -1,0 +1,125 @@
+package dev.consentgate.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.consentgate.demo.EmbeddedKafka;
+import dev.consentgate.it.ApicurioRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.avro.JsonProperties;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.IndexedRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The schema registry going away mid-run, against a real broker and a real registry: records in a
+ * schema version the service has not fetched yet wait for it (retries in place, then fresh stream
+ * threads resuming from the last commit), and once it is back every output is exactly as expected,
+ * nothing is dead-lettered for the outage, and the service never stopped.
+ */
+class RegistryOutageIT {
+
+    /** Long enough to use up RegistryRetry's in-place retries (about 7.5 s) and have the stream thread replaced. */
+    private static final Duration OUTAGE = Duration.ofSeconds(20);
+    /** ContactUpdated v2 with one more optional field: a BACKWARD-compatible version the service first meets during the outage. */
+    private static final Schema CONTACT_V3 = contactV3();
+
+    @TempDir
+    static Path registryStorage;
+    private static EmbeddedKafka kafka;
+    private static ApicurioRegistry registry;
+
+    @BeforeAll
+    static void startBrokerAndRegistry() throws Exception {
+        kafka = EmbeddedKafka.start();
+        // Its own registry, stopped and started by this test, keeping its schemas and ids in a file
+        // across the restart, as a production registry does.
+        registry = ApicurioRegistry.onFreePortWithFileStorage(registryStorage);
+        registry.start();
+    }
+
+    @AfterAll
+    static void stopBrokerAndRegistry() throws Exception {
+        registry.close();
+        kafka.close();
+    }
+
+    @Test
+    void recordsInASchemaFirstMetWhileTheRegistryIsDownWaitForItAndNoneIsLostDuplicatedOrDeadLettered() throws Exception {
+        String applicationId = "e2e-outage-" + UUID.randomUUID().toString().substring(0, 8);
+        EndToEndRun run = new EndToEndRun(kafka, registry, applicationId);
+        EndToEndScenario scenario = new EndToEndScenario(13, 100, 600);
+        List<EndToEndScenario.Message> beforeOutage = scenario.messages.subList(0, scenario.messages.size() / 2);
+        List<EndToEndScenario.Message> duringOutage = scenario.messages.subList(scenario.messages.size() / 2, scenario.messages.size());
+
+        // Given a service that has decided the first half of the traffic, so it has every schema of that half cached
+        run.send(run.serialize(beforeOutage));
+        try (StreamsService service = StreamsService.start(run.setup(), "127.0.0.1", 0)) {
+            assertThat(KafkaTestSupport.readCommitted(kafka.bootstrapServers(), List.of(run.auditTopic()),
+                    r -> r.size() >= decidedEvents(beforeOutage), EndToEndRun.PROCESSING_TIMEOUT)).hasSize(decidedEvents(beforeOutage));
+            Set<Thread> threadsBeforeOutage = streamThreads(applicationId);
+            // Serialized while the registry is up, as a producer would: this registers contacts v3.
+            List<ProducerRecord<byte[], byte[]>> inContactsV3 = run.serialize(duringOutage.stream().map(RegistryOutageIT::asContactV3).toList());
+
+            // When the registry goes away before the service meets v3, and comes back on the same port with its schemas
+            registry.stop();
+            run.send(inContactsV3);
+            Thread.sleep(OUTAGE.toMillis());
+            registry.start();
+
+            // Then
+            run.assertOutputsMatch(scenario);
+            assertThat(service.state()).as("the service kept running").isEqualTo(KafkaStreams.State.RUNNING);
+            assertThat(streamThreads(applicationId)).as("stream threads after the outage: replacements of those before")
+                    .isNotEmpty().doesNotContainAnyElementsOf(threadsBeforeOutage);
+        }
+    }
+
+    private static int decidedEvents(List<EndToEndScenario.Message> messages) {
+        return (int) messages.stream().filter(m -> !m.topic().equals("consent.events") && m.value() != null).count();
+    }
+
+    /** The live stream threads of this run's Kafka Streams client, which runs in this JVM. */
+    private static Set<Thread> streamThreads(String applicationId) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith(applicationId + "-") && t.getName().contains("-StreamThread-"))
+                .collect(Collectors.toSet());
+    }
+
+    /** A contact, in v1 or v2, as the same contact in v3; any other message as it is. */
+    private static EndToEndScenario.Message asContactV3(EndToEndScenario.Message message) {
+        if (!message.topic().equals("crm.contacts") || message.value() == null) {
+            return message;
+        }
+        IndexedRecord contact = message.value();
+        GenericData.Record v3 = new GenericData.Record(CONTACT_V3);
+        for (Schema.Field field : contact.getSchema().getFields()) {
+            Object value = contact.get(field.pos());
+            // Generated classes hold timestamp-millis as an Instant; a generic record without conversions holds the long.
+            v3.put(field.name(), value instanceof Instant instant ? instant.toEpochMilli() : value);
+        }
+        v3.put("loyaltyTier", "gold");
+        return new EndToEndScenario.Message(message.topic(), message.key(), message.timestamp(), v3, null);
+    }
+
+    private static Schema contactV3() {
+        Schema v2 = EndToEndScenario.CONTACT_V2;
+        List<Schema.Field> fields = new ArrayList<>();
+        v2.getFields().forEach(f -> fields.add(new Schema.Field(f, f.schema())));
+        fields.add(new Schema.Field("loyaltyTier", Schema.createUnion(Schema.create(Schema.Type.NULL), Schema.create(Schema.Type.STRING)),
+                "Added in version 3", JsonProperties.NULL_VALUE));
+        return Schema.createRecord(v2.getName(), v2.getDoc(), v2.getNamespace(), false, fields);
+    }
+}
