@@ -20,6 +20,7 @@ public final class ConsentGateCommand {
         if (args.length > 0 && args[0].equals("demo")) {
             // The demo runs a broker in this process: its start-up chatter and transient retries are not the user's concern.
             System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
+            System.setProperty("org.slf4j.simpleLogger.log.kafka", "off");
         }
         System.exit(commandLine().execute(args));
     }
