@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import dev.consentgate.topology.DeadLetterOnError;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -31,7 +32,9 @@ public final class AppProperties {
         return Map.of(
                 StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2,
                 // The behaviour Kafka Streams 5.0 makes the default; setting it now silences its start-up warning.
-                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true,
+                // One record that cannot be processed goes to the dead-letter topic instead of crash-looping the service.
+                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterOnError.class.getName());
     }
 
     static Map<String, Object> load(Path file, Map<String, String> environment) throws IOException {

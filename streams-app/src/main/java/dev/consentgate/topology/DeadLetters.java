@@ -27,14 +27,19 @@ final class DeadLetters {
 
     Record<byte[], Outbound> record(Rejected rejected, Headers original, long timestamp) {
         metrics.deadLetter(rejected.reason().name());
+        Headers headers = headers(original, rejected.reason(), rejected.detail(), rejected.position());
+        return new Record<>(rejected.rawKey(), new Outbound(dlqTopic, rejected.rawValue()), timestamp, headers);
+    }
+
+    /** The input record's headers plus the dead-letter headers: why, and where the record was read. */
+    static Headers headers(Headers original, RejectReason reason, String detail, SourcePosition position) {
         Headers headers = new RecordHeaders(original.toArray());
-        SourcePosition position = rejected.position();
-        headers.add(OutputHeaders.DLQ_REASON, utf8(rejected.reason().name()));
-        headers.add(OutputHeaders.DLQ_DETAIL, utf8(rejected.detail()));
+        headers.add(OutputHeaders.DLQ_REASON, utf8(reason.name()));
+        headers.add(OutputHeaders.DLQ_DETAIL, utf8(detail));
         headers.add(OutputHeaders.DLQ_TOPIC, utf8(position.topic()));
         headers.add(OutputHeaders.DLQ_PARTITION, utf8(Integer.toString(position.partition())));
         headers.add(OutputHeaders.DLQ_OFFSET, utf8(Long.toString(position.offset())));
-        return new Record<>(rejected.rawKey(), new Outbound(dlqTopic, rejected.rawValue()), timestamp, headers);
+        return headers;
     }
 
     private static byte[] utf8(String value) {

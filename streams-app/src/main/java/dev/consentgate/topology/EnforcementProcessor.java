@@ -123,15 +123,17 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
         byte[] key = event.event().getKey() == null ? null : bytes(event.event().getKey());
         long timestamp = event.event().getRecordTimestamp();
         List<AuditRecords.Delivery> deliveries = new ArrayList<>(decision.decisions().size());
+        List<Record<byte[], Outbound>> outputs = new ArrayList<>(decision.decisions().size() + 1);
         for (PurposeDecision purposeDecision : decision.decisions()) {
-            AuditRecords.Delivery delivery = deliver(event, value, purposeDecision, inputHeaders, key, timestamp);
-            count(delivery);
-            deliveries.add(delivery);
+            deliveries.add(deliver(event, value, purposeDecision, inputHeaders, key, timestamp, outputs));
         }
-        metrics.decisionLag(Duration.ofMillis(context.currentSystemTimeMs() - eventTime));
         byte[] auditValue = codec.encode(settings.auditTopic(), audit.build(event, decision, deliveries, context.currentSystemTimeMs()));
         byte[] auditKey = event.event().getEventId().getBytes(StandardCharsets.UTF_8);
-        context.forward(new Record<>(auditKey, new Outbound(settings.auditTopic(), auditValue), timestamp));
+        outputs.add(new Record<>(auditKey, new Outbound(settings.auditTopic(), auditValue), timestamp));
+        // Everything is built before anything is forwarded: an error part-way leaves no purpose record without its audit record.
+        outputs.forEach(context::forward);
+        deliveries.forEach(this::count);
+        metrics.decisionLag(Duration.ofMillis(context.currentSystemTimeMs() - eventTime));
     }
 
     /** Purpose labels are the policy's rule keys (or "unknown"), never the declared text: label values stay bounded. */
@@ -148,9 +150,9 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
         delivery.fields().forEach(field -> metrics.redactedField(purpose, field.category().key()));
     }
 
-    /** Forwards the purpose's record if it gets one, and says what was done for the audit record. */
+    /** Adds the purpose's record to {@code outputs} if it gets one, and says what was done for the audit record. */
     private AuditRecords.Delivery deliver(PendingEvent event, GenericRecord value, PurposeDecision decision,
-                                          Headers inputHeaders, byte[] key, long timestamp) {
+                                          Headers inputHeaders, byte[] key, long timestamp, List<Record<byte[], Outbound>> outputs) {
         boolean shadow = policy.enforcementMode() == EnforcementMode.SHADOW;
         if (decision.rule().isEmpty() || (!shadow && !decision.forwards())) {
             return new AuditRecords.Delivery(decision, List.of(), null);
@@ -166,7 +168,7 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
         // its key becomes the keyed hash (still one partition per customer) and input headers are not copied.
         byte[] outputKey = anonymize && key != null ? utf8(settings.keyedHash().hex(new String(key, StandardCharsets.UTF_8))) : key;
         Headers headers = decisionHeaders(anonymize ? new RecordHeaders() : inputHeaders, decision, event.event().getEventId());
-        context.forward(new Record<>(outputKey, new Outbound(rule.outputTopic(), output), timestamp, headers));
+        outputs.add(new Record<>(outputKey, new Outbound(rule.outputTopic(), output), timestamp, headers));
         return new AuditRecords.Delivery(decision, planned.plan().actions(), rule.outputTopic());
     }
 

@@ -60,6 +60,7 @@ final class EnforcementDriver implements AutoCloseable {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "consentgate-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.putAll(config);
         driver = new TopologyTestDriver(EnforcementTopology.build(policy, config), props);
 
         serializer = new ConfluentAvroSerializer();

@@ -1,0 +1,74 @@
+package dev.consentgate.topology;
+
+import static dev.consentgate.topology.EnforcementDriver.contact;
+import static dev.consentgate.topology.EnforcementDriver.header;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.consentgate.schema.ConsentStatus;
+import dev.consentgate.serde.ConfluentAvroSerde;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** An unexpected error on one record dead-letters that record, whole, and processing goes on. */
+class ProcessingErrorTest {
+
+    /** A serde that fails, like a defect would, when asked to write the training topic. */
+    public static final class FailingForTrainingSerde implements Serde<Object> {
+
+        private final ConfluentAvroSerde delegate = new ConfluentAvroSerde();
+
+        @Override
+        public void configure(Map<String, ?> configs, boolean isKey) {
+            delegate.configure(configs, isKey);
+        }
+
+        @Override
+        public Serializer<Object> serializer() {
+            return (topic, data) -> {
+                if (topic.endsWith("train_ai_system")) {
+                    throw new IllegalStateException("defect while writing jane.doe@example.com");
+                }
+                return delegate.serializer().serialize(topic, data);
+            };
+        }
+
+        @Override
+        public Deserializer<Object> deserializer() {
+            return delegate.deserializer();
+        }
+    }
+
+    private final EnforcementDriver driver = new EnforcementDriver(EnforcementDriver.examplePolicy(), Map.of(
+            ConsentGateConfig.VALUE_SERDE, FailingForTrainingSerde.class.getName(),
+            StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterOnError.class.getName()));
+
+    @AfterEach
+    void close() {
+        driver.close();
+    }
+
+    @Test
+    void anUnexpectedErrorDeadLettersTheWholeEventAndLaterEventsAreStillDecided() {
+        driver.consent("cust-p", "train_ai_system", ConsentStatus.GRANTED, 1_000);
+
+        driver.send(contact("e-fails", "cust-p", 2_000, "essential.service", "train_ai_system"));
+        driver.send(contact("e-fine", "cust-p", 3_000, "essential.service"));
+
+        assertThat(driver.records("consent.dlq")).singleElement().satisfies(r -> {
+            assertThat(header(r, "consent-dlq-reason")).isEqualTo("PROCESSING_ERROR");
+            assertThat(header(r, "consent-dlq-detail")).isEqualTo("java.lang.IllegalStateException in processor enforcer");
+            assertThat(header(r, "consent-dlq-topic")).isEqualTo("crm.contacts");
+            assertThat(header(r, "consent-dlq-offset")).isEqualTo("0");
+            assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("cust-p");
+        });
+        // Nothing of the failed event escaped: no purpose record without its audit record.
+        assertThat(driver.purpose("essential.service")).extracting(r -> header(r, "consent-event-id")).containsExactly("e-fine");
+        assertThat(driver.audits()).extracting(a -> a.getEventId()).containsExactly("e-fine");
+    }
+}
