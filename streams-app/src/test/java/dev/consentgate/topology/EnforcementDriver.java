@@ -35,12 +35,12 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 
 /** A TopologyTestDriver around the enforcement topology, with the sample schemas and an in-memory registry. */
-final class EnforcementDriver implements AutoCloseable {
+public final class EnforcementDriver implements AutoCloseable {
 
-    static final String HMAC_KEY = "test-hmac-key-0123456789";
-    static final String CONTACTS = "crm.contacts";
-    static final String ENGAGEMENT = "crm.email-engagement";
-    static final String LEAD_SCORES = "crm.lead-scores";
+    public static final String HMAC_KEY = "test-hmac-key-0123456789";
+    public static final String CONTACTS = "crm.contacts";
+    public static final String ENGAGEMENT = "crm.email-engagement";
+    public static final String LEAD_SCORES = "crm.lead-scores";
 
     private final TopologyTestDriver driver;
     private final String scope = "enforcement-" + UUID.randomUUID();
@@ -50,7 +50,11 @@ final class EnforcementDriver implements AutoCloseable {
     private final Map<String, TestInputTopic<byte[], byte[]>> inputs = new HashMap<>();
     private final Map<String, TestOutputTopic<byte[], byte[]>> outputs = new HashMap<>();
 
-    EnforcementDriver(String policyYaml, Map<String, Object> overrides) {
+    public EnforcementDriver(String policyYaml, Map<String, Object> overrides) {
+        this(policyYaml, overrides, new Properties());
+    }
+
+    public EnforcementDriver(String policyYaml, Map<String, Object> overrides, Properties streamsOverrides) {
         Map<String, Object> config = new HashMap<>();
         config.put("schema.registry.url", "mock://" + scope);
         config.put(ConsentGateConfig.HMAC_KEY, HMAC_KEY);
@@ -60,6 +64,7 @@ final class EnforcementDriver implements AutoCloseable {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "consentgate-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.putAll(streamsOverrides);
         driver = new TopologyTestDriver(EnforcementTopology.build(policy, config), props);
 
         serializer = new ConfluentAvroSerializer();
@@ -72,11 +77,11 @@ final class EnforcementDriver implements AutoCloseable {
         specificReader.configure(specific, false);
     }
 
-    EnforcementDriver(String policyYaml) {
+    public EnforcementDriver(String policyYaml) {
         this(policyYaml, Map.of());
     }
 
-    static String examplePolicy() {
+    public static String examplePolicy() {
         try (InputStream in = EnforcementDriver.class.getResourceAsStream("/policy/example-policy.yaml")) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -86,7 +91,7 @@ final class EnforcementDriver implements AutoCloseable {
 
     // ---- input
 
-    void consent(String customerId, String purpose, ConsentStatus status, long capturedAt, Long expiresAt, String jurisdiction) {
+    public void consent(String customerId, String purpose, ConsentStatus status, long capturedAt, Long expiresAt, String jurisdiction) {
         ConsentEvent event = ConsentEvent.newBuilder()
                 .setConsentId("consent-" + customerId + "-" + capturedAt)
                 .setCustomerId(customerId)
@@ -105,7 +110,7 @@ final class EnforcementDriver implements AutoCloseable {
         consent(customerId, purpose, status, capturedAt, null, "EU");
     }
 
-    void erasure(String customerId, long capturedAt) {
+    public void erasure(String customerId, long capturedAt) {
         ConsentEvent event = ConsentEvent.newBuilder()
                 .setType(ConsentEventType.ERASURE)
                 .setCustomerId(customerId)
@@ -116,7 +121,7 @@ final class EnforcementDriver implements AutoCloseable {
         pipe("consent.events", customerId, event, capturedAt);
     }
 
-    static ContactUpdated contact(String eventId, String customerId, long occurredAt, String... purposes) {
+    public static ContactUpdated contact(String eventId, String customerId, long occurredAt, String... purposes) {
         return ContactUpdated.newBuilder()
                 .setEventId(eventId)
                 .setCustomerId(customerId)
@@ -165,15 +170,15 @@ final class EnforcementDriver implements AutoCloseable {
     }
 
     /** Sends a CRM event keyed by its customer id; returns the bytes sent. */
-    byte[] send(String topic, String customerId, SpecificRecord event, long timestamp) {
+    public byte[] send(String topic, String customerId, SpecificRecord event, long timestamp) {
         return pipe(topic, customerId, event, timestamp);
     }
 
-    byte[] send(ContactUpdated contact) {
+    public byte[] send(ContactUpdated contact) {
         return send(CONTACTS, contact.getCustomerId(), contact, contact.getOccurredAt().toEpochMilli());
     }
 
-    void sendRaw(String topic, String key, byte[] value) {
+    public void sendRaw(String topic, String key, byte[] value) {
         input(topic).pipeInput(key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
     }
 
@@ -183,11 +188,11 @@ final class EnforcementDriver implements AutoCloseable {
         input(topic).pipeInput(new TestRecord<>(key.getBytes(StandardCharsets.UTF_8), value, headers, Instant.ofEpochMilli(0)));
     }
 
-    byte[] encodeGeneric(String topic, GenericRecord record) {
+    public byte[] encodeGeneric(String topic, GenericRecord record) {
         return serializer.serialize(topic, record);
     }
 
-    byte[] encode(String topic, SpecificRecord record) {
+    public byte[] encode(String topic, SpecificRecord record) {
         return serializer.serialize(topic, record);
     }
 
@@ -203,16 +208,16 @@ final class EnforcementDriver implements AutoCloseable {
 
     // ---- output
 
-    List<TestRecord<byte[], byte[]>> records(String topic) {
+    public List<TestRecord<byte[], byte[]>> records(String topic) {
         return outputs.computeIfAbsent(topic, t -> driver.createOutputTopic(t, new ByteArrayDeserializer(), new ByteArrayDeserializer()))
                 .readRecordsToList();
     }
 
-    List<TestRecord<byte[], byte[]>> purpose(String purpose) {
+    public List<TestRecord<byte[], byte[]>> purpose(String purpose) {
         return records("crm.purpose." + purpose);
     }
 
-    List<DecisionRecord> audits() {
+    public List<DecisionRecord> audits() {
         return records("consent.audit").stream().map(r -> (DecisionRecord) specificReader.deserialize("consent.audit", r.value())).toList();
     }
 
@@ -220,7 +225,7 @@ final class EnforcementDriver implements AutoCloseable {
         return genericReader.decode(topic, value).record();
     }
 
-    static String header(TestRecord<?, ?> record, String name) {
+    public static String header(TestRecord<?, ?> record, String name) {
         Header header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
