@@ -139,7 +139,7 @@ public final class EnforcementDriver implements AutoCloseable {
                 .build();
     }
 
-    static LeadScoringFeatures leadScore(String eventId, String customerId, long occurredAt, String... purposes) {
+    public static LeadScoringFeatures leadScore(String eventId, String customerId, long occurredAt, String... purposes) {
         return LeadScoringFeatures.newBuilder()
                 .setEventId(eventId)
                 .setCustomerId(customerId)
@@ -155,7 +155,7 @@ public final class EnforcementDriver implements AutoCloseable {
                 .build();
     }
 
-    static EmailEngagement engagement(String eventId, String customerId, long occurredAt, String... purposes) {
+    public static EmailEngagement engagement(String eventId, String customerId, long occurredAt, String... purposes) {
         return EmailEngagement.newBuilder()
                 .setEventId(eventId)
                 .setCustomerId(customerId)
