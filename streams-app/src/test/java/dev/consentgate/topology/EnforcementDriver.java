@@ -12,10 +12,12 @@ import dev.consentgate.schema.DecisionRecord;
 import dev.consentgate.serde.ConfluentAvroDeserializer;
 import dev.consentgate.serde.ConfluentAvroSerializer;
 import dev.consentgate.serde.InMemorySchemaRegistry;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.HashMap;
@@ -28,6 +30,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -43,6 +46,8 @@ public final class EnforcementDriver implements AutoCloseable {
     public static final String LEAD_SCORES = "crm.lead-scores";
 
     private final TopologyTestDriver driver;
+    /** Each driver's own state directory: the default /tmp/kafka-streams/<application id> is shared by every JVM on the machine. */
+    private final File stateDir;
     private final String scope = "enforcement-" + UUID.randomUUID();
     private final ConfluentAvroSerializer serializer;
     private final ConfluentAvroDeserializer genericReader;
@@ -51,10 +56,6 @@ public final class EnforcementDriver implements AutoCloseable {
     private final Map<String, TestOutputTopic<byte[], byte[]>> outputs = new HashMap<>();
 
     public EnforcementDriver(String policyYaml, Map<String, Object> overrides) {
-        this(policyYaml, overrides, new Properties());
-    }
-
-    public EnforcementDriver(String policyYaml, Map<String, Object> overrides, Properties streamsOverrides) {
         Map<String, Object> config = new HashMap<>();
         config.put("schema.registry.url", "mock://" + scope);
         config.put(ConsentGateConfig.HMAC_KEY, HMAC_KEY);
@@ -64,7 +65,12 @@ public final class EnforcementDriver implements AutoCloseable {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "consentgate-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.putAll(streamsOverrides);
+        try {
+            stateDir = Files.createTempDirectory("consentgate-driver-").toFile();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.getAbsolutePath());
         driver = new TopologyTestDriver(EnforcementTopology.build(policy, config), props);
 
         serializer = new ConfluentAvroSerializer();
@@ -234,5 +240,10 @@ public final class EnforcementDriver implements AutoCloseable {
     public void close() {
         driver.close();
         InMemorySchemaRegistry.dropScope(scope);
+        try {
+            Utils.delete(stateDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
