@@ -84,7 +84,7 @@ public final class ConsentHistory {
         if (stored == VersionedKeyValueStore.PUT_RETURN_CODE_NOT_PUT) {
             return false;
         }
-        customers.put(customerId, jurisdictionFor(customerId, state), state.capturedAt());
+        customers.put(customerId, ownJurisdiction(customerId, state), state.capturedAt());
         if (state.capturedAt() > maxConsentTime) {
             maxConsentTime = state.capturedAt();
             watermarks.put(MAX_CONSENT_TIME, maxConsentTime);
@@ -92,13 +92,17 @@ public final class ConsentHistory {
         return true;
     }
 
-    /** A change without a jurisdiction keeps the one the customer had at that time. */
-    private String jurisdictionFor(String customerId, ConsentState state) {
+    /**
+     * The jurisdiction the change itself carries. One inherited from the changes already stored would go
+     * stale when an earlier change arrives late, so inheritance is resolved when reading. A change without
+     * one keeps a jurisdiction stored at the very same instant: it replaces that version.
+     */
+    private String ownJurisdiction(String customerId, ConsentState state) {
         if (state.jurisdiction() != null) {
             return state.jurisdiction();
         }
-        VersionedRecord<String> before = customers.get(customerId, state.capturedAt());
-        return before == null ? NO_JURISDICTION : before.value();
+        VersionedRecord<String> sameInstant = customers.get(customerId, state.capturedAt());
+        return sameInstant != null && sameInstant.timestamp() == state.capturedAt() ? sameInstant.value() : NO_JURISDICTION;
     }
 
     /**
@@ -127,13 +131,20 @@ public final class ConsentHistory {
         return ConsentAnswer.none(customers.get(customerId, time) != null);
     }
 
-    /** The customer's jurisdiction at {@code time} from their consent records; null when unknown. */
+    /**
+     * The customer's jurisdiction at {@code time} from their consent records; null when unknown. A change
+     * without a jurisdiction keeps the one the customer had at that time: the nearest earlier change's.
+     */
     public String jurisdictionAt(String customerId, long time) {
         if (isBeyondHistory(time)) {
             return null;
         }
         VersionedRecord<String> found = customers.get(customerId, time);
-        return found == null || found.value().isEmpty() ? null : found.value();
+        while (found != null && found.value().isEmpty()) {
+            long before = found.timestamp() - 1;
+            found = isBeyondHistory(before) ? null : customers.get(customerId, before);
+        }
+        return found == null ? null : found.value();
     }
 
     /**

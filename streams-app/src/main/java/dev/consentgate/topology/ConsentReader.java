@@ -30,7 +30,7 @@ final class ConsentReader implements Processor<byte[], byte[], String, DeciderIn
         DeciderInput result;
         try {
             GenericRecord event = codec.decodeOrReject(position.topic(), record.value());
-            String customerId = AvroValues.text(event.get("customerId"));
+            String customerId = AvroValues.text(field(event, "customerId"));
             String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
             if (customerId == null || !customerId.equals(key)) {
                 throw new RejectException(RejectReason.INVALID_CONSENT_EVENT, "record key is not the event's customer id");
@@ -43,10 +43,10 @@ final class ConsentReader implements Processor<byte[], byte[], String, DeciderIn
     }
 
     private static ConsentState state(GenericRecord event) throws RejectException {
-        boolean erasure = "ERASURE".equals(AvroValues.text(event.get("type")));
+        boolean erasure = "ERASURE".equals(AvroValues.text(field(event, "type")));
         Purpose purpose = null;
         if (!erasure) {
-            String key = AvroValues.text(event.get("purpose"));
+            String key = AvroValues.text(field(event, "purpose"));
             if (key == null) {
                 throw new RejectException(RejectReason.INVALID_CONSENT_EVENT, "consent event without a purpose");
             }
@@ -56,15 +56,39 @@ final class ConsentReader implements Processor<byte[], byte[], String, DeciderIn
                 throw new RejectException(RejectReason.INVALID_CONSENT_EVENT, "consent purpose is not a dotted key of lowercase words");
             }
         }
-        ConsentStatus status = erasure ? ConsentStatus.ERASED : ConsentStatus.valueOf(AvroValues.text(event.get("status")));
+        ConsentStatus status = erasure ? ConsentStatus.ERASED : status(AvroValues.text(field(event, "status")));
+        Long capturedAt = AvroValues.epochMillis(field(event, "capturedAt"));
+        if (capturedAt == null) {
+            throw new RejectException(RejectReason.INVALID_CONSENT_EVENT, "consent event without a capture time");
+        }
+        if (capturedAt < 0) {
+            // Store versions and their changelog records are stamped with it: Kafka refuses negative timestamps.
+            throw new RejectException(RejectReason.INVALID_CONSENT_EVENT, "capture time is before 1970");
+        }
         return new ConsentState(
                 purpose,
                 status,
-                AvroValues.epochMillis(event.get("capturedAt")),
-                AvroValues.epochMillis(event.get("expiresAt")),
-                AvroValues.text(event.get("jurisdiction")),
-                AvroValues.text(event.get("source")),
-                AvroValues.text(event.get("noticeVersion")),
-                AvroValues.text(event.get("consentId")));
+                capturedAt,
+                AvroValues.epochMillis(field(event, "expiresAt")),
+                AvroValues.text(field(event, "jurisdiction")),
+                AvroValues.text(field(event, "source")),
+                AvroValues.text(field(event, "noticeVersion")),
+                AvroValues.text(field(event, "consentId")));
+    }
+
+    private static ConsentStatus status(String text) throws RejectException {
+        if (text != null) {
+            for (ConsentStatus status : ConsentStatus.values()) {
+                if (status != ConsentStatus.ERASED && status.name().equals(text)) {
+                    return status;
+                }
+            }
+        }
+        throw new RejectException(RejectReason.INVALID_CONSENT_EVENT, "consent event without a status of GRANTED, DENIED or WITHDRAWN");
+    }
+
+    /** The named field, or null when the record's schema has none: a record of any schema may arrive on the topic. */
+    private static Object field(GenericRecord event, String name) {
+        return event.getSchema().getField(name) == null ? null : event.get(name);
     }
 }

@@ -12,10 +12,12 @@ import dev.consentgate.schema.DecisionRecord;
 import dev.consentgate.serde.ConfluentAvroDeserializer;
 import dev.consentgate.serde.ConfluentAvroSerializer;
 import dev.consentgate.serde.InMemorySchemaRegistry;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.HashMap;
@@ -28,6 +30,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -35,14 +38,16 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 
 /** A TopologyTestDriver around the enforcement topology, with the sample schemas and an in-memory registry. */
-final class EnforcementDriver implements AutoCloseable {
+public final class EnforcementDriver implements AutoCloseable {
 
-    static final String HMAC_KEY = "test-hmac-key-0123456789";
-    static final String CONTACTS = "crm.contacts";
-    static final String ENGAGEMENT = "crm.email-engagement";
-    static final String LEAD_SCORES = "crm.lead-scores";
+    public static final String HMAC_KEY = "test-hmac-key-0123456789";
+    public static final String CONTACTS = "crm.contacts";
+    public static final String ENGAGEMENT = "crm.email-engagement";
+    public static final String LEAD_SCORES = "crm.lead-scores";
 
     private final TopologyTestDriver driver;
+    /** Each driver's own state directory: the default /tmp/kafka-streams/<application id> is shared by every JVM on the machine. */
+    private final File stateDir;
     private final String scope = "enforcement-" + UUID.randomUUID();
     private final ConfluentAvroSerializer serializer;
     private final ConfluentAvroDeserializer genericReader;
@@ -50,7 +55,7 @@ final class EnforcementDriver implements AutoCloseable {
     private final Map<String, TestInputTopic<byte[], byte[]>> inputs = new HashMap<>();
     private final Map<String, TestOutputTopic<byte[], byte[]>> outputs = new HashMap<>();
 
-    EnforcementDriver(String policyYaml, Map<String, Object> overrides) {
+    public EnforcementDriver(String policyYaml, Map<String, Object> overrides) {
         Map<String, Object> config = new HashMap<>();
         config.put("schema.registry.url", "mock://" + scope);
         config.put(ConsentGateConfig.HMAC_KEY, HMAC_KEY);
@@ -61,6 +66,12 @@ final class EnforcementDriver implements AutoCloseable {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "consentgate-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.putAll(config);
+        try {
+            stateDir = Files.createTempDirectory("consentgate-driver-").toFile();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.getAbsolutePath());
         driver = new TopologyTestDriver(EnforcementTopology.build(policy, config), props);
 
         serializer = new ConfluentAvroSerializer();
@@ -73,11 +84,11 @@ final class EnforcementDriver implements AutoCloseable {
         specificReader.configure(specific, false);
     }
 
-    EnforcementDriver(String policyYaml) {
+    public EnforcementDriver(String policyYaml) {
         this(policyYaml, Map.of());
     }
 
-    static String examplePolicy() {
+    public static String examplePolicy() {
         try (InputStream in = EnforcementDriver.class.getResourceAsStream("/policy/example-policy.yaml")) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -87,7 +98,7 @@ final class EnforcementDriver implements AutoCloseable {
 
     // ---- input
 
-    void consent(String customerId, String purpose, ConsentStatus status, long capturedAt, Long expiresAt, String jurisdiction) {
+    public void consent(String customerId, String purpose, ConsentStatus status, long capturedAt, Long expiresAt, String jurisdiction) {
         ConsentEvent event = ConsentEvent.newBuilder()
                 .setConsentId("consent-" + customerId + "-" + capturedAt)
                 .setCustomerId(customerId)
@@ -106,7 +117,7 @@ final class EnforcementDriver implements AutoCloseable {
         consent(customerId, purpose, status, capturedAt, null, "EU");
     }
 
-    void erasure(String customerId, long capturedAt) {
+    public void erasure(String customerId, long capturedAt) {
         ConsentEvent event = ConsentEvent.newBuilder()
                 .setType(ConsentEventType.ERASURE)
                 .setCustomerId(customerId)
@@ -117,7 +128,7 @@ final class EnforcementDriver implements AutoCloseable {
         pipe("consent.events", customerId, event, capturedAt);
     }
 
-    static ContactUpdated contact(String eventId, String customerId, long occurredAt, String... purposes) {
+    public static ContactUpdated contact(String eventId, String customerId, long occurredAt, String... purposes) {
         return ContactUpdated.newBuilder()
                 .setEventId(eventId)
                 .setCustomerId(customerId)
@@ -135,7 +146,7 @@ final class EnforcementDriver implements AutoCloseable {
                 .build();
     }
 
-    static LeadScoringFeatures leadScore(String eventId, String customerId, long occurredAt, String... purposes) {
+    public static LeadScoringFeatures leadScore(String eventId, String customerId, long occurredAt, String... purposes) {
         return LeadScoringFeatures.newBuilder()
                 .setEventId(eventId)
                 .setCustomerId(customerId)
@@ -151,7 +162,7 @@ final class EnforcementDriver implements AutoCloseable {
                 .build();
     }
 
-    static EmailEngagement engagement(String eventId, String customerId, long occurredAt, String... purposes) {
+    public static EmailEngagement engagement(String eventId, String customerId, long occurredAt, String... purposes) {
         return EmailEngagement.newBuilder()
                 .setEventId(eventId)
                 .setCustomerId(customerId)
@@ -166,15 +177,15 @@ final class EnforcementDriver implements AutoCloseable {
     }
 
     /** Sends a CRM event keyed by its customer id; returns the bytes sent. */
-    byte[] send(String topic, String customerId, SpecificRecord event, long timestamp) {
+    public byte[] send(String topic, String customerId, SpecificRecord event, long timestamp) {
         return pipe(topic, customerId, event, timestamp);
     }
 
-    byte[] send(ContactUpdated contact) {
+    public byte[] send(ContactUpdated contact) {
         return send(CONTACTS, contact.getCustomerId(), contact, contact.getOccurredAt().toEpochMilli());
     }
 
-    void sendRaw(String topic, String key, byte[] value) {
+    public void sendRaw(String topic, String key, byte[] value) {
         input(topic).pipeInput(key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
     }
 
@@ -184,11 +195,11 @@ final class EnforcementDriver implements AutoCloseable {
         input(topic).pipeInput(new TestRecord<>(key.getBytes(StandardCharsets.UTF_8), value, headers, Instant.ofEpochMilli(0)));
     }
 
-    byte[] encodeGeneric(String topic, GenericRecord record) {
+    public byte[] encodeGeneric(String topic, GenericRecord record) {
         return serializer.serialize(topic, record);
     }
 
-    byte[] encode(String topic, SpecificRecord record) {
+    public byte[] encode(String topic, SpecificRecord record) {
         return serializer.serialize(topic, record);
     }
 
@@ -204,16 +215,16 @@ final class EnforcementDriver implements AutoCloseable {
 
     // ---- output
 
-    List<TestRecord<byte[], byte[]>> records(String topic) {
+    public List<TestRecord<byte[], byte[]>> records(String topic) {
         return outputs.computeIfAbsent(topic, t -> driver.createOutputTopic(t, new ByteArrayDeserializer(), new ByteArrayDeserializer()))
                 .readRecordsToList();
     }
 
-    List<TestRecord<byte[], byte[]>> purpose(String purpose) {
+    public List<TestRecord<byte[], byte[]>> purpose(String purpose) {
         return records("crm.purpose." + purpose);
     }
 
-    List<DecisionRecord> audits() {
+    public List<DecisionRecord> audits() {
         return records("consent.audit").stream().map(r -> (DecisionRecord) specificReader.deserialize("consent.audit", r.value())).toList();
     }
 
@@ -221,7 +232,7 @@ final class EnforcementDriver implements AutoCloseable {
         return genericReader.decode(topic, value).record();
     }
 
-    static String header(TestRecord<?, ?> record, String name) {
+    public static String header(TestRecord<?, ?> record, String name) {
         Header header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
@@ -230,5 +241,10 @@ final class EnforcementDriver implements AutoCloseable {
     public void close() {
         driver.close();
         InMemorySchemaRegistry.dropScope(scope);
+        try {
+            Utils.delete(stateDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

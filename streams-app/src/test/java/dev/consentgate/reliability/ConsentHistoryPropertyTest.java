@@ -1,0 +1,449 @@
+package dev.consentgate.reliability;
+
+import static dev.consentgate.topology.EnforcementDriver.contact;
+import static dev.consentgate.topology.EnforcementDriver.header;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.consentgate.schema.ConsentStatus;
+import dev.consentgate.schema.DecisionRecord;
+import dev.consentgate.schema.PurposeDecision;
+import dev.consentgate.topology.EnforcementDriver;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.stream.IntStream;
+import java.util.function.Predicate;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Random consent histories, sent out of order and interleaved with CRM events, through the real
+ * topology under the bundled example policy: every audited decision must equal the one a small
+ * reference model computes, and no record may reach a purpose topic in the clear without a legal basis.
+ *
+ * <p>The reference model is written from docs/policy-reference.md, not from DecisionFunction or
+ * ConsentHistory. With the default grace period of 0 an event is decided on arrival, so the model
+ * judges each event by the consent events of its customer that were <em>sent before it</em>.
+ *
+ * <p>Histories come from a seeded {@link Random}: a failing try names its seed and replays exactly.
+ * (jqwik, the usual tool, asks since 1.10 not to be used by AI coding agents, which build this project.)
+ *
+ * <p>Count: a TopologyTestDriver takes 100-300 ms to start and close, so each try runs a batch of
+ * {@value #HISTORIES_PER_TRY} independent histories (no customer id shared between them) through one
+ * driver: {@value #TRIES} tries × {@value #HISTORIES_PER_TRY} = 1,000 histories per run, each of
+ * 2-4 customers with 0-5 consent changes and 1-3 CRM events apiece.
+ */
+class ConsentHistoryPropertyTest {
+
+    private static final int TRIES = 25;
+    private static final int HISTORIES_PER_TRY = 40;
+    /** Times are multiples of one slot, so consent times, expiries and event times often coincide: the boundaries get tested. */
+    private static final long SLOT_MS = 100;
+
+    private static final String EMAIL = "marketing.communications.email";
+    private static final String ADVERTISING = "marketing.advertising";
+    private static final String REPORTING = "analytics.reporting";
+    private static final String PROFILING = "personalize.profiling";
+    private static final String ESSENTIAL = "essential.service";
+    /** No rule covers it (the rules are for its descendants): decided UNKNOWN_PURPOSE. */
+    private static final String UNRULED = "marketing";
+
+    private static final List<String> CONSENT_PURPOSES = List.of(
+            "marketing", EMAIL, ADVERTISING, "analytics", REPORTING, "personalize", PROFILING);
+    private static final List<String> DECLARED_PURPOSES = List.of(EMAIL, ADVERTISING, REPORTING, PROFILING, ESSENTIAL, UNRULED);
+    private static final List<String> PURPOSE_TOPICS = List.of(EMAIL, ADVERTISING, REPORTING, PROFILING, ESSENTIAL);
+
+    private static final String EU = "EU";
+    private static final String US_CA = "US-CA";
+
+    /** The example policy's rules, transcribed by hand: basis and what a purpose gets when the basis does not hold. */
+    private static final Map<String, Rule> RULES = Map.of(
+            EMAIL, new Rule(Basis.CONSENT, "DROP"),
+            REPORTING, new Rule(Basis.CONSENT, "REDACT"),
+            PROFILING, new Rule(Basis.LEGITIMATE_INTEREST, "TAG"),
+            "train_ai_system", new Rule(Basis.CONSENT, "DROP"),
+            ADVERTISING, new Rule(Basis.CONSENT, "DROP"),
+            ESSENTIAL, new Rule(Basis.CONTRACT, null));
+
+    private static final String POLICY = EnforcementDriver.examplePolicy();
+
+    static IntStream seeds() {
+        return IntStream.range(0, TRIES);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void everyAuditedDecisionIsTheReferenceModelsAndNoPurposeGetsARecordInTheClearWithoutALegalBasis(int seed) {
+        // Given: the histories' consent and CRM events, interleaved in one random send order
+        List<Step> sendOrder = sendOrder(batch(new Random(seed)));
+
+        // When
+        List<DecisionRecord> audits;
+        Map<String, List<TestRecord<byte[], byte[]>>> purposeTopics = new HashMap<>();
+        try (EnforcementDriver driver = new EnforcementDriver(POLICY)) {
+            for (Step step : sendOrder) {
+                send(driver, step);
+            }
+            audits = driver.audits();
+            PURPOSE_TOPICS.forEach(purpose -> purposeTopics.put(purpose, driver.purpose(purpose)));
+        }
+
+        // Then: one audit record per event, in send order, each decision exactly the model's
+        List<Judged> judged = new ArrayList<>();
+        for (int i = 0; i < sendOrder.size(); i++) {
+            if (sendOrder.get(i) instanceof CrmEvent event) {
+                judged.add(new Judged(event, ReferenceModel.before(sendOrder, i, event.customer())));
+            }
+        }
+        assertThat(audits).hasSameSizeAs(judged);
+        List<String> mismatches = new ArrayList<>();
+        for (int i = 0; i < judged.size(); i++) {
+            String expected = judged.get(i).model().expectedAudit(judged.get(i).event());
+            String actual = describe(audits.get(i));
+            if (!actual.equals(expected)) {
+                mismatches.add("expected " + expected + "\n but was " + actual + "\n consent sent before it: " + judged.get(i).model().arrived());
+            }
+        }
+        assertThat(mismatches).isEmpty();
+
+        // And: the safety invariant, stated on its own over what the purpose topics actually hold
+        Map<String, Judged> eventsById = new HashMap<>();
+        judged.forEach(j -> eventsById.put(j.event().eventId(), j));
+        List<String> violations = new ArrayList<>();
+        purposeTopics.forEach((purpose, records) -> {
+            for (TestRecord<byte[], byte[]> record : records) {
+                Judged event = eventsById.get(header(record, "consent-event-id"));
+                String decision = header(record, "consent-decision");
+                boolean basisHeld = event.model().legalBasisHeld(purpose, event.event().occurredAt());
+                String missing = RULES.get(purpose).onMissing();
+                boolean allowed = basisHeld ? decision.equals("permit")
+                        // Without a basis a record may only pass anonymized or tagged, as its rule says.
+                        : missing != null && !missing.equals("DROP") && decision.equals(missing.toLowerCase());
+                if (!allowed) {
+                    violations.add(purpose + " got " + event.event().eventId() + " as " + decision + ", legal basis held: " + basisHeld);
+                }
+            }
+        });
+        assertThat(violations).isEmpty();
+    }
+
+    /**
+     * Found by the property above: a change without a jurisdiction took the one stored when it arrived,
+     * so a late change naming the customer's new jurisdiction never reached it.
+     */
+    @Test
+    void aLateChangeOfJurisdictionReachesTheLaterChangesThatNameNone() {
+        try (EnforcementDriver driver = new EnforcementDriver(POLICY)) {
+            // Given: a Californian customer moves to the EU at 2000, but that change arrives after one of 3000 naming no jurisdiction
+            driver.consent("cust-moved", REPORTING, ConsentStatus.GRANTED, 1_000, null, US_CA);
+            driver.consent("cust-moved", "personalize", ConsentStatus.GRANTED, 3_000, null, null);
+            driver.consent("cust-moved", REPORTING, ConsentStatus.GRANTED, 2_000, null, EU);
+
+            // When
+            driver.send(contact("e-after-move", "cust-moved", 4_000, ADVERTISING));
+
+            // Then: judged as an EU customer, advertising (opt-out only in US-CA) needs consent it does not have
+            assertThat(driver.audits()).extracting(ConsentHistoryPropertyTest::describe)
+                    .containsExactly("e-after-move jurisdiction=EU | marketing.advertising:DROP:[NO_CONSENT]");
+            assertThat(driver.purpose(ADVERTISING)).isEmpty();
+        }
+    }
+
+    private static String describe(DecisionRecord audit) {
+        StringBuilder text = new StringBuilder(audit.getEventId() + " jurisdiction=" + audit.getJurisdiction());
+        for (PurposeDecision decision : audit.getDecisions()) {
+            text.append(" | ").append(decision.getPurpose()).append(':').append(decision.getDecision()).append(':').append(decision.getReasons());
+        }
+        return text.toString();
+    }
+
+    private static void send(EnforcementDriver driver, Step step) {
+        if (step instanceof ConsentChange change) {
+            if (change.status() == Status.ERASED) {
+                driver.erasure(change.customer(), change.capturedAt());
+            } else {
+                driver.consent(change.customer(), change.purpose(), ConsentStatus.valueOf(change.status().name()),
+                        change.capturedAt(), change.expiresAt(), change.jurisdiction());
+            }
+        } else if (step instanceof CrmEvent event) {
+            driver.send(contact(event.eventId(), event.customer(), event.occurredAt(), event.purposes().toArray(String[]::new)));
+        }
+    }
+
+    // ---- the reference model
+
+    enum Status { GRANTED, DENIED, WITHDRAWN, ERASED }
+
+    enum Basis { CONSENT, LEGITIMATE_INTEREST, CONTRACT }
+
+    record Rule(Basis basis, String onMissing) {
+    }
+
+    record Judged(CrmEvent event, ReferenceModel model) {
+    }
+
+    /** One customer's consent as known to the topology when an event arrives: the changes sent before it. */
+    record ReferenceModel(List<ConsentChange> arrived) {
+
+        static ReferenceModel before(List<Step> sendOrder, int index, String customer) {
+            List<ConsentChange> arrived = new ArrayList<>();
+            for (Step step : sendOrder.subList(0, index)) {
+                if (step instanceof ConsentChange change && change.customer().equals(customer)) {
+                    arrived.add(change);
+                }
+            }
+            return new ReferenceModel(arrived);
+        }
+
+        /** The latest change captured at or before {@code time} that matches; capture times of one customer are distinct. */
+        private Optional<ConsentChange> latest(long time, Predicate<ConsentChange> matching) {
+            return arrived.stream().filter(c -> c.capturedAt() <= time && matching.test(c)).max(Comparator.comparingLong(ConsentChange::capturedAt));
+        }
+
+        /** The record for the purpose or its nearest ancestor; an erasure captured at or after it overrides it. */
+        Optional<ConsentChange> inForce(String purpose, long time) {
+            Optional<ConsentChange> specific = Optional.empty();
+            for (String candidate : selfAndAncestors(purpose)) {
+                specific = latest(time, c -> candidate.equals(c.purpose()));
+                if (specific.isPresent()) {
+                    break;
+                }
+            }
+            Optional<ConsentChange> erasure = latest(time, c -> c.status() == Status.ERASED);
+            if (erasure.isPresent() && (specific.isEmpty() || erasure.get().capturedAt() >= specific.get().capturedAt())) {
+                return erasure;
+            }
+            return specific;
+        }
+
+        /** A change without a jurisdiction keeps the one the customer had at that time. */
+        String jurisdiction(long time) {
+            return latest(time, c -> c.jurisdiction() != null).map(ConsentChange::jurisdiction).orElse(null);
+        }
+
+        boolean customerKnown(long time) {
+            return latest(time, c -> true).isPresent();
+        }
+
+        boolean optOut(String purpose, long time) {
+            return US_CA.equals(jurisdiction(time)) && covers(ADVERTISING, purpose);
+        }
+
+        /** The safety predicate, from the decision table only: may the purpose see the record in the clear? */
+        boolean legalBasisHeld(String purpose, long time) {
+            Rule rule = ruleFor(purpose).orElseThrow();
+            Optional<ConsentChange> record = inForce(purpose, time);
+            Optional<Status> status = record.map(ConsentChange::status);
+            return switch (rule.basis()) {
+                case CONTRACT -> true;
+                case LEGITIMATE_INTEREST -> status.isEmpty() || status.get() == Status.GRANTED || status.get() == Status.WITHDRAWN;
+                case CONSENT -> optOut(purpose, time)
+                        ? status.isEmpty() || status.get() == Status.GRANTED
+                        : status.isPresent() && status.get() == Status.GRANTED && !expired(record.get(), time);
+            };
+        }
+
+        String expectedAudit(CrmEvent event) {
+            StringBuilder text = new StringBuilder(event.eventId() + " jurisdiction=" + jurisdiction(event.occurredAt()));
+            for (String purpose : event.purposes()) {
+                text.append(" | ").append(decide(purpose, event.occurredAt()));
+            }
+            return text.toString();
+        }
+
+        private String decide(String purpose, long time) {
+            Optional<Rule> found = ruleFor(purpose);
+            if (found.isEmpty()) {
+                return purpose + ":DROP:[UNKNOWN_PURPOSE]";
+            }
+            Rule rule = found.get();
+            Optional<ConsentChange> record = inForce(purpose, time);
+            boolean optOut = optOut(purpose, time);
+            String reason;
+            boolean holds;
+            switch (rule.basis()) {
+                case CONTRACT -> {
+                    reason = "CONTRACT";
+                    holds = true;
+                }
+                case LEGITIMATE_INTEREST -> {
+                    Status status = record.map(ConsentChange::status).orElse(Status.GRANTED);
+                    holds = status == Status.GRANTED || status == Status.WITHDRAWN;
+                    reason = switch (status) {
+                        case GRANTED, WITHDRAWN -> "LEGITIMATE_INTEREST";
+                        case DENIED -> "OBJECTION";
+                        case ERASED -> "ERASURE_REQUESTED";
+                    };
+                }
+                default -> {
+                    if (record.isEmpty()) {
+                        holds = optOut;
+                        reason = optOut ? "OPT_OUT_NOT_EXERCISED" : customerKnown(time) ? "NO_CONSENT" : "UNKNOWN_CUSTOMER";
+                    } else {
+                        ConsentChange change = record.get();
+                        boolean live = change.status() == Status.GRANTED && !expired(change, time);
+                        holds = live || (optOut && change.status() == Status.GRANTED);
+                        reason = switch (change.status()) {
+                            case GRANTED -> live ? "CONSENT_GRANTED" : optOut ? "OPT_OUT_NOT_EXERCISED" : "CONSENT_EXPIRED";
+                            case DENIED -> optOut ? "OPTED_OUT" : "CONSENT_DENIED";
+                            case WITHDRAWN -> optOut ? "OPTED_OUT" : "CONSENT_WITHDRAWN";
+                            case ERASED -> "ERASURE_REQUESTED";
+                        };
+                    }
+                }
+            }
+            List<String> reasons = new ArrayList<>(List.of(reason));
+            // Inherited: the record used was captured for an ancestor (an erasure has no purpose of its own).
+            if (record.isPresent() && record.get().purpose() != null && !record.get().purpose().equals(purpose)) {
+                reasons.add("CONSENT_INHERITED");
+            }
+            return purpose + ":" + (holds ? "PERMIT" : rule.onMissing()) + ":" + reasons;
+        }
+
+        private static boolean expired(ConsentChange change, long time) {
+            return change.expiresAt() != null && change.expiresAt() <= time;
+        }
+    }
+
+    static Optional<Rule> ruleFor(String purpose) {
+        return selfAndAncestors(purpose).stream().filter(RULES::containsKey).findFirst().map(RULES::get);
+    }
+
+    static List<String> selfAndAncestors(String purpose) {
+        List<String> keys = new ArrayList<>();
+        for (String key = purpose; key != null; key = key.contains(".") ? key.substring(0, key.lastIndexOf('.')) : null) {
+            keys.add(key);
+        }
+        return keys;
+    }
+
+    static boolean covers(String ancestor, String purpose) {
+        return purpose.equals(ancestor) || purpose.startsWith(ancestor + ".");
+    }
+
+    // ---- generated histories
+
+    /** Where a consent change's jurisdiction comes from: the customer's home one, the other one (they moved), or none. */
+    enum JurisdictionChoice { HOME, OTHER, NONE }
+
+    record ConsentSpec(String purpose, Status status, int timeSlot, Integer validSlots, JurisdictionChoice jurisdiction, int sendSlot) {
+    }
+
+    record EventSpec(int timeSlot, List<String> purposes, int sendSlot) {
+    }
+
+    record CustomerSpec(String home, List<ConsentSpec> consents, List<EventSpec> events) {
+    }
+
+    record HistorySpec(List<CustomerSpec> customers) {
+    }
+
+    sealed interface Step permits ConsentChange, CrmEvent {
+        int sendSlot();
+    }
+
+    /** A consent change; an erasure has status ERASED, no purpose and no jurisdiction. */
+    record ConsentChange(String customer, String purpose, Status status, long capturedAt, Long expiresAt, String jurisdiction,
+                         int sendSlot) implements Step {
+    }
+
+    record CrmEvent(String eventId, String customer, long occurredAt, List<String> purposes, int sendSlot) implements Step {
+    }
+
+    /** {@value #HISTORIES_PER_TRY} independent histories of 2-4 customers each. */
+    static List<HistorySpec> batch(Random random) {
+        List<HistorySpec> batch = new ArrayList<>(HISTORIES_PER_TRY);
+        for (int h = 0; h < HISTORIES_PER_TRY; h++) {
+            List<CustomerSpec> customers = new ArrayList<>();
+            for (int c = between(random, 2, 4); c > 0; c--) {
+                customers.add(customer(random));
+            }
+            batch.add(new HistorySpec(customers));
+        }
+        return batch;
+    }
+
+    private static CustomerSpec customer(Random random) {
+        List<ConsentSpec> consents = new ArrayList<>();
+        // Distinct capture times per customer: two changes at one instant would have no defined order.
+        java.util.Set<Integer> usedSlots = new java.util.HashSet<>();
+        for (int n = between(random, 0, 5); n > 0; n--) {
+            int slot = between(random, 0, 20);
+            if (usedSlots.add(slot)) {
+                consents.add(new ConsentSpec(pick(random, CONSENT_PURPOSES),
+                        weighted(random, new Status[] {Status.GRANTED, Status.DENIED, Status.WITHDRAWN, Status.ERASED}, 4, 2, 2, 1),
+                        slot,
+                        random.nextInt(10) < 6 ? null : between(random, 1, 8),
+                        weighted(random, JurisdictionChoice.values(), 6, 1, 2),
+                        between(random, 0, 999)));
+            }
+        }
+        List<EventSpec> events = new ArrayList<>();
+        for (int n = between(random, 1, 3); n > 0; n--) {
+            List<String> purposes = new ArrayList<>(DECLARED_PURPOSES);
+            java.util.Collections.shuffle(purposes, random);
+            events.add(new EventSpec(between(random, 0, 22), List.copyOf(purposes.subList(0, between(random, 1, 3))), between(random, 0, 999)));
+        }
+        return new CustomerSpec(pick(random, List.of(EU, US_CA)), consents, events);
+    }
+
+    private static int between(Random random, int min, int max) {
+        return min + random.nextInt(max - min + 1);
+    }
+
+    private static <T> T pick(Random random, List<T> values) {
+        return values.get(random.nextInt(values.size()));
+    }
+
+    /** One of {@code values}, each as likely as its weight. */
+    private static <T> T weighted(Random random, T[] values, int... weights) {
+        int roll = random.nextInt(java.util.Arrays.stream(weights).sum());
+        for (int i = 0; ; i++) {
+            roll -= weights[i];
+            if (roll < 0) {
+                return values[i];
+            }
+        }
+    }
+
+    /** All steps of the batch, ordered by their send slots: a random order, unrelated to capture and event times. */
+    static List<Step> sendOrder(List<HistorySpec> batch) {
+        List<Step> steps = new ArrayList<>();
+        for (int h = 0; h < batch.size(); h++) {
+            List<CustomerSpec> customers = batch.get(h).customers();
+            for (int c = 0; c < customers.size(); c++) {
+                CustomerSpec spec = customers.get(c);
+                String customer = "h" + h + "-cust-" + c;
+                for (ConsentSpec consent : spec.consents()) {
+                    steps.add(change(customer, spec.home(), consent));
+                }
+                for (int e = 0; e < spec.events().size(); e++) {
+                    EventSpec event = spec.events().get(e);
+                    steps.add(new CrmEvent(customer + "-e" + e, customer, event.timeSlot() * SLOT_MS, event.purposes(), event.sendSlot()));
+                }
+            }
+        }
+        steps.sort(Comparator.comparingInt(Step::sendSlot));
+        return steps;
+    }
+
+    private static ConsentChange change(String customer, String home, ConsentSpec spec) {
+        long capturedAt = spec.timeSlot() * SLOT_MS;
+        if (spec.status() == Status.ERASED) {
+            return new ConsentChange(customer, null, Status.ERASED, capturedAt, null, null, spec.sendSlot());
+        }
+        String jurisdiction = switch (spec.jurisdiction()) {
+            case HOME -> home;
+            case OTHER -> home.equals(EU) ? US_CA : EU;
+            case NONE -> null;
+        };
+        Long expiresAt = spec.validSlots() == null ? null : capturedAt + spec.validSlots() * SLOT_MS;
+        return new ConsentChange(customer, spec.purpose(), spec.status(), capturedAt, expiresAt, jurisdiction, spec.sendSlot());
+    }
+}
