@@ -50,7 +50,6 @@ final class CommittedRecords implements AutoCloseable {
             ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
             records.partitions().forEach(partition -> counts.merge(partition.topic(), (long) records.records(partition).size(), Long::sum));
         }
-        consumer.unsubscribe();
         return counts;
     }
 

@@ -6,6 +6,7 @@ import dev.consentgate.topology.ConsentGateConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
@@ -16,6 +17,9 @@ import org.apache.kafka.common.TopicPartition;
  * app in a fresh JVM with a fresh application id (so it reads everything from the start).
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar dev.consentgate.bench.e2e.EndToEndBenchmark [events] [rounds]</pre>
+ *
+ * <p>{@code -Dconsentgate.bench.appJvmOptions="..."} adds options to the app JVMs; {@code {name}} in
+ * them becomes the round's name ({@code enforcement-2}), e.g. for a flight recording per round.
  */
 public final class EndToEndBenchmark {
 
@@ -27,6 +31,8 @@ public final class EndToEndBenchmark {
     private static final List<String> BROKER_JVM = List.of("-Xmx2g");
     /** The same heap for both apps, so their peak RSS compare. */
     private static final List<String> APP_JVM = List.of("-Xms256m", "-Xmx1g");
+    /** Extra options for the app JVMs, space-separated: a profiler such as Java Flight Recorder. */
+    private static final String APP_JVM_OPTIONS_PROPERTY = "consentgate.bench.appJvmOptions";
 
     private EndToEndBenchmark() {
     }
@@ -51,11 +57,9 @@ public final class EndToEndBenchmark {
             enforcementOutputs.add(config.auditTopic());
             enforcementOutputs.add(config.dlqTopic());
             List<Round> results = new ArrayList<>();
-            try (CommittedRecords counter = new CommittedRecords(bootstrap)) {
-                for (int round = 1; round <= rounds; round++) {
-                    results.add(run(StreamsAppMain.AppKind.BASELINE, round, bootstrap, List.of(Topics.COPY), counter, logs, events));
-                    results.add(run(StreamsAppMain.AppKind.ENFORCEMENT, round, bootstrap, enforcementOutputs, counter, logs, events));
-                }
+            for (int round = 1; round <= rounds; round++) {
+                results.add(run(StreamsAppMain.AppKind.BASELINE, round, bootstrap, List.of(Topics.COPY), logs, events));
+                results.add(run(StreamsAppMain.AppKind.ENFORCEMENT, round, bootstrap, enforcementOutputs, logs, events));
             }
             Report.print(results, config.auditTopic(), config.dlqTopic(), System.out);
         }
@@ -65,17 +69,27 @@ public final class EndToEndBenchmark {
     }
 
     private static Round run(StreamsAppMain.AppKind kind, int round, String bootstrap, List<String> outputs,
-                             CommittedRecords counter, Path logs, int events) throws Exception {
+                             Path logs, int events) throws Exception {
         String name = kind.name().toLowerCase(java.util.Locale.ROOT) + "-" + round;
-        Map<TopicPartition, Long> before = counter.ends(outputs);
+        Map<TopicPartition, Long> before;
+        try (CommittedRecords counter = new CommittedRecords(bootstrap)) {
+            before = counter.ends(outputs);
+        }
         double seconds;
         long peakRssKb;
-        try (ChildJvm app = ChildJvm.start(StreamsAppMain.class, APP_JVM, List.of(kind.name(), bootstrap, "bench-" + name),
+        List<String> jvmOptions = new ArrayList<>(APP_JVM);
+        String extra = System.getProperty(APP_JVM_OPTIONS_PROPERTY, "").replace("{name}", name);
+        Arrays.stream(extra.split(" ")).filter(option -> !option.isBlank()).forEach(jvmOptions::add);
+        try (ChildJvm app = ChildJvm.start(StreamsAppMain.class, jvmOptions, List.of(kind.name(), bootstrap, "bench-" + name),
                 logs.resolve(name + ".log"))) {
             seconds = Double.parseDouble(app.awaitValue(StreamsAppMain.SECONDS));
             peakRssKb = Long.parseLong(app.awaitValue(StreamsAppMain.PEAK_RSS_KB));
         }
-        Round result = new Round(kind, round, seconds, Math.round(events / seconds), peakRssKb, counter.countSince(before));
+        Map<String, Long> committed;
+        try (CommittedRecords counter = new CommittedRecords(bootstrap)) {
+            committed = counter.countSince(before);
+        }
+        Round result = new Round(kind, round, seconds, Math.round(events / seconds), peakRssKb, committed);
         System.out.printf("round %d %-11s %,10d events/s  %6.1f s  peak RSS %,d MB  committed %s%n",
                 round, kind.name().toLowerCase(java.util.Locale.ROOT), result.eventsPerSecond(), seconds, peakRssKb / 1024, result.committed());
         return result;

@@ -7,6 +7,8 @@ import dev.consentgate.serde.ConfluentAvroSerializer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -56,6 +58,7 @@ final class Workload {
         long consentRecords = 0;
         long eventBytes = 0;
         try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+            List<ConsentEvent> withdrawals = new ArrayList<>();
             for (int i = 0; i < customers; i++) {
                 if (i % 10 == 0) {
                     continue;
@@ -63,14 +66,21 @@ final class Workload {
                 String customer = SampleContacts.customerId(i);
                 String jurisdiction = i % 4 == 0 ? "US-CA" : "EU";
                 long capturedAt = start - 1 - random.nextInt(3_600_000);
-                send(producer, serializer, Topics.CONSENT, customer, capturedAt, consent(customer, "marketing", ConsentStatus.GRANTED, capturedAt, jurisdiction));
-                send(producer, serializer, Topics.CONSENT, customer, capturedAt, consent(customer, "analytics.reporting", ConsentStatus.GRANTED, capturedAt, jurisdiction));
+                send(producer, serializer, customer, consent(customer, "marketing", ConsentStatus.GRANTED, capturedAt, jurisdiction));
+                send(producer, serializer, customer, consent(customer, "analytics.reporting", ConsentStatus.GRANTED, capturedAt, jurisdiction));
                 consentRecords += 2;
                 if (i % 20 == 1) {
                     long withdrawnAt = start + (long) random.nextInt(events) * spacingMs;
-                    send(producer, serializer, Topics.CONSENT, customer, withdrawnAt, consent(customer, "marketing", ConsentStatus.WITHDRAWN, withdrawnAt, jurisdiction));
-                    consentRecords++;
+                    withdrawals.add(consent(customer, "marketing", ConsentStatus.WITHDRAWN, withdrawnAt, jurisdiction));
                 }
+            }
+            // In capture order, as a consent platform publishes them: Kafka Streams merges the consent and
+            // event partitions by the timestamp at their heads, so a late-stamped record early in the consent
+            // topic would let events overtake the grants queued behind it.
+            withdrawals.sort(Comparator.comparing(ConsentEvent::getCapturedAt));
+            for (ConsentEvent withdrawal : withdrawals) {
+                send(producer, serializer, withdrawal.getCustomerId(), withdrawal);
+                consentRecords++;
             }
             for (int e = 0; e < events; e++) {
                 String customer = SampleContacts.customerId(random.nextInt(customers));
@@ -81,6 +91,10 @@ final class Workload {
             producer.flush();
         }
         return new Loaded(consentRecords, events, (double) eventBytes / events);
+    }
+
+    private static void send(KafkaProducer<byte[], byte[]> producer, ConfluentAvroSerializer serializer, String customer, ConsentEvent consent) {
+        send(producer, serializer, Topics.CONSENT, customer, consent.getCapturedAt().toEpochMilli(), consent);
     }
 
     private static int send(KafkaProducer<byte[], byte[]> producer, ConfluentAvroSerializer serializer, String topic, String key,
