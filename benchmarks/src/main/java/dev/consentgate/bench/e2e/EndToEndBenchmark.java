@@ -38,6 +38,8 @@ public final class EndToEndBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        // Closing a read_committed consumer warns once per partition it had been assigned: noise here.
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka.clients.consumer.internals.OffsetFetcherUtils", "error");
         int events = args.length > 0 ? Integer.parseInt(args[0]) : DEFAULT_EVENTS;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : DEFAULT_ROUNDS;
         Path logs = Files.createDirectories(Path.of("benchmarks", "target", "e2e-logs"));
