@@ -55,10 +55,15 @@ final class ChildJvm implements AutoCloseable {
 
     /** Closing the child's stdin is its signal to shut down cleanly; it is killed if it does not within a minute. */
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws IOException {
         process.getOutputStream().close();
-        if (!process.waitFor(1, TimeUnit.MINUTES)) {
-            process.destroyForcibly().waitFor();
+        try {
+            if (!process.waitFor(1, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -39,6 +39,8 @@ public final class StreamsAppMain {
     private StreamsAppMain() {
     }
 
+    // The deprecated processing-exception-handler setting is one of the service's defaults (AppProperties).
+    @SuppressWarnings("deprecation")
     public static void main(String[] args) throws Exception {
         AppKind kind = AppKind.valueOf(args[0].toUpperCase(java.util.Locale.ROOT));
         String bootstrap = args[1];
