@@ -16,21 +16,21 @@ import java.time.Instant;
 import java.util.List;
 
 /** Turns an event's decisions into its audit record. The customer id appears only as a keyed hash. */
-final class AuditRecords {
+public final class AuditRecords {
 
     /** What was done for one purpose, as the audit record reports it. */
-    record Delivery(PurposeDecision decision, List<FieldAction> fields, String outputTopic) {
+    public record Delivery(PurposeDecision decision, List<FieldAction> fields, String outputTopic) {
     }
 
     private final Policy policy;
     private final KeyedHash keyedHash;
 
-    AuditRecords(Policy policy, KeyedHash keyedHash) {
+    public AuditRecords(Policy policy, KeyedHash keyedHash) {
         this.policy = policy;
         this.keyedHash = keyedHash;
     }
 
-    DecisionRecord build(PendingEvent event, EventDecision decision, List<Delivery> deliveries, long processedAt) {
+    public DecisionRecord build(PendingEvent event, EventDecision decision, List<Delivery> deliveries, long processedAt) {
         SourcePosition position = event.position();
         return DecisionRecord.newBuilder()
                 .setEventId(event.event().getEventId())

@@ -3,5 +3,5 @@ package dev.consentgate.topology;
 import java.util.List;
 
 /** What the input mapping reads from a CRM record before any decision: who, what for, when, which. */
-record Envelope(String customerId, List<String> purposes, long eventTime, String eventId, String jurisdiction) {
+public record Envelope(String customerId, List<String> purposes, long eventTime, String eventId, String jurisdiction) {
 }

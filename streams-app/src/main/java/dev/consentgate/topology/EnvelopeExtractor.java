@@ -15,15 +15,15 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /** Reads the envelope of one record as its topic's input mapping says. */
-final class EnvelopeExtractor {
+public final class EnvelopeExtractor {
 
     private final InputMapping mapping;
 
-    EnvelopeExtractor(InputMapping mapping) {
+    public EnvelopeExtractor(InputMapping mapping) {
         this.mapping = mapping;
     }
 
-    Envelope extract(GenericRecord value, Headers headers, byte[] key, long recordTimestamp, SourcePosition position)
+    public Envelope extract(GenericRecord value, Headers headers, byte[] key, long recordTimestamp, SourcePosition position)
             throws RejectException {
         String customerId = text(read(mapping.customerId(), value, headers, key, recordTimestamp));
         if (customerId == null || customerId.isEmpty()) {

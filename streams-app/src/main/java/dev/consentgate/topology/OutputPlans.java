@@ -17,13 +17,13 @@ import org.apache.avro.Schema;
  * plan and output schema. Computed once per schema and reused for every record of it: the per-record
  * path only looks them up. One instance per processor, so no locking.
  */
-final class OutputPlans {
+public final class OutputPlans {
 
     /** The Avro field property that names a field's data category. */
     static final String CATEGORY_PROPERTY = "data_category";
 
     /** A plan and the schema of the records it produces; {@code outputSchema} is null when the record passes unchanged. */
-    record PlannedOutput(FieldPlan plan, Schema outputSchema) {
+    public record PlannedOutput(FieldPlan plan, Schema outputSchema) {
     }
 
     private record PlanKey(Schema schema, Purpose rule, Outcome outcome) {
@@ -34,12 +34,12 @@ final class OutputPlans {
     private final Map<Schema, Map<String, DataCategory>> categories = new HashMap<>();
     private final Map<PlanKey, PlannedOutput> plans = new HashMap<>();
 
-    OutputPlans(Map<String, InputMapping> mappingsByTopic, EnforcementMode mode) {
+    public OutputPlans(Map<String, InputMapping> mappingsByTopic, EnforcementMode mode) {
         this.mappings = mappingsByTopic;
         this.mode = mode;
     }
 
-    PlannedOutput plan(String inputTopic, Schema schema, PurposeRule rule, Outcome outcome) {
+    public PlannedOutput plan(String inputTopic, Schema schema, PurposeRule rule, Outcome outcome) {
         return plans.computeIfAbsent(new PlanKey(schema, rule.purpose(), outcome), key -> {
             FieldPlan plan = FieldPlan.of(rule, outcome, mode, categories(inputTopic, schema));
             return new PlannedOutput(plan, plan.isUnchanged() ? null : RecordMinimizer.outputSchema(schema, plan));

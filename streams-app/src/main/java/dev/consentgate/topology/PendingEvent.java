@@ -9,12 +9,12 @@ import org.apache.avro.generic.GenericRecord;
  * wait in the grace buffer, so it carries the original bytes; the decoded value is kept only while
  * the event stays in memory, which spares a second decode on the common path.
  */
-final class PendingEvent implements DeciderInput {
+public final class PendingEvent implements DeciderInput {
 
     private final BufferedEvent event;
     private GenericRecord decoded;
 
-    PendingEvent(BufferedEvent event, GenericRecord decoded) {
+    public PendingEvent(BufferedEvent event, GenericRecord decoded) {
         this.event = event;
         this.decoded = decoded;
     }

@@ -17,18 +17,18 @@ import org.apache.avro.generic.GenericRecord;
  * absent from the output schema, transformed fields become (optional) strings. The output keeps the
  * input record's name, so consumers see the same type with fewer or coarser fields.
  */
-final class RecordMinimizer {
+public final class RecordMinimizer {
 
     /** Field property naming what ConsentGate did to a field, for consumers reading the output schema. */
     static final String ACTION_PROPERTY = "consentgate_action";
 
     private final ValueRedactor redactor;
 
-    RecordMinimizer(ValueRedactor redactor) {
+    public RecordMinimizer(ValueRedactor redactor) {
         this.redactor = redactor;
     }
 
-    static Schema outputSchema(Schema input, FieldPlan plan) {
+    public static Schema outputSchema(Schema input, FieldPlan plan) {
         Map<String, FieldAction> actions = plan.byField();
         List<Schema.Field> fields = new ArrayList<>(input.getFields().size());
         for (Schema.Field field : input.getFields()) {
@@ -54,7 +54,7 @@ final class RecordMinimizer {
         return transformed;
     }
 
-    GenericRecord apply(GenericRecord input, FieldPlan plan, Schema outputSchema) {
+    public GenericRecord apply(GenericRecord input, FieldPlan plan, Schema outputSchema) {
         Map<String, FieldAction> actions = plan.byField();
         GenericData.Record output = new GenericData.Record(outputSchema);
         for (Schema.Field field : outputSchema.getFields()) {

@@ -1,7 +1,7 @@
 package dev.consentgate.topology;
 
 /** A record that cannot be decided; carries the dead-letter reason. The message holds no record content. */
-final class RejectException extends Exception {
+public final class RejectException extends Exception {
 
     private final RejectReason reason;
 

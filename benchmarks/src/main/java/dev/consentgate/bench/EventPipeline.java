@@ -1,0 +1,112 @@
+package dev.consentgate.bench;
+
+import dev.consentgate.policy.DecisionFunction;
+import dev.consentgate.policy.EventDecision;
+import dev.consentgate.policy.InputMapping;
+import dev.consentgate.policy.KeyedHash;
+import dev.consentgate.policy.Outcome;
+import dev.consentgate.policy.Policy;
+import dev.consentgate.policy.Purpose;
+import dev.consentgate.policy.PurposeDecision;
+import dev.consentgate.policy.PurposeRule;
+import dev.consentgate.policy.ValueRedactor;
+import dev.consentgate.schema.internal.BufferedEvent;
+import dev.consentgate.serde.ConfluentAvroSerde;
+import dev.consentgate.topology.AuditRecords;
+import dev.consentgate.topology.Envelope;
+import dev.consentgate.topology.EnvelopeExtractor;
+import dev.consentgate.topology.OutputPlans;
+import dev.consentgate.topology.PendingEvent;
+import dev.consentgate.topology.RecordMinimizer;
+import dev.consentgate.topology.RejectException;
+import dev.consentgate.topology.SourcePosition;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * The per-event work of the enforcement processor without Kafka Streams and without the consent
+ * store: decode the input, read its envelope, decide every purpose, encode each purpose's minimized
+ * record, build and encode the audit record. It calls the classes the processor calls, in the same
+ * order; it leaves out output headers and metrics, which the end-to-end benchmark covers.
+ */
+public final class EventPipeline {
+
+    private static final String AUDIT_TOPIC = "consent.audit";
+    private static final RecordHeaders NO_HEADERS = new RecordHeaders();
+
+    private final ConfluentAvroSerde serde;
+    private final EnvelopeExtractor extractor;
+    private final DecisionFunction decisions;
+    private final OutputPlans plans;
+    private final RecordMinimizer minimizer;
+    private final AuditRecords audit;
+    private final KeyedHash keyedHash;
+    private final InMemoryConsent consent;
+
+    public EventPipeline(Policy policy, ConfluentAvroSerde serde, KeyedHash keyedHash, InMemoryConsent consent) {
+        InputMapping mapping = policy.input(SampleContacts.TOPIC).orElseThrow();
+        this.serde = serde;
+        this.extractor = new EnvelopeExtractor(mapping);
+        this.decisions = new DecisionFunction(policy);
+        this.plans = new OutputPlans(Map.of(SampleContacts.TOPIC, mapping), policy.enforcementMode());
+        this.minimizer = new RecordMinimizer(new ValueRedactor(keyedHash));
+        this.audit = new AuditRecords(policy, keyedHash);
+        this.keyedHash = keyedHash;
+        this.consent = consent;
+    }
+
+    /** Processes one input record; returns the bytes written to Kafka (purpose records and audit) so nothing is optimized away. */
+    public int process(byte[] key, byte[] value, long offset, long recordTimestamp) throws RejectException {
+        SourcePosition position = new SourcePosition(SampleContacts.TOPIC, 0, offset);
+        GenericRecord record = (GenericRecord) serde.deserializer().deserialize(SampleContacts.TOPIC, value);
+        Envelope envelope = extractor.extract(record, NO_HEADERS, key, recordTimestamp, position);
+        PendingEvent event = new PendingEvent(buffered(key, value, recordTimestamp, position, envelope), record);
+
+        List<Purpose> purposes = envelope.purposes().stream().map(Purpose::of).toList();
+        // The example mapping reads no jurisdiction from the event, so, as in the processor, it comes from the consent history.
+        String jurisdiction = envelope.jurisdiction() != null ? envelope.jurisdiction() : consent.jurisdictionOf(envelope.customerId());
+        EventDecision decision = decisions.decide(purposes, consent.forCustomer(envelope.customerId()), jurisdiction, envelope.eventTime());
+
+        int written = 0;
+        List<AuditRecords.Delivery> deliveries = new ArrayList<>(decision.decisions().size());
+        for (PurposeDecision purposeDecision : decision.decisions()) {
+            if (purposeDecision.rule().isEmpty() || !purposeDecision.forwards()) {
+                deliveries.add(new AuditRecords.Delivery(purposeDecision, List.of(), null));
+                continue;
+            }
+            PurposeRule rule = purposeDecision.rule().get();
+            OutputPlans.PlannedOutput planned = plans.plan(SampleContacts.TOPIC, record.getSchema(), rule, purposeDecision.outcome());
+            byte[] output = planned.plan().isUnchanged() ? value
+                    : serde.serializer().serialize(rule.outputTopic(), minimizer.apply(record, planned.plan(), planned.outputSchema()));
+            // As the processor does: an anonymized record's key becomes the keyed hash of the customer id.
+            byte[] outputKey = purposeDecision.outcome() == Outcome.REDACT ? keyedHash.hex(envelope.customerId()).getBytes(StandardCharsets.UTF_8) : key;
+            written += output.length + outputKey.length;
+            deliveries.add(new AuditRecords.Delivery(purposeDecision, planned.plan().actions(), rule.outputTopic()));
+        }
+        byte[] auditValue = serde.serializer().serialize(AUDIT_TOPIC, audit.build(event, decision, deliveries, envelope.eventTime()));
+        return written + auditValue.length;
+    }
+
+    /** What EnvelopeReader carries to the processor: the envelope with the source coordinates and bytes. */
+    private static BufferedEvent buffered(byte[] key, byte[] value, long recordTimestamp, SourcePosition position, Envelope envelope) {
+        return BufferedEvent.newBuilder()
+                .setSourceTopic(position.topic())
+                .setSourcePartition(position.partition())
+                .setSourceOffset(position.offset())
+                .setRecordTimestamp(recordTimestamp)
+                .setKey(ByteBuffer.wrap(key))
+                .setValue(ByteBuffer.wrap(value))
+                .setHeaders(List.of())
+                .setCustomerId(envelope.customerId())
+                .setPurposes(envelope.purposes())
+                .setEventTime(envelope.eventTime())
+                .setEventId(envelope.eventId())
+                .setJurisdiction(envelope.jurisdiction())
+                .build();
+    }
+}

@@ -1,0 +1,99 @@
+package dev.consentgate.bench.e2e;
+
+import dev.consentgate.bench.ExamplePolicy;
+import dev.consentgate.policy.Policy;
+import dev.consentgate.topology.ConsentGateConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * End-to-end throughput: a broker in its own JVM, N preloaded ContactUpdated events and their
+ * consents, then alternating rounds of the pass-through baseline and ConsentGate enforcement, each
+ * app in a fresh JVM with a fresh application id (so it reads everything from the start).
+ *
+ * <pre>java -cp benchmarks/target/benchmarks.jar dev.consentgate.bench.e2e.EndToEndBenchmark [events] [rounds]</pre>
+ *
+ * <p>{@code -Dconsentgate.bench.appJvmOptions="..."} adds options to the app JVMs; {@code {name}} in
+ * them becomes the round's name ({@code enforcement-2}), e.g. for a flight recording per round.
+ */
+public final class EndToEndBenchmark {
+
+    private static final int DEFAULT_EVENTS = 1_000_000;
+    private static final int DEFAULT_ROUNDS = 3;
+    private static final int CUSTOMERS = 100_000;
+    /** Two partitions for two cores; one stream thread per app, as `consentgate run` starts by default. */
+    private static final int PARTITIONS = 2;
+    private static final List<String> BROKER_JVM = List.of("-Xmx2g");
+    /** The same heap for both apps, so their peak RSS compare. */
+    private static final List<String> APP_JVM = List.of("-Xms256m", "-Xmx1g");
+    /** Extra options for the app JVMs, space-separated: a profiler such as Java Flight Recorder. */
+    private static final String APP_JVM_OPTIONS_PROPERTY = "consentgate.bench.appJvmOptions";
+
+    private EndToEndBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        // Closing a read_committed consumer warns once per partition it had been assigned: noise here.
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka.clients.consumer.internals.OffsetFetcherUtils", "error");
+        int events = args.length > 0 ? Integer.parseInt(args[0]) : DEFAULT_EVENTS;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : DEFAULT_ROUNDS;
+        Path logs = Files.createDirectories(Path.of("benchmarks", "target", "e2e-logs"));
+        Policy policy = ExamplePolicy.load();
+        ConsentGateConfig config = Topics.consentGateConfig();
+
+        try (ChildJvm broker = ChildJvm.start(BrokerMain.class, BROKER_JVM, List.of(), logs.resolve("broker.log"))) {
+            String bootstrap = broker.awaitValue(BrokerMain.BOOTSTRAP);
+            Topics.createAll(bootstrap, policy, PARTITIONS);
+            BenchSchemas.registerInputSchemas();
+            long loadStart = System.nanoTime();
+            Workload.Loaded loaded = new Workload(events, CUSTOMERS).load(bootstrap);
+            System.out.printf("Preloaded %,d events (%.0f bytes each on average) and %,d consent records for %,d customers in %.1f s%n",
+                    loaded.events(), loaded.averageEventBytes(), loaded.consentRecords(), CUSTOMERS, (System.nanoTime() - loadStart) / 1e9);
+
+            List<String> enforcementOutputs = new ArrayList<>(Topics.purposeTopics(policy));
+            enforcementOutputs.add(config.auditTopic());
+            enforcementOutputs.add(config.dlqTopic());
+            List<Round> results = new ArrayList<>();
+            for (int round = 1; round <= rounds; round++) {
+                results.add(run(StreamsAppMain.AppKind.BASELINE, round, bootstrap, List.of(Topics.COPY), logs, events));
+                results.add(run(StreamsAppMain.AppKind.ENFORCEMENT, round, bootstrap, enforcementOutputs, logs, events));
+            }
+            Report.print(results, config.auditTopic(), config.dlqTopic(), System.out);
+        }
+    }
+
+    record Round(StreamsAppMain.AppKind kind, int round, double seconds, long eventsPerSecond, long peakRssKb, Map<String, Long> committed) {
+    }
+
+    private static Round run(StreamsAppMain.AppKind kind, int round, String bootstrap, List<String> outputs,
+                             Path logs, int events) throws Exception {
+        String name = kind.name().toLowerCase(java.util.Locale.ROOT) + "-" + round;
+        Map<TopicPartition, Long> before;
+        try (CommittedRecords counter = new CommittedRecords(bootstrap)) {
+            before = counter.ends(outputs);
+        }
+        double seconds;
+        long peakRssKb;
+        List<String> jvmOptions = new ArrayList<>(APP_JVM);
+        String extra = System.getProperty(APP_JVM_OPTIONS_PROPERTY, "").replace("{name}", name);
+        Arrays.stream(extra.split(" ")).filter(option -> !option.isBlank()).forEach(jvmOptions::add);
+        try (ChildJvm app = ChildJvm.start(StreamsAppMain.class, jvmOptions, List.of(kind.name(), bootstrap, "bench-" + name),
+                logs.resolve(name + ".log"))) {
+            seconds = Double.parseDouble(app.awaitValue(StreamsAppMain.SECONDS));
+            peakRssKb = Long.parseLong(app.awaitValue(StreamsAppMain.PEAK_RSS_KB));
+        }
+        Map<String, Long> committed;
+        try (CommittedRecords counter = new CommittedRecords(bootstrap)) {
+            committed = counter.countSince(before);
+        }
+        Round result = new Round(kind, round, seconds, Math.round(events / seconds), peakRssKb, committed);
+        System.out.printf("round %d %-11s %,10d events/s  %6.1f s  peak RSS %,d MB  committed %s%n",
+                round, kind.name().toLowerCase(java.util.Locale.ROOT), result.eventsPerSecond(), seconds, peakRssKb / 1024, result.committed());
+        return result;
+    }
+}

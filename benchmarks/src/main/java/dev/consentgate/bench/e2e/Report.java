@@ -1,0 +1,41 @@
+package dev.consentgate.bench.e2e;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The summary of the rounds: medians per app and the enforcement/baseline ratio. */
+final class Report {
+
+    private Report() {
+    }
+
+    static void print(List<EndToEndBenchmark.Round> rounds, String auditTopic, String dlqTopic, PrintStream out) {
+        long baseline = median(rounds, StreamsAppMain.AppKind.BASELINE);
+        long enforcement = median(rounds, StreamsAppMain.AppKind.ENFORCEMENT);
+        out.println();
+        out.printf(Locale.ROOT, "median baseline     %,10d events/s%n", baseline);
+        out.printf(Locale.ROOT, "median enforcement  %,10d events/s%n", enforcement);
+        out.printf(Locale.ROOT, "ratio enforcement/baseline %.2f (target >= 0.5, aim 0.7)%n", (double) enforcement / baseline);
+        for (EndToEndBenchmark.Round round : rounds) {
+            if (round.kind() == StreamsAppMain.AppKind.ENFORCEMENT) {
+                Map<String, Long> committed = round.committed();
+                long purposeRecords = committed.entrySet().stream()
+                        .filter(e -> !e.getKey().equals(auditTopic) && !e.getKey().equals(dlqTopic))
+                        .mapToLong(Map.Entry::getValue).sum();
+                out.printf(Locale.ROOT, "enforcement round %d: %,d audit records, %,d purpose-topic records, %,d dead letters, peak RSS %,d MB%n",
+                        round.round(), committed.get(auditTopic), purposeRecords, committed.get(dlqTopic), round.peakRssKb() / 1024);
+            } else {
+                out.printf(Locale.ROOT, "baseline round %d: %,d records copied, peak RSS %,d MB%n",
+                        round.round(), round.committed().values().stream().mapToLong(Long::longValue).sum(), round.peakRssKb() / 1024);
+            }
+        }
+    }
+
+    private static long median(List<EndToEndBenchmark.Round> rounds, StreamsAppMain.AppKind kind) {
+        List<Long> sorted = rounds.stream().filter(r -> r.kind() == kind).map(EndToEndBenchmark.Round::eventsPerSecond).sorted().toList();
+        int middle = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+    }
+}

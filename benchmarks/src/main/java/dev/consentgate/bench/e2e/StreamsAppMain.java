@@ -1,0 +1,148 @@
+package dev.consentgate.bench.e2e;
+
+import dev.consentgate.bench.ExamplePolicy;
+import dev.consentgate.metrics.EnforcementMetrics;
+import dev.consentgate.metrics.ObservabilityRegistry;
+import dev.consentgate.topology.ConsentGateConfig;
+import dev.consentgate.topology.EnforcementTopology;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+
+/**
+ * The child JVM of one round: runs one app over the preloaded topics until its committed offsets
+ * reach the end of its inputs, then prints the time that took and its peak RSS.
+ * Arguments: {@code baseline|enforcement bootstrap application-id}.
+ */
+public final class StreamsAppMain {
+
+    static final String SECONDS = "seconds";
+    static final String PEAK_RSS_KB = "peakRssKb";
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    private StreamsAppMain() {
+    }
+
+    // The deprecated processing-exception-handler setting is one of the service's defaults (AppProperties).
+    @SuppressWarnings("deprecation")
+    public static void main(String[] args) throws Exception {
+        AppKind kind = AppKind.valueOf(args[0].toUpperCase(java.util.Locale.ROOT));
+        String bootstrap = args[1];
+        String applicationId = args[2];
+        Map<String, Object> props = new HashMap<>();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(applicationId).toString());
+        // The same guarantee for both apps: the service's default, and what the comparison is about.
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // Both topics are preloaded, so without waiting an event can overtake the consents captured
+        // before it whenever the consent partition's fetch buffer runs dry, and be judged without
+        // them. Waiting keeps the merge in timestamp order, as live traffic is; the baseline has one
+        // input, so it is unaffected.
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 1000L);
+
+        ObservabilityRegistry observability = new ObservabilityRegistry(applicationId);
+        Topology topology = switch (kind) {
+            case BASELINE -> passThrough();
+            case ENFORCEMENT -> enforcement(props, observability);
+        };
+        Properties properties = new Properties();
+        properties.putAll(props);
+        try (KafkaStreams streams = new KafkaStreams(topology, properties); Admin admin = Topics.admin(bootstrap)) {
+            observability.bindKafkaStreams(streams);
+            CountDownLatch running = new CountDownLatch(1);
+            streams.setStateListener((newState, oldState) -> {
+                if (newState == KafkaStreams.State.RUNNING) {
+                    running.countDown();
+                }
+            });
+            Map<TopicPartition, Long> ends = endOffsets(admin, kind.inputs());
+            streams.start();
+            if (!running.await(2, TimeUnit.MINUTES)) {
+                throw new IllegalStateException("Kafka Streams did not reach RUNNING: " + streams.state());
+            }
+            long startedAt = System.nanoTime();
+            awaitCommitted(admin, applicationId, ends, streams);
+            double seconds = (System.nanoTime() - startedAt) / 1e9;
+            System.out.println(SECONDS + "=" + seconds);
+            System.out.println(PEAK_RSS_KB + "=" + PeakRss.ofThisProcessKb());
+            System.out.flush();
+        }
+        observability.close();
+    }
+
+    enum AppKind {
+        BASELINE(List.of(Topics.CONTACTS)),
+        ENFORCEMENT(List.of(Topics.CONTACTS, Topics.CONSENT));
+
+        private final List<String> inputs;
+
+        AppKind(List<String> inputs) {
+            this.inputs = inputs;
+        }
+
+        List<String> inputs() {
+            return inputs;
+        }
+    }
+
+    /** The baseline: the same input copied byte for byte, so only the enforcement work differs. */
+    private static Topology passThrough() {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(Topics.CONTACTS, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
+                .to(Topics.COPY, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
+        return builder.build();
+    }
+
+    /** The enforcement topology as `consentgate run` builds it, metrics included. */
+    private static Topology enforcement(Map<String, Object> props, ObservabilityRegistry observability) {
+        BenchSchemas.registerInputSchemas();
+        props.put("schema.registry.url", BenchSchemas.REGISTRY_URL);
+        props.put(ConsentGateConfig.HMAC_KEY, ExamplePolicy.HMAC_KEY);
+        return EnforcementTopology.build(ExamplePolicy.load(), props, new EnforcementMetrics(observability.registry()));
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(Admin admin, List<String> topics) throws Exception {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        admin.describeTopics(topics).allTopicNames().get().forEach((topic, description) ->
+                description.partitions().forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        admin.listOffsets(latest).all().get().forEach((partition, info) -> ends.put(partition, info.offset()));
+        return ends;
+    }
+
+    /** Under exactly-once an offset is committed with the outputs it produced: once all are committed, all output is written. */
+    private static void awaitCommitted(Admin admin, String groupId, Map<TopicPartition, Long> ends, KafkaStreams streams) throws Exception {
+        while (true) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
+            boolean done = ends.entrySet().stream().allMatch(end -> {
+                OffsetAndMetadata offset = committed.get(end.getKey());
+                return end.getValue() == 0 || (offset != null && offset.offset() >= end.getValue());
+            });
+            if (done) {
+                return;
+            }
+            if (streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.NOT_RUNNING) {
+                throw new IllegalStateException("Kafka Streams stopped: " + streams.state());
+            }
+            Thread.sleep(POLL.toMillis());
+        }
+    }
+}
