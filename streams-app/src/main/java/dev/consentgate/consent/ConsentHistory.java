@@ -114,8 +114,8 @@ public final class ConsentHistory {
             return ConsentAnswer.beyondHistory();
         }
         ConsentState specific = null;
-        for (Purpose candidate : purpose.selfAndAncestors()) {
-            VersionedRecord<ConsentState> found = consents.get(customerId + "|" + candidate.key(), time);
+        for (String candidate : purpose.selfAndAncestorKeys()) {
+            VersionedRecord<ConsentState> found = consents.get(customerId + "|" + candidate, time);
             if (found != null) {
                 specific = found.value();
                 break;

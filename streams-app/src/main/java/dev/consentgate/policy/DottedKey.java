@@ -2,7 +2,6 @@ package dev.consentgate.policy;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Rules shared by the fideslang-style dotted keys (purposes, data categories): a key covers
@@ -11,17 +10,40 @@ import java.util.regex.Pattern;
  */
 final class DottedKey {
 
-    private static final Pattern SHAPE = Pattern.compile("[a-z0-9_]+(\\.[a-z0-9_]+)*");
-
     private DottedKey() {
     }
 
     static String requireValid(String key, String what) {
-        if (key == null || !SHAPE.matcher(key).matches()) {
+        if (!isValid(key)) {
             throw new IllegalArgumentException(what + " '" + key
                     + "' is not a dotted key of lowercase words (e.g. marketing.communications.email)");
         }
         return key;
+    }
+
+    /**
+     * {@code [a-z0-9_]+(\.[a-z0-9_]+)*}, checked by hand: keys are validated on the per-event path,
+     * where a regular expression was the decision's largest cost.
+     */
+    static boolean isValid(String key) {
+        if (key == null || key.isEmpty()) {
+            return false;
+        }
+        boolean segmentStart = true;
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c == '.') {
+                if (segmentStart) {
+                    return false;
+                }
+                segmentStart = true;
+            } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_') {
+                segmentStart = false;
+            } else {
+                return false;
+            }
+        }
+        return !segmentStart;
     }
 
     static boolean covers(String ancestor, String key) {

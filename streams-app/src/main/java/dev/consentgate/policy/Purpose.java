@@ -20,7 +20,12 @@ public record Purpose(String key) implements Comparable<Purpose> {
 
     /** This purpose, then its ancestors, most specific first. */
     public List<Purpose> selfAndAncestors() {
-        return DottedKey.selfAndAncestors(key).stream().map(Purpose::new).toList();
+        return selfAndAncestorKeys().stream().map(Purpose::new).toList();
+    }
+
+    /** The keys of this purpose and its ancestors, most specific first: for lookups on the per-event path, which need no re-validation. */
+    public List<String> selfAndAncestorKeys() {
+        return DottedKey.selfAndAncestors(key);
     }
 
     @Override

@@ -21,6 +21,7 @@ public final class InMemorySchemaRegistry implements SchemaRegistryClient {
     // parsing canonical form it keeps defaults and logical types, which readers depend on.
     private final Map<String, Integer> idsByCanonicalForm = new ConcurrentHashMap<>();
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
+    private final Map<SubjectSchema, Integer> registered = new ConcurrentHashMap<>();
     private final Map<String, Set<Integer>> idsBySubject = new ConcurrentHashMap<>();
     private int lastId;
 
@@ -39,7 +40,14 @@ public final class InMemorySchemaRegistry implements SchemaRegistryClient {
     }
 
     @Override
-    public synchronized int register(String subject, Schema schema) {
+    public int register(String subject, Schema schema) {
+        // Like the HTTP client, answer repeat registrations from a cache: rendering the schema as JSON on
+        // every record would make the in-memory registry the slowest part of the pipeline.
+        Integer known = registered.get(new SubjectSchema(subject, schema));
+        return known != null ? known : registerNew(subject, schema);
+    }
+
+    private synchronized int registerNew(String subject, Schema schema) {
         // Synchronized so concurrent first registrations cannot hand out two ids for one schema.
         int id = idsByCanonicalForm.computeIfAbsent(schema.toString(), json -> {
             int next = ++lastId;
@@ -47,7 +55,11 @@ public final class InMemorySchemaRegistry implements SchemaRegistryClient {
             return next;
         });
         idsBySubject.computeIfAbsent(subject, s -> ConcurrentHashMap.newKeySet()).add(id);
+        registered.put(new SubjectSchema(subject, schema), id);
         return id;
+    }
+
+    private record SubjectSchema(String subject, Schema schema) {
     }
 
     @Override

@@ -80,21 +80,33 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
     @Override
     public void process(Record<String, DeciderInput> record) {
         DeciderInput input = record.value();
+        if (input instanceof Rejected) {
+            throw new IllegalStateException("rejected records are routed to the dead-letter topic before enforcement");
+        }
+        if (settings.grace().isZero()) {
+            // No grace: every event is decided as it comes, and the buffer and its event time are never needed.
+            if (input instanceof ConsentUpdate update) {
+                applyConsent(update, record);
+            } else {
+                decide((PendingEvent) input);
+            }
+            return;
+        }
         if (input instanceof ConsentUpdate update) {
             applyConsent(update, record);
             graceBuffer.advance(update.state().capturedAt());
-        } else if (input instanceof PendingEvent event) {
-            graceBuffer.advance(event.eventTime());
-            if (settings.grace().isZero() || graceBuffer.isDue(event.eventTime())) {
-                graceBuffer.releaseDue(this::decide);
-                decide(event);
-                return;
-            }
-            graceBuffer.hold(event);
-        } else {
-            throw new IllegalStateException("rejected records are routed to the dead-letter topic before enforcement");
+            graceBuffer.releaseDue(this::decide);
+            return;
         }
+        PendingEvent event = (PendingEvent) input;
+        graceBuffer.advance(event.eventTime());
+        // Release the earlier waiting events first, so decisions stay in event-time order.
         graceBuffer.releaseDue(this::decide);
+        if (graceBuffer.isDue(event.eventTime())) {
+            decide(event);
+        } else {
+            graceBuffer.hold(event);
+        }
     }
 
     private void applyConsent(ConsentUpdate update, Record<String, DeciderInput> record) {
