@@ -10,12 +10,17 @@ import java.util.stream.Collectors;
  * listed pass unchanged. A plan depends only on (rule, outcome, mode, field categories), so the
  * topology computes it once per input schema and reuses it.
  */
-public record FieldPlan(List<FieldAction> actions) {
+public final class FieldPlan {
 
     public static final FieldPlan UNCHANGED = new FieldPlan(List.of());
 
-    public FieldPlan {
-        actions = List.copyOf(actions);
+    private final List<FieldAction> actions;
+    /** Built once with the plan: minimization looks fields up in it for every record. */
+    private final Map<String, FieldAction> byField;
+
+    private FieldPlan(List<FieldAction> actions) {
+        this.actions = List.copyOf(actions);
+        this.byField = actions.stream().collect(Collectors.toUnmodifiableMap(FieldAction::field, a -> a));
     }
 
     /**
@@ -50,7 +55,27 @@ public record FieldPlan(List<FieldAction> actions) {
         return actions.isEmpty();
     }
 
+    /** The removed or transformed fields, sorted by field name. */
+    public List<FieldAction> actions() {
+        return actions;
+    }
+
     public Map<String, FieldAction> byField() {
-        return actions.stream().collect(Collectors.toUnmodifiableMap(FieldAction::field, a -> a));
+        return byField;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof FieldPlan plan && plan.actions.equals(actions);
+    }
+
+    @Override
+    public int hashCode() {
+        return actions.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "FieldPlan" + actions;
     }
 }
