@@ -40,7 +40,8 @@ public final class EnforcementTopology {
     public static final String ENFORCER = "enforcer";
 
     private static final TopicNameExtractor<byte[], Outbound> OUTBOUND_TOPIC = (key, value, context) -> value.topic();
-    private static final Produced<byte[], Outbound> OUTBOUND = Produced.with(Serdes.ByteArray(), Outbound.VALUE_SERDE);
+    private static final Produced<byte[], Outbound> OUTBOUND = Produced.with(Serdes.ByteArray(), Outbound.VALUE_SERDE)
+            .withStreamPartitioner(new OutboundPartitioner());
     private static final Consumed<byte[], byte[]> RAW = Consumed.with(Serdes.ByteArray(), Serdes.ByteArray());
 
     private EnforcementTopology() {
@@ -66,6 +67,7 @@ public final class EnforcementTopology {
         builder.addStateStore(ConsentHistory.customerStore(settings.historyRetention()));
         builder.addStateStore(ConsentHistory.watermarkStore());
         builder.addStateStore(GraceBuffer.storeBuilder());
+        builder.addStateStore(AuditChain.storeBuilder());
 
         List<KStream<String, DeciderInput>> inbound = new ArrayList<>();
         KStream<String, DeciderInput> consents = builder
@@ -88,7 +90,8 @@ public final class EnforcementTopology {
             merged = merged.merge(inbound.get(i), Named.as("merge-" + i));
         }
         merged.process(() -> new EnforcementProcessor(policy, codec, settings, metrics), Named.as(ENFORCER),
-                        ConsentHistory.CONSENT_STORE, ConsentHistory.CUSTOMER_STORE, ConsentHistory.WATERMARK_STORE, GraceBuffer.STORE)
+                        ConsentHistory.CONSENT_STORE, ConsentHistory.CUSTOMER_STORE, ConsentHistory.WATERMARK_STORE, GraceBuffer.STORE,
+                        AuditChain.STORE)
                 .to(OUTBOUND_TOPIC, OUTBOUND.withName("outbound-sink"));
         return builder.build();
     }
