@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
             "1:Kafka Streams stopped on an error while running",
             "2:bad command line, configuration or policy",
             "3:Kafka or the schema registry cannot be reached at start",
-            "4:a topic ConsentGate reads is missing or has the wrong partition count"})
+            "4:a topic ConsentGate reads is missing or has the wrong partition count",
+            "5:an audit check found a difference (broken chain, replayed decisions that differ)"})
 public final class ConsentGateCommand {
 
     public static void main(String[] args) {
