@@ -5,6 +5,9 @@ import dev.consentgate.policy.ConsentState;
 import dev.consentgate.policy.ConsentStatus;
 import dev.consentgate.policy.Purpose;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -37,12 +40,26 @@ public final class ConsentHistory {
     private static final String MAX_CONSENT_TIME = "max-consent-time";
     private static final String LAST_READ_OFFSET = "last-read-offset";
     private static final String NO_JURISDICTION = "";
+    private static final int MAX_CACHED_PURPOSES = 10_000;
 
     private final VersionedKeyValueStore<String, ConsentState> consents;
     private final VersionedKeyValueStore<String, String> customers;
     private final KeyValueStore<String, Long> watermarks;
     private final long historyRetentionMs;
     private long maxConsentTime;
+    /**
+     * The last (customer, time) read and what the store held for it that every purpose of an event asks
+     * again: its erasure and its customer record. Valid until the next write, which clears it; an event's
+     * purposes are all decided between two writes, so each is read from RocksDB once per event, not per purpose.
+     */
+    private String memoCustomer;
+    private long memoTime;
+    private VersionedRecord<ConsentState> memoErasure;
+    private boolean memoErasureRead;
+    private VersionedRecord<String> memoCustomerRecord;
+    private boolean memoCustomerRecordRead;
+    /** Per purpose, the store keys' purpose parts (itself, then its ancestors): built once, not per lookup. */
+    private final Map<Purpose, List<String>> ancestorKeys = new HashMap<>();
     private long lastReadOffset;
 
     public ConsentHistory(VersionedKeyValueStore<String, ConsentState> consents,
@@ -95,6 +112,7 @@ public final class ConsentHistory {
      * @return false when the change is older than the store's history and was not stored
      */
     public boolean record(String customerId, ConsentState state) {
+        forgetReads();
         String key = state.status() == ConsentStatus.ERASED
                 ? customerId + ERASURE_SUFFIX
                 : customerId + "|" + state.purpose().key();
@@ -132,21 +150,67 @@ public final class ConsentHistory {
             return ConsentAnswer.beyondHistory();
         }
         ConsentState specific = null;
-        for (String candidate : purpose.selfAndAncestorKeys()) {
+        for (String candidate : selfAndAncestorKeys(purpose)) {
             VersionedRecord<ConsentState> found = consents.get(customerId + "|" + candidate, time);
             if (found != null) {
                 specific = found.value();
                 break;
             }
         }
-        VersionedRecord<ConsentState> erasure = consents.get(customerId + ERASURE_SUFFIX, time);
+        VersionedRecord<ConsentState> erasure = erasure(customerId, time);
         if (erasure != null && (specific == null || erasure.value().capturedAt() >= specific.capturedAt())) {
             return ConsentAnswer.found(erasure.value());
         }
         if (specific != null) {
             return ConsentAnswer.found(specific);
         }
-        return ConsentAnswer.none(customers.get(customerId, time) != null);
+        return ConsentAnswer.none(customerRecord(customerId, time) != null);
+    }
+
+    private List<String> selfAndAncestorKeys(Purpose purpose) {
+        List<String> keys = ancestorKeys.get(purpose);
+        if (keys == null) {
+            keys = purpose.selfAndAncestorKeys();
+            // Declared purposes come from records: bounded, so odd ones cannot grow the map without limit.
+            if (ancestorKeys.size() < MAX_CACHED_PURPOSES) {
+                ancestorKeys.put(purpose, keys);
+            }
+        }
+        return keys;
+    }
+
+    private VersionedRecord<ConsentState> erasure(String customerId, long time) {
+        remember(customerId, time);
+        if (!memoErasureRead) {
+            memoErasure = consents.get(customerId + ERASURE_SUFFIX, time);
+            memoErasureRead = true;
+        }
+        return memoErasure;
+    }
+
+    private VersionedRecord<String> customerRecord(String customerId, long time) {
+        remember(customerId, time);
+        if (!memoCustomerRecordRead) {
+            memoCustomerRecord = customers.get(customerId, time);
+            memoCustomerRecordRead = true;
+        }
+        return memoCustomerRecord;
+    }
+
+    private void remember(String customerId, long time) {
+        if (time != memoTime || !customerId.equals(memoCustomer)) {
+            forgetReads();
+            memoCustomer = customerId;
+            memoTime = time;
+        }
+    }
+
+    private void forgetReads() {
+        memoCustomer = null;
+        memoErasure = null;
+        memoErasureRead = false;
+        memoCustomerRecord = null;
+        memoCustomerRecordRead = false;
     }
 
     /**
@@ -157,7 +221,7 @@ public final class ConsentHistory {
         if (isBeyondHistory(time)) {
             return null;
         }
-        VersionedRecord<String> found = customers.get(customerId, time);
+        VersionedRecord<String> found = customerRecord(customerId, time);
         while (found != null && found.value().isEmpty()) {
             long before = found.timestamp() - 1;
             found = isBeyondHistory(before) ? null : customers.get(customerId, before);

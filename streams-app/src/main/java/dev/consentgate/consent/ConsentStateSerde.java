@@ -30,16 +30,17 @@ public final class ConsentStateSerde implements Serde<ConsentState> {
     }
 
     public static ConsentRecordUsed toRecordUsed(ConsentState state) {
-        return ConsentRecordUsed.newBuilder()
-                .setPurpose(state.purpose() == null ? null : state.purpose().key())
-                .setStatus(state.status().name())
-                .setCapturedAt(Instant.ofEpochMilli(state.capturedAt()))
-                .setExpiresAt(state.expiresAt() == null ? null : Instant.ofEpochMilli(state.expiresAt()))
-                .setJurisdiction(state.jurisdiction())
-                .setSource(state.source())
-                .setNoticeVersion(state.noticeVersion())
-                .setConsentId(state.consentId())
-                .build();
+        // The all-arguments constructor, not the builder: this runs for every consent stored and every decision
+        // audited, and the builder validates and copies each field. Every field is given, so nothing differs.
+        return new ConsentRecordUsed(
+                state.purpose() == null ? null : state.purpose().key(),
+                state.status().name(),
+                Instant.ofEpochMilli(state.capturedAt()),
+                state.expiresAt() == null ? null : Instant.ofEpochMilli(state.expiresAt()),
+                state.jurisdiction(),
+                state.source(),
+                state.noticeVersion(),
+                state.consentId());
     }
 
     static ConsentState fromRecordUsed(ConsentRecordUsed r) {

@@ -1,9 +1,10 @@
 package dev.consentgate.policy;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The decision: a pure function of (event purposes, consent as of the event's time, policy).
@@ -11,7 +12,15 @@ import java.util.Optional;
  */
 public final class DecisionFunction {
 
+    private static final int MAX_CACHED_PURPOSES = 10_000;
+
     private final Policy policy;
+    /**
+     * The rule per declared purpose, resolved once: the ancestor walk allocates a key per ancestor. Purposes
+     * are the policy's and their descendants that events declare, a small set; a declared purpose without a
+     * rule is cached too, but only up to {@link #MAX_CACHED_PURPOSES} entries, since its text comes from records.
+     */
+    private final Map<Purpose, Optional<PurposeRule>> rules = new ConcurrentHashMap<>();
 
     public DecisionFunction(Policy policy) {
         this.policy = policy;
@@ -33,15 +42,19 @@ public final class DecisionFunction {
         }
         JurisdictionRule jurisdictionRule = policy.jurisdiction(jurisdiction);
         List<PurposeDecision> decisions = new ArrayList<>(purposes.size());
-        for (Purpose purpose : new LinkedHashSet<>(purposes)) {
-            decisions.add(decide(purpose, consent, jurisdictionRule, eventTime));
+        for (int i = 0; i < purposes.size(); i++) {
+            Purpose purpose = purposes.get(i);
+            // Duplicates ignored, first occurrence kept: a linear scan, as events declare a handful of purposes.
+            if (!declaredBefore(purposes, i)) {
+                decisions.add(decide(purpose, consent, jurisdictionRule, eventTime));
+            }
         }
         return new EventDecision(jurisdiction, List.of(), decisions);
     }
 
     /** Decides one purpose. */
     public PurposeDecision decide(Purpose purpose, ConsentLookup consent, JurisdictionRule jurisdiction, long eventTime) {
-        Optional<PurposeRule> found = policy.ruleFor(purpose);
+        Optional<PurposeRule> found = ruleFor(purpose);
         if (found.isEmpty()) {
             return new PurposeDecision(purpose, found, Outcome.DROP, List.of(ReasonCode.UNKNOWN_PURPOSE), null, null);
         }
@@ -52,6 +65,28 @@ public final class DecisionFunction {
             case LEGITIMATE_INTEREST -> legitimateInterest(purpose, rule, consent.at(purpose, eventTime));
             case CONSENT -> consent(purpose, rule, consent.at(purpose, eventTime), jurisdiction.isOptOut(purpose), eventTime);
         };
+    }
+
+    private static boolean declaredBefore(List<Purpose> purposes, int index) {
+        Purpose purpose = purposes.get(index);
+        for (int i = 0; i < index; i++) {
+            if (purposes.get(i).equals(purpose)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Optional<PurposeRule> ruleFor(Purpose purpose) {
+        Optional<PurposeRule> cached = rules.get(purpose);
+        if (cached != null) {
+            return cached;
+        }
+        Optional<PurposeRule> found = policy.ruleFor(purpose);
+        if (rules.size() < MAX_CACHED_PURPOSES) {
+            rules.put(purpose, found);
+        }
+        return found;
     }
 
     private PurposeDecision legitimateInterest(Purpose purpose, PurposeRule rule, ConsentAnswer answer) {

@@ -15,6 +15,12 @@ public record JurisdictionRule(String code, Set<Purpose> optOutPurposes) {
     }
 
     public boolean isOptOut(Purpose purpose) {
-        return optOutPurposes.stream().anyMatch(p -> p.covers(purpose));
+        // A loop, not a stream: it runs for every consent-based decision, mostly over an empty set.
+        for (Purpose optOut : optOutPurposes) {
+            if (optOut.covers(purpose)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -1,11 +1,8 @@
 package dev.consentgate.serde;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
@@ -27,14 +24,18 @@ public final class SpecificAvroBinary<T extends SpecificRecord> {
     }
 
     public byte[] encode(T record) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+        ReusableOutput out = ReusableOutput.acquire();
         try {
-            writer.write(record, encoder);
+            writer.write(record, out.encoder());
+            out.encoder().flush();
         } catch (IOException e) {
+            out.release();
             throw new UncheckedIOException("cannot encode a " + what, e);
+        } catch (RuntimeException e) {
+            out.release();
+            throw e;
         }
-        return out.toByteArray();
+        return out.toByteArrayAndRelease();
     }
 
     public T decode(byte[] bytes) {

@@ -1,5 +1,6 @@
 package dev.consentgate.topology;
 
+import dev.consentgate.audit.ChainHash;
 import dev.consentgate.consent.ConsentStateSerde;
 import dev.consentgate.policy.EventDecision;
 import dev.consentgate.policy.FieldAction;
@@ -7,11 +8,12 @@ import dev.consentgate.policy.KeyedHash;
 import dev.consentgate.policy.Policy;
 import dev.consentgate.policy.PolicyWords;
 import dev.consentgate.policy.PurposeDecision;
-import dev.consentgate.policy.PurposeRule;
 import dev.consentgate.policy.ReasonCode;
+import dev.consentgate.schema.AuditChainLink;
 import dev.consentgate.schema.Decision;
 import dev.consentgate.schema.DecisionRecord;
 import dev.consentgate.schema.FieldTreatment;
+import dev.consentgate.schema.Sha256;
 import java.time.Instant;
 import java.util.List;
 
@@ -39,39 +41,45 @@ public final class AuditRecords {
     public DecisionRecord build(PendingEvent event, EventDecision decision, List<Delivery> deliveries, long processedAt,
                                 int consentPartition, long consentOffset) {
         SourcePosition position = event.position();
-        return DecisionRecord.newBuilder()
-                .setEventId(event.event().getEventId())
-                .setInputTopic(position.topic())
-                .setInputPartition(position.partition())
-                .setInputOffset(position.offset())
-                .setEventTime(Instant.ofEpochMilli(event.eventTime()))
-                .setCustomerIdHmac(keyedHash.hex(event.customerId()))
-                .setJurisdiction(decision.jurisdiction())
-                .setEnforcementMode(PolicyWords.word(policy.enforcementMode()))
-                .setEventReasons(names(decision.eventReasons()))
-                .setDecisions(deliveries.stream().map(AuditRecords::purposeDecision).toList())
-                .setPolicyVersion(policy.version())
-                .setPolicyHash(policy.contentHash())
-                .setProcessedAt(Instant.ofEpochMilli(processedAt))
-                .setConsentPartition(consentPartition)
-                .setConsentOffset(consentOffset)
-                .build();
+        // All-arguments constructors, not the generated builders: this runs for every event, and the builders
+        // validate every field and deep-copy the defaults of the ones left unset. The link is the schema's default
+        // until AuditChain seals the record.
+        return new DecisionRecord(
+                event.event().getEventId(),
+                position.topic(),
+                position.partition(),
+                position.offset(),
+                Instant.ofEpochMilli(event.eventTime()),
+                keyedHash.hex(event.customerId()),
+                decision.jurisdiction(),
+                PolicyWords.word(policy.enforcementMode()),
+                names(decision.eventReasons()),
+                deliveries.stream().map(AuditRecords::purposeDecision).toList(),
+                policy.version(),
+                policy.contentHash(),
+                Instant.ofEpochMilli(processedAt),
+                consentPartition,
+                consentOffset,
+                unsealedLink());
+    }
+
+    private static AuditChainLink unsealedLink() {
+        return new AuditChainLink(-1L, new Sha256(ChainHash.zeros()), new Sha256(ChainHash.zeros()));
     }
 
     private static dev.consentgate.schema.PurposeDecision purposeDecision(Delivery delivery) {
         PurposeDecision d = delivery.decision();
-        return dev.consentgate.schema.PurposeDecision.newBuilder()
-                .setPurpose(d.purpose().key())
-                .setRule(d.rule().map(PurposeRule::purpose).map(p -> p.key()).orElse(null))
-                .setDecision(Decision.valueOf(d.outcome().name()))
-                .setReasons(names(d.reasons()))
-                .setLegalBasis(d.basis() == null ? null : PolicyWords.word(d.basis()))
-                .setConsentUsed(d.consentUsed() == null ? null : ConsentStateSerde.toRecordUsed(d.consentUsed()))
-                .setFields(delivery.fields().stream()
+        return new dev.consentgate.schema.PurposeDecision(
+                d.purpose().key(),
+                d.rule().isEmpty() ? null : d.rule().get().purpose().key(),
+                Decision.valueOf(d.outcome().name()),
+                names(d.reasons()),
+                d.basis() == null ? null : PolicyWords.word(d.basis()),
+                d.consentUsed() == null ? null : ConsentStateSerde.toRecordUsed(d.consentUsed()),
+                delivery.fields().stream()
                         .map(f -> new FieldTreatment(f.field(), f.category().key(), PolicyWords.word(f.action())))
-                        .toList())
-                .setOutputTopic(delivery.outputTopic())
-                .build();
+                        .toList(),
+                delivery.outputTopic());
     }
 
     private static List<String> names(List<ReasonCode> reasons) {

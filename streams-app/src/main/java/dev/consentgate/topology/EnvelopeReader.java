@@ -69,20 +69,20 @@ final class EnvelopeReader implements Processor<byte[], byte[], String, DeciderI
     }
 
     private static BufferedEvent buffered(Record<byte[], byte[]> record, SourcePosition position, Envelope envelope) {
-        return BufferedEvent.newBuilder()
-                .setSourceTopic(position.topic())
-                .setSourcePartition(position.partition())
-                .setSourceOffset(position.offset())
-                .setRecordTimestamp(record.timestamp())
-                .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
-                .setValue(ByteBuffer.wrap(record.value()))
-                .setHeaders(headers(record.headers()))
-                .setCustomerId(envelope.customerId())
-                .setPurposes(envelope.purposes())
-                .setEventTime(envelope.eventTime())
-                .setEventId(envelope.eventId())
-                .setJurisdiction(envelope.jurisdiction())
-                .build();
+        // The all-arguments constructor, not the generated builder, which validates and copies every field per event.
+        return new BufferedEvent(
+                position.topic(),
+                position.partition(),
+                position.offset(),
+                record.timestamp(),
+                record.key() == null ? null : ByteBuffer.wrap(record.key()),
+                ByteBuffer.wrap(record.value()),
+                headers(record.headers()),
+                envelope.customerId(),
+                envelope.purposes(),
+                envelope.eventTime(),
+                envelope.eventId(),
+                envelope.jurisdiction());
     }
 
     private static List<BufferedHeader> headers(Headers headers) {
