@@ -53,6 +53,11 @@ final class ChildJvm implements AutoCloseable {
         return process.isAlive() ? "none, still running" : Integer.toString(process.exitValue());
     }
 
+    /** Signals the child to finish (its stdin closes) without waiting for it: it may still print results. */
+    void closeInput() throws IOException {
+        process.getOutputStream().close();
+    }
+
     /** Closing the child's stdin is its signal to shut down cleanly; it is killed if it does not within a minute. */
     @Override
     public void close() throws IOException {

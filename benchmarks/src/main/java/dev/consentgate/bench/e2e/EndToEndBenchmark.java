@@ -5,16 +5,22 @@ import dev.consentgate.policy.Policy;
 import dev.consentgate.topology.ConsentGateConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
  * End-to-end throughput: a broker in its own JVM, N preloaded ContactUpdated events and their
  * consents, then alternating rounds of the pass-through baseline and ConsentGate enforcement, each
- * app in a fresh JVM with a fresh application id (so it reads everything from the start).
+ * app in a fresh JVM with a fresh application id (so it reads everything from the start); then the
+ * end-to-end latency of enforcement at half its median throughput ({@link LatencyProbe}).
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar dev.consentgate.bench.e2e.EndToEndBenchmark [events] [rounds]</pre>
  *
@@ -33,6 +39,10 @@ public final class EndToEndBenchmark {
     private static final List<String> APP_JVM = List.of("-Xms256m", "-Xmx1g");
     /** Extra options for the app JVMs, space-separated: a profiler such as Java Flight Recorder. */
     private static final String APP_JVM_OPTIONS_PROPERTY = "consentgate.bench.appJvmOptions";
+    /** {@code -Dconsentgate.bench.skipLatency=true} leaves out the latency phase. */
+    private static final String SKIP_LATENCY_PROPERTY = "consentgate.bench.skipLatency";
+    private static final Duration LATENCY_WARM_UP = Duration.ofSeconds(10);
+    private static final Duration LATENCY_MEASURE = Duration.ofSeconds(60);
 
     private EndToEndBenchmark() {
     }
@@ -64,6 +74,42 @@ public final class EndToEndBenchmark {
                 results.add(run(StreamsAppMain.AppKind.ENFORCEMENT, round, bootstrap, enforcementOutputs, logs, events));
             }
             Report.print(results, config.auditTopic(), config.dlqTopic(), System.out);
+            if (!Boolean.getBoolean(SKIP_LATENCY_PROPERTY)) {
+                long half = Report.median(results, StreamsAppMain.AppKind.ENFORCEMENT) / 2;
+                LatencyProbe.Result latency = latency(bootstrap, logs, (int) half);
+                System.out.println();
+                System.out.println("latency (enforcement, exactly_once_v2): " + latency.describe());
+            }
+        }
+    }
+
+    /**
+     * End-to-end latency at half the measured maximum: a fresh enforcement app first reads the whole consent
+     * topic (its group's offsets on the events topic are set to the end beforehand, so the preloaded events
+     * are skipped), then events are offered at the fixed rate and timed to the purpose topic.
+     */
+    private static LatencyProbe.Result latency(String bootstrap, Path logs, int rate) throws Exception {
+        String applicationId = "bench-latency";
+        try (Admin admin = Topics.admin(bootstrap)) {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            admin.describeTopics(List.of(Topics.CONTACTS)).allTopicNames().get().get(Topics.CONTACTS).partitions()
+                    .forEach(p -> latest.put(new TopicPartition(Topics.CONTACTS, p.partition()), OffsetSpec.latest()));
+            Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
+            admin.listOffsets(latest).all().get().forEach((partition, info) -> ends.put(partition, new OffsetAndMetadata(info.offset())));
+            admin.alterConsumerGroupOffsets(applicationId, ends).all().get();
+        }
+        List<String> jvmOptions = new ArrayList<>(APP_JVM);
+        String extra = System.getProperty(APP_JVM_OPTIONS_PROPERTY, "").replace("{name}", "latency");
+        Arrays.stream(extra.split(" ")).filter(option -> !option.isBlank()).forEach(jvmOptions::add);
+        try (ChildJvm app = ChildJvm.start(StreamsAppMain.class, jvmOptions,
+                List.of(StreamsAppMain.AppKind.ENFORCEMENT.name(), bootstrap, applicationId, StreamsAppMain.Mode.LATENCY.name()),
+                logs.resolve("latency.log"))) {
+            double consentSeconds = Double.parseDouble(app.awaitValue(StreamsAppMain.READY));
+            System.out.printf("latency app read the consent topic in %.1f s; offering %,d events/s%n", consentSeconds, rate);
+            LatencyProbe.Result result = LatencyProbe.run(bootstrap, CUSTOMERS, rate, LATENCY_WARM_UP, LATENCY_MEASURE);
+            app.closeInput();
+            System.out.printf("latency app peak RSS %,d MB%n", Long.parseLong(app.awaitValue(StreamsAppMain.PEAK_RSS_KB)) / 1024);
+            return result;
         }
     }
 

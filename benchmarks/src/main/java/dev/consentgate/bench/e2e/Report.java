@@ -33,7 +33,7 @@ final class Report {
         }
     }
 
-    private static long median(List<EndToEndBenchmark.Round> rounds, StreamsAppMain.AppKind kind) {
+    static long median(List<EndToEndBenchmark.Round> rounds, StreamsAppMain.AppKind kind) {
         List<Long> sorted = rounds.stream().filter(r -> r.kind() == kind).map(EndToEndBenchmark.Round::eventsPerSecond).sorted().toList();
         int middle = sorted.size() / 2;
         return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -24,16 +25,27 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.StateRestoreListener;
 
 /**
- * The child JVM of one round: runs one app over the preloaded topics until its committed offsets
- * reach the end of its inputs, then prints the time that took and its peak RSS.
- * Arguments: {@code baseline|enforcement bootstrap application-id}.
+ * The child JVM of one app run. Arguments: {@code baseline|enforcement bootstrap application-id [mode [state-dir]]},
+ * where mode is
+ * <ul>
+ *   <li>{@code throughput} (the default): runs until the committed offsets reach the end of its inputs, then
+ *       prints the time that took (from RUNNING) and its peak RSS;</li>
+ *   <li>{@code latency}: prints {@code ready} once the consent topic is read to its end (the parent set the
+ *       group's event offsets to the end beforehand), then runs until its stdin closes and prints its peak RSS;</li>
+ *   <li>{@code restore}: prints the time from start until RUNNING, which under Kafka Streams' default settings
+ *       is reached once every store is restored from its changelog, and its peak RSS.</li>
+ * </ul>
+ * A state directory given as argument is kept (the restore benchmark wipes it itself); otherwise a temporary one is used.
  */
 public final class StreamsAppMain {
 
     static final String SECONDS = "seconds";
     static final String PEAK_RSS_KB = "peakRssKb";
+    static final String READY = "ready";
+    static final String RESTORED = "restoredRecords";
     private static final Duration POLL = Duration.ofMillis(100);
 
     private StreamsAppMain() {
@@ -45,10 +57,12 @@ public final class StreamsAppMain {
         AppKind kind = AppKind.valueOf(args[0].toUpperCase(java.util.Locale.ROOT));
         String bootstrap = args[1];
         String applicationId = args[2];
+        Mode mode = args.length > 3 ? Mode.valueOf(args[3].toUpperCase(java.util.Locale.ROOT)) : Mode.THROUGHPUT;
+        String stateDir = args.length > 4 ? args[4] : Files.createTempDirectory(applicationId).toString();
         Map<String, Object> props = new HashMap<>();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory(applicationId).toString());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
         // The same guarantee for both apps: the service's default, and what the comparison is about.
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
@@ -73,19 +87,55 @@ public final class StreamsAppMain {
                     running.countDown();
                 }
             });
-            Map<TopicPartition, Long> ends = endOffsets(admin, kind.inputs());
+            Map<TopicPartition, Long> ends = endOffsets(admin, mode == Mode.LATENCY ? List.of(Topics.CONSENT) : kind.inputs());
+            AtomicLong restored = new AtomicLong();
+            streams.setGlobalStateRestoreListener(new StateRestoreListener() {
+                @Override
+                public void onRestoreStart(TopicPartition partition, String store, long startingOffset, long endingOffset) {
+                }
+
+                @Override
+                public void onBatchRestored(TopicPartition partition, String store, long batchEndOffset, long numRestored) {
+                    restored.addAndGet(numRestored);
+                }
+
+                @Override
+                public void onRestoreEnd(TopicPartition partition, String store, long totalRestored) {
+                }
+            });
+            long startCalled = System.nanoTime();
             streams.start();
-            if (!running.await(2, TimeUnit.MINUTES)) {
+            if (!running.await(mode == Mode.RESTORE ? 30 : 2, TimeUnit.MINUTES)) {
                 throw new IllegalStateException("Kafka Streams did not reach RUNNING: " + streams.state());
             }
             long startedAt = System.nanoTime();
-            awaitCommitted(admin, applicationId, ends, streams);
-            double seconds = (System.nanoTime() - startedAt) / 1e9;
-            System.out.println(SECONDS + "=" + seconds);
+            switch (mode) {
+                case THROUGHPUT -> {
+                    awaitCommitted(admin, applicationId, ends, streams);
+                    System.out.println(SECONDS + "=" + (System.nanoTime() - startedAt) / 1e9);
+                }
+                case RESTORE -> {
+                    System.out.println(SECONDS + "=" + (startedAt - startCalled) / 1e9);
+                    System.out.println(RESTORED + "=" + restored.get());
+                }
+                case LATENCY -> {
+                    awaitCommitted(admin, applicationId, ends, streams);
+                    System.out.println(READY + "=" + (System.nanoTime() - startedAt) / 1e9);
+                    System.out.flush();
+                    // The parent closes our stdin when its load is done.
+                    while (System.in.read() >= 0) {
+                        Thread.onSpinWait();
+                    }
+                }
+            }
             System.out.println(PEAK_RSS_KB + "=" + PeakRss.ofThisProcessKb());
             System.out.flush();
         }
         observability.close();
+    }
+
+    enum Mode {
+        THROUGHPUT, LATENCY, RESTORE
     }
 
     enum AppKind {

@@ -52,6 +52,11 @@ final class Workload {
     record Loaded(long consentRecords, long events, double averageEventBytes) {
     }
 
+    /** The purposes the {@code event}-th event declares. */
+    static List<String> pair(int event) {
+        return PURPOSE_PAIRS.get(event % PURPOSE_PAIRS.size());
+    }
+
     Loaded load(String bootstrap) {
         ConfluentAvroSerializer serializer = new ConfluentAvroSerializer();
         serializer.configure(Map.of("schema.registry.url", BenchSchemas.REGISTRY_URL), false);

@@ -1,0 +1,160 @@
+package dev.consentgate.bench.e2e;
+
+import dev.consentgate.bench.SampleContacts;
+import dev.consentgate.serde.ConfluentAvroSerializer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * End-to-end latency at a fixed offered load: produces ContactUpdated events at a steady rate, each
+ * stamped with the wall-clock time it is sent (its record timestamp and event time), and measures,
+ * for every record of the purpose topic that a {@code read_committed} consumer sees, the time from that
+ * stamp to the moment the consumer received it. The purpose records keep the input record's timestamp,
+ * so no matching is needed. Producer, consumer and broker share one host clock.
+ */
+final class LatencyProbe {
+
+    /** The purpose topic measured: every event declaring analytics.reporting reaches it, permitted or redacted. */
+    static final String PURPOSE_TOPIC = "crm.purpose.analytics.reporting";
+
+    record Result(int offeredPerSecond, long sent, long measured, long p50Ms, long p99Ms, long maxMs, double seconds) {
+        String describe() {
+            return String.format(Locale.ROOT, "offered %,d events/s for %.0f s: %,d events sent, %,d purpose records measured,"
+                    + " latency p50 %d ms, p99 %d ms, max %d ms", offeredPerSecond, seconds, sent, measured, p50Ms, p99Ms, maxMs);
+        }
+    }
+
+    private LatencyProbe() {
+    }
+
+    /**
+     * @param warmUp  load offered before measuring starts (its records are not counted)
+     * @param measure how long the measured load lasts
+     */
+    static Result run(String bootstrap, int customers, int ratePerSecond, Duration warmUp, Duration measure) throws Exception {
+        ConfluentAvroSerializer serializer = new ConfluentAvroSerializer();
+        serializer.configure(Map.of("schema.registry.url", BenchSchemas.REGISTRY_URL), false);
+        List<Long> latencies = new ArrayList<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        long[] measureFrom = {Long.MAX_VALUE};
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap);
+             KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (PartitionInfo info : consumer.partitionsFor(PURPOSE_TOPIC)) {
+                partitions.add(new TopicPartition(PURPOSE_TOPIC, info.partition()));
+            }
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position);
+
+            Thread reader = new Thread(() -> {
+                while (!stop.get()) {
+                    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(20))) {
+                        long now = System.currentTimeMillis();
+                        if (record.timestamp() >= measureFrom[0]) {
+                            synchronized (latencies) {
+                                latencies.add(now - record.timestamp());
+                            }
+                        }
+                    }
+                }
+            }, "latency-reader");
+            reader.start();
+
+            Random random = new Random(7);
+            long start = System.nanoTime();
+            long warmUpEnd = start + warmUp.toNanos();
+            long end = warmUpEnd + measure.toNanos();
+            long sent = 0;
+            long measuredSent = 0;
+            int event = 0;
+            while (true) {
+                long now = System.nanoTime();
+                if (now >= end) {
+                    break;
+                }
+                if (now >= warmUpEnd && measureFrom[0] == Long.MAX_VALUE) {
+                    measureFrom[0] = System.currentTimeMillis();
+                }
+                // Events due by now at the fixed rate; sent in a burst per millisecond at most.
+                long due = (now - start) * ratePerSecond / 1_000_000_000L;
+                while (sent < due) {
+                    String customer = SampleContacts.customerId(random.nextInt(customers));
+                    long stamp = System.currentTimeMillis();
+                    byte[] value = serializer.serialize(Topics.CONTACTS,
+                            SampleContacts.contact(1_000_000_000 + event, customer, stamp, Workload.pair(event)));
+                    producer.send(new ProducerRecord<>(Topics.CONTACTS, null, stamp, customer.getBytes(StandardCharsets.UTF_8), value));
+                    event++;
+                    sent++;
+                    if (stamp >= measureFrom[0]) {
+                        measuredSent++;
+                    }
+                }
+                Thread.sleep(1);
+            }
+            producer.flush();
+            // Half of the events declare analytics.reporting; wait for them, or give up after 30 s.
+            long expected = measuredSent / 2;
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < deadline) {
+                synchronized (latencies) {
+                    if (latencies.size() >= expected) {
+                        break;
+                    }
+                }
+                Thread.sleep(50);
+            }
+            stop.set(true);
+            reader.join();
+            long[] sorted;
+            synchronized (latencies) {
+                sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+            }
+            if (sorted.length == 0) {
+                throw new IllegalStateException("no purpose record was seen within 30 s of the load's end");
+            }
+            return new Result(ratePerSecond, measuredSent, sorted.length, percentile(sorted, 0.50), percentile(sorted, 0.99),
+                    sorted[sorted.length - 1], measure.toMillis() / 1000.0);
+        }
+    }
+
+    private static long percentile(long[] sorted, double p) {
+        int index = (int) Math.ceil(p * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.name().toLowerCase(Locale.ROOT));
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // Answer as soon as anything is there: the wait is what is measured.
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
+        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        // A CRM producer's ordinary settings: the client defaults (acks=all, linger.ms=5).
+        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+}
