@@ -120,25 +120,26 @@ public final class ConsentHistory {
         if (stored == VersionedKeyValueStore.PUT_RETURN_CODE_NOT_PUT) {
             return false;
         }
-        customers.put(customerId, ownJurisdiction(customerId, state), state.capturedAt());
+        VersionedRecord<String> sameInstant = customers.get(customerId, state.capturedAt());
+        if (sameInstant == null || sameInstant.timestamp() != state.capturedAt()) {
+            sameInstant = null;
+        }
+        // The jurisdiction the change itself carries. One inherited from the changes already stored would go stale
+        // when an earlier change arrives late, so inheritance is resolved when reading. A change without one keeps a
+        // jurisdiction stored at the very same instant: it replaces that version.
+        String jurisdiction = state.jurisdiction() != null ? state.jurisdiction()
+                : sameInstant != null ? sameInstant.value() : NO_JURISDICTION;
+        // One consent banner stores several purposes at one instant: the customer's version at that instant is then
+        // already there with the same jurisdiction, and writing it again would change nothing but add a changelog
+        // record for every restore to replay.
+        if (sameInstant == null || !sameInstant.value().equals(jurisdiction)) {
+            customers.put(customerId, jurisdiction, state.capturedAt());
+        }
         if (state.capturedAt() > maxConsentTime) {
             maxConsentTime = state.capturedAt();
             watermarks.put(MAX_CONSENT_TIME, maxConsentTime);
         }
         return true;
-    }
-
-    /**
-     * The jurisdiction the change itself carries. One inherited from the changes already stored would go
-     * stale when an earlier change arrives late, so inheritance is resolved when reading. A change without
-     * one keeps a jurisdiction stored at the very same instant: it replaces that version.
-     */
-    private String ownJurisdiction(String customerId, ConsentState state) {
-        if (state.jurisdiction() != null) {
-            return state.jurisdiction();
-        }
-        VersionedRecord<String> sameInstant = customers.get(customerId, state.capturedAt());
-        return sameInstant != null && sameInstant.timestamp() == state.capturedAt() ? sameInstant.value() : NO_JURISDICTION;
     }
 
     /**

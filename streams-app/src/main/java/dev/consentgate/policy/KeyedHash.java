@@ -20,6 +20,7 @@ public final class KeyedHash {
     private final SecretKeySpec key;
     // Mac instances are not thread-safe; stream threads each get their own.
     private final ThreadLocal<Mac> mac;
+    private final ThreadLocal<Memo> last = ThreadLocal.withInitial(Memo::new);
 
     public KeyedHash(byte[] keyBytes) {
         if (keyBytes.length < MIN_KEY_BYTES) {
@@ -30,7 +31,21 @@ public final class KeyedHash {
     }
 
     public String hex(String value) {
-        return HexFormat.of().formatHex(mac.get().doFinal(value.getBytes(StandardCharsets.UTF_8)));
+        // An event's customer id is hashed for its audit record and again for each redacted record's key:
+        // the thread's last answer is kept, so the HMAC runs once per event.
+        Memo memo = last.get();
+        if (value.equals(memo.value)) {
+            return memo.hex;
+        }
+        String hex = HexFormat.of().formatHex(mac.get().doFinal(value.getBytes(StandardCharsets.UTF_8)));
+        memo.value = value;
+        memo.hex = hex;
+        return hex;
+    }
+
+    private static final class Memo {
+        private String value;
+        private String hex;
     }
 
     private Mac newMac() {

@@ -11,8 +11,16 @@ public final class PolicyWords {
     private PolicyWords() {
     }
 
+    /** Per enum type, its constants' words by ordinal: words go into every output header and metric, per record. */
+    private static final ClassValue<String[]> WORDS = new ClassValue<>() {
+        @Override
+        protected String[] computeValue(Class<?> type) {
+            return Arrays.stream(type.getEnumConstants()).map(c -> ((Enum<?>) c).name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
+        }
+    };
+
     public static String word(Enum<?> constant) {
-        return constant.name().toLowerCase(Locale.ROOT);
+        return WORDS.get(constant.getDeclaringClass())[constant.ordinal()];
     }
 
     public static <E extends Enum<E>> Optional<E> parse(Class<E> type, String word) {

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -37,6 +38,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * reports its peak RSS.
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar dev.consentgate.bench.e2e.RestoreBenchmark [customers]</pre>
+ *
+ * <p>{@code -Dconsentgate.bench.appJvmOptions="..."} adds options to the restoring app's JVM ({@code {name}} becomes
+ * {@code restore}), e.g. a flight recording of the restore.
  */
 public final class RestoreBenchmark {
 
@@ -80,7 +84,10 @@ public final class RestoreBenchmark {
 
             List<String> restore = List.of(StreamsAppMain.AppKind.ENFORCEMENT.name(), bootstrap, APPLICATION_ID,
                     StreamsAppMain.Mode.RESTORE.name(), stateDir.toString());
-            try (ChildJvm app = ChildJvm.start(StreamsAppMain.class, APP_JVM, restore, logs.resolve("restore-restore.log"))) {
+            List<String> restoreJvm = new ArrayList<>(APP_JVM);
+            Arrays.stream(System.getProperty("consentgate.bench.appJvmOptions", "").replace("{name}", "restore").split(" "))
+                    .filter(option -> !option.isBlank()).forEach(restoreJvm::add);
+            try (ChildJvm app = ChildJvm.start(StreamsAppMain.class, restoreJvm, restore, logs.resolve("restore-restore.log"))) {
                 double seconds = Double.parseDouble(app.awaitValue(StreamsAppMain.SECONDS));
                 long restored = Long.parseLong(app.awaitValue(StreamsAppMain.RESTORED));
                 long rss = Long.parseLong(app.awaitValue(StreamsAppMain.PEAK_RSS_KB));
