@@ -90,9 +90,11 @@ public final class RestoreBenchmark {
             try (ChildJvm app = ChildJvm.start(StreamsAppMain.class, restoreJvm, restore, logs.resolve("restore-restore.log"))) {
                 double seconds = Double.parseDouble(app.awaitValue(StreamsAppMain.SECONDS));
                 long restored = Long.parseLong(app.awaitValue(StreamsAppMain.RESTORED));
+                double restoring = Double.parseDouble(app.awaitValue(StreamsAppMain.RESTORE_SECONDS));
                 long rss = Long.parseLong(app.awaitValue(StreamsAppMain.PEAK_RSS_KB));
-                System.out.printf("restore: RUNNING %.1f s after start, %,d changelog records restored (%,.0f records/s), peak RSS %,d MB%n",
-                        seconds, restored, restored / seconds, rss / 1024);
+                System.out.printf("restore: RUNNING %.1f s after start, %.1f s after the first store began restoring;"
+                        + " %,d changelog records restored (%,.0f records/s while restoring), peak RSS %,d MB%n",
+                        seconds, restoring, restored, restored / restoring, rss / 1024);
                 System.out.printf("target: restore <= 60 s and RSS < 1.5 GB: %s%n", seconds <= 60 && rss < 1536 * 1024 ? "met" : "missed");
             }
         } finally {
