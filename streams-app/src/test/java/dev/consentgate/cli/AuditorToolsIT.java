@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,16 +28,18 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * {@code consentgate audit verify} against the audit topic of a real run, and against copies of its
- * first partition with one record altered, deleted or moved, as a tamperer with write access might.
+ * The auditor's commands against the topics of a real run: {@code audit verify} on the audit topic and
+ * on copies of its first partition with one record altered, deleted or moved, as a tamperer with write
+ * access might; {@code explain} by event id and by customer id.
  */
-class AuditVerifyIT {
+class AuditorToolsIT {
 
     private static EmbeddedKafka kafka;
     private static EndToEndRun run;
     private static List<ConsumerRecord<byte[], byte[]>> partitionZero;
     private static Path dir;
     private static int decided;
+    private static EndToEndScenario scenario;
 
     private final StringWriter out = new StringWriter();
 
@@ -43,7 +47,7 @@ class AuditVerifyIT {
     static void recordARun() throws Exception {
         kafka = EmbeddedKafka.start();
         run = new EndToEndRun(kafka, ApicurioRegistry.shared(), "verify-" + UUID.randomUUID().toString().substring(0, 8));
-        EndToEndScenario scenario = new EndToEndScenario(13, 100, 600);
+        scenario = new EndToEndScenario(13, 100, 600);
         run.produce(scenario);
         decided = scenario.decidedEventIds.size();
         try (StreamsService service = StreamsService.start(run.setup(), "127.0.0.1", 0)) {
@@ -106,11 +110,55 @@ class AuditVerifyIT {
         assertThat(out.toString()).contains("FIRST PROBLEM at offset 5: REORDERED: sequence 5 was expected here but stands at offset 6");
     }
 
+    @Test
+    void explainTellsWhatHappenedToAnEventFoundByItsId() throws Exception {
+        String eventId = scenario.decidedEventIds.get(0);
+
+        int exit = command("explain", "--config", run.writeConfig(dir, Map.of()).toString(), "--event-id", eventId);
+
+        assertThat(exit).as(out.toString()).isZero();
+        assertThat(out.toString()).startsWith("Event " + eventId + " (" + run.topic("crm."))
+                .contains("audit record: " + run.auditTopic() + " partition ", "    why: ", "    sent to: ");
+    }
+
+    @Test
+    void explainFindsEveryEventOfOneCustomerWithoutPrintingTheCustomerId() throws Exception {
+        Map<String, Long> eventsPerCustomer = scenario.messages.stream()
+                .filter(m -> !m.topic().equals("consent.events") && m.value() != null)
+                .collect(Collectors.groupingBy(m -> String.valueOf(((GenericRecord) m.value()).get("customerId")),
+                        Collectors.counting()));
+        Map.Entry<String, Long> busiest = eventsPerCustomer.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
+
+        int exit = command("explain", "--config", run.writeConfig(dir, Map.of()).toString(), "--customer-id", busiest.getKey());
+
+        assertThat(exit).as(out.toString()).isZero();
+        assertThat(out.toString()).contains(String.format("%,d events of this customer in %s", busiest.getValue(), run.auditTopic()))
+                .doesNotContain(busiest.getKey());
+    }
+
+    @Test
+    void explainOfAnUnknownEventExitsTwo() throws Exception {
+        StringWriter err = new StringWriter();
+
+        int exit = command(err, "explain", "--config", run.writeConfig(dir, Map.of()).toString(), "--event-id", "no-such-event");
+
+        assertThat(exit).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(err.toString()).startsWith("consentgate: no audit record in " + run.auditTopic() + " matches (" + decided + " records read)");
+    }
+
     private int verify(String auditTopic) throws Exception {
-        Path config = run.writeConfig(dir, Map.of("consentgate.audit.topic", auditTopic));
+        return command("audit", "verify", "--config", run.writeConfig(dir, Map.of("consentgate.audit.topic", auditTopic)).toString());
+    }
+
+    private int command(String... args) {
+        return command(new StringWriter(), args);
+    }
+
+    private int command(StringWriter err, String... args) {
         CommandLine commandLine = ConsentGateCommand.commandLine();
         commandLine.setOut(new PrintWriter(out, true));
-        return commandLine.execute("audit", "verify", "--config", config.toString());
+        commandLine.setErr(new PrintWriter(err, true));
+        return commandLine.execute(args);
     }
 
     /** Writes partition 0 of the run's audit topic, changed by {@code tamper}, to a new one-partition topic. */
