@@ -57,6 +57,21 @@ class SchemaEvolutionTest {
     }
 
     @Test
+    void theChainLinkStaysTheLastFieldOfTheAuditRecordAndEndsWithBothHashes() {
+        // Auditors find previousHash and hash as the last 64 bytes of an audit value (docs/audit.md).
+        Schema audit = dev.consentgate.schema.DecisionRecord.getClassSchema();
+        List<Schema.Field> fields = audit.getFields();
+        Schema.Field last = fields.get(fields.size() - 1);
+        assertThat(last.name()).isEqualTo("chain");
+        List<Schema.Field> link = last.schema().getFields();
+        assertThat(link).extracting(Schema.Field::name).containsExactly("sequence", "previousHash", "hash");
+        assertThat(link.subList(1, 3)).allSatisfy(f -> {
+            assertThat(f.schema().getType()).isEqualTo(Schema.Type.FIXED);
+            assertThat(f.schema().getFixedSize()).isEqualTo(32);
+        });
+    }
+
+    @Test
     void generatedClassesUseTheCommittedSchemas() throws IOException {
         try (InputStream in = getClass().getResourceAsStream("/avro/ConsentEvent.avsc")) {
             assertThat(in).isNotNull();

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -96,11 +95,8 @@ public final class EnforcementTopology {
         return builder.build();
     }
 
-    @SuppressWarnings("unchecked")
     private static AvroCodec codec(ConsentGateConfig config, Map<String, ?> configs) {
-        Serde<Object> serde = config.getConfiguredInstance(ConsentGateConfig.VALUE_SERDE, Serde.class);
-        serde.configure(configs, false);
-        return new AvroCodec(serde);
+        return new AvroCodec(config.valueSerde(configs));
     }
 
     /** Sends a reader's rejected records to the dead-letter topic and returns the rest. */

@@ -12,12 +12,14 @@ import dev.consentgate.topology.ConsentGateConfig;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -65,6 +67,18 @@ final class EndToEndRun {
         Map<String, Object> withState = new HashMap<>(properties);
         withState.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("consentgate-e2e").toString());
         return new Setup(withState, new ConsentGateConfig(withState), policy);
+    }
+
+    /** This run's settings as a properties file, for the commands that take {@code --config}, with {@code overrides} applied. */
+    Path writeConfig(Path dir, Map<String, String> overrides) throws Exception {
+        Properties file = new Properties();
+        properties.forEach((key, value) -> file.setProperty(key, String.valueOf(value)));
+        file.putAll(overrides);
+        Path path = Files.createTempFile(dir, "app-", ".properties");
+        try (var out = Files.newBufferedWriter(path)) {
+            file.store(out, null);
+        }
+        return path;
     }
 
     String topic(String name) {
