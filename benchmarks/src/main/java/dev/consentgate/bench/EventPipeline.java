@@ -94,19 +94,9 @@ public final class EventPipeline {
 
     /** What EnvelopeReader carries to the processor: the envelope with the source coordinates and bytes. */
     private static BufferedEvent buffered(byte[] key, byte[] value, long recordTimestamp, SourcePosition position, Envelope envelope) {
-        return BufferedEvent.newBuilder()
-                .setSourceTopic(position.topic())
-                .setSourcePartition(position.partition())
-                .setSourceOffset(position.offset())
-                .setRecordTimestamp(recordTimestamp)
-                .setKey(ByteBuffer.wrap(key))
-                .setValue(ByteBuffer.wrap(value))
-                .setHeaders(List.of())
-                .setCustomerId(envelope.customerId())
-                .setPurposes(envelope.purposes())
-                .setEventTime(envelope.eventTime())
-                .setEventId(envelope.eventId())
-                .setJurisdiction(envelope.jurisdiction())
-                .build();
+        // As EnvelopeReader builds it: the all-arguments constructor.
+        return new BufferedEvent(position.topic(), position.partition(), position.offset(), recordTimestamp,
+                ByteBuffer.wrap(key), ByteBuffer.wrap(value), List.of(), envelope.customerId(), envelope.purposes(),
+                envelope.eventTime(), envelope.eventId(), envelope.jurisdiction());
     }
 }

@@ -41,7 +41,10 @@ public final class EndToEndBenchmark {
     private static final String APP_JVM_OPTIONS_PROPERTY = "consentgate.bench.appJvmOptions";
     /** {@code -Dconsentgate.bench.skipLatency=true} leaves out the latency phase. */
     private static final String SKIP_LATENCY_PROPERTY = "consentgate.bench.skipLatency";
-    private static final Duration LATENCY_WARM_UP = Duration.ofSeconds(10);
+    /** {@code -Dconsentgate.bench.latencyRate=N} skips the throughput rounds and measures latency at N events/s. */
+    private static final String LATENCY_RATE_PROPERTY = "consentgate.bench.latencyRate";
+    /** The latency app's code path for events is cold when the load starts: its JIT gets this long before measuring. */
+    private static final Duration LATENCY_WARM_UP = Duration.ofSeconds(Long.getLong("consentgate.bench.latencyWarmUpSeconds", 30));
     private static final Duration LATENCY_MEASURE = Duration.ofSeconds(60);
 
     private EndToEndBenchmark() {
@@ -68,6 +71,15 @@ public final class EndToEndBenchmark {
             List<String> enforcementOutputs = new ArrayList<>(Topics.purposeTopics(policy));
             enforcementOutputs.add(config.auditTopic());
             enforcementOutputs.add(config.dlqTopic());
+            String fixedRate = System.getProperty(LATENCY_RATE_PROPERTY);
+            if (fixedRate != null) {
+                // Latency alone, at a rate given instead of measured (e.g. half the median of an earlier run).
+                LatencyProbe.Result latency = latency(bootstrap, logs, Integer.parseInt(fixedRate));
+                System.out.println("latency (enforcement, exactly_once_v2): " + latency.describe());
+                System.out.println("latency by second of the measured load: " + latency.worstSeconds());
+                System.out.println("latency, steady state: " + latency.describeSteady());
+                return;
+            }
             List<Round> results = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
                 results.add(run(StreamsAppMain.AppKind.BASELINE, round, bootstrap, List.of(Topics.COPY), logs, events));
@@ -79,6 +91,8 @@ public final class EndToEndBenchmark {
                 LatencyProbe.Result latency = latency(bootstrap, logs, (int) half);
                 System.out.println();
                 System.out.println("latency (enforcement, exactly_once_v2): " + latency.describe());
+                System.out.println("latency by second of the measured load: " + latency.worstSeconds());
+                System.out.println("latency, steady state: " + latency.describeSteady());
             }
         }
     }

@@ -10,7 +10,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -35,7 +37,25 @@ final class LatencyProbe {
     /** The purpose topic measured: every event declaring analytics.reporting reaches it, permitted or redacted. */
     static final String PURPOSE_TOPIC = "crm.purpose.analytics.reporting";
 
-    record Result(int offeredPerSecond, long sent, long measured, long p50Ms, long p99Ms, long maxMs, double seconds) {
+    /** A backlog left by the warm-up counts as drained from the first measured second whose records all waited less. */
+    static final long DRAINED_BELOW_MS = 1000;
+
+    record Result(int offeredPerSecond, long sent, long measured, long p50Ms, long p99Ms, long maxMs, double seconds,
+                  Map<Long, Long> maxBySecond, long drainedFromSecond, long steadyMeasured, long steadyP50Ms, long steadyP99Ms,
+                  long steadyMaxMs) {
+        String describeSteady() {
+            return drainedFromSecond < 0 ? "no measured second had all its records under " + DRAINED_BELOW_MS + " ms"
+                    : String.format(Locale.ROOT, "from second %d of the measured load on (earlier seconds drained a backlog left by"
+                            + " the warm-up): %,d purpose records, latency p50 %d ms, p99 %d ms, max %d ms",
+                    drainedFromSecond, steadyMeasured, steadyP50Ms, steadyP99Ms, steadyMaxMs);
+        }
+
+        /** The five seconds of the measured load (counted from its start) whose records waited longest: where a tail comes from. */
+        String worstSeconds() {
+            return maxBySecond.entrySet().stream().sorted(Map.Entry.<Long, Long>comparingByValue().reversed()).limit(5)
+                    .map(e -> "second " + e.getKey() + ": max " + e.getValue() + " ms").collect(Collectors.joining(", "));
+        }
+
         String describe() {
             return String.format(Locale.ROOT, "offered %,d events/s for %.0f s: %,d events sent, %,d purpose records measured,"
                     + " latency p50 %d ms, p99 %d ms, max %d ms", offeredPerSecond, seconds, sent, measured, p50Ms, p99Ms, maxMs);
@@ -53,6 +73,8 @@ final class LatencyProbe {
         ConfluentAvroSerializer serializer = new ConfluentAvroSerializer();
         serializer.configure(Map.of("schema.registry.url", BenchSchemas.REGISTRY_URL), false);
         List<Long> latencies = new ArrayList<>();
+        List<long[]> bySecond = new ArrayList<>();
+        Map<Long, Long> maxBySecond = new TreeMap<>();
         AtomicBoolean stop = new AtomicBoolean();
         long[] measureFrom = {Long.MAX_VALUE};
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap);
@@ -72,6 +94,8 @@ final class LatencyProbe {
                         if (record.timestamp() >= measureFrom[0]) {
                             synchronized (latencies) {
                                 latencies.add(now - record.timestamp());
+                                bySecond.add(new long[] {(record.timestamp() - measureFrom[0]) / 1000, now - record.timestamp()});
+                                maxBySecond.merge((record.timestamp() - measureFrom[0]) / 1000, now - record.timestamp(), Math::max);
                             }
                         }
                     }
@@ -131,8 +155,13 @@ final class LatencyProbe {
             if (sorted.length == 0) {
                 throw new IllegalStateException("no purpose record was seen within 30 s of the load's end");
             }
+            long drained = maxBySecond.entrySet().stream().filter(e -> e.getValue() < DRAINED_BELOW_MS)
+                    .mapToLong(Map.Entry::getKey).min().orElse(-1);
+            long[] steady = bySecond.stream().filter(pair -> drained >= 0 && pair[0] >= drained).mapToLong(pair -> pair[1]).sorted().toArray();
             return new Result(ratePerSecond, measuredSent, sorted.length, percentile(sorted, 0.50), percentile(sorted, 0.99),
-                    sorted[sorted.length - 1], measure.toMillis() / 1000.0);
+                    sorted[sorted.length - 1], measure.toMillis() / 1000.0, maxBySecond, drained, steady.length,
+                    steady.length == 0 ? -1 : percentile(steady, 0.50), steady.length == 0 ? -1 : percentile(steady, 0.99),
+                    steady.length == 0 ? -1 : steady[steady.length - 1]);
         }
     }
 
