@@ -57,9 +57,22 @@ public final class EnforcementTopology {
 
     /** As {@link #build(Policy, Map)}, counting decisions, redactions, dead letters and consent updates in {@code metrics}. */
     public static Topology build(Policy policy, Map<String, ?> configs, EnforcementMetrics metrics) {
+        return build(policy, configs, configuredSerde(new ConsentGateConfig(configs), configs), metrics);
+    }
+
+    /**
+     * As {@link #build(Policy, Map)}, with a value serde the caller made and configured instead of the
+     * one {@code consentgate.value.serde} names: a replay decodes through the production registry but
+     * must not register schemas in it.
+     */
+    public static Topology build(Policy policy, Map<String, ?> configs, Serde<Object> valueSerde) {
+        return build(policy, configs, valueSerde, EnforcementMetrics.noop());
+    }
+
+    private static Topology build(Policy policy, Map<String, ?> configs, Serde<Object> valueSerde, EnforcementMetrics metrics) {
         ConsentGateConfig config = new ConsentGateConfig(configs);
         TopologySettings settings = TopologySettings.of(config, policy);
-        AvroCodec codec = codec(config, configs);
+        AvroCodec codec = new AvroCodec(valueSerde);
         DeadLetters deadLetters = new DeadLetters(settings.dlqTopic(), metrics);
 
         StreamsBuilder builder = new StreamsBuilder();
@@ -97,10 +110,10 @@ public final class EnforcementTopology {
     }
 
     @SuppressWarnings("unchecked")
-    private static AvroCodec codec(ConsentGateConfig config, Map<String, ?> configs) {
+    private static Serde<Object> configuredSerde(ConsentGateConfig config, Map<String, ?> configs) {
         Serde<Object> serde = config.getConfiguredInstance(ConsentGateConfig.VALUE_SERDE, Serde.class);
         serde.configure(configs, false);
-        return new AvroCodec(serde);
+        return serde;
     }
 
     /** Sends a reader's rejected records to the dead-letter topic and returns the rest. */
