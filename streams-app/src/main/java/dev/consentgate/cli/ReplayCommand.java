@@ -56,6 +56,11 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--progress-seconds", paramLabel = "S", defaultValue = "10", description = "Seconds between progress lines on stderr (default: ${DEFAULT-VALUE}).")
     int progressSeconds;
 
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Where the replay keeps its temporary consent stores (default: the system's temporary directory). "
+                    + "The test driver commits after every record: a memory file system (/dev/shm) makes that cheap.")
+    Path stateDir;
+
     @Spec
     CommandSpec spec;
 
@@ -86,7 +91,7 @@ final class ReplayCommand implements Callable<Integer> {
         ReplayReport result;
         try {
             result = new ReplayEngine(new ReplayEngine.Options(properties, parsed, diff, fromInstant, toInstant, show,
-                    Duration.ofSeconds(Math.max(1, progressSeconds)), line -> spec.commandLine().getErr().println(line))).run();
+                    Duration.ofSeconds(Math.max(1, progressSeconds)), line -> spec.commandLine().getErr().println(line), stateDir)).run();
         } catch (ReplayException e) {
             throw new CommandFailure(switch (e.kind()) {
                 case INVALID_INPUT -> ExitCodes.INVALID_INPUT;

@@ -59,9 +59,10 @@ public final class ReplayEngine {
      * @param shown          how many mismatches the report lists
      * @param progressEvery  how often a progress line is written
      * @param progressSink   where progress lines go (stderr for the command)
+     * @param stateParent    where the drivers' temporary state directory is made; null for the system's temporary directory
      */
     public record Options(Map<String, Object> configs, List<Policy> policies, boolean whatIf, Instant from, Instant to,
-                          int shown, Duration progressEvery, Consumer<String> progressSink) {
+                          int shown, Duration progressEvery, Consumer<String> progressSink, Path stateParent) {
     }
 
     /** Where a record was read. */
@@ -100,7 +101,7 @@ public final class ReplayEngine {
         options.policies().forEach(p -> versions.put(p.version(), p.contentHash()));
         ReplayReport report = new ReplayReport(options.whatIf() ? ReplayReport.Mode.WHAT_IF : ReplayReport.Mode.REPLAY,
                 config.auditTopic(), rangeText(), versions, options.shown());
-        Path stateDir = temporaryDirectory();
+        Path stateDir = temporaryDirectory(options.stateParent());
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(options.configs()),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
              ReplaySerde serde = new ReplaySerde(options.configs())) {
@@ -430,9 +431,9 @@ public final class ReplayEngine {
         return properties;
     }
 
-    private static Path temporaryDirectory() {
+    private static Path temporaryDirectory(Path parent) {
         try {
-            return Files.createTempDirectory("consentgate-replay");
+            return parent == null ? Files.createTempDirectory("consentgate-replay") : Files.createTempDirectory(parent, "consentgate-replay");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
