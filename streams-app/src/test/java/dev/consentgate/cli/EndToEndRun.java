@@ -39,15 +39,21 @@ final class EndToEndRun {
     private final String applicationId;
     private final Map<String, Object> properties = new HashMap<>();
     private final Policy policy;
+    private final String policyYaml;
 
     EndToEndRun(EmbeddedKafka kafka, ApicurioRegistry registry, String applicationId) throws Exception {
+        this(kafka, registry.ccompatUrl(), applicationId);
+    }
+
+    /** A run against the registry at {@code registryUrl}, e.g. a {@code mock://} scope shared in the JVM. */
+    EndToEndRun(EmbeddedKafka kafka, String registryUrl, String applicationId) throws Exception {
         this.kafka = kafka;
         this.applicationId = applicationId;
         properties.putAll(AppProperties.defaults());
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         properties.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
-        properties.put("schema.registry.url", registry.ccompatUrl());
+        properties.put("schema.registry.url", registryUrl);
         properties.put(ConsentGateConfig.HMAC_KEY, "end-to-end-hmac-key-0001");
         properties.put(ConsentGateConfig.CONSENT_TOPIC, applicationId + ".consent.events");
         properties.put(ConsentGateConfig.AUDIT_TOPIC, applicationId + ".consent.audit");
@@ -59,8 +65,19 @@ final class EndToEndRun {
         // Per-run topic names: prefix the input and purpose topics with the application id.
         yaml = yaml.replace("topic: crm.", "topic: " + applicationId + ".crm.")
                 .replace("output_topic_prefix: crm.purpose.", "output_topic_prefix: " + applicationId + ".crm.purpose.");
+        policyYaml = yaml;
         policy = PolicyParser.parse("example-policy.yaml", yaml.getBytes(StandardCharsets.UTF_8));
         createTopics();
+    }
+
+    /** The policy file this run decides under: the example policy with this run's topic names. */
+    String policyYaml() {
+        return policyYaml;
+    }
+
+    /** The run's properties, without a state directory. */
+    Map<String, Object> properties() {
+        return new HashMap<>(properties);
     }
 
     Setup setup() throws Exception {
