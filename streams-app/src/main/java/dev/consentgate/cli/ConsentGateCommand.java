@@ -6,14 +6,15 @@ import picocli.CommandLine.Command;
 /** The {@code consentgate} command line. */
 @Command(name = "consentgate", mixinStandardHelpOptions = true, versionProvider = ConsentGateCommand.Version.class,
         description = "Consent and purpose enforcement for CRM event streams on Kafka.",
-        subcommands = {RunCommand.class, DemoCommand.class, PolicyCommand.class, TopicsCommand.class},
+        subcommands = {RunCommand.class, DemoCommand.class, PolicyCommand.class, TopicsCommand.class, AuditCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success; for run, a clean shutdown on SIGTERM",
             "1:Kafka Streams stopped on an error while running",
             "2:bad command line, configuration or policy",
             "3:Kafka or the schema registry cannot be reached at start",
-            "4:a topic ConsentGate reads is missing or has the wrong partition count"})
+            "4:a topic ConsentGate reads is missing or has the wrong partition count",
+            "5:an audit check found a difference (broken chain, replayed decisions that differ)"})
 public final class ConsentGateCommand {
 
     public static void main(String[] args) {

@@ -13,6 +13,8 @@ public final class ExitCodes {
     public static final int UNREACHABLE = 3;
     /** A topic ConsentGate reads is missing or unusable (wrong partition count). */
     public static final int TOPIC_PROBLEM = 4;
+    /** An auditor's check found a difference: a broken audit chain, or replayed decisions that differ from the recorded ones. */
+    public static final int AUDIT_DIFFERENCE = 5;
 
     private ExitCodes() {
     }

@@ -16,6 +16,12 @@ import org.apache.kafka.common.config.ConfigException;
 record Setup(Map<String, Object> properties, ConsentGateConfig config, Policy policy) {
 
     static Setup load(Path configFile, Path policyFile, Map<String, String> environment) {
+        Setup configured = withoutPolicy(configFile, environment);
+        return new Setup(configured.properties(), configured.config(), policy(policyFile));
+    }
+
+    /** For commands that read topics but decide nothing: the auditor's tools. {@code policy()} is null. */
+    static Setup withoutPolicy(Path configFile, Map<String, String> environment) {
         Map<String, Object> properties;
         try {
             properties = AppProperties.load(configFile, environment);
@@ -28,7 +34,7 @@ record Setup(Map<String, Object> properties, ConsentGateConfig config, Policy po
         } catch (ConfigException e) {
             throw new CommandFailure(ExitCodes.INVALID_INPUT, configFile + ": " + e.getMessage());
         }
-        return new Setup(properties, config, policy(policyFile));
+        return new Setup(properties, config, null);
     }
 
     static Policy policy(Path policyFile) {

@@ -44,7 +44,10 @@ final class TopicProvisioner {
         return described.values().stream().collect(Collectors.toMap(TopicDescription::name, d -> d.partitions().size()));
     }
 
-    /** Problems with the topics ConsentGate reads: missing ones, and co-partitioned ones whose partition counts differ. */
+    /**
+     * Problems with the topics ConsentGate reads: missing ones, co-partitioned ones whose partition counts
+     * differ, and an audit topic whose partition count differs from the consent topic's.
+     */
     List<String> checkReadTopics(TopicLayout layout, Policy policy, ConsentGateConfig config)
             throws ExecutionException, InterruptedException, TimeoutException {
         Map<String, Integer> partitions = partitions(layout.readTopics());
@@ -56,6 +59,13 @@ final class TopicProvisioner {
         if (coPartitioned.values().stream().distinct().count() > 1) {
             problems.add("topics read side by side must have the same number of partitions, so that one customer's consent and "
                     + "events meet on one partition: " + coPartitioned);
+        }
+        Integer consentPartitions = partitions.get(config.consentTopic());
+        Integer auditPartitions = partitions(List.of(config.auditTopic())).get(config.auditTopic());
+        if (consentPartitions != null && auditPartitions != null && !auditPartitions.equals(consentPartitions)) {
+            // Task i writes the hash chain of audit partition i: other counts would leave chains unwritten or mixed.
+            problems.add("the audit topic " + config.auditTopic() + " has " + auditPartitions + " partitions; it needs as many as "
+                    + config.consentTopic() + " (" + consentPartitions + "), one hash chain per enforcing task");
         }
         return problems;
     }

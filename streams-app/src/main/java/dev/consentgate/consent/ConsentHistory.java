@@ -27,11 +27,15 @@ public final class ConsentHistory {
 
     public static final String CONSENT_STORE = "consent-store";
     public static final String CUSTOMER_STORE = "consent-customers";
-    /** Keeps the highest consent time seen by this task: the versioned store's cut-off is not exposed. */
+    /**
+     * Keeps the highest consent time seen by this task (the versioned store's cut-off is not exposed) and the
+     * offset of the last consent record read, which tells an auditor's replay exactly what the history held.
+     */
     public static final String WATERMARK_STORE = "consent-watermarks";
 
     private static final String ERASURE_SUFFIX = "|*";
     private static final String MAX_CONSENT_TIME = "max-consent-time";
+    private static final String LAST_READ_OFFSET = "last-read-offset";
     private static final String NO_JURISDICTION = "";
 
     private final VersionedKeyValueStore<String, ConsentState> consents;
@@ -39,6 +43,7 @@ public final class ConsentHistory {
     private final KeyValueStore<String, Long> watermarks;
     private final long historyRetentionMs;
     private long maxConsentTime;
+    private long lastReadOffset;
 
     public ConsentHistory(VersionedKeyValueStore<String, ConsentState> consents,
                           VersionedKeyValueStore<String, String> customers,
@@ -50,6 +55,8 @@ public final class ConsentHistory {
         this.historyRetentionMs = historyRetention.toMillis();
         Long stored = watermarks.get(MAX_CONSENT_TIME);
         this.maxConsentTime = stored == null ? Long.MIN_VALUE : stored;
+        Long offset = watermarks.get(LAST_READ_OFFSET);
+        this.lastReadOffset = offset == null ? -1 : offset;
     }
 
     /** The store builders, to add to the topology once. */
@@ -69,6 +76,17 @@ public final class ConsentHistory {
 
     private static VersionedBytesStoreSupplier versioned(String name, Duration historyRetention) {
         return Stores.persistentVersionedKeyValueStore(name, historyRetention);
+    }
+
+    /** Notes that the consent record at {@code offset} of this task's consent partition was read, stored or not. */
+    public void markRead(long offset) {
+        lastReadOffset = offset;
+        watermarks.put(LAST_READ_OFFSET, offset);
+    }
+
+    /** The offset of the last consent record read, -1 before the first: the history holds exactly the records up to it. */
+    public long lastReadOffset() {
+        return lastReadOffset;
     }
 
     /**

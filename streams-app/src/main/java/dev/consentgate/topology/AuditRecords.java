@@ -30,7 +30,14 @@ public final class AuditRecords {
         this.keyedHash = keyedHash;
     }
 
-    public DecisionRecord build(PendingEvent event, EventDecision decision, List<Delivery> deliveries, long processedAt) {
+    /**
+     * The audit record, without its chain link (see {@code AuditChain}).
+     *
+     * @param consentPartition the consent topic's partition read beside the event
+     * @param consentOffset    the offset of the last consent record read from it, -1 if none
+     */
+    public DecisionRecord build(PendingEvent event, EventDecision decision, List<Delivery> deliveries, long processedAt,
+                                int consentPartition, long consentOffset) {
         SourcePosition position = event.position();
         return DecisionRecord.newBuilder()
                 .setEventId(event.event().getEventId())
@@ -46,6 +53,8 @@ public final class AuditRecords {
                 .setPolicyVersion(policy.version())
                 .setPolicyHash(policy.contentHash())
                 .setProcessedAt(Instant.ofEpochMilli(processedAt))
+                .setConsentPartition(consentPartition)
+                .setConsentOffset(consentOffset)
                 .build();
     }
 

@@ -5,6 +5,7 @@ import dev.consentgate.serde.ConfluentAvroSerde;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -72,6 +73,16 @@ public final class ConsentGateConfig extends AbstractConfig {
 
     public KeyedHash keyedHash() {
         return new KeyedHash(hmacKeyBytes());
+    }
+
+    /**
+     * The configured value serde, configured with {@code configs} (the registry's keys among them) for record values.
+     */
+    @SuppressWarnings("unchecked")
+    public Serde<Object> valueSerde(Map<String, ?> configs) {
+        Serde<Object> serde = getConfiguredInstance(VALUE_SERDE, Serde.class);
+        serde.configure(configs, false);
+        return serde;
     }
 
     private byte[] hmacKeyBytes() {

@@ -50,6 +50,7 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
     private ProcessorContext<byte[], Outbound> context;
     private ConsentHistory history;
     private GraceBuffer graceBuffer;
+    private AuditChain auditChain;
 
     EnforcementProcessor(Policy policy, AvroCodec codec, TopologySettings settings, EnforcementMetrics metrics) {
         this.policy = policy;
@@ -75,6 +76,7 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
                 context.getStateStore(GraceBuffer.STORE),
                 context.getStateStore(ConsentHistory.WATERMARK_STORE),
                 settings.grace().toMillis());
+        this.auditChain = new AuditChain(context.getStateStore(AuditChain.STORE), context.taskId().partition());
     }
 
     @Override
@@ -111,6 +113,7 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
 
     private void applyConsent(ConsentUpdate update, Record<String, DeciderInput> record) {
         metrics.consentUpdate(update.state().status().name());
+        history.markRead(update.position().offset());
         if (!history.record(update.customerId(), update.state())) {
             LOG.warn("Consent update at {} offset {} is older than the consent history retention ({}); sent to the dead-letter topic",
                     update.position().topic() + "-" + update.position().partition(), update.position().offset(), settings.historyRetention());
@@ -139,11 +142,14 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
         for (PurposeDecision purposeDecision : decision.decisions()) {
             deliveries.add(deliver(event, value, purposeDecision, inputHeaders, key, timestamp, outputs));
         }
-        byte[] auditValue = codec.encode(settings.auditTopic(), audit.build(event, decision, deliveries, context.currentSystemTimeMs()));
+        AuditChain.Sealed auditValue = auditChain.seal(
+                audit.build(event, decision, deliveries, context.currentSystemTimeMs(), auditChain.partition(), history.lastReadOffset()),
+                record -> codec.encode(settings.auditTopic(), record));
         byte[] auditKey = event.event().getEventId().getBytes(StandardCharsets.UTF_8);
-        outputs.add(new Record<>(auditKey, new Outbound(settings.auditTopic(), auditValue), timestamp));
+        outputs.add(new Record<>(auditKey, new Outbound(settings.auditTopic(), auditValue.value(), auditChain.partition()), timestamp));
         // Everything is built before anything is forwarded: an error part-way leaves no purpose record without its audit record.
         outputs.forEach(context::forward);
+        auditChain.advance(auditValue);
         deliveries.forEach(this::count);
         metrics.decisionLag(Duration.ofMillis(context.currentSystemTimeMs() - eventTime));
     }

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -40,7 +39,8 @@ public final class EnforcementTopology {
     public static final String ENFORCER = "enforcer";
 
     private static final TopicNameExtractor<byte[], Outbound> OUTBOUND_TOPIC = (key, value, context) -> value.topic();
-    private static final Produced<byte[], Outbound> OUTBOUND = Produced.with(Serdes.ByteArray(), Outbound.VALUE_SERDE);
+    private static final Produced<byte[], Outbound> OUTBOUND = Produced.with(Serdes.ByteArray(), Outbound.VALUE_SERDE)
+            .withStreamPartitioner(new OutboundPartitioner());
     private static final Consumed<byte[], byte[]> RAW = Consumed.with(Serdes.ByteArray(), Serdes.ByteArray());
 
     private EnforcementTopology() {
@@ -66,6 +66,7 @@ public final class EnforcementTopology {
         builder.addStateStore(ConsentHistory.customerStore(settings.historyRetention()));
         builder.addStateStore(ConsentHistory.watermarkStore());
         builder.addStateStore(GraceBuffer.storeBuilder());
+        builder.addStateStore(AuditChain.storeBuilder());
 
         List<KStream<String, DeciderInput>> inbound = new ArrayList<>();
         KStream<String, DeciderInput> consents = builder
@@ -88,16 +89,14 @@ public final class EnforcementTopology {
             merged = merged.merge(inbound.get(i), Named.as("merge-" + i));
         }
         merged.process(() -> new EnforcementProcessor(policy, codec, settings, metrics), Named.as(ENFORCER),
-                        ConsentHistory.CONSENT_STORE, ConsentHistory.CUSTOMER_STORE, ConsentHistory.WATERMARK_STORE, GraceBuffer.STORE)
+                        ConsentHistory.CONSENT_STORE, ConsentHistory.CUSTOMER_STORE, ConsentHistory.WATERMARK_STORE, GraceBuffer.STORE,
+                        AuditChain.STORE)
                 .to(OUTBOUND_TOPIC, OUTBOUND.withName("outbound-sink"));
         return builder.build();
     }
 
-    @SuppressWarnings("unchecked")
     private static AvroCodec codec(ConsentGateConfig config, Map<String, ?> configs) {
-        Serde<Object> serde = config.getConfiguredInstance(ConsentGateConfig.VALUE_SERDE, Serde.class);
-        serde.configure(configs, false);
-        return new AvroCodec(serde);
+        return new AvroCodec(config.valueSerde(configs));
     }
 
     /** Sends a reader's rejected records to the dead-letter topic and returns the rest. */

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.consentgate.demo.EmbeddedKafka;
 import dev.consentgate.it.ApicurioRegistry;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
+import java.nio.file.Files;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -18,6 +21,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /**
  * The service end to end with {@code run} semantics: a real KRaft broker, a real schema registry
@@ -74,6 +78,13 @@ class EndToEndIT {
         try (StreamsService second = StreamsService.start(run.setup(), "127.0.0.1", 0)) {
             run.assertOutputsMatch(scenario);
         }
+        // The replacement restored each chain's head from its changelog and went on from it.
+        StringWriter out = new StringWriter();
+        CommandLine verify = ConsentGateCommand.commandLine();
+        verify.setOut(new PrintWriter(out, true));
+        assertThat(verify.execute("audit", "verify", "--config", run.writeConfig(Files.createTempDirectory("e2e-verify"), Map.of()).toString()))
+                .as(out.toString()).isZero();
+        assertThat(out.toString()).contains(run.auditTopic() + ": intact, " + String.format("%,d", scenario.decidedEventIds.size()) + " records");
     }
 
     private static String scrape(int port) throws Exception {

@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -78,19 +79,6 @@ public final class EndToEndRun {
                 .replace("output_topic_prefix: crm.purpose.", "output_topic_prefix: " + prefix + ".crm.purpose.");
     }
 
-    /**
-     * Writes this run's properties, with {@code stateDir} and {@code overrides}, as the properties file
-     * of {@code consentgate run --config}.
-     */
-    public Path writeConfig(Path file, Path stateDir, Map<String, String> overrides) throws IOException {
-        Map<String, Object> all = new TreeMap<>(properties);
-        all.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        all.putAll(overrides);
-        StringBuilder text = new StringBuilder();
-        all.forEach((name, value) -> text.append(name).append('=').append(value).append('\n'));
-        return Files.writeString(file, text);
-    }
-
     /** Writes this run's policy as the file of {@code consentgate run --policy}. */
     public Path writePolicy(Path file) throws IOException {
         return Files.writeString(file, policyYaml);
@@ -100,6 +88,18 @@ public final class EndToEndRun {
         Map<String, Object> withState = new HashMap<>(properties);
         withState.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("consentgate-e2e").toString());
         return new Setup(withState, new ConsentGateConfig(withState), policy);
+    }
+
+    /** This run's settings as a properties file, for the commands that take {@code --config}, with {@code overrides} applied. */
+    public Path writeConfig(Path dir, Map<String, String> overrides) throws IOException {
+        Properties file = new Properties();
+        properties.forEach((key, value) -> file.setProperty(key, String.valueOf(value)));
+        file.putAll(overrides);
+        Path path = Files.createTempFile(dir, "app-", ".properties");
+        try (var out = Files.newBufferedWriter(path)) {
+            file.store(out, null);
+        }
+        return path;
     }
 
     public String topic(String name) {

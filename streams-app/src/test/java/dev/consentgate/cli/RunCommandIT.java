@@ -145,6 +145,20 @@ class RunCommandIT {
     }
 
     @Test
+    void runStopsWithExitFourWhenTheAuditTopicHasOtherPartitionsThanTheConsentTopic() throws Exception {
+        createInputTopics(2, 2);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(prefix + ".consent.audit", 1, (short) 1))).all().get();
+        }
+
+        int exit = run("run", "--config", config.toString(), "--policy", policy.toString(), "--http-port", "0");
+
+        assertThat(exit).isEqualTo(4);
+        assertThat(err.toString()).startsWith("consentgate: the audit topic " + prefix + ".consent.audit has 1 partitions; it needs as many as "
+                + prefix + ".consent.events (2), one hash chain per enforcing task");
+    }
+
+    @Test
     void theRunnableJarServesHealthAndStopsWithExitZeroOnSigterm() throws Exception {
         createInputTopics(1, 1);
         assertThat(run("topics", "create", "--config", config.toString(), "--policy", policy.toString())).isZero();

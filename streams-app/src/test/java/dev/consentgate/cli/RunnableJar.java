@@ -35,17 +35,31 @@ public final class RunnableJar implements AutoCloseable {
 
     /** Starts {@code run --config config --policy policy} on a free HTTP port, with the JVM options given. */
     public static RunnableJar run(Path config, Path policy, Path log, List<String> jvmOptions) throws IOException {
+        int port = ApicurioRegistry.freeLoopbackPort();
+        return new RunnableJar(start(jvmOptions, List.of("run", "--config", config.toString(), "--policy", policy.toString(),
+                "--http-host", "127.0.0.1", "--http-port", Integer.toString(port)), log), log, port);
+    }
+
+    /** Runs another command of the jar ({@code audit verify --config …}) to its end; its exit code, its output in {@code log}. */
+    public static int execute(Path log, Duration timeout, String... args) throws IOException, InterruptedException {
+        Process process = start(List.of(), List.of(args), log);
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("consentgate " + String.join(" ", args) + " did not end within " + timeout + "; see " + log);
+        }
+        return process.exitValue();
+    }
+
+    private static Process start(List<String> jvmOptions, List<String> args, Path log) throws IOException {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR + " is missing: run the integration tests through Maven's verify phase");
         }
-        int port = ApicurioRegistry.freeLoopbackPort();
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", JAR.toString(), "run", "--config", config.toString(), "--policy", policy.toString(),
-                "--http-host", "127.0.0.1", "--http-port", Integer.toString(port)));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return new RunnableJar(process, log, port);
+        command.addAll(List.of("-jar", JAR.toString()));
+        command.addAll(args);
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     /** Whether {@code /health/ready} answered 200 (Kafka Streams RUNNING) within the timeout; false at once if the JVM ended. */

@@ -1,5 +1,7 @@
 package dev.consentgate.reliability;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.consentgate.cli.EndToEndRun;
 import dev.consentgate.cli.EndToEndScenario;
 import dev.consentgate.cli.RunnableJar;
@@ -11,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -58,7 +61,9 @@ final class ChaosRun implements AutoCloseable {
         stateDir = dir.resolve("state");
         run = new EndToEndRun(kafka, ApicurioRegistry.shared(), applicationId);
         scenario = new EndToEndScenario(settings.seed(), settings.customers(), settings.events());
-        config = run.writeConfig(dir.resolve("app.properties"), stateDir, SERVICE_OVERRIDES);
+        Map<String, String> overrides = new HashMap<>(SERVICE_OVERRIDES);
+        overrides.put("state.dir", stateDir.toString());
+        config = run.writeConfig(dir, overrides);
         policy = run.writePolicy(dir.resolve("policy.yaml"));
         progress = new AuditProgress(kafka.bootstrapServers(), run.auditTopic());
         report("seed %d, %,d events, %,d customers, %,d poisoned records; replay with %s; logs in %s",
@@ -126,9 +131,10 @@ final class ChaosRun implements AutoCloseable {
 
     /**
      * Every purpose topic, the audit topic and the dead-letter topic hold exactly the expected records,
-     * each once, read with read_committed consumers; a failure names the seed to replay it with.
+     * each once, read with read_committed consumers, and {@code consentgate audit verify} finds every
+     * audit partition's hash chain intact; a failure names the seed to replay it with.
      */
-    void assertExactlyOnce() throws InterruptedException {
+    void assertExactlyOnce() throws InterruptedException, IOException {
         traffic.await(Duration.ofMinutes(5));
         // The service has most of the events by now; what is left takes at most a few times the traffic's own duration.
         Duration timeout = Duration.ofSeconds(120 + 3L * settings.events() / settings.eventsPerSecond());
@@ -136,6 +142,13 @@ final class ChaosRun implements AutoCloseable {
         try {
             run.assertOutputsMatch(scenario, timeout);
             report("every output exactly once");
+            // Each audit partition's hash chain, carried across the kills in the changelogs, still verifies.
+            Path verifyLog = dir.resolve("audit-verify.log");
+            int verified = RunnableJar.execute(verifyLog, Duration.ofMinutes(2), "audit", "verify", "--config", config.toString());
+            String output = Files.readString(verifyLog);
+            assertThat(verified).as("audit verify exit code; output:%n%s", output).isZero();
+            assertThat(output).contains(run.auditTopic() + ": intact, " + String.format("%,d", events()) + " records");
+            report("audit hash chain intact");
         } catch (AssertionError e) {
             throw new AssertionError(name + " (" + replay() + "): " + e.getMessage(), e);
         }

@@ -225,7 +225,12 @@ public final class EnforcementDriver implements AutoCloseable {
     }
 
     public List<DecisionRecord> audits() {
-        return records("consent.audit").stream().map(r -> (DecisionRecord) specificReader.deserialize("consent.audit", r.value())).toList();
+        return records("consent.audit").stream().map(r -> audit(r.value())).toList();
+    }
+
+    /** Decodes one audit value, for tests that also look at its bytes. */
+    public DecisionRecord audit(byte[] value) {
+        return (DecisionRecord) specificReader.deserialize("consent.audit", value);
     }
 
     GenericRecord decode(String topic, byte[] value) {

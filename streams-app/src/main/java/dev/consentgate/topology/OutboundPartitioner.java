@@ -1,0 +1,22 @@
+package dev.consentgate.topology;
+
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.streams.processor.StreamPartitioner;
+
+/** Sends an outbound record to the partition it names, and leaves the others to the producer's partitioning by key. */
+final class OutboundPartitioner implements StreamPartitioner<byte[], Outbound> {
+
+    @Override
+    public Optional<Set<Integer>> partitions(String topic, byte[] key, Outbound value, int numPartitions) {
+        if (value == null || value.partition() == null) {
+            return Optional.empty();
+        }
+        if (value.partition() >= numPartitions) {
+            // Another partition would interleave two tasks' chains: stop rather than write a chain no one can verify.
+            throw new IllegalStateException("topic " + topic + " has " + numPartitions + " partitions but needs at least "
+                    + (value.partition() + 1) + ": the audit topic must have as many partitions as the consent topic");
+        }
+        return Optional.of(Set.of(value.partition()));
+    }
+}
