@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code consentgate} command line. */
 @Command(name = "consentgate", mixinStandardHelpOptions = true, versionProvider = ConsentGateCommand.Version.class,
         description = "Consent and purpose enforcement for CRM event streams on Kafka.",
-        subcommands = {RunCommand.class, DemoCommand.class, PolicyCommand.class, TopicsCommand.class, AuditCommand.class, ExplainCommand.class},
+        subcommands = {RunCommand.class, DemoCommand.class, PolicyCommand.class, TopicsCommand.class, AuditCommand.class,
+                ExplainCommand.class, ReplayCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success; for run, a clean shutdown on SIGTERM",

@@ -45,6 +45,22 @@ public final class EmbeddedKafka implements AutoCloseable {
         return cluster.bootstrapServers();
     }
 
+    /**
+     * Shuts the broker down (the controller keeps running), as a rolling restart or a broker failure
+     * does: clients lose their connections until {@link #startBroker()}. Its logs stay on disk.
+     */
+    public void stopBroker() {
+        cluster.brokers().values().forEach(broker -> broker.shutdown());
+    }
+
+    /** Starts the broker stopped by {@link #stopBroker()} again, on the same port with its logs, and waits until it serves requests. */
+    public void startBroker() throws Exception {
+        for (var broker : cluster.brokers().values()) {
+            broker.startup();
+        }
+        cluster.waitForReadyBrokers();
+    }
+
     @Override
     public void close() throws Exception {
         cluster.close();

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -56,9 +57,22 @@ public final class EnforcementTopology {
 
     /** As {@link #build(Policy, Map)}, counting decisions, redactions, dead letters and consent updates in {@code metrics}. */
     public static Topology build(Policy policy, Map<String, ?> configs, EnforcementMetrics metrics) {
+        return build(policy, configs, new ConsentGateConfig(configs).valueSerde(configs), metrics);
+    }
+
+    /**
+     * As {@link #build(Policy, Map)}, with a value serde the caller made and configured instead of the
+     * one {@code consentgate.value.serde} names: a replay decodes through the production registry but
+     * must not register schemas in it.
+     */
+    public static Topology build(Policy policy, Map<String, ?> configs, Serde<Object> valueSerde) {
+        return build(policy, configs, valueSerde, EnforcementMetrics.noop());
+    }
+
+    private static Topology build(Policy policy, Map<String, ?> configs, Serde<Object> valueSerde, EnforcementMetrics metrics) {
         ConsentGateConfig config = new ConsentGateConfig(configs);
         TopologySettings settings = TopologySettings.of(config, policy);
-        AvroCodec codec = codec(config, configs);
+        AvroCodec codec = new AvroCodec(valueSerde);
         DeadLetters deadLetters = new DeadLetters(settings.dlqTopic(), metrics);
 
         StreamsBuilder builder = new StreamsBuilder();
@@ -93,10 +107,6 @@ public final class EnforcementTopology {
                         AuditChain.STORE)
                 .to(OUTBOUND_TOPIC, OUTBOUND.withName("outbound-sink"));
         return builder.build();
-    }
-
-    private static AvroCodec codec(ConsentGateConfig config, Map<String, ?> configs) {
-        return new AvroCodec(config.valueSerde(configs));
     }
 
     /** Sends a reader's rejected records to the dead-letter topic and returns the rest. */

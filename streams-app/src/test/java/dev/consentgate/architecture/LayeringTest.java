@@ -37,4 +37,17 @@ class LayeringTest {
             .should().dependOnClassesThat().resideInAnyPackage("dev.consentgate.cli..", "dev.consentgate.demo..", "java.nio.file..")
             .orShould().dependOnClassesThat().haveFullyQualifiedName("java.io.File")
             .because("the command line is the only place that reads files, environment and ports");
+
+    @ArchTest
+    static final ArchRule replaySitsBesideTheCommandLine = noClasses().that().resideInAnyPackage(
+                    "dev.consentgate.policy..", "dev.consentgate.consent..", "dev.consentgate.topology..",
+                    "dev.consentgate.serde..", "dev.consentgate.metrics..", "dev.consentgate.demo..")
+            .should().dependOnClassesThat().resideInAPackage("dev.consentgate.replay..")
+            .orShould().dependOnClassesThat().resideInAPackage("org.apache.kafka.streams.test..")
+            .because("replay is an auditor's tool over the topology: nothing the service runs depends on it or on the test driver");
+
+    @ArchTest
+    static final ArchRule replayIsNoCommandLine = noClasses().that().resideInAPackage("dev.consentgate.replay..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.consentgate.cli..", "dev.consentgate.demo..")
+            .because("the command line reads files, environment and ports; replay only reads Kafka");
 }

@@ -23,7 +23,7 @@ import org.apache.avro.specific.SpecificRecord;
  * written here independently of the decision code: consent as of event time per (customer,
  * purpose), and the example policy's rules for the purposes used.
  */
-final class EndToEndScenario {
+public final class EndToEndScenario {
 
     static final String EMAIL = "marketing.communications.email";
     static final String ANALYTICS = "analytics.reporting";
@@ -37,25 +37,31 @@ final class EndToEndScenario {
      * check while the test reads them.
      */
     private static final long T0 = Instant.now().minusSeconds(900).toEpochMilli() / 1000 * 1000;
+    /**
+     * Events are 100 ms apart in event time, closer in long runs so that the last stays in the past:
+     * brokers reject records more than an hour in the future ({@code log.message.timestamp.after.max.ms}).
+     */
+    private static final long MAX_EVENT_TIME_SPAN_MS = 800_000;
 
     /** ContactUpdated with one more optional field: a BACKWARD-compatible new version of the input schema. */
     static final Schema CONTACT_V2 = contactV2();
 
     /** One record to produce; {@code value} is null for a poisoned record whose bytes are {@code raw}. */
-    record Message(String topic, String key, long timestamp, IndexedRecord value, byte[] raw) {
+    public record Message(String topic, String key, long timestamp, IndexedRecord value, byte[] raw) {
     }
 
-    final List<Message> messages = new ArrayList<>();
+    public final List<Message> messages = new ArrayList<>();
     /** purpose topic → event id → expected consent-decision header. */
-    final Map<String, Map<String, String>> expectedByPurpose = new TreeMap<>();
-    final List<String> decidedEventIds = new ArrayList<>();
-    final List<String> poisonedKeys = new ArrayList<>();
+    public final Map<String, Map<String, String>> expectedByPurpose = new TreeMap<>();
+    public final List<String> decidedEventIds = new ArrayList<>();
+    public final List<String> poisonedKeys = new ArrayList<>();
 
     private final Map<String, TreeMap<Long, ConsentStatus>> history = new HashMap<>();
     private final Random random;
 
-    EndToEndScenario(long seed, int customers, int events) {
+    public EndToEndScenario(long seed, int customers, int events) {
         random = new Random(seed);
+        long spacing = Math.min(100L, MAX_EVENT_TIME_SPAN_MS / events);
         EVENT_PURPOSES.forEach(p -> expectedByPurpose.put("crm.purpose." + p, new TreeMap<>()));
         for (int c = 0; c < customers; c++) {
             for (String purpose : CONSENTED) {
@@ -67,11 +73,14 @@ final class EndToEndScenario {
                 }
             }
         }
+        // A consent change lands between the previous event and its own (50 ms before it at the usual
+        // spacing), so that every event's expected decision, computed here as the event is made, already
+        // knows every consent change of its time, whatever order the service reads the topics in.
         for (int i = 1; i <= events; i++) {
-            long time = T0 + i * 100L;
+            long time = T0 + i * spacing;
             if (i % 10 == 0) {
                 consent(customer(random.nextInt(customers)), CONSENTED.get(random.nextInt(CONSENTED.size())),
-                        random.nextBoolean() ? ConsentStatus.GRANTED : ConsentStatus.WITHDRAWN, time - 50);
+                        random.nextBoolean() ? ConsentStatus.GRANTED : ConsentStatus.WITHDRAWN, time - spacing / 2);
             }
             event(i, customer(random.nextInt(customers)), time);
         }
@@ -134,7 +143,7 @@ final class EndToEndScenario {
     }
 
     /** How many decisions of each (purpose, decision) the expected outputs and drops add up to. */
-    Map<String, Long> expectedDecisionCounts() {
+    public Map<String, Long> expectedDecisionCounts() {
         Map<String, Long> counts = new TreeMap<>();
         for (Message message : messages) {
             if (message.value() == null || message.topic().equals("consent.events")) {

@@ -7,27 +7,49 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** Producing and reading raw records against the test broker, as an independent client would. */
-final class KafkaTestSupport {
+/**
+ * Producing and reading raw records against the test broker, as an independent client would; shared
+ * by the end-to-end tests here and the reliability tests.
+ */
+public final class KafkaTestSupport {
 
     private KafkaTestSupport() {
     }
 
-    static KafkaProducer<byte[], byte[]> producer(String bootstrapServers) {
+    public static KafkaProducer<byte[], byte[]> producer(String bootstrapServers) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** Sends the records, in order, and waits until the broker has them all; fails if any cannot be sent. */
+    public static void send(String bootstrapServers, List<ProducerRecord<byte[], byte[]>> records) {
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        try (KafkaProducer<byte[], byte[]> producer = producer(bootstrapServers)) {
+            for (ProducerRecord<byte[], byte[]> record : records) {
+                producer.send(record, (metadata, exception) -> {
+                    if (exception != null) {
+                        failure.compareAndSet(null, exception);
+                    }
+                });
+            }
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("a record could not be sent", failure.get());
+        }
     }
 
     /**
@@ -35,21 +57,16 @@ final class KafkaTestSupport {
      * transactions wrote) until {@code done} holds for what was read, then a little longer to catch
      * duplicates, or until the timeout.
      */
-    static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrapServers, Collection<String> topics,
-                                                              Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration timeout) {
+    public static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrapServers, Collection<String> topics,
+                                                                     Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration timeout) {
         return readCommitted(bootstrapServers, topics, done, timeout, Duration.ofSeconds(3));
     }
 
-    static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrapServers, Collection<String> topics,
-                                                              Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration timeout,
-                                                              Duration settle) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "e2e-reader-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    public static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrapServers, Collection<String> topics,
+                                                                     Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration timeout,
+                                                                     Duration settle) {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = readCommittedConsumer(bootstrapServers)) {
             consumer.subscribe(topics);
             long deadline = System.nanoTime() + timeout.toNanos();
             while (!done.test(records) && System.nanoTime() < deadline) {
@@ -63,12 +80,22 @@ final class KafkaTestSupport {
         return records;
     }
 
-    static String header(ConsumerRecord<?, ?> record, String name) {
+    /** A consumer in a group of its own that reads from the start and sees only what committed transactions wrote. */
+    public static KafkaConsumer<byte[], byte[]> readCommittedConsumer(String bootstrapServers) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "e2e-reader-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    public static String header(ConsumerRecord<?, ?> record, String name) {
         Header header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
-    static String key(ConsumerRecord<byte[], ?> record) {
+    public static String key(ConsumerRecord<byte[], ?> record) {
         return record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
     }
 }

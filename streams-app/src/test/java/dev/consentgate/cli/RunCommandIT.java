@@ -6,18 +6,12 @@ import dev.consentgate.demo.EmbeddedKafka;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -56,13 +50,7 @@ class RunCommandIT {
     void writeConfigAndPolicy() throws Exception {
         prefix = "run-" + UUID.randomUUID().toString().substring(0, 8);
         config = writeConfig(kafka.bootstrapServers(), "mock://" + prefix);
-        String yaml;
-        try (var in = RunCommandIT.class.getResourceAsStream("/policy/example-policy.yaml")) {
-            yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        yaml = yaml.replace("topic: crm.", "topic: " + prefix + ".crm.")
-                .replace("output_topic_prefix: crm.purpose.", "output_topic_prefix: " + prefix + ".crm.purpose.");
-        policy = Files.writeString(dir.resolve("policy.yaml"), yaml);
+        policy = Files.writeString(dir.resolve("policy.yaml"), EndToEndRun.examplePolicyFor(prefix));
     }
 
     private Path writeConfig(String bootstrap, String registry) throws Exception {
@@ -174,50 +162,12 @@ class RunCommandIT {
     void theRunnableJarServesHealthAndStopsWithExitZeroOnSigterm() throws Exception {
         createInputTopics(1, 1);
         assertThat(run("topics", "create", "--config", config.toString(), "--policy", policy.toString())).isZero();
-        int port = freePort();
-        Path jar = Path.of("target", "consentgate.jar");
-        assertThat(jar).exists();
-        Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar", jar.toString(),
-                "run", "--config", config.toString(), "--policy", policy.toString(), "--http-port", Integer.toString(port))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("run.log").toFile()).start();
-        try {
-            assertThat(awaitReady(port, Duration.ofSeconds(90))).as("ready; log:%n%s", log()).isTrue();
+        try (RunnableJar service = RunnableJar.run(config, policy, dir.resolve("run.log"), List.of())) {
+            assertThat(service.awaitReady(Duration.ofSeconds(90))).as("ready; log:%n%s", service.log()).isTrue();
 
-            process.destroy();
+            int exit = service.stop(Duration.ofSeconds(60));
 
-            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(process.exitValue()).as("exit code; log:%n%s", log()).isZero();
-        } finally {
-            process.destroyForcibly();
+            assertThat(exit).as("exit code; log:%n%s", service.log()).isZero();
         }
     }
-
-    private String log() throws Exception {
-        return Files.readString(dir.resolve("run.log"));
-    }
-
-    private static boolean awaitReady(int port, Duration timeout) throws InterruptedException {
-        HttpClient client = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
-                    return true;
-                }
-            } catch (java.io.IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(500);
-        }
-        return false;
-    }
-
-    private static int freePort() throws Exception {
-        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
 }

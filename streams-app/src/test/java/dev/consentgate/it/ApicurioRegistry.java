@@ -209,7 +209,8 @@ public final class ApicurioRegistry implements AutoCloseable {
         }
     }
 
-    private static int freeLoopbackPort() {
+    /** A loopback port nothing listens on just now; also the runnable jar's HTTP port in the tests that start it. */
+    public static int freeLoopbackPort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {

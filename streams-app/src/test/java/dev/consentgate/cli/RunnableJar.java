@@ -1,0 +1,129 @@
+package dev.consentgate.cli;
+
+import dev.consentgate.it.ApicurioRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code java -jar consentgate.jar run} in a child JVM, as an operator starts the service: the shaded
+ * jar the build makes in {@code package}, before the integration tests run. Its output goes to a log
+ * file, never to the console. {@link #stop} sends SIGTERM, {@link #kill} SIGKILL.
+ */
+public final class RunnableJar implements AutoCloseable {
+
+    /** The jar, relative to the module directory the integration tests run in. */
+    public static final Path JAR = Path.of("target", "consentgate.jar");
+
+    private final Process process;
+    private final Path log;
+    private final int httpPort;
+
+    private RunnableJar(Process process, Path log, int httpPort) {
+        this.process = process;
+        this.log = log;
+        this.httpPort = httpPort;
+    }
+
+    /** Starts {@code run --config config --policy policy} on a free HTTP port, with the JVM options given. */
+    public static RunnableJar run(Path config, Path policy, Path log, List<String> jvmOptions) throws IOException {
+        int port = ApicurioRegistry.freeLoopbackPort();
+        return new RunnableJar(start(jvmOptions, List.of("run", "--config", config.toString(), "--policy", policy.toString(),
+                "--http-host", "127.0.0.1", "--http-port", Integer.toString(port)), log), log, port);
+    }
+
+    /** Runs another command of the jar ({@code audit verify --config …}) to its end; its exit code, its output in {@code log}. */
+    public static int execute(Path log, Duration timeout, String... args) throws IOException, InterruptedException {
+        Process process = start(List.of(), List.of(args), log);
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("consentgate " + String.join(" ", args) + " did not end within " + timeout + "; see " + log);
+        }
+        return process.exitValue();
+    }
+
+    private static Process start(List<String> jvmOptions, List<String> args, Path log) throws IOException {
+        if (!Files.isRegularFile(JAR)) {
+            throw new IllegalStateException(JAR + " is missing: run the integration tests through Maven's verify phase");
+        }
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", JAR.toString()));
+        command.addAll(args);
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** Whether {@code /health/ready} answered 200 (Kafka Streams RUNNING) within the timeout; false at once if the JVM ended. */
+    public boolean awaitReady(Duration timeout) throws InterruptedException {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            try {
+                HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + httpPort + "/health/ready")).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return true;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        return false;
+    }
+
+    /** SIGTERM, then waits for the JVM to end; its exit code. */
+    public int stop(Duration timeout) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("the service did not stop within " + timeout + " of SIGTERM; its log is " + log);
+        }
+        return process.exitValue();
+    }
+
+    /** SIGKILL (on Linux, what {@link Process#destroyForcibly()} sends), then waits for the JVM to end; its exit code, 137. */
+    public int kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+        return process.exitValue();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public Path logFile() {
+        return log;
+    }
+
+    /** The child's output so far, for failure messages: ConsentGate logs no payloads or customer ids. */
+    public String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(cannot read " + log + ": " + e + ")";
+        }
+    }
+
+    /** Kills the JVM if it still runs, so that no test leaves a service behind. */
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+}

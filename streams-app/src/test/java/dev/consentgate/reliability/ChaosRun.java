@@ -1,0 +1,178 @@
+package dev.consentgate.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.consentgate.cli.EndToEndRun;
+import dev.consentgate.cli.EndToEndScenario;
+import dev.consentgate.cli.RunnableJar;
+import dev.consentgate.demo.EmbeddedKafka;
+import dev.consentgate.it.ApicurioRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * One run of a crash or broker-restart test: the end-to-end scenario and its expected decisions
+ * ({@link EndToEndScenario}), its topics ({@link EndToEndRun}), the service as the runnable jar in
+ * child JVMs that share the run's application id and state directory, and the traffic. The consent
+ * history is sent before the service starts and the CRM events while it runs, at the settings' rate.
+ * Every service's log, and the state directory, are kept under {@code target/reliability/<run>/}.
+ */
+final class ChaosRun implements AutoCloseable {
+
+    /** How long a service may take to become ready: start-up, a rebalance once a killed member's session times out, restoring. */
+    static final Duration READY_TIMEOUT = Duration.ofMinutes(2);
+    /**
+     * A killed instance's group membership lasts until its session times out; 6 s (the broker's
+     * smallest allowed) instead of the default 45 s keeps the test short. Nothing else is tuned.
+     */
+    private static final Map<String, String> SERVICE_OVERRIDES = Map.of(
+            "session.timeout.ms", "6000",
+            "heartbeat.interval.ms", "1500");
+    private static final List<String> SERVICE_JVM_OPTIONS = List.of("-Xms256m", "-Xmx768m");
+
+    final ChaosSettings settings;
+    final EndToEndScenario scenario;
+    final EndToEndRun run;
+    final AuditProgress progress;
+    private final String name;
+    private final Path dir;
+    private final Path stateDir;
+    private final Path config;
+    private final Path policy;
+    private final long createdAt = System.nanoTime();
+    private PacedTraffic traffic;
+    private int services;
+
+    private ChaosRun(EmbeddedKafka kafka, String name, ChaosSettings settings) throws Exception {
+        this.settings = settings;
+        this.name = name;
+        String applicationId = name + "-" + UUID.randomUUID().toString().substring(0, 8);
+        dir = Files.createDirectories(Path.of("target", "reliability", applicationId)).toAbsolutePath();
+        stateDir = dir.resolve("state");
+        run = new EndToEndRun(kafka, ApicurioRegistry.shared(), applicationId);
+        scenario = new EndToEndScenario(settings.seed(), settings.customers(), settings.events());
+        Map<String, String> overrides = new HashMap<>(SERVICE_OVERRIDES);
+        overrides.put("state.dir", stateDir.toString());
+        config = run.writeConfig(dir, overrides);
+        policy = run.writePolicy(dir.resolve("policy.yaml"));
+        progress = new AuditProgress(kafka.bootstrapServers(), run.auditTopic());
+        report("seed %d, %,d events, %,d customers, %,d poisoned records; replay with %s; logs in %s",
+                settings.seed(), scenario.decidedEventIds.size(), settings.customers(), scenario.poisonedKeys.size(),
+                settings.replay(), dir);
+    }
+
+    static ChaosRun create(EmbeddedKafka kafka, String name, ChaosSettings settings) throws Exception {
+        return new ChaosRun(kafka, name, settings);
+    }
+
+    /** Sends the consent history and waits for it; then starts sending the CRM events at the settings' rate. */
+    void startTraffic(String bootstrapServers) {
+        List<EndToEndScenario.Message> consents = scenario.messages.stream().filter(m -> m.topic().equals("consent.events")).toList();
+        List<EndToEndScenario.Message> events = scenario.messages.stream().filter(m -> !m.topic().equals("consent.events")).toList();
+        run.send(run.serialize(consents));
+        List<ProducerRecord<byte[], byte[]>> serialized = run.serialize(events);
+        traffic = PacedTraffic.start(bootstrapServers, serialized, settings.eventsPerSecond());
+        report("consent history sent (%,d records); sending %,d CRM records at %,d/s", consents.size(), serialized.size(),
+                settings.eventsPerSecond());
+    }
+
+    /** Starts a service (a new JVM running the jar) and waits until it is ready; its log is service-N.log. */
+    RunnableJar startService() throws Exception {
+        services++;
+        long started = System.nanoTime();
+        RunnableJar service = RunnableJar.run(config, policy, dir.resolve("service-" + services + ".log"), SERVICE_JVM_OPTIONS);
+        if (!service.awaitReady(READY_TIMEOUT)) {
+            String tail = tail(service.log(), 40);
+            service.close();
+            throw new AssertionError(name + ": service " + services + " not ready within " + READY_TIMEOUT + " (" + replay()
+                    + "); its log ends:\n" + tail);
+        }
+        report("service %d (pid %d) ready after %,d ms, %,d audit records committed", services, service.pid(),
+                Duration.ofNanos(System.nanoTime() - started).toMillis(), progress.committed());
+        return service;
+    }
+
+    /** Deletes the state directory, as when an instance is replaced on a new machine: the next service restores from the changelogs. */
+    void wipeState() throws IOException {
+        if (!Files.exists(stateDir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(stateDir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.delete(path);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
+
+    /** The number of decided events: the audit records the run ends with. */
+    long events() {
+        return scenario.decidedEventIds.size();
+    }
+
+    /** Waits until at least {@code count} audit records are committed while {@code service} runs. */
+    long awaitAudited(long count, RunnableJar service) throws InterruptedException {
+        return progress.awaitAtLeast(count, Duration.ofMinutes(3), service::isAlive,
+                replay() + "; service log " + service.logFile());
+    }
+
+    /**
+     * Every purpose topic, the audit topic and the dead-letter topic hold exactly the expected records,
+     * each once, read with read_committed consumers, and {@code consentgate audit verify} finds every
+     * audit partition's hash chain intact; a failure names the seed to replay it with.
+     */
+    void assertExactlyOnce() throws InterruptedException, IOException {
+        traffic.await(Duration.ofMinutes(5));
+        // The service has most of the events by now; what is left takes at most a few times the traffic's own duration.
+        Duration timeout = Duration.ofSeconds(120 + 3L * settings.events() / settings.eventsPerSecond());
+        report("traffic sent; reading the outputs");
+        try {
+            run.assertOutputsMatch(scenario, timeout);
+            report("every output exactly once");
+            // Each audit partition's hash chain, carried across the kills in the changelogs, still verifies.
+            Path verifyLog = dir.resolve("audit-verify.log");
+            int verified = RunnableJar.execute(verifyLog, Duration.ofMinutes(2), "audit", "verify", "--config", config.toString());
+            String output = Files.readString(verifyLog);
+            assertThat(verified).as("audit verify exit code; output:%n%s", output).isZero();
+            assertThat(output).contains(run.auditTopic() + ": intact, " + String.format("%,d", events()) + " records");
+            report("audit hash chain intact");
+        } catch (AssertionError e) {
+            throw new AssertionError(name + " (" + replay() + "): " + e.getMessage(), e);
+        }
+    }
+
+    /** A line on the test's output: the run's name, the seconds since it began, the message. */
+    void report(String format, Object... args) {
+        System.out.printf("%s %6.1f s: %s%n", name, (System.nanoTime() - createdAt) / 1e9, String.format(format, args));
+    }
+
+    String replay() {
+        return "replay with " + settings.replay();
+    }
+
+    static String tail(String log, int lines) {
+        List<String> all = log.lines().toList();
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (traffic != null) {
+            traffic.close();
+        }
+        progress.close();
+    }
+}

@@ -1,0 +1,60 @@
+package dev.consentgate.reliability;
+
+import java.util.Random;
+
+/**
+ * The sizes of the crash and broker-restart tests, from system properties, so that {@code mvn verify}
+ * runs a short version and {@code mvn verify -Pchaos} the long one (streams-app/pom.xml sets them):
+ *
+ * <ul>
+ *   <li>{@code consentgate.reliability.events}: CRM events per run (short: 20,000);
+ *   <li>{@code consentgate.reliability.kills}: SIGKILLs of the service per run (short: 3);
+ *   <li>{@code consentgate.reliability.broker-restarts}: broker restarts per run (short: 1);
+ *   <li>{@code consentgate.reliability.rate}: CRM events per second sent while the service runs (1,000);
+ *   <li>{@code consentgate.reliability.seed}: the seed of the traffic and of the fault points; random
+ *       unless set, and printed, so that a failing run replays with {@code -Dconsentgate.reliability.seed=}.
+ * </ul>
+ */
+record ChaosSettings(int events, int kills, int brokerRestarts, int eventsPerSecond, long seed) {
+
+    static final String PREFIX = "consentgate.reliability.";
+
+    static ChaosSettings fromSystemProperties() {
+        String seed = System.getProperty(PREFIX + "seed", "");
+        return new ChaosSettings(
+                Integer.getInteger(PREFIX + "events", 20_000),
+                Integer.getInteger(PREFIX + "kills", 3),
+                Integer.getInteger(PREFIX + "broker-restarts", 1),
+                Integer.getInteger(PREFIX + "rate", 1_000),
+                seed.isBlank() ? new Random().nextLong() : Long.parseLong(seed.trim()));
+    }
+
+    /** Customers of the traffic: one per 20 events, at least 300. */
+    int customers() {
+        return Math.max(300, events / 20);
+    }
+
+    /** The randomness of the fault points, apart from the traffic's so that changing one leaves the other. */
+    Random faultRandom() {
+        return new Random(seed * 31 + 17);
+    }
+
+    /** How to replay this run: the system property that fixes the seed. */
+    String replay() {
+        return "-D" + PREFIX + "seed=" + seed + " -D" + PREFIX + "events=" + events;
+    }
+
+    /**
+     * {@code count} points at random between 5 % and 90 % of {@code total}, in increasing order: one in
+     * each of {@code count} equal slices, so that every fault lands mid-run and apart from the others.
+     */
+    static long[] faultPoints(Random random, int count, long total) {
+        long[] points = new long[count];
+        double low = 0.05;
+        double slice = (0.90 - low) / count;
+        for (int i = 0; i < count; i++) {
+            points[i] = Math.max(1, Math.round(total * (low + slice * (i + random.nextDouble()))));
+        }
+        return points;
+    }
+}
