@@ -79,6 +79,8 @@ public final class ReplayEngine {
     }
 
     private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(30);
+    /** How long the broker may hold a fetch of the replay's consumer when nothing new is there. */
+    static final int FETCH_MAX_WAIT_MS = 10;
 
     private final Options options;
     private final ConsentGateConfig config;
@@ -428,6 +430,10 @@ public final class ReplayEngine {
         properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // Everything below the bounds is already in the log, so the replay never needs the broker to hold
+        // a fetch for new data. With the default (500 ms) the fetch the consumer sends ahead at the end of
+        // each partition is held that long, and the first poll after assigning the next partition waits for it.
+        properties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_MAX_WAIT_MS);
         return properties;
     }
 

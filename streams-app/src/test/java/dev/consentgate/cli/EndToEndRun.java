@@ -100,7 +100,13 @@ public final class EndToEndRun {
     }
 
     Setup setup() throws Exception {
+        return setup(Map.of());
+    }
+
+    /** The run's setup with {@code overrides} of its properties and a fresh state directory. */
+    Setup setup(Map<String, Object> overrides) throws Exception {
         Map<String, Object> withState = new HashMap<>(properties);
+        withState.putAll(overrides);
         withState.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("consentgate-e2e").toString());
         return new Setup(withState, new ConsentGateConfig(withState), policy);
     }

@@ -51,38 +51,56 @@ import org.junit.jupiter.api.io.TempDir;
 class ReplayIT {
 
     private static final String NEW_VERSION = "2026-12-01.1";
+    /**
+     * Both live runs read the same preloaded topics; to see consent and events in the same order they
+     * must wait for a partition whose records are not fetched yet instead of going on without it
+     * (Kafka Streams' default), so that each merges its inputs in timestamp order.
+     */
+    private static final Map<String, Object> IN_TIMESTAMP_ORDER = Map.of(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 5_000L);
 
     private static EmbeddedKafka kafka;
     private static EndToEndRun run;
     private static EndToEndScenario scenario;
+    /** A run without late consent, and the same inputs decided by a real run under the new policy. */
+    private static EndToEndRun whatIfRun;
     private static Map<String, Map<String, Long>> newRunDecisions;
-    private static String registryUrl;
 
     @TempDir
     static Path dir;
 
     @BeforeAll
-    static void recordARunAndARunUnderTheNewPolicy() throws Exception {
+    static void recordRuns() throws Exception {
         kafka = EmbeddedKafka.start();
-        String applicationId = "replay-" + UUID.randomUUID().toString().substring(0, 8);
-        registryUrl = "mock://" + applicationId;
-        run = new EndToEndRun(kafka, registryUrl, applicationId);
+        run = newRun("replay-");
         scenario = new EndToEndScenario(5, 200, 1_500);
         withLateAndOutOfOrderConsent(scenario.messages, new Random(5));
         run.produce(scenario);
-        try (StreamsService service = StreamsService.start(run.setup(), "127.0.0.1", 0)) {
-            awaitEveryEvent(run.auditTopic(), run.topic("consent.dlq"));
+        try (StreamsService service = StreamsService.start(run.setup(IN_TIMESTAMP_ORDER), "127.0.0.1", 0)) {
+            awaitEveryEvent(scenario, run.auditTopic(), run.topic("consent.dlq"));
         }
 
-        Map<String, Object> properties = newRunProperties();
-        Policy newPolicy = PolicyParser.parse("new-policy.yaml", newPolicyYaml().getBytes(StandardCharsets.UTF_8));
+        // Late consent makes two live runs differ wherever an event and a late change race for the enforcer; without it,
+        // and merging inputs in timestamp order, each event sees the same consent in every run.
+        whatIfRun = newRun("what-if-");
+        EndToEndScenario inOrder = new EndToEndScenario(6, 200, 1_000);
+        whatIfRun.produce(inOrder);
+        try (StreamsService service = StreamsService.start(whatIfRun.setup(IN_TIMESTAMP_ORDER), "127.0.0.1", 0)) {
+            awaitEveryEvent(inOrder, whatIfRun.auditTopic(), whatIfRun.topic("consent.dlq"));
+        }
+        Map<String, Object> properties = newRunProperties(whatIfRun);
+        Policy newPolicy = PolicyParser.parse("new-policy.yaml", newPolicyYaml(whatIfRun).getBytes(StandardCharsets.UTF_8));
         Setup setup = new Setup(properties, new ConsentGateConfig(properties), newPolicy);
         try (Admin admin = Admin.create(AppProperties.toProperties(properties))) {
             new TopicProvisioner(admin).createWrittenTopics(TopicLayout.of(setup.config(), newPolicy), setup.config().consentTopic(), Optional.empty());
         }
         try (StreamsService service = StreamsService.start(setup, "127.0.0.1", 0)) {
-            newRunDecisions = decisionCounts(awaitEveryEvent(run.topic("new.consent.audit"), run.topic("new.consent.dlq")));
+            newRunDecisions = decisionCounts(whatIfRun, awaitEveryEvent(inOrder, whatIfRun.topic("new.consent.audit"), whatIfRun.topic("new.consent.dlq")));
         }
+    }
+
+    private static EndToEndRun newRun(String prefix) throws Exception {
+        String applicationId = prefix + UUID.randomUUID().toString().substring(0, 8);
+        return new EndToEndRun(kafka, "mock://" + applicationId, applicationId);
     }
 
     @AfterAll
@@ -96,7 +114,7 @@ class ReplayIT {
         Path report = dir.resolve("replay.json");
 
         // When it is replayed
-        Result result = consentgate("replay", "--config", config(Map.of()).toString(), "--policy", policyFile("old.yaml", run.policyYaml()).toString(),
+        Result result = consentgate("replay", "--config", config(run, Map.of()).toString(), "--policy", policyFile("old.yaml", run.policyYaml()).toString(),
                 "--report", report.toString());
 
         // Then every event's decision matches, and every input has an audit record or a dead letter
@@ -120,7 +138,7 @@ class ReplayIT {
         Path report = dir.resolve("forged.json");
 
         // When the copy is replayed
-        Result result = consentgate("replay", "--config", config(Map.of(ConsentGateConfig.AUDIT_TOPIC, forgedTopic)).toString(),
+        Result result = consentgate("replay", "--config", config(run, Map.of(ConsentGateConfig.AUDIT_TOPIC, forgedTopic)).toString(),
                 "--policy", policyFile("old.yaml", run.policyYaml()).toString(), "--report", report.toString());
 
         // Then exactly the altered records are mismatches, with the recorded and the replayed decision
@@ -145,7 +163,7 @@ class ReplayIT {
         Policy recorded = PolicyParser.parse("old.yaml", run.policyYaml().getBytes(StandardCharsets.UTF_8));
 
         // When the run is replayed with it
-        Result result = consentgate("replay", "--config", config(Map.of()).toString(),
+        Result result = consentgate("replay", "--config", config(run, Map.of()).toString(),
                 "--policy", policyFile("edited.yaml", run.policyYaml() + "\n# edited\n").toString());
 
         // Then the replay refuses, naming the policy the audit records were decided under
@@ -155,11 +173,11 @@ class ReplayIT {
 
     @Test
     void whatIfCountsEqualTheDecisionsOfARealRunUnderTheNewPolicy() throws Exception {
-        // Given the recorded run, and the counts of a real run of the same inputs under the new policy
+        // Given a recorded run without late consent, and the counts of a real run of the same inputs under the new policy
         Path report = dir.resolve("what-if.json");
 
         // When the recorded run is replayed under the new policy
-        Result result = consentgate("replay", "--config", config(Map.of()).toString(), "--policy", policyFile("new.yaml", newPolicyYaml()).toString(),
+        Result result = consentgate("replay", "--config", config(whatIfRun, Map.of()).toString(), "--policy", policyFile("new.yaml", newPolicyYaml(whatIfRun)).toString(),
                 "--diff", "--report", report.toString());
 
         // Then the new decisions per purpose are those of the real run, and the change is reported by reason
@@ -214,7 +232,7 @@ class ReplayIT {
         return new EndToEndScenario.Message("consent.events", customer, capturedAt, event, null);
     }
 
-    private static List<ConsumerRecord<byte[], byte[]>> awaitEveryEvent(String auditTopic, String dlqTopic) {
+    private static List<ConsumerRecord<byte[], byte[]>> awaitEveryEvent(EndToEndScenario scenario, String auditTopic, String dlqTopic) {
         int events = scenario.decidedEventIds.size();
         int poisoned = scenario.poisonedKeys.size();
         List<ConsumerRecord<byte[], byte[]>> read = KafkaTestSupport.readCommitted(kafka.bootstrapServers(), List.of(auditTopic, dlqTopic),
@@ -226,7 +244,7 @@ class ReplayIT {
     }
 
     /** Decisions per purpose and decision in audit records, as the replay report names them. */
-    private static Map<String, Map<String, Long>> decisionCounts(List<ConsumerRecord<byte[], byte[]>> audit) {
+    private static Map<String, Map<String, Long>> decisionCounts(EndToEndRun run, List<ConsumerRecord<byte[], byte[]>> audit) {
         ConfluentAvroDeserializer deserializer = new ConfluentAvroDeserializer();
         deserializer.configure(run.properties(), false);
         Map<String, Map<String, Long>> counts = new TreeMap<>();
@@ -273,17 +291,18 @@ class ReplayIT {
         return forged;
     }
 
-    private static Map<String, Object> newRunProperties() throws Exception {
+    private static Map<String, Object> newRunProperties(EndToEndRun run) throws Exception {
         Map<String, Object> properties = run.properties();
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, properties.get(StreamsConfig.APPLICATION_ID_CONFIG) + "-new");
         properties.put(ConsentGateConfig.AUDIT_TOPIC, run.topic("new.consent.audit"));
         properties.put(ConsentGateConfig.DLQ_TOPIC, run.topic("new.consent.dlq"));
         properties.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("consentgate-replay-it").toString());
+        properties.putAll(IN_TIMESTAMP_ORDER);
         return properties;
     }
 
     /** The run's policy with a new version, its own output topics, and analytics dropped instead of redacted without consent. */
-    private static String newPolicyYaml() {
+    private static String newPolicyYaml(EndToEndRun run) {
         String old = run.policyYaml();
         String changed = old.replace("version: \"2026-11-22.1\"", "version: \"" + NEW_VERSION + "\"")
                 .replace("output_topic_prefix: " + run.topic("crm.purpose."), "output_topic_prefix: " + run.topic("new.crm.purpose."))
@@ -296,7 +315,7 @@ class ReplayIT {
         return Files.writeString(dir.resolve(name), yaml);
     }
 
-    private static Path config(Map<String, String> overrides) throws Exception {
+    private static Path config(EndToEndRun run, Map<String, String> overrides) throws Exception {
         Map<String, Object> properties = new TreeMap<>(run.properties());
         properties.putAll(overrides);
         String text = properties.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n"));
