@@ -32,6 +32,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.StreamsConfig;
+import org.awaitility.Awaitility;
 
 /**
  * One application run: its own application id and topic names, so tests do not see each other's
@@ -141,7 +142,9 @@ public final class EndToEndRun {
             }
             provisioner.create(inputs);
             TopicLayout layout = TopicLayout.of(setup.config(), policy);
-            assertThat(provisioner.checkReadTopics(layout, policy, setup.config())).isEmpty();
+            // A loaded broker may list a topic a moment after creating it; the written topics copy the consent topic's partitions.
+            Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(provisioner.checkReadTopics(layout, policy, setup.config())).isEmpty());
             provisioner.createWrittenTopics(layout, setup.config().consentTopic(), Optional.empty());
         }
     }
