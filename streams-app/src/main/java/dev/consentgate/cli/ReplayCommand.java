@@ -4,19 +4,15 @@ import dev.consentgate.policy.Policy;
 import dev.consentgate.replay.ReplayEngine;
 import dev.consentgate.replay.ReplayException;
 import dev.consentgate.replay.ReplayReport;
-import dev.consentgate.topology.ConsentGateConfig;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -42,10 +38,10 @@ final class ReplayCommand implements Callable<Integer> {
     boolean diff;
 
     @Option(names = "--from", paramLabel = "INSTANT", description = "Replay input records with a timestamp at or after this ISO-8601 instant (default: the beginning).")
-    String from;
+    Instant from;
 
     @Option(names = "--to", paramLabel = "INSTANT", description = "Replay input records with a timestamp before this ISO-8601 instant (default: the end when the replay starts).")
-    String to;
+    Instant to;
 
     @Option(names = "--report", paramLabel = "FILE", description = "Also write the report as JSON to this file.")
     Path report;
@@ -69,19 +65,9 @@ final class ReplayCommand implements Callable<Integer> {
         if (diff && policies.size() != 1) {
             throw new CommandFailure(ExitCodes.INVALID_INPUT, "--diff replays under exactly one --policy");
         }
-        Map<String, Object> properties;
-        try {
-            properties = AppProperties.load(config, System.getenv());
-            new ConsentGateConfig(properties);
-        } catch (IOException e) {
-            throw new CommandFailure(ExitCodes.INVALID_INPUT, "cannot read the configuration file " + config + ": " + e);
-        } catch (ConfigException e) {
-            throw new CommandFailure(ExitCodes.INVALID_INPUT, config + ": " + e.getMessage());
-        }
+        Map<String, Object> properties = Setup.withoutPolicy(config, System.getenv()).properties();
         List<Policy> parsed = policies.stream().map(Setup::policy).toList();
-        Instant fromInstant = instant("--from", from);
-        Instant toInstant = instant("--to", to);
-        if (fromInstant != null && toInstant != null && !fromInstant.isBefore(toInstant)) {
+        if (from != null && to != null && !from.isBefore(to)) {
             throw new CommandFailure(ExitCodes.INVALID_INPUT, "--from must be before --to");
         }
         Preflight.requireRegistry(properties);
@@ -90,7 +76,7 @@ final class ReplayCommand implements Callable<Integer> {
         }
         ReplayReport result;
         try {
-            result = new ReplayEngine(new ReplayEngine.Options(properties, parsed, diff, fromInstant, toInstant, show,
+            result = new ReplayEngine(new ReplayEngine.Options(properties, parsed, diff, from, to, show,
                     Duration.ofSeconds(Math.max(1, progressSeconds)), line -> spec.commandLine().getErr().println(line), stateDir)).run();
         } catch (ReplayException e) {
             throw new CommandFailure(switch (e.kind()) {
@@ -105,16 +91,5 @@ final class ReplayCommand implements Callable<Integer> {
             Files.writeString(report, result.json(), StandardCharsets.UTF_8);
         }
         return diff || result.allMatch() ? ExitCodes.OK : ExitCodes.AUDIT_DIFFERENCE;
-    }
-
-    private static Instant instant(String option, String text) {
-        if (text == null) {
-            return null;
-        }
-        try {
-            return Instant.parse(text);
-        } catch (DateTimeParseException e) {
-            throw new CommandFailure(ExitCodes.INVALID_INPUT, option + " is not an ISO-8601 instant such as 2026-11-22T00:00:00Z: " + text);
-        }
     }
 }
