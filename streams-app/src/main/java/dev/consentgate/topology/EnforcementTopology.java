@@ -57,7 +57,8 @@ public final class EnforcementTopology {
 
     /** As {@link #build(Policy, Map)}, counting decisions, redactions, dead letters and consent updates in {@code metrics}. */
     public static Topology build(Policy policy, Map<String, ?> configs, EnforcementMetrics metrics) {
-        return build(policy, configs, new ConsentGateConfig(configs).valueSerde(configs), metrics);
+        ConsentGateConfig config = new ConsentGateConfig(configs);
+        return build(policy, config, config.valueSerde(configs), metrics);
     }
 
     /**
@@ -66,11 +67,10 @@ public final class EnforcementTopology {
      * must not register schemas in it.
      */
     public static Topology build(Policy policy, Map<String, ?> configs, Serde<Object> valueSerde) {
-        return build(policy, configs, valueSerde, EnforcementMetrics.noop());
+        return build(policy, new ConsentGateConfig(configs), valueSerde, EnforcementMetrics.noop());
     }
 
-    private static Topology build(Policy policy, Map<String, ?> configs, Serde<Object> valueSerde, EnforcementMetrics metrics) {
-        ConsentGateConfig config = new ConsentGateConfig(configs);
+    private static Topology build(Policy policy, ConsentGateConfig config, Serde<Object> valueSerde, EnforcementMetrics metrics) {
         TopologySettings settings = TopologySettings.of(config, policy);
         AvroCodec codec = new AvroCodec(valueSerde);
         DeadLetters deadLetters = new DeadLetters(settings.dlqTopic(), metrics);

@@ -63,12 +63,13 @@ final class ChaosRun implements AutoCloseable {
         scenario = new EndToEndScenario(settings.seed(), settings.customers(), settings.events());
         Map<String, String> overrides = new HashMap<>(SERVICE_OVERRIDES);
         overrides.put("state.dir", stateDir.toString());
+        overrides.put("processing.guarantee", settings.guarantee());
         config = run.writeConfig(dir, overrides);
         policy = run.writePolicy(dir.resolve("policy.yaml"));
         progress = new AuditProgress(kafka.bootstrapServers(), run.auditTopic());
-        report("seed %d, %,d events, %,d customers, %,d poisoned records; replay with %s; logs in %s",
+        report("seed %d, %,d events, %,d customers, %,d poisoned records, processing.guarantee %s; replay with %s; logs in %s",
                 settings.seed(), scenario.decidedEventIds.size(), settings.customers(), scenario.poisonedKeys.size(),
-                settings.replay(), dir);
+                settings.guarantee(), settings.replay(), dir);
     }
 
     static ChaosRun create(EmbeddedKafka kafka, String name, ChaosSettings settings) throws Exception {

@@ -13,20 +13,26 @@ import java.util.Random;
  *   <li>{@code consentgate.reliability.rate}: CRM events per second sent while the service runs (1,000);
  *   <li>{@code consentgate.reliability.seed}: the seed of the traffic and of the fault points; random
  *       unless set, and printed, so that a failing run replays with {@code -Dconsentgate.reliability.seed=}.
+ *   <li>{@code consentgate.reliability.guarantee}: the service's {@code processing.guarantee}
+ *       ({@value #EXACTLY_ONCE}); {@code at_least_once} is the negative control, under which the tests
+ *       must fail on duplicated outputs.
  * </ul>
  */
-record ChaosSettings(int events, int kills, int brokerRestarts, int eventsPerSecond, long seed) {
+record ChaosSettings(int events, int kills, int brokerRestarts, int eventsPerSecond, long seed, String guarantee) {
 
     static final String PREFIX = "consentgate.reliability.";
+    static final String EXACTLY_ONCE = "exactly_once_v2";
 
     static ChaosSettings fromSystemProperties() {
         String seed = System.getProperty(PREFIX + "seed", "");
+        String guarantee = System.getProperty(PREFIX + "guarantee", "");
         return new ChaosSettings(
                 Integer.getInteger(PREFIX + "events", 20_000),
                 Integer.getInteger(PREFIX + "kills", 3),
                 Integer.getInteger(PREFIX + "broker-restarts", 1),
                 Integer.getInteger(PREFIX + "rate", 1_000),
-                seed.isBlank() ? new Random().nextLong() : Long.parseLong(seed.trim()));
+                seed.isBlank() ? new Random().nextLong() : Long.parseLong(seed.trim()),
+                guarantee.isBlank() ? EXACTLY_ONCE : guarantee.trim());
     }
 
     /** Customers of the traffic: one per 20 events, at least 300. */
@@ -41,7 +47,8 @@ record ChaosSettings(int events, int kills, int brokerRestarts, int eventsPerSec
 
     /** How to replay this run: the system property that fixes the seed. */
     String replay() {
-        return "-D" + PREFIX + "seed=" + seed + " -D" + PREFIX + "events=" + events;
+        String replay = "-D" + PREFIX + "seed=" + seed + " -D" + PREFIX + "events=" + events;
+        return guarantee.equals(EXACTLY_ONCE) ? replay : replay + " -D" + PREFIX + "guarantee=" + guarantee;
     }
 
     /**
