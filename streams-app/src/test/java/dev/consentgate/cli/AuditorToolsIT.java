@@ -2,8 +2,8 @@ package dev.consentgate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.consentgate.demo.EmbeddedKafka;
 import dev.consentgate.it.ApicurioRegistry;
+import dev.consentgate.it.KafkaBroker;
 import java.io.StringWriter;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -22,9 +22,9 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
 /**
@@ -34,7 +34,8 @@ import picocli.CommandLine;
  */
 class AuditorToolsIT {
 
-    private static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final KafkaBroker KAFKA = new KafkaBroker();
     private static EndToEndRun run;
     private static List<ConsumerRecord<byte[], byte[]>> partitionZero;
     private static Path dir;
@@ -45,23 +46,17 @@ class AuditorToolsIT {
 
     @BeforeAll
     static void recordARun() throws Exception {
-        kafka = EmbeddedKafka.start();
-        run = new EndToEndRun(kafka, ApicurioRegistry.shared(), "verify-" + UUID.randomUUID().toString().substring(0, 8));
+        run = new EndToEndRun(KAFKA.get(), ApicurioRegistry.shared(), "verify-" + UUID.randomUUID().toString().substring(0, 8));
         scenario = new EndToEndScenario(13, 100, 600);
         run.produce(scenario);
         decided = scenario.decidedEventIds.size();
         try (StreamsService service = StreamsService.start(run.setup(), "127.0.0.1", 0)) {
             run.assertOutputsMatch(scenario);
         }
-        partitionZero = KafkaTestSupport.readCommitted(kafka.bootstrapServers(), List.of(run.auditTopic()),
+        partitionZero = KafkaTestSupport.readCommitted(KAFKA.bootstrapServers(), List.of(run.auditTopic()),
                         r -> r.size() >= scenario.decidedEventIds.size(), EndToEndRun.PROCESSING_TIMEOUT).stream()
                 .filter(r -> r.partition() == 0).sorted(Comparator.comparingLong(ConsumerRecord::offset)).toList();
         dir = Files.createTempDirectory("audit-verify-it");
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        kafka.close();
     }
 
     @Test
@@ -164,11 +159,11 @@ class AuditorToolsIT {
     /** Writes partition 0 of the run's audit topic, changed by {@code tamper}, to a new one-partition topic. */
     private static String copyOfPartitionZero(String name, UnaryOperator<List<byte[]>> tamper) throws Exception {
         String topic = run.topic("tampered-" + name);
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
         }
         List<byte[]> values = tamper.apply(new ArrayList<>(partitionZero.stream().map(ConsumerRecord::value).toList()));
-        try (KafkaProducer<byte[], byte[]> producer = KafkaTestSupport.producer(kafka.bootstrapServers())) {
+        try (KafkaProducer<byte[], byte[]> producer = KafkaTestSupport.producer(KAFKA.bootstrapServers())) {
             values.forEach(value -> producer.send(new ProducerRecord<>(topic, 0, null, value)));
         }
         return topic;

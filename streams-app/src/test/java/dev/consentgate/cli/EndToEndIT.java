@@ -2,8 +2,8 @@ package dev.consentgate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.consentgate.demo.EmbeddedKafka;
 import dev.consentgate.it.ApicurioRegistry;
+import dev.consentgate.it.KafkaBroker;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -18,9 +18,9 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
 /**
@@ -33,23 +33,18 @@ class EndToEndIT {
     private static final Pattern DECISION_SERIES = Pattern.compile(
             "consentgate_decisions_total\\{[^}]*decision=\"(\\w+)\",[^}]*purpose=\"([\\w.]+)\"[^}]*} ([0-9.E]+)");
 
-    private static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final KafkaBroker KAFKA = new KafkaBroker();
     private static ApicurioRegistry registry;
 
     @BeforeAll
-    static void startBrokerAndRegistry() throws Exception {
-        kafka = EmbeddedKafka.start();
+    static void startRegistry() throws Exception {
         registry = ApicurioRegistry.shared();
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        kafka.close();
     }
 
     @Test
     void everyPurposeTopicAuditAndDeadLetterTopicHoldExactlyTheExpectedRecordsAndTheMetricsAgree() throws Exception {
-        EndToEndRun run = new EndToEndRun(kafka, registry, "e2e-" + UUID.randomUUID().toString().substring(0, 8));
+        EndToEndRun run = new EndToEndRun(KAFKA.get(), registry, "e2e-" + UUID.randomUUID().toString().substring(0, 8));
         EndToEndScenario scenario = new EndToEndScenario(7, 300, 3_000);
         run.produce(scenario);
 
@@ -64,13 +59,13 @@ class EndToEndIT {
 
     @Test
     void anInstanceStoppedMidStreamAndReplacedLeavesNoDuplicatesAndNoGaps() throws Exception {
-        EndToEndRun run = new EndToEndRun(kafka, registry, "e2e-restart-" + UUID.randomUUID().toString().substring(0, 8));
+        EndToEndRun run = new EndToEndRun(KAFKA.get(), registry, "e2e-restart-" + UUID.randomUUID().toString().substring(0, 8));
         EndToEndScenario scenario = new EndToEndScenario(11, 300, 3_000);
         run.produce(scenario);
 
         int auditedBeforeStop;
         try (StreamsService first = StreamsService.start(run.setup(), "127.0.0.1", 0)) {
-            auditedBeforeStop = KafkaTestSupport.readCommitted(kafka.bootstrapServers(), List.of(run.auditTopic()),
+            auditedBeforeStop = KafkaTestSupport.readCommitted(KAFKA.bootstrapServers(), List.of(run.auditTopic()),
                     r -> r.size() >= 300, EndToEndRun.PROCESSING_TIMEOUT, Duration.ZERO).size();
         }
         assertThat(auditedBeforeStop).as("stopped mid-stream").isBetween(300, scenario.decidedEventIds.size() / 2);

@@ -2,8 +2,8 @@ package dev.consentgate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.consentgate.demo.EmbeddedKafka;
 import dev.consentgate.it.ApicurioRegistry;
+import dev.consentgate.it.KafkaBroker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The schema registry going away mid-run, against a real broker and a real registry: records in a
@@ -38,12 +39,13 @@ class RegistryOutageIT {
 
     @TempDir
     static Path registryStorage;
-    private static EmbeddedKafka kafka;
+
+    @RegisterExtension
+    static final KafkaBroker KAFKA = new KafkaBroker();
     private static ApicurioRegistry registry;
 
     @BeforeAll
-    static void startBrokerAndRegistry() throws Exception {
-        kafka = EmbeddedKafka.start();
+    static void startRegistry() throws Exception {
         // Its own registry, stopped and started by this test, keeping its schemas and ids in a file
         // across the restart, as a production registry does.
         registry = ApicurioRegistry.onFreePortWithFileStorage(registryStorage);
@@ -51,15 +53,14 @@ class RegistryOutageIT {
     }
 
     @AfterAll
-    static void stopBrokerAndRegistry() throws Exception {
+    static void stopRegistry() throws Exception {
         registry.close();
-        kafka.close();
     }
 
     @Test
     void recordsInASchemaFirstMetWhileTheRegistryIsDownWaitForItAndNoneIsLostDuplicatedOrDeadLettered() throws Exception {
         String applicationId = "e2e-outage-" + UUID.randomUUID().toString().substring(0, 8);
-        EndToEndRun run = new EndToEndRun(kafka, registry, applicationId);
+        EndToEndRun run = new EndToEndRun(KAFKA.get(), registry, applicationId);
         EndToEndScenario scenario = new EndToEndScenario(13, 100, 600);
         List<EndToEndScenario.Message> beforeOutage = scenario.messages.subList(0, scenario.messages.size() / 2);
         List<EndToEndScenario.Message> duringOutage = scenario.messages.subList(scenario.messages.size() / 2, scenario.messages.size());
@@ -67,7 +68,7 @@ class RegistryOutageIT {
         // Given a service that has decided the first half of the traffic, so it has every schema of that half cached
         run.send(run.serialize(beforeOutage));
         try (StreamsService service = StreamsService.start(run.setup(), "127.0.0.1", 0)) {
-            assertThat(KafkaTestSupport.readCommitted(kafka.bootstrapServers(), List.of(run.auditTopic()),
+            assertThat(KafkaTestSupport.readCommitted(KAFKA.bootstrapServers(), List.of(run.auditTopic()),
                     r -> r.size() >= decidedEvents(beforeOutage), EndToEndRun.PROCESSING_TIMEOUT)).hasSize(decidedEvents(beforeOutage));
             Set<Thread> threadsBeforeOutage = streamThreads(applicationId);
             // Serialized while the registry is up, as a producer would: this registers contacts v3.

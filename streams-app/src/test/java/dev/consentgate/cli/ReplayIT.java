@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.consentgate.demo.EmbeddedKafka;
 import dev.consentgate.policy.Policy;
 import dev.consentgate.policy.PolicyParser;
 import dev.consentgate.schema.ConsentEvent;
@@ -13,6 +12,7 @@ import dev.consentgate.schema.ConsentStatus;
 import dev.consentgate.serde.ConfluentAvroDeserializer;
 import dev.consentgate.serde.ConfluentAvroSerializer;
 import dev.consentgate.topology.ConsentGateConfig;
+import dev.consentgate.it.KafkaBroker;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -37,10 +37,10 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.StreamsConfig;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code consentgate replay} against a recorded run: a real KRaft broker, exactly-once, three
@@ -58,7 +58,8 @@ class ReplayIT {
      */
     private static final Map<String, Object> IN_TIMESTAMP_ORDER = Map.of(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 5_000L);
 
-    private static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final KafkaBroker KAFKA = new KafkaBroker();
     private static EndToEndRun run;
     private static EndToEndScenario scenario;
     /** A run without late consent, and the same inputs decided by a real run under the new policy. */
@@ -70,7 +71,6 @@ class ReplayIT {
 
     @BeforeAll
     static void recordRuns() throws Exception {
-        kafka = EmbeddedKafka.start();
         run = newRun("replay-");
         scenario = new EndToEndScenario(5, 200, 1_500);
         withLateAndOutOfOrderConsent(scenario.messages, new Random(5));
@@ -100,12 +100,7 @@ class ReplayIT {
 
     private static EndToEndRun newRun(String prefix) throws Exception {
         String applicationId = prefix + UUID.randomUUID().toString().substring(0, 8);
-        return new EndToEndRun(kafka, "mock://" + applicationId, applicationId);
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        kafka.close();
+        return new EndToEndRun(KAFKA.get(), "mock://" + applicationId, applicationId);
     }
 
     @Test
@@ -235,7 +230,7 @@ class ReplayIT {
     private static List<ConsumerRecord<byte[], byte[]>> awaitEveryEvent(EndToEndScenario scenario, String auditTopic, String dlqTopic) {
         int events = scenario.decidedEventIds.size();
         int poisoned = scenario.poisonedKeys.size();
-        List<ConsumerRecord<byte[], byte[]>> read = KafkaTestSupport.readCommitted(kafka.bootstrapServers(), List.of(auditTopic, dlqTopic),
+        List<ConsumerRecord<byte[], byte[]>> read = KafkaTestSupport.readCommitted(KAFKA.bootstrapServers(), List.of(auditTopic, dlqTopic),
                 r -> r.stream().filter(x -> x.topic().equals(auditTopic)).count() >= events
                         && r.stream().filter(x -> x.topic().equals(dlqTopic)).count() >= poisoned, EndToEndRun.PROCESSING_TIMEOUT);
         List<ConsumerRecord<byte[], byte[]>> audit = read.stream().filter(r -> r.topic().equals(auditTopic)).toList();
@@ -264,7 +259,7 @@ class ReplayIT {
         try (Admin admin = Admin.create(AppProperties.toProperties(run.properties()))) {
             admin.createTopics(List.of(new NewTopic(forgedTopic, 3, (short) 1))).all().get();
         }
-        List<ConsumerRecord<byte[], byte[]>> audit = new ArrayList<>(KafkaTestSupport.readCommitted(kafka.bootstrapServers(),
+        List<ConsumerRecord<byte[], byte[]>> audit = new ArrayList<>(KafkaTestSupport.readCommitted(KAFKA.bootstrapServers(),
                 List.of(run.auditTopic()), r -> r.size() >= scenario.decidedEventIds.size(), EndToEndRun.PROCESSING_TIMEOUT, Duration.ZERO));
         audit.sort(Comparator.comparingInt((ConsumerRecord<byte[], byte[]> r) -> r.partition()).thenComparingLong(ConsumerRecord::offset));
         ConfluentAvroDeserializer deserializer = new ConfluentAvroDeserializer();

@@ -2,8 +2,7 @@ package dev.consentgate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.consentgate.demo.EmbeddedKafka;
-
+import dev.consentgate.it.KafkaBroker;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -15,17 +14,17 @@ import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
 /** {@code run} and {@code topics create} against a real broker: the start-up checks, idempotent topic creation, SIGTERM. */
 class RunCommandIT {
 
-    private static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final KafkaBroker KAFKA = new KafkaBroker();
 
     @TempDir
     Path dir;
@@ -36,20 +35,10 @@ class RunCommandIT {
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
 
-    @BeforeAll
-    static void startBroker() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        kafka.close();
-    }
-
     @BeforeEach
     void writeConfigAndPolicy() throws Exception {
         prefix = "run-" + UUID.randomUUID().toString().substring(0, 8);
-        config = writeConfig(kafka.bootstrapServers(), "mock://" + prefix);
+        config = writeConfig(KAFKA.bootstrapServers(), "mock://" + prefix);
         policy = Files.writeString(dir.resolve("policy.yaml"), EndToEndRun.examplePolicyFor(prefix));
     }
 
@@ -75,7 +64,7 @@ class RunCommandIT {
     }
 
     private void createInputTopics(int consentPartitions, int inputPartitions) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA.bootstrapServers()))) {
             admin.createTopics(List.of(
                     new NewTopic(prefix + ".consent.events", consentPartitions, (short) 1),
                     new NewTopic(prefix + ".crm.contacts", inputPartitions, (short) 1),
@@ -97,7 +86,7 @@ class RunCommandIT {
 
     @Test
     void runStopsWithExitThreeWhenTheRegistryCannotBeReached() throws Exception {
-        Path noRegistry = writeConfig(kafka.bootstrapServers(), "http://127.0.0.1:1");
+        Path noRegistry = writeConfig(KAFKA.bootstrapServers(), "http://127.0.0.1:1");
 
         int exit = run("run", "--config", noRegistry.toString(), "--policy", policy.toString(), "--http-port", "0");
 
@@ -124,7 +113,7 @@ class RunCommandIT {
         List<String> lines = out.toString().lines().toList();
         assertThat(lines).filteredOn(l -> l.startsWith("created ")).hasSize(8).contains("created " + prefix + ".consent.audit");
         assertThat(lines).filteredOn(l -> l.startsWith("exists  ")).hasSize(8);
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA.bootstrapServers()))) {
             TopicDescription audit = admin.describeTopics(List.of(prefix + ".consent.audit")).allTopicNames().get().get(prefix + ".consent.audit");
             assertThat(audit.partitions()).hasSize(2);
             String retention = admin.describeConfigs(List.of(new org.apache.kafka.common.config.ConfigResource(
@@ -147,7 +136,7 @@ class RunCommandIT {
     @Test
     void runStopsWithExitFourWhenTheAuditTopicHasOtherPartitionsThanTheConsentTopic() throws Exception {
         createInputTopics(2, 2);
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(prefix + ".consent.audit", 1, (short) 1))).all().get();
         }
 
