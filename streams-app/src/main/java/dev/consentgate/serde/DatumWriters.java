@@ -3,7 +3,6 @@ package dev.consentgate.serde;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.io.DatumWriter;
@@ -27,9 +26,9 @@ final class DatumWriters {
             // The generated class's own model carries its logical-type conversions (Instant, ...)
             // and knows its Java enums, which the generic model cannot write.
             return bySpecificClass.computeIfAbsent(record.getClass(),
-                    type -> new SpecificDatumWriter<>(record.getSchema(), SpecificData.getForClass(type)));
+                    type -> new SpecificDatumWriter<>(record.getSchema(), NullableUnions.specific(SpecificData.getForClass(type))));
         }
         return byGenericSchema.computeIfAbsent(record.getSchema(),
-                schema -> new GenericDatumWriter<>(schema, GenericData.get()));
+                schema -> new GenericDatumWriter<>(schema, NullableUnions.generic()));
     }
 }

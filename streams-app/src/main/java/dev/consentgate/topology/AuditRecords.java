@@ -15,7 +15,9 @@ import dev.consentgate.schema.DecisionRecord;
 import dev.consentgate.schema.FieldTreatment;
 import dev.consentgate.schema.Sha256;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /** Turns an event's decisions into its audit record. The customer id appears only as a keyed hash. */
 public final class AuditRecords {
@@ -54,7 +56,7 @@ public final class AuditRecords {
                 decision.jurisdiction(),
                 PolicyWords.word(policy.enforcementMode()),
                 names(decision.eventReasons()),
-                deliveries.stream().map(AuditRecords::purposeDecision).toList(),
+                map(deliveries, AuditRecords::purposeDecision),
                 policy.version(),
                 policy.contentHash(),
                 Instant.ofEpochMilli(processedAt),
@@ -76,13 +78,23 @@ public final class AuditRecords {
                 names(d.reasons()),
                 d.basis() == null ? null : PolicyWords.word(d.basis()),
                 d.consentUsed() == null ? null : ConsentStateSerde.toRecordUsed(d.consentUsed()),
-                delivery.fields().stream()
-                        .map(f -> new FieldTreatment(f.field(), f.category().key(), PolicyWords.word(f.action())))
-                        .toList(),
+                map(delivery.fields(), f -> new FieldTreatment(f.field(), f.category().key(), PolicyWords.word(f.action()))),
                 delivery.outputTopic());
     }
 
     private static List<String> names(List<ReasonCode> reasons) {
-        return reasons.stream().map(Enum::name).toList();
+        return map(reasons, Enum::name);
+    }
+
+    /**
+     * {@code items.stream().map(mapper).toList()} without a stream: built several times for every event, the
+     * streams' set-up was a tenth of the per-event pipeline in the profile, for lists of one to three items.
+     */
+    private static <T, R> List<R> map(List<T> items, Function<T, R> mapper) {
+        List<R> mapped = new ArrayList<>(items.size());
+        for (T item : items) {
+            mapped.add(mapper.apply(item));
+        }
+        return mapped;
     }
 }
