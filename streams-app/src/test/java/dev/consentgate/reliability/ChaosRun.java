@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -45,6 +46,7 @@ final class ChaosRun implements AutoCloseable {
     final EndToEndRun run;
     final AuditProgress progress;
     private final String name;
+    private final String bootstrapServers;
     private final Path dir;
     private final Path stateDir;
     private final Path config;
@@ -56,6 +58,7 @@ final class ChaosRun implements AutoCloseable {
     private ChaosRun(EmbeddedKafka kafka, String name, ChaosSettings settings) throws Exception {
         this.settings = settings;
         this.name = name;
+        bootstrapServers = kafka.bootstrapServers();
         String applicationId = name + "-" + UUID.randomUUID().toString().substring(0, 8);
         dir = Files.createDirectories(Path.of("target", "reliability", applicationId)).toAbsolutePath();
         stateDir = dir.resolve("state");
@@ -150,8 +153,17 @@ final class ChaosRun implements AutoCloseable {
             assertThat(output).contains(run.auditTopic() + ": intact, " + String.format("%,d", events()) + " records");
             report("audit hash chain intact");
         } catch (AssertionError e) {
-            throw new AssertionError(name + " (" + replay() + "): " + e.getMessage(), e);
+            throw new AssertionError(name + " (" + replay() + "): " + e.getMessage() + "\n"
+                    + TransactionDiagnosis.of(bootstrapServers, outputTopics()), e);
         }
+    }
+
+    /** Every topic the service writes and the assertions read: the purpose topics, the audit and the dead-letter topic. */
+    private List<String> outputTopics() {
+        List<String> topics = new ArrayList<>(scenario.expectedByPurpose.keySet().stream().map(run::topic).toList());
+        topics.add(run.auditTopic());
+        topics.add(run.topic("consent.dlq"));
+        return topics;
     }
 
     /** A line on the test's output: the run's name, the seconds since it began, the message. */
