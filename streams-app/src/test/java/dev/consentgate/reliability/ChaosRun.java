@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.consentgate.cli.EndToEndRun;
 import dev.consentgate.cli.EndToEndScenario;
 import dev.consentgate.cli.RunnableJar;
-import dev.consentgate.demo.EmbeddedKafka;
 import dev.consentgate.it.ApicurioRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -55,31 +54,32 @@ final class ChaosRun implements AutoCloseable {
     private PacedTraffic traffic;
     private int services;
 
-    private ChaosRun(EmbeddedKafka kafka, String name, ChaosSettings settings) throws Exception {
+    private ChaosRun(String bootstrapServers, String name, ChaosSettings settings) throws Exception {
         this.settings = settings;
         this.name = name;
-        bootstrapServers = kafka.bootstrapServers();
+        this.bootstrapServers = bootstrapServers;
         String applicationId = name + "-" + UUID.randomUUID().toString().substring(0, 8);
         dir = Files.createDirectories(Path.of("target", "reliability", applicationId)).toAbsolutePath();
         stateDir = dir.resolve("state");
-        run = new EndToEndRun(kafka, ApicurioRegistry.shared(), applicationId);
+        run = new EndToEndRun(bootstrapServers, ApicurioRegistry.shared().ccompatUrl(), applicationId);
         scenario = new EndToEndScenario(settings.seed(), settings.customers(), settings.events());
         Map<String, String> overrides = new HashMap<>(SERVICE_OVERRIDES);
         overrides.put("state.dir", stateDir.toString());
         config = run.writeConfig(dir, overrides);
         policy = run.writePolicy(dir.resolve("policy.yaml"));
-        progress = new AuditProgress(kafka.bootstrapServers(), run.auditTopic());
+        progress = new AuditProgress(bootstrapServers, run.auditTopic());
         report("seed %d, %,d events, %,d customers, %,d poisoned records; replay with %s; logs in %s",
                 settings.seed(), scenario.decidedEventIds.size(), settings.customers(), scenario.poisonedKeys.size(),
                 settings.replay(), dir);
     }
 
-    static ChaosRun create(EmbeddedKafka kafka, String name, ChaosSettings settings) throws Exception {
-        return new ChaosRun(kafka, name, settings);
+    /** A run against the broker at {@code bootstrapServers}, with its own application id and topics. */
+    static ChaosRun create(String bootstrapServers, String name, ChaosSettings settings) throws Exception {
+        return new ChaosRun(bootstrapServers, name, settings);
     }
 
     /** Sends the consent history and waits for it; then starts sending the CRM events at the settings' rate. */
-    void startTraffic(String bootstrapServers) {
+    void startTraffic() {
         List<EndToEndScenario.Message> consents = scenario.messages.stream().filter(m -> m.topic().equals("consent.events")).toList();
         List<EndToEndScenario.Message> events = scenario.messages.stream().filter(m -> !m.topic().equals("consent.events")).toList();
         run.send(run.serialize(consents));

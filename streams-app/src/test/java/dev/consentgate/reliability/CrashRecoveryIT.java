@@ -37,12 +37,12 @@ class CrashRecoveryIT {
     @Test
     void aServiceKilledWithSigkillAtRandomPointsAndRestartedWritesEveryOutputExactlyOnce() throws Exception {
         ChaosSettings settings = ChaosSettings.fromSystemProperties();
-        try (ChaosRun chaos = ChaosRun.create(kafka, "crash", settings)) {
+        try (ChaosRun chaos = ChaosRun.create(kafka.bootstrapServers(), "crash", settings)) {
             // Given a service deciding events that keep arriving
             Random random = settings.faultRandom();
             long[] killPoints = ChaosSettings.faultPoints(random, settings.kills(), chaos.events());
             int wipedBefore = settings.kills() >= 2 ? 2 : 1;
-            chaos.startTraffic(kafka.bootstrapServers());
+            chaos.startTraffic();
             RunnableJar service = chaos.startService();
 
             // When it is killed at random points, and each time a new one takes over
