@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -67,9 +68,10 @@ final class TransactionDiagnosis {
             }
         }
         List<String> lines = new ArrayList<>();
+        // A snapshot: while the service still writes, a partition with a transaction in flight shows up too.
         lines.add(held.isEmpty()
                 ? "every partition's LSO equals its HW (" + partitions.size() + " partitions)"
-                : held.size() + " of " + partitions.size() + " partitions held back:");
+                : held.size() + " of " + partitions.size() + " partitions with read_committed readers held back:");
         held.forEach((partition, state) -> lines.add("  " + partition + ": " + state));
         lines.add(incompleteTransactions(admin));
         return String.join("\n", lines);
@@ -82,8 +84,8 @@ final class TransactionDiagnosis {
         String open = producers.stream()
                 .filter(p -> p.currentTransactionStartOffset().isPresent())
                 .map(p -> "producer id " + p.producerId() + " epoch " + p.producerEpoch() + " open since offset "
-                        + p.currentTransactionStartOffset().getAsLong() + ", last written " + Instant.ofEpochMilli(p.lastTimestamp())
-                        + ", coordinator epoch " + p.coordinatorEpoch())
+                        + p.currentTransactionStartOffset().getAsLong() + " (its last batch's timestamp "
+                        + Instant.ofEpochMilli(p.lastTimestamp()) + ")")
                 .collect(Collectors.joining("; "));
         return open.isEmpty() ? ", no producer has a transaction open here" : ", " + open;
     }
@@ -100,10 +102,14 @@ final class TransactionDiagnosis {
         }
         Map<String, TransactionDescription> described = admin.describeTransactions(ids).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         return described.entrySet().stream()
-                .map(e -> "transaction " + e.getKey() + ": " + e.getValue().state() + ", producer id " + e.getValue().producerId()
-                        + " epoch " + e.getValue().producerEpoch() + ", started "
-                        + e.getValue().transactionStartTimeMs().stream().mapToObj(Instant::ofEpochMilli).findFirst().map(String::valueOf).orElse("-")
-                        + ", timeout " + e.getValue().transactionTimeoutMs() + " ms, partitions " + e.getValue().topicPartitions())
+                .map(e -> "transaction " + e.getKey() + ": " + describe(e.getValue()))
                 .collect(Collectors.joining("\n", "transactions the coordinator has not completed:\n", ""));
+    }
+
+    private static String describe(TransactionDescription transaction) {
+        OptionalLong started = transaction.transactionStartTimeMs();
+        return transaction.state() + ", producer id " + transaction.producerId() + " epoch " + transaction.producerEpoch()
+                + ", started " + (started.isPresent() ? Instant.ofEpochMilli(started.getAsLong()) : "-")
+                + ", timeout " + transaction.transactionTimeoutMs() + " ms, partitions " + transaction.topicPartitions();
     }
 }
