@@ -46,6 +46,7 @@ final class ChaosRun implements AutoCloseable {
     final AuditProgress progress;
     private final String name;
     private final String bootstrapServers;
+    private final String applicationId;
     private final Path dir;
     private final Path stateDir;
     private final Path config;
@@ -58,7 +59,7 @@ final class ChaosRun implements AutoCloseable {
         this.settings = settings;
         this.name = name;
         this.bootstrapServers = bootstrapServers;
-        String applicationId = name + "-" + UUID.randomUUID().toString().substring(0, 8);
+        applicationId = name + "-" + UUID.randomUUID().toString().substring(0, 8);
         dir = Files.createDirectories(Path.of("target", "reliability", applicationId)).toAbsolutePath();
         stateDir = dir.resolve("state");
         run = new EndToEndRun(bootstrapServers, ApicurioRegistry.shared().ccompatUrl(), applicationId);
@@ -154,7 +155,7 @@ final class ChaosRun implements AutoCloseable {
             report("audit hash chain intact");
         } catch (AssertionError e) {
             throw new AssertionError(name + " (" + replay() + "): " + e.getMessage() + "\n"
-                    + TransactionDiagnosis.of(bootstrapServers, outputTopics()), e);
+                    + TransactionDiagnosis.of(bootstrapServers, outputTopics(), applicationId), e);
         }
     }
 

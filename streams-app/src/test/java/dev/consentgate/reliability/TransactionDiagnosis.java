@@ -20,15 +20,17 @@ import org.apache.kafka.clients.admin.ProducerState;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.TransactionState;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 
 /**
  * Why read_committed readers may not see everything that was written: the partitions whose last
- * stable offset (LSO) is below their high watermark, the open transactions that hold them back, and
- * the transactions the coordinator does not consider complete. Added to a failed exactly-once
- * assertion, it tells a transaction left open (records written, no commit or abort marker) apart
- * from records that were never written.
+ * stable offset (LSO) is below their high watermark, the open transactions that hold them back, the
+ * transactions the coordinator does not consider complete, and how far the service's consumer group
+ * has committed its input. Added to a failed exactly-once assertion, it tells a transaction left
+ * open (records written, no commit or abort marker) apart from records that were never written, and
+ * a service that stopped making progress (input not committed) from one that lost output.
  */
 final class TransactionDiagnosis {
 
@@ -37,12 +39,15 @@ final class TransactionDiagnosis {
     private TransactionDiagnosis() {
     }
 
-    /** The diagnosis of {@code topics}, or why it could not be made; never throws, as it only adds to a failure. */
-    static String of(String bootstrapServers, Collection<String> topics) {
+    /**
+     * The diagnosis of the output {@code topics} and of the input progress of the consumer group
+     * {@code groupId} (the application id), or why it could not be made; never throws, as it only adds to a failure.
+     */
+    static String of(String bootstrapServers, Collection<String> topics, String groupId) {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (Admin admin = Admin.create(props)) {
-            return describe(admin, topics);
+            return describe(admin, topics) + "\n" + inputProgress(admin, groupId);
         } catch (Exception e) {
             return "transaction diagnosis failed: " + e;
         }
@@ -104,6 +109,22 @@ final class TransactionDiagnosis {
         return described.entrySet().stream()
                 .map(e -> "transaction " + e.getKey() + ": " + describe(e.getValue()))
                 .collect(Collectors.joining("\n", "transactions the coordinator has not completed:\n", ""));
+    }
+
+    /** The input partitions on which the group's committed offset is below the end: what the service has not yet processed. */
+    private static String inputProgress(Admin admin, String groupId) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
+                .partitionsToOffsetAndMetadata().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        Map<TopicPartition, OffsetSpec> latest = committed.keySet().stream().collect(Collectors.toMap(Function.identity(), p -> OffsetSpec.latest()));
+        Map<TopicPartition, ListOffsetsResultInfo> ends = admin.listOffsets(latest).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        String behind = committed.entrySet().stream()
+                .filter(e -> e.getValue().offset() < ends.get(e.getKey()).offset())
+                .map(e -> e.getKey() + " committed " + e.getValue().offset() + " of " + ends.get(e.getKey()).offset())
+                .sorted()
+                .collect(Collectors.joining(", "));
+        return behind.isEmpty()
+                ? "consumer group " + groupId + " has committed all its " + committed.size() + " input partitions to their end"
+                : "consumer group " + groupId + " has not committed its input to the end: " + behind;
     }
 
     private static String describe(TransactionDescription transaction) {
