@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,7 +23,6 @@ import org.junit.jupiter.api.Test;
  * {@link ChaosSettings}: 20,000 events and 1 restart in {@code mvn verify}, 100,000 events and 3
  * restarts with {@code -Pchaos}.
  */
-@Tag("broker-restart")
 class BrokerRestartIT {
 
     private static BrokerProcess broker;
