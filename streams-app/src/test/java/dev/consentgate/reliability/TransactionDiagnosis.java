@@ -115,6 +115,9 @@ final class TransactionDiagnosis {
     private static String inputProgress(Admin admin, String groupId) throws Exception {
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
                 .partitionsToOffsetAndMetadata().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        if (committed.isEmpty()) {
+            return "consumer group " + groupId + " has committed no input offsets";
+        }
         Map<TopicPartition, OffsetSpec> latest = committed.keySet().stream().collect(Collectors.toMap(Function.identity(), p -> OffsetSpec.latest()));
         Map<TopicPartition, ListOffsetsResultInfo> ends = admin.listOffsets(latest).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         String behind = committed.entrySet().stream()
