@@ -84,9 +84,18 @@ final class BrokerProcess implements AutoCloseable {
         }
     }
 
-    /** Starts the broker on its ports and log directory and waits until it answers requests. */
+    /** Starts the broker on its ports and log directory and waits until it answers requests; kills it if it does not. */
     void start() throws Exception {
         process = launch("kafka.Kafka", config.toString());
+        try {
+            awaitAnswer();
+        } catch (Exception e) {
+            process.destroyForcibly().waitFor();
+            throw e;
+        }
+    }
+
+    private void awaitAnswer() {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (Admin admin = Admin.create(props)) {

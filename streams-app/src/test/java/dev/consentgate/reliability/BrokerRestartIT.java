@@ -35,7 +35,9 @@ class BrokerRestartIT {
 
     @AfterAll
     static void stopBroker() throws Exception {
-        broker.close();
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     @Test
