@@ -1,5 +1,6 @@
 package dev.consentgate.demo;
 
+import java.util.Map;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
@@ -8,6 +9,18 @@ import org.apache.kafka.common.test.TestKitNodes;
  * kit: the demo's and the integration tests' broker, so nothing needs to be installed.
  */
 public final class EmbeddedKafka implements AutoCloseable {
+
+    /**
+     * What a single-node broker needs beyond Kafka's defaults; tests that run a broker in a JVM of
+     * its own use the same. One broker: every internal topic must do with one replica, or
+     * transactions (exactly-once) hang.
+     */
+    public static final Map<String, String> SINGLE_NODE_SETTINGS = Map.of(
+            "offsets.topic.replication.factor", "1",
+            "transaction.state.log.replication.factor", "1",
+            "transaction.state.log.min.isr", "1",
+            "group.initial.rebalance.delay.ms", "0",
+            "auto.create.topics.enable", "false");
 
     private final KafkaClusterTestKit cluster;
 
@@ -22,14 +35,9 @@ public final class EmbeddedKafka implements AutoCloseable {
                 .setNumBrokerNodes(1)
                 .setNumControllerNodes(1)
                 .build();
-        KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes)
-                // One broker: every internal topic must do with one replica, or transactions (exactly-once) hang.
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .setConfigProp("auto.create.topics.enable", "false")
-                .build();
+        KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
+        SINGLE_NODE_SETTINGS.forEach(builder::setConfigProp);
+        KafkaClusterTestKit cluster = builder.build();
         try {
             cluster.format();
             cluster.startup();
@@ -43,22 +51,6 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     public String bootstrapServers() {
         return cluster.bootstrapServers();
-    }
-
-    /**
-     * Shuts the broker down (the controller keeps running), as a rolling restart or a broker failure
-     * does: clients lose their connections until {@link #startBroker()}. Its logs stay on disk.
-     */
-    public void stopBroker() {
-        cluster.brokers().values().forEach(broker -> broker.shutdown());
-    }
-
-    /** Starts the broker stopped by {@link #stopBroker()} again, on the same port with its logs, and waits until it serves requests. */
-    public void startBroker() throws Exception {
-        for (var broker : cluster.brokers().values()) {
-            broker.startup();
-        }
-        cluster.waitForReadyBrokers();
     }
 
     @Override

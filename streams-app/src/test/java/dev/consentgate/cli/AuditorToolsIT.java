@@ -46,7 +46,7 @@ class AuditorToolsIT {
 
     @BeforeAll
     static void recordARun() throws Exception {
-        run = new EndToEndRun(KAFKA.get(), ApicurioRegistry.shared(), "verify-" + UUID.randomUUID().toString().substring(0, 8));
+        run = new EndToEndRun(KAFKA.bootstrapServers(), ApicurioRegistry.shared(), "verify-" + UUID.randomUUID().toString().substring(0, 8));
         scenario = new EndToEndScenario(13, 100, 600);
         run.produce(scenario);
         decided = scenario.decidedEventIds.size();

@@ -44,7 +44,7 @@ class EndToEndIT {
 
     @Test
     void everyPurposeTopicAuditAndDeadLetterTopicHoldExactlyTheExpectedRecordsAndTheMetricsAgree() throws Exception {
-        EndToEndRun run = new EndToEndRun(KAFKA.get(), registry, "e2e-" + UUID.randomUUID().toString().substring(0, 8));
+        EndToEndRun run = new EndToEndRun(KAFKA.bootstrapServers(), registry, "e2e-" + UUID.randomUUID().toString().substring(0, 8));
         EndToEndScenario scenario = new EndToEndScenario(7, 300, 3_000);
         run.produce(scenario);
 
@@ -59,7 +59,7 @@ class EndToEndIT {
 
     @Test
     void anInstanceStoppedMidStreamAndReplacedLeavesNoDuplicatesAndNoGaps() throws Exception {
-        EndToEndRun run = new EndToEndRun(KAFKA.get(), registry, "e2e-restart-" + UUID.randomUUID().toString().substring(0, 8));
+        EndToEndRun run = new EndToEndRun(KAFKA.bootstrapServers(), registry, "e2e-restart-" + UUID.randomUUID().toString().substring(0, 8));
         EndToEndScenario scenario = new EndToEndScenario(11, 300, 3_000);
         run.produce(scenario);
 

@@ -3,7 +3,6 @@ package dev.consentgate.cli;
 import static dev.consentgate.cli.KafkaTestSupport.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.consentgate.demo.EmbeddedKafka;
 import dev.consentgate.it.ApicurioRegistry;
 import dev.consentgate.policy.Policy;
 import dev.consentgate.policy.PolicyParser;
@@ -47,23 +46,23 @@ public final class EndToEndRun {
     /** How many differences an assertion lists; the rest are counted. */
     private static final int DIFFERENCES_SHOWN = 20;
 
-    private final EmbeddedKafka kafka;
+    private final String bootstrapServers;
     private final String applicationId;
     private final Map<String, Object> properties = new HashMap<>();
     private final String policyYaml;
     private final Policy policy;
 
-    public EndToEndRun(EmbeddedKafka kafka, ApicurioRegistry registry, String applicationId) throws Exception {
-        this(kafka, registry.ccompatUrl(), applicationId);
+    public EndToEndRun(String bootstrapServers, ApicurioRegistry registry, String applicationId) throws Exception {
+        this(bootstrapServers, registry.ccompatUrl(), applicationId);
     }
 
-    /** A run against the registry at {@code registryUrl}, e.g. a {@code mock://} scope shared in the JVM. */
-    public EndToEndRun(EmbeddedKafka kafka, String registryUrl, String applicationId) throws Exception {
-        this.kafka = kafka;
+    /** A run against the broker at {@code bootstrapServers} and the registry at {@code registryUrl}, e.g. a {@code mock://} scope shared in the JVM. */
+    public EndToEndRun(String bootstrapServers, String registryUrl, String applicationId) throws Exception {
+        this.bootstrapServers = bootstrapServers;
         this.applicationId = applicationId;
         properties.putAll(AppProperties.defaults());
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         properties.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
         properties.put("schema.registry.url", registryUrl);
         properties.put(ConsentGateConfig.HMAC_KEY, "end-to-end-hmac-key-0001");
@@ -168,7 +167,7 @@ public final class EndToEndRun {
 
     /** Sends the records and waits until the broker has them all; fails if any cannot be sent. */
     public void send(List<ProducerRecord<byte[], byte[]>> records) {
-        KafkaTestSupport.send(kafka.bootstrapServers(), records);
+        KafkaTestSupport.send(bootstrapServers, records);
     }
 
     public void assertOutputsMatch(EndToEndScenario scenario) {
@@ -188,7 +187,7 @@ public final class EndToEndRun {
         all.add(topic("consent.dlq"));
         int expectedOutputs = scenario.expectedByPurpose.values().stream().mapToInt(Map::size).sum();
         int expectedTotal = expectedOutputs + scenario.decidedEventIds.size() + scenario.poisonedKeys.size();
-        List<ConsumerRecord<byte[], byte[]>> records = KafkaTestSupport.readCommitted(kafka.bootstrapServers(), all,
+        List<ConsumerRecord<byte[], byte[]>> records = KafkaTestSupport.readCommitted(bootstrapServers, all,
                 r -> r.size() >= expectedTotal, timeout);
         Map<String, List<ConsumerRecord<byte[], byte[]>>> byTopic = records.stream()
                 .collect(Collectors.groupingBy(ConsumerRecord::topic));

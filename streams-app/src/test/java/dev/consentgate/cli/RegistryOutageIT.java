@@ -60,7 +60,7 @@ class RegistryOutageIT {
     @Test
     void recordsInASchemaFirstMetWhileTheRegistryIsDownWaitForItAndNoneIsLostDuplicatedOrDeadLettered() throws Exception {
         String applicationId = "e2e-outage-" + UUID.randomUUID().toString().substring(0, 8);
-        EndToEndRun run = new EndToEndRun(KAFKA.get(), registry, applicationId);
+        EndToEndRun run = new EndToEndRun(KAFKA.bootstrapServers(), registry, applicationId);
         EndToEndScenario scenario = new EndToEndScenario(13, 100, 600);
         List<EndToEndScenario.Message> beforeOutage = scenario.messages.subList(0, scenario.messages.size() / 2);
         List<EndToEndScenario.Message> duringOutage = scenario.messages.subList(scenario.messages.size() / 2, scenario.messages.size());

@@ -100,7 +100,7 @@ class ReplayIT {
 
     private static EndToEndRun newRun(String prefix) throws Exception {
         String applicationId = prefix + UUID.randomUUID().toString().substring(0, 8);
-        return new EndToEndRun(KAFKA.get(), "mock://" + applicationId, applicationId);
+        return new EndToEndRun(KAFKA.bootstrapServers(), "mock://" + applicationId, applicationId);
     }
 
     @Test

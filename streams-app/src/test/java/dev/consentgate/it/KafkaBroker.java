@@ -27,15 +27,10 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
-    /** The running broker. */
-    public EmbeddedKafka get() {
+    public String bootstrapServers() {
         if (kafka == null) {
             throw new IllegalStateException("the broker runs only between the test class's beforeAll and afterAll");
         }
-        return kafka;
-    }
-
-    public String bootstrapServers() {
-        return get().bootstrapServers();
+        return kafka.bootstrapServers();
     }
 }

@@ -3,12 +3,12 @@ package dev.consentgate.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.consentgate.cli.RunnableJar;
-import dev.consentgate.demo.EmbeddedKafka;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,33 +18,37 @@ import org.junit.jupiter.api.Test;
  * every purpose topic (read_committed) ends up with exactly the expected records, each once, the
  * audit topic with one record per event and the dead-letter topic with the poisoned records.
  *
- * <p>The broker is this test's own, in this JVM; it restarts on the same port with its logs. Sizes
- * come from {@link ChaosSettings}: 20,000 events and 1 restart in {@code mvn verify}, 100,000 events
- * and 3 restarts with {@code -Pchaos}.
+ * <p>The broker is a process of its own ({@link BrokerProcess}): stopped with SIGTERM and started
+ * again on the same ports with its logs, as in a rolling restart. Sizes come from
+ * {@link ChaosSettings}: 20,000 events and 1 restart in {@code mvn verify}, 100,000 events and 3
+ * restarts with {@code -Pchaos}.
  */
-@Tag("broker-restart")
 class BrokerRestartIT {
 
-    private static EmbeddedKafka kafka;
+    private static BrokerProcess broker;
 
     @BeforeAll
     static void startBroker() throws Exception {
-        kafka = EmbeddedKafka.start();
+        Path reliability = Files.createDirectories(Path.of("target", "reliability"));
+        broker = BrokerProcess.startIn(Files.createTempDirectory(reliability, "broker-").toAbsolutePath());
     }
 
     @AfterAll
     static void stopBroker() throws Exception {
-        kafka.close();
+        if (broker != null) {
+            broker.close();
+        }
     }
 
     @Test
     void aBrokerRestartedMidRunLeavesEveryOutputExactlyOnceAndTheServiceRunning() throws Exception {
         ChaosSettings settings = ChaosSettings.fromSystemProperties();
-        try (ChaosRun chaos = ChaosRun.create(kafka, "broker-restart", settings)) {
+        try (ChaosRun chaos = ChaosRun.create(broker.bootstrapServers(), "broker-restart", settings)) {
+            chaos.report("broker log %s", broker.log());
             // Given a service deciding events that keep arriving
             Random random = settings.faultRandom();
             long[] restartPoints = ChaosSettings.faultPoints(random, settings.brokerRestarts(), chaos.events());
-            chaos.startTraffic(kafka.bootstrapServers());
+            chaos.startTraffic();
             try (RunnableJar service = chaos.startService()) {
 
                 // When the broker goes away at random points, for a few seconds each time, and comes back
@@ -53,12 +57,13 @@ class BrokerRestartIT {
                     Thread.sleep(random.nextInt(1_000));
                     long auditedAtStop = chaos.progress.committed();
                     long downtime = 3_000 + random.nextInt(5_000);
-                    kafka.stopBroker();
-                    chaos.report("broker stopped (restart %d of %d) at %,d of %,d audit records committed; down for %,d ms",
+                    broker.stop();
+                    chaos.report("broker stopped (restart %d of %d) at %,d of %,d audit records committed; starting it again in %,d ms",
                             restart, settings.brokerRestarts(), auditedAtStop, chaos.events(), downtime);
                     Thread.sleep(downtime);
-                    kafka.startBroker();
-                    chaos.report("broker serving again");
+                    long starting = System.nanoTime();
+                    broker.start();
+                    chaos.report("broker serving again, %,d ms after its process started", Duration.ofNanos(System.nanoTime() - starting).toMillis());
                     assertThat(auditedAtStop).as("stopped mid-run (%s)", chaos.replay()).isStrictlyBetween(0L, chaos.events());
                 }
 

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.consentgate.cli.EndToEndRun;
 import dev.consentgate.cli.EndToEndScenario;
 import dev.consentgate.cli.RunnableJar;
-import dev.consentgate.demo.EmbeddedKafka;
 import dev.consentgate.it.ApicurioRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -45,6 +45,8 @@ final class ChaosRun implements AutoCloseable {
     final EndToEndRun run;
     final AuditProgress progress;
     private final String name;
+    private final String bootstrapServers;
+    private final String applicationId;
     private final Path dir;
     private final Path stateDir;
     private final Path config;
@@ -53,31 +55,33 @@ final class ChaosRun implements AutoCloseable {
     private PacedTraffic traffic;
     private int services;
 
-    private ChaosRun(EmbeddedKafka kafka, String name, ChaosSettings settings) throws Exception {
+    private ChaosRun(String bootstrapServers, String name, ChaosSettings settings) throws Exception {
         this.settings = settings;
         this.name = name;
-        String applicationId = name + "-" + UUID.randomUUID().toString().substring(0, 8);
+        this.bootstrapServers = bootstrapServers;
+        applicationId = name + "-" + UUID.randomUUID().toString().substring(0, 8);
         dir = Files.createDirectories(Path.of("target", "reliability", applicationId)).toAbsolutePath();
         stateDir = dir.resolve("state");
-        run = new EndToEndRun(kafka, ApicurioRegistry.shared(), applicationId);
+        run = new EndToEndRun(bootstrapServers, ApicurioRegistry.shared().ccompatUrl(), applicationId);
         scenario = new EndToEndScenario(settings.seed(), settings.customers(), settings.events());
         Map<String, String> overrides = new HashMap<>(SERVICE_OVERRIDES);
         overrides.put("state.dir", stateDir.toString());
         overrides.put("processing.guarantee", settings.guarantee());
         config = run.writeConfig(dir, overrides);
         policy = run.writePolicy(dir.resolve("policy.yaml"));
-        progress = new AuditProgress(kafka.bootstrapServers(), run.auditTopic());
+        progress = new AuditProgress(bootstrapServers, run.auditTopic());
         report("seed %d, %,d events, %,d customers, %,d poisoned records, processing.guarantee %s; replay with %s; logs in %s",
                 settings.seed(), scenario.decidedEventIds.size(), settings.customers(), scenario.poisonedKeys.size(),
                 settings.guarantee(), settings.replay(), dir);
     }
 
-    static ChaosRun create(EmbeddedKafka kafka, String name, ChaosSettings settings) throws Exception {
-        return new ChaosRun(kafka, name, settings);
+    /** A run against the broker at {@code bootstrapServers}, with its own application id and topics. */
+    static ChaosRun create(String bootstrapServers, String name, ChaosSettings settings) throws Exception {
+        return new ChaosRun(bootstrapServers, name, settings);
     }
 
     /** Sends the consent history and waits for it; then starts sending the CRM events at the settings' rate. */
-    void startTraffic(String bootstrapServers) {
+    void startTraffic() {
         List<EndToEndScenario.Message> consents = scenario.messages.stream().filter(m -> m.topic().equals("consent.events")).toList();
         List<EndToEndScenario.Message> events = scenario.messages.stream().filter(m -> !m.topic().equals("consent.events")).toList();
         run.send(run.serialize(consents));
@@ -151,8 +155,17 @@ final class ChaosRun implements AutoCloseable {
             assertThat(output).contains(run.auditTopic() + ": intact, " + String.format("%,d", events()) + " records");
             report("audit hash chain intact");
         } catch (AssertionError e) {
-            throw new AssertionError(name + " (" + replay() + "): " + e.getMessage(), e);
+            throw new AssertionError(name + " (" + replay() + "): " + e.getMessage() + "\n"
+                    + TransactionDiagnosis.of(bootstrapServers, outputTopics(), applicationId), e);
         }
+    }
+
+    /** Every topic the service writes and the assertions read: the purpose topics, the audit and the dead-letter topic. */
+    private List<String> outputTopics() {
+        List<String> topics = new ArrayList<>(scenario.expectedByPurpose.keySet().stream().map(run::topic).toList());
+        topics.add(run.auditTopic());
+        topics.add(run.topic("consent.dlq"));
+        return topics;
     }
 
     /** A line on the test's output: the run's name, the seconds since it began, the message. */

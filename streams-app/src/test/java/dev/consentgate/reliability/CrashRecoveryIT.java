@@ -3,12 +3,11 @@ package dev.consentgate.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.consentgate.cli.RunnableJar;
-import dev.consentgate.demo.EmbeddedKafka;
+import dev.consentgate.it.KafkaBroker;
 import java.time.Duration;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The service, as {@code java -jar consentgate.jar run} in its own JVM, killed with SIGKILL at random
@@ -22,27 +21,18 @@ import org.junit.jupiter.api.Test;
  */
 class CrashRecoveryIT {
 
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        kafka.close();
-    }
+    @RegisterExtension
+    static final KafkaBroker KAFKA = new KafkaBroker();
 
     @Test
     void aServiceKilledWithSigkillAtRandomPointsAndRestartedWritesEveryOutputExactlyOnce() throws Exception {
         ChaosSettings settings = ChaosSettings.fromSystemProperties();
-        try (ChaosRun chaos = ChaosRun.create(kafka, "crash", settings)) {
+        try (ChaosRun chaos = ChaosRun.create(KAFKA.bootstrapServers(), "crash", settings)) {
             // Given a service deciding events that keep arriving
             Random random = settings.faultRandom();
             long[] killPoints = ChaosSettings.faultPoints(random, settings.kills(), chaos.events());
             int wipedBefore = settings.kills() >= 2 ? 2 : 1;
-            chaos.startTraffic(kafka.bootstrapServers());
+            chaos.startTraffic();
             RunnableJar service = chaos.startService();
 
             // When it is killed at random points, and each time a new one takes over
