@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,6 +50,7 @@ public final class StreamsAppMain {
     static final String RESTORED = "restoredRecords";
     static final String RESTORE_SECONDS = "restoreSeconds";
     private static final Duration POLL = Duration.ofMillis(100);
+    private static final String SETTING_PREFIX = "consentgate.bench.streams.";
 
     private StreamsAppMain() {
     }
@@ -73,6 +75,7 @@ public final class StreamsAppMain {
         // them. Waiting keeps the merge in timestamp order, as live traffic is; the baseline has one
         // input, so it is unaffected.
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 1000L);
+        props.putAll(settingOverrides());
 
         ObservabilityRegistry observability = new ObservabilityRegistry(applicationId);
         Topology topology = switch (kind) {
@@ -204,5 +207,22 @@ public final class StreamsAppMain {
             }
             Thread.sleep(POLL.toMillis());
         }
+    }
+
+    /**
+     * Kafka Streams or client settings to try, as {@code -Dconsentgate.bench.streams.<setting>=<value>} in
+     * {@code consentgate.bench.appJvmOptions}, e.g. {@code -Dconsentgate.bench.streams.commit.interval.ms=50}.
+     */
+    private static Map<String, Object> settingOverrides() {
+        Map<String, Object> overrides = new HashMap<>();
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.startsWith(SETTING_PREFIX)) {
+                overrides.put(name.substring(SETTING_PREFIX.length()), System.getProperty(name));
+            }
+        }
+        if (!overrides.isEmpty()) {
+            System.out.println("settings overridden: " + new TreeMap<>(overrides));
+        }
+        return overrides;
     }
 }
