@@ -26,6 +26,8 @@ import org.apache.kafka.common.TopicPartition;
  *
  * <p>{@code -Dconsentgate.bench.appJvmOptions="..."} adds options to the app JVMs; {@code {name}} in
  * them becomes the round's name ({@code enforcement-2}), e.g. for a flight recording per round.
+ * {@code -Dconsentgate.bench.brokerJvmOptions="..."} adds options to the broker's JVM, e.g.
+ * {@code -Djava.io.tmpdir=/dev/shm} to keep its logs in memory, away from a shared disk.
  */
 public final class EndToEndBenchmark {
 
@@ -39,6 +41,8 @@ public final class EndToEndBenchmark {
     private static final List<String> APP_JVM = List.of("-Xms256m", "-Xmx1g");
     /** Extra options for the app JVMs, space-separated: a profiler such as Java Flight Recorder. */
     private static final String APP_JVM_OPTIONS_PROPERTY = "consentgate.bench.appJvmOptions";
+    /** Extra options for the broker's JVM, space-separated. */
+    private static final String BROKER_JVM_OPTIONS_PROPERTY = "consentgate.bench.brokerJvmOptions";
     /** {@code -Dconsentgate.bench.skipLatency=true} leaves out the latency phase. */
     private static final String SKIP_LATENCY_PROPERTY = "consentgate.bench.skipLatency";
     /** {@code -Dconsentgate.bench.latencyRate=N} skips the throughput rounds and measures latency at N events/s. */
@@ -59,7 +63,7 @@ public final class EndToEndBenchmark {
         Policy policy = ExamplePolicy.load();
         ConsentGateConfig config = Topics.consentGateConfig();
 
-        try (ChildJvm broker = ChildJvm.start(BrokerMain.class, BROKER_JVM, List.of(), logs.resolve("broker.log"))) {
+        try (ChildJvm broker = ChildJvm.start(BrokerMain.class, jvmOptions(BROKER_JVM, BROKER_JVM_OPTIONS_PROPERTY, "broker"), List.of(), logs.resolve("broker.log"))) {
             String bootstrap = broker.awaitValue(BrokerMain.BOOTSTRAP);
             Topics.createAll(bootstrap, policy, PARTITIONS);
             BenchSchemas.registerInputSchemas();
@@ -112,10 +116,7 @@ public final class EndToEndBenchmark {
             admin.listOffsets(latest).all().get().forEach((partition, info) -> ends.put(partition, new OffsetAndMetadata(info.offset())));
             admin.alterConsumerGroupOffsets(applicationId, ends).all().get();
         }
-        List<String> jvmOptions = new ArrayList<>(APP_JVM);
-        String extra = System.getProperty(APP_JVM_OPTIONS_PROPERTY, "").replace("{name}", "latency");
-        Arrays.stream(extra.split(" ")).filter(option -> !option.isBlank()).forEach(jvmOptions::add);
-        try (ChildJvm app = ChildJvm.start(StreamsAppMain.class, jvmOptions,
+        try (ChildJvm app = ChildJvm.start(StreamsAppMain.class, jvmOptions(APP_JVM, APP_JVM_OPTIONS_PROPERTY, "latency"),
                 List.of(StreamsAppMain.AppKind.ENFORCEMENT.name(), bootstrap, applicationId, StreamsAppMain.Mode.LATENCY.name()),
                 logs.resolve("latency.log"))) {
             double consentSeconds = Double.parseDouble(app.awaitValue(StreamsAppMain.READY));
@@ -139,10 +140,8 @@ public final class EndToEndBenchmark {
         }
         double seconds;
         long peakRssKb;
-        List<String> jvmOptions = new ArrayList<>(APP_JVM);
-        String extra = System.getProperty(APP_JVM_OPTIONS_PROPERTY, "").replace("{name}", name);
-        Arrays.stream(extra.split(" ")).filter(option -> !option.isBlank()).forEach(jvmOptions::add);
-        try (ChildJvm app = ChildJvm.start(StreamsAppMain.class, jvmOptions, List.of(kind.name(), bootstrap, "bench-" + name),
+        try (ChildJvm app = ChildJvm.start(StreamsAppMain.class, jvmOptions(APP_JVM, APP_JVM_OPTIONS_PROPERTY, name),
+                List.of(kind.name(), bootstrap, "bench-" + name),
                 logs.resolve(name + ".log"))) {
             seconds = Double.parseDouble(app.awaitValue(StreamsAppMain.SECONDS));
             peakRssKb = Long.parseLong(app.awaitValue(StreamsAppMain.PEAK_RSS_KB));
@@ -155,5 +154,13 @@ public final class EndToEndBenchmark {
         System.out.printf("round %d %-11s %,10d events/s  %6.1f s  peak RSS %,d MB  committed %s%n",
                 round, kind.name().toLowerCase(java.util.Locale.ROOT), result.eventsPerSecond(), seconds, peakRssKb / 1024, result.committed());
         return result;
+    }
+
+    /** {@code base} and the space-separated options of the system property {@code property}, {@code {name}} in them replaced by {@code name}. */
+    static List<String> jvmOptions(List<String> base, String property, String name) {
+        List<String> options = new ArrayList<>(base);
+        Arrays.stream(System.getProperty(property, "").replace("{name}", name).split(" "))
+                .filter(option -> !option.isBlank()).forEach(options::add);
+        return options;
     }
 }

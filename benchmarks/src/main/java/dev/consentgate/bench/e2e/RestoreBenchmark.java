@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -84,9 +83,7 @@ public final class RestoreBenchmark {
 
             List<String> restore = List.of(StreamsAppMain.AppKind.ENFORCEMENT.name(), bootstrap, APPLICATION_ID,
                     StreamsAppMain.Mode.RESTORE.name(), stateDir.toString());
-            List<String> restoreJvm = new ArrayList<>(APP_JVM);
-            Arrays.stream(System.getProperty("consentgate.bench.appJvmOptions", "").replace("{name}", "restore").split(" "))
-                    .filter(option -> !option.isBlank()).forEach(restoreJvm::add);
+            List<String> restoreJvm = EndToEndBenchmark.jvmOptions(APP_JVM, "consentgate.bench.appJvmOptions", "restore");
             try (ChildJvm app = ChildJvm.start(StreamsAppMain.class, restoreJvm, restore, logs.resolve("restore-restore.log"))) {
                 double seconds = Double.parseDouble(app.awaitValue(StreamsAppMain.SECONDS));
                 long restored = Long.parseLong(app.awaitValue(StreamsAppMain.RESTORED));
