@@ -51,15 +51,21 @@ public final class RunnableJar implements AutoCloseable {
     }
 
     private static Process start(List<String> jvmOptions, List<String> args, Path log) throws IOException {
+        List<String> command = javaCommand(jvmOptions);
+        command.addAll(List.of("-jar", JAR.toString()));
+        command.addAll(args);
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** This JVM's {@code java} with {@code jvmOptions}, to which the caller adds {@code -jar} or {@code -cp} with {@link #JAR}; fails if the jar is not built. */
+    public static List<String> javaCommand(List<String> jvmOptions) {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR + " is missing: run the integration tests through Maven's verify phase");
         }
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", JAR.toString()));
-        command.addAll(args);
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return command;
     }
 
     /** Whether {@code /health/ready} answered 200 (Kafka Streams RUNNING) within the timeout; false at once if the JVM ended. */

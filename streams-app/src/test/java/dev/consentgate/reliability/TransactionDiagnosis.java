@@ -58,7 +58,7 @@ final class TransactionDiagnosis {
                 .values().stream()
                 .flatMap(topic -> topic.partitions().stream().map(p -> new TopicPartition(topic.name(), p.partition())))
                 .toList();
-        Map<TopicPartition, OffsetSpec> latest = partitions.stream().collect(Collectors.toMap(Function.identity(), p -> OffsetSpec.latest()));
+        Map<TopicPartition, OffsetSpec> latest = latest(partitions);
         Map<TopicPartition, ListOffsetsResultInfo> highWatermarks = admin.listOffsets(latest)
                 .all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         Map<TopicPartition, ListOffsetsResultInfo> stableOffsets = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
@@ -118,8 +118,7 @@ final class TransactionDiagnosis {
         if (committed.isEmpty()) {
             return "consumer group " + groupId + " has committed no input offsets";
         }
-        Map<TopicPartition, OffsetSpec> latest = committed.keySet().stream().collect(Collectors.toMap(Function.identity(), p -> OffsetSpec.latest()));
-        Map<TopicPartition, ListOffsetsResultInfo> ends = admin.listOffsets(latest).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        Map<TopicPartition, ListOffsetsResultInfo> ends = admin.listOffsets(latest(committed.keySet())).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         String behind = committed.entrySet().stream()
                 .filter(e -> e.getValue().offset() < ends.get(e.getKey()).offset())
                 .map(e -> e.getKey() + " committed " + e.getValue().offset() + " of " + ends.get(e.getKey()).offset())
@@ -128,6 +127,10 @@ final class TransactionDiagnosis {
         return behind.isEmpty()
                 ? "consumer group " + groupId + " has committed all its " + committed.size() + " input partitions to their end"
                 : "consumer group " + groupId + " has not committed its input to the end: " + behind;
+    }
+
+    private static Map<TopicPartition, OffsetSpec> latest(Collection<TopicPartition> partitions) {
+        return partitions.stream().collect(Collectors.toMap(Function.identity(), p -> OffsetSpec.latest()));
     }
 
     private static String describe(TransactionDescription transaction) {
