@@ -1,8 +1,11 @@
 package dev.consentgate.demo;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.util.Map;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.server.common.MetadataVersion;
 
 /**
  * A single-node KRaft broker (combined broker and controller) in this JVM, from Kafka's own test
@@ -34,12 +37,14 @@ public final class EmbeddedKafka implements AutoCloseable {
                 .setCombined(true)
                 .setNumBrokerNodes(1)
                 .setNumControllerNodes(1)
+                // The test kit's default is the newest metadata version under development; run what a release runs.
+                .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
                 .build();
         KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
         SINGLE_NODE_SETTINGS.forEach(builder::setConfigProp);
         KafkaClusterTestKit cluster = builder.build();
         try {
-            cluster.format();
+            formatQuietly(cluster);
             cluster.startup();
             cluster.waitForReadyBrokers();
         } catch (Exception e) {
@@ -47,6 +52,21 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw e;
         }
         return new EmbeddedKafka(cluster);
+    }
+
+    /**
+     * Kafka's storage formatter prints the bootstrap metadata and the log directory's path to standard
+     * output, and the test kit gives no way to send that elsewhere; standard output is the demo's and
+     * the commands' own, so it is muted while the broker's directories are formatted.
+     */
+    private static void formatQuietly(KafkaClusterTestKit cluster) throws Exception {
+        PrintStream out = System.out;
+        System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+        try {
+            cluster.format();
+        } finally {
+            System.setOut(out);
+        }
     }
 
     public String bootstrapServers() {
