@@ -120,7 +120,7 @@ public final class ConsentHistory {
         if (stored == VersionedKeyValueStore.PUT_RETURN_CODE_NOT_PUT) {
             return false;
         }
-        VersionedRecord<String> sameInstant = customers.get(customerId, state.capturedAt());
+        VersionedRecord<String> sameInstant = asOf(customers, customerId, state.capturedAt());
         if (sameInstant == null || sameInstant.timestamp() != state.capturedAt()) {
             sameInstant = null;
         }
@@ -152,7 +152,7 @@ public final class ConsentHistory {
         }
         ConsentState specific = null;
         for (String candidate : selfAndAncestorKeys(purpose)) {
-            VersionedRecord<ConsentState> found = consents.get(customerId + "|" + candidate, time);
+            VersionedRecord<ConsentState> found = asOf(consents, customerId + "|" + candidate, time);
             if (found != null) {
                 specific = found.value();
                 break;
@@ -183,7 +183,7 @@ public final class ConsentHistory {
     private VersionedRecord<ConsentState> erasure(String customerId, long time) {
         remember(customerId, time);
         if (!memoErasureRead) {
-            memoErasure = consents.get(customerId + ERASURE_SUFFIX, time);
+            memoErasure = asOf(consents, customerId + ERASURE_SUFFIX, time);
             memoErasureRead = true;
         }
         return memoErasure;
@@ -192,7 +192,7 @@ public final class ConsentHistory {
     private VersionedRecord<String> customerRecord(String customerId, long time) {
         remember(customerId, time);
         if (!memoCustomerRecordRead) {
-            memoCustomerRecord = customers.get(customerId, time);
+            memoCustomerRecord = asOf(customers, customerId, time);
             memoCustomerRecordRead = true;
         }
         return memoCustomerRecord;
@@ -225,9 +225,24 @@ public final class ConsentHistory {
         VersionedRecord<String> found = customerRecord(customerId, time);
         while (found != null && found.value().isEmpty()) {
             long before = found.timestamp() - 1;
-            found = isBeyondHistory(before) ? null : customers.get(customerId, before);
+            found = isBeyondHistory(before) ? null : asOf(customers, customerId, before);
         }
         return found == null ? null : found.value();
+    }
+
+    /**
+     * What {@code store.get(key, time)} answers, for a time within the history, reading the key's latest version
+     * first. Most keys asked for have no version at all (an erasure, a purpose whose ancestor holds the consent),
+     * and for those the store would also search each of its older segments, a RocksDB read apiece, after finding
+     * no latest version. Nothing here ever deletes, and the store never expires a key's latest version, so a key
+     * without one has none; and a latest version from {@code time} or before is the one in force at {@code time}.
+     */
+    private static <V> VersionedRecord<V> asOf(VersionedKeyValueStore<String, V> store, String key, long time) {
+        VersionedRecord<V> latest = store.get(key);
+        if (latest == null) {
+            return null;
+        }
+        return latest.timestamp() <= time ? latest : store.get(key, time);
     }
 
     /**
