@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.ConcurrentModificationException;
 import java.util.List;
 import org.apache.avro.io.Encoder;
-import org.apache.avro.specific.SpecificData;
 
 /**
  * The audit record with an encoder of its own: Avro's custom-coder hook ({@code customEncode}), which
@@ -40,13 +39,6 @@ import org.apache.avro.specific.SpecificData;
 final class HandEncodedDecisionRecord extends DecisionRecord {
 
     private static final long serialVersionUID = 1L;
-
-    /**
-     * Where {@code SpecificData.getForClass} looks: the generated class's model, with its timestamp
-     * conversions, so that a serde that leaves custom coders off writes this record as a DecisionRecord.
-     */
-    @SuppressWarnings("unused")
-    private static final SpecificData MODEL$ = SpecificData.getForClass(DecisionRecord.class);
 
     private static final int SHA256_SIZE = Sha256.getClassSchema().getFixedSize();
 

@@ -82,7 +82,7 @@ class HandEncodedDecisionRecordTest {
         // Given
         ConfluentAvroSerde serde = new ConfluentAvroSerde(InMemorySchemaRegistry.scope(SCOPE), false, true, false);
         DatumWriter<DecisionRecord> avro = new SpecificDatumWriter<>(SCHEMA, AVRO);
-        // Another serde, one that leaves custom coders off, writes the record field by field through the class's model.
+        // Another serde, one that leaves custom coders off, writes the record field by field, with the model Avro finds for its class.
         DatumWriter<DecisionRecord> customCodersOff =
                 new SpecificDatumWriter<>(SCHEMA, SpecificData.getForClass(HandEncodedDecisionRecord.class));
         Set<String> covered = new TreeSet<>();
