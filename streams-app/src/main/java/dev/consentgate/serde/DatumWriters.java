@@ -23,12 +23,24 @@ final class DatumWriters {
 
     DatumWriter<Object> forRecord(IndexedRecord record) {
         if (record instanceof SpecificRecord) {
-            // The generated class's own model carries its logical-type conversions (Instant, ...)
-            // and knows its Java enums, which the generic model cannot write.
             return bySpecificClass.computeIfAbsent(record.getClass(),
-                    type -> new SpecificDatumWriter<>(record.getSchema(), NullableUnions.specific(SpecificData.getForClass(type))));
+                    type -> new SpecificDatumWriter<>(record.getSchema(), specificModel(type)));
         }
         return byGenericSchema.computeIfAbsent(record.getSchema(),
                 schema -> new GenericDatumWriter<>(schema, NullableUnions.generic()));
+    }
+
+    /**
+     * The generated class's own model, which carries its logical-type conversions (Instant, ...) and knows
+     * its Java enums, which the generic model cannot write; with the fast union resolution; and with custom
+     * coders on. A record whose class has an encoder of its own ({@code SpecificRecordBase.hasCustomCoders()}
+     * and {@code customEncode}) then writes itself instead of being walked field by field: Avro generates
+     * one for every schema without logical types, and a class may be given one by hand. Avro leaves them
+     * off unless the system property {@code org.apache.avro.specific.use_custom_coders} is true.
+     */
+    private static SpecificData specificModel(Class<?> type) {
+        SpecificData model = NullableUnions.specific(SpecificData.getForClass(type));
+        model.setCustomCoders(true);
+        return model;
     }
 }

@@ -35,7 +35,8 @@ public final class AuditRecords {
     }
 
     /**
-     * The audit record, without its chain link (see {@code AuditChain}).
+     * The audit record, without its chain link (see {@code AuditChain}). It encodes itself by hand
+     * ({@link HandEncodedDecisionRecord}), so it is not {@code equals} to a decoded DecisionRecord.
      *
      * @param consentPartition the consent topic's partition read beside the event
      * @param consentOffset    the offset of the last consent record read from it, -1 if none
@@ -46,7 +47,7 @@ public final class AuditRecords {
         // All-arguments constructors, not the generated builders: this runs for every event, and the builders
         // validate every field and deep-copy the defaults of the ones left unset. The link is the schema's default
         // until AuditChain seals the record.
-        return new DecisionRecord(
+        return new HandEncodedDecisionRecord(
                 event.event().getEventId(),
                 position.topic(),
                 position.partition(),
