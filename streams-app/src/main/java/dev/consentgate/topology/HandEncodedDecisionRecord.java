@@ -68,18 +68,7 @@ final class HandEncodedDecisionRecord extends DecisionRecord {
         out.writeString(getEnforcementMode());
         writeStrings(out, getEventReasons());
 
-        List<PurposeDecision> decisions = getDecisions();
-        long size = decisions.size();
-        out.writeArrayStart();
-        out.setItemCount(size);
-        long written = 0;
-        for (PurposeDecision decision : decisions) {
-            out.startItem();
-            write(out, decision);
-            written++;
-        }
-        out.writeArrayEnd();
-        checkSize(size, written);
+        writeArray(out, getDecisions(), HandEncodedDecisionRecord::writeDecision);
 
         out.writeString(getPolicyVersion());
         out.writeString(getPolicyHash());
@@ -93,7 +82,7 @@ final class HandEncodedDecisionRecord extends DecisionRecord {
         out.writeFixed(chain.getHash().bytes(), 0, SHA256_SIZE);
     }
 
-    private static void write(Encoder out, PurposeDecision decision) throws IOException {
+    private static void writeDecision(Encoder out, PurposeDecision decision) throws IOException {
         out.writeString(decision.getPurpose());
         writeOptional(out, decision.getRule());
         out.writeEnum(decision.getDecision().ordinal());
@@ -106,28 +95,21 @@ final class HandEncodedDecisionRecord extends DecisionRecord {
             out.writeNull();
         } else {
             out.writeIndex(1);
-            write(out, consent);
+            writeConsent(out, consent);
         }
 
-        List<FieldTreatment> fields = decision.getFields();
-        long size = fields.size();
-        out.writeArrayStart();
-        out.setItemCount(size);
-        long written = 0;
-        for (FieldTreatment field : fields) {
-            out.startItem();
-            out.writeString(field.getField());
-            out.writeString(field.getCategory());
-            out.writeString(field.getAction());
-            written++;
-        }
-        out.writeArrayEnd();
-        checkSize(size, written);
+        writeArray(out, decision.getFields(), HandEncodedDecisionRecord::writeField);
 
         writeOptional(out, decision.getOutputTopic());
     }
 
-    private static void write(Encoder out, ConsentRecordUsed consent) throws IOException {
+    private static void writeField(Encoder out, FieldTreatment field) throws IOException {
+        out.writeString(field.getField());
+        out.writeString(field.getCategory());
+        out.writeString(field.getAction());
+    }
+
+    private static void writeConsent(Encoder out, ConsentRecordUsed consent) throws IOException {
         writeOptional(out, consent.getPurpose());
         out.writeString(consent.getStatus());
         out.writeLong(consent.getCapturedAt().toEpochMilli());
@@ -157,21 +139,28 @@ final class HandEncodedDecisionRecord extends DecisionRecord {
     }
 
     private static void writeStrings(Encoder out, List<String> values) throws IOException {
-        long size = values.size();
+        writeArray(out, values, Encoder::writeString);
+    }
+
+    /** How one item of an array is written. */
+    @FunctionalInterface
+    private interface ItemWriter<T> {
+        void write(Encoder out, T item) throws IOException;
+    }
+
+    /** An array as one block: its size, its items, then 0. */
+    private static <T> void writeArray(Encoder out, List<T> items, ItemWriter<T> itemWriter) throws IOException {
+        long size = items.size();
         out.writeArrayStart();
         out.setItemCount(size);
         long written = 0;
-        for (String value : values) {
+        for (T item : items) {
             out.startItem();
-            out.writeString(value);
+            itemWriter.write(out, item);
             written++;
         }
         out.writeArrayEnd();
-        checkSize(size, written);
-    }
-
-    /** As Avro's writers do: an array that changed while it was written has a wrong count in front of it. */
-    private static void checkSize(long size, long written) {
+        // As Avro's writers do: an array that changed while it was written has a wrong count in front of it.
         if (size != written) {
             throw new ConcurrentModificationException("Array-size written was " + size + ", but element count was " + written + ".");
         }

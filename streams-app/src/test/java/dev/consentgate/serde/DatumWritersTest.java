@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.consentgate.schema.FieldTreatment;
 import dev.consentgate.schema.internal.BufferedEvent;
 import dev.consentgate.schema.internal.BufferedHeader;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -13,11 +12,9 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.Encoder;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.junit.jupiter.api.Test;
@@ -50,7 +47,7 @@ class DatumWritersTest {
         FieldTreatment record = new ShoutingTreatment("email", "user.contact.email", "hash");
 
         // When
-        byte[] written = encode(new DatumWriters().forRecord(record), record);
+        byte[] written = TestRecords.encode(new DatumWriters().forRecord(record), record);
 
         // Then
         GenericRecord read = new GenericDatumReader<GenericRecord>(FieldTreatment.getClassSchema())
@@ -72,19 +69,10 @@ class DatumWritersTest {
             fieldByField.setCustomCoders(false);
 
             // When
-            byte[] written = encode(new DatumWriters().forRecord(event), event);
+            byte[] written = TestRecords.encode(new DatumWriters().forRecord(event), event);
 
             // Then
-            assertThat(written).isEqualTo(encode(new SpecificDatumWriter<>(BufferedEvent.getClassSchema(), fieldByField), event));
+            assertThat(written).isEqualTo(TestRecords.encode(new SpecificDatumWriter<>(BufferedEvent.getClassSchema(), fieldByField), event));
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static byte[] encode(DatumWriter<?> writer, Object datum) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-        ((DatumWriter<Object>) writer).write(datum, encoder);
-        encoder.flush();
-        return out.toByteArray();
     }
 }

@@ -4,16 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.consentgate.schema.ConsentEvent;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import org.apache.avro.Schema;
 import org.apache.avro.UnresolvedUnionException;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumWriter;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.junit.jupiter.api.Test;
@@ -34,8 +31,8 @@ class NullableUnionsTest {
     @Test
     void genericRecordsAreWrittenToTheSameBytesAsWithAvrosOwnModel() throws IOException {
         for (GenericRecord record : new GenericRecord[] {holder(null, null, null, "x"), holder("a note", "a@example.org", 1_700_000_000_000L, 7L)}) {
-            byte[] fast = encode(new DatumWriters().forRecord(record), record);
-            byte[] avro = encode(new GenericDatumWriter<>(HOLDER, GenericData.get()), record);
+            byte[] fast = TestRecords.encode(new DatumWriters().forRecord(record), record);
+            byte[] avro = TestRecords.encode(new GenericDatumWriter<>(HOLDER, GenericData.get()), record);
             assertThat(fast).isEqualTo(avro);
         }
     }
@@ -45,8 +42,8 @@ class NullableUnionsTest {
         ConsentEvent withOptionals = TestRecords.consentEvent();
         ConsentEvent withoutOptionals = ConsentEvent.newBuilder(withOptionals).setJurisdiction(null).setExpiresAt(null).build();
         for (ConsentEvent event : new ConsentEvent[] {withOptionals, withoutOptionals}) {
-            byte[] fast = encode(new DatumWriters().forRecord(event), event);
-            byte[] avro = encode(new SpecificDatumWriter<>(ConsentEvent.getClassSchema(), SpecificData.getForClass(ConsentEvent.class)), event);
+            byte[] fast = TestRecords.encode(new DatumWriters().forRecord(event), event);
+            byte[] avro = TestRecords.encode(new SpecificDatumWriter<>(ConsentEvent.getClassSchema(), SpecificData.getForClass(ConsentEvent.class)), event);
             assertThat(fast).isEqualTo(avro);
         }
     }
@@ -56,7 +53,7 @@ class NullableUnionsTest {
         GenericRecord record = holder(null, null, null, "x");
         record.put("note", 42);
 
-        assertThatThrownBy(() -> encode(new DatumWriters().forRecord(record), record))
+        assertThatThrownBy(() -> TestRecords.encode(new DatumWriters().forRecord(record), record))
                 .isInstanceOf(UnresolvedUnionException.class)
                 .hasMessageContaining("Not in union");
     }
@@ -72,14 +69,5 @@ class NullableUnionsTest {
         holder.put("seenAt", seenAt);
         holder.put("either", either);
         return holder;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static byte[] encode(DatumWriter<?> writer, Object datum) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-        ((DatumWriter<Object>) writer).write(datum, encoder);
-        encoder.flush();
-        return out.toByteArray();
     }
 }

@@ -3,10 +3,15 @@ package dev.consentgate.serde;
 import dev.consentgate.schema.ConsentEvent;
 import dev.consentgate.schema.ConsentEventType;
 import dev.consentgate.schema.ConsentStatus;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.time.Instant;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumWriter;
+import org.apache.avro.io.EncoderFactory;
 
 /** Records and schemas shared by the serde tests. */
 final class TestRecords {
@@ -45,5 +50,15 @@ final class TestRecords {
                 .setSource("web-banner")
                 .setNoticeVersion("2025-01")
                 .build();
+    }
+
+    /** Avro binary of {@code datum} as {@code writer} writes it, without a wire-format header. */
+    @SuppressWarnings("unchecked")
+    static byte[] encode(DatumWriter<?> writer, Object datum) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+        ((DatumWriter<Object>) writer).write(datum, encoder);
+        encoder.flush();
+        return out.toByteArray();
     }
 }
