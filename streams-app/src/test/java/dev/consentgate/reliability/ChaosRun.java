@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -52,6 +53,7 @@ final class ChaosRun implements AutoCloseable {
     private final Path config;
     private final Path policy;
     private final long createdAt = System.nanoTime();
+    private final List<String> faults = new ArrayList<>();
     private PacedTraffic traffic;
     private int services;
 
@@ -131,7 +133,7 @@ final class ChaosRun implements AutoCloseable {
     /** Waits until at least {@code count} audit records are committed while {@code service} runs. */
     long awaitAudited(long count, RunnableJar service) throws InterruptedException {
         return progress.awaitAtLeast(count, Duration.ofMinutes(3), service::isAlive,
-                replay() + "; service log " + service.logFile());
+                replay() + "; " + faults() + "; service log " + service.logFile());
     }
 
     /**
@@ -155,7 +157,7 @@ final class ChaosRun implements AutoCloseable {
             assertThat(output).contains(run.auditTopic() + ": intact, " + String.format("%,d", events()) + " records");
             report("audit hash chain intact");
         } catch (AssertionError e) {
-            throw new AssertionError(name + " (" + replay() + "): " + e.getMessage() + "\n"
+            throw new AssertionError(name + " (" + replay() + "): " + e.getMessage() + "\n" + faults() + "\n"
                     + TransactionDiagnosis.of(bootstrapServers, outputTopics(), applicationId), e);
         }
     }
@@ -166,6 +168,22 @@ final class ChaosRun implements AutoCloseable {
         topics.add(run.auditTopic());
         topics.add(run.topic("consent.dlq"));
         return topics;
+    }
+
+    /**
+     * A fault the test made (a SIGKILL of the service, a broker stopped or crashed): reported like
+     * {@link #report}, and listed in the run's failure messages, so that a failure tells which faults
+     * came before it.
+     */
+    void fault(String format, Object... args) {
+        String fault = String.format(format, args);
+        faults.add(String.format("%.1f s: %s", (System.nanoTime() - createdAt) / 1e9, fault));
+        report("%s", fault);
+    }
+
+    /** The faults made so far, one per line after a heading, for failure messages. */
+    String faults() {
+        return faults.isEmpty() ? "no fault made yet" : faults.stream().collect(Collectors.joining("\n  ", "faults made:\n  ", ""));
     }
 
     /** A line on the test's output: the run's name, the seconds since it began, the message. */

@@ -9,7 +9,8 @@ import java.util.Random;
  * <ul>
  *   <li>{@code consentgate.reliability.events}: CRM events per run (short: 20,000);
  *   <li>{@code consentgate.reliability.kills}: SIGKILLs of the service per run (short: 3);
- *   <li>{@code consentgate.reliability.broker-restarts}: broker restarts per run (short: 1);
+ *   <li>{@code consentgate.reliability.broker-restarts}: broker restarts per run, by turns after a clean
+ *       stop (SIGTERM) and after a crash (SIGKILL), the first kind chosen by the seed (short: 2, one of each);
  *   <li>{@code consentgate.reliability.rate}: CRM events per second sent while the service runs (1,000);
  *   <li>{@code consentgate.reliability.seed}: the seed of the traffic and of the fault points; random
  *       unless set, and printed, so that a failing run replays with {@code -Dconsentgate.reliability.seed=}.
@@ -29,7 +30,7 @@ record ChaosSettings(int events, int kills, int brokerRestarts, int eventsPerSec
         return new ChaosSettings(
                 Integer.getInteger(PREFIX + "events", 20_000),
                 Integer.getInteger(PREFIX + "kills", 3),
-                Integer.getInteger(PREFIX + "broker-restarts", 1),
+                Integer.getInteger(PREFIX + "broker-restarts", 2),
                 Integer.getInteger(PREFIX + "rate", 1_000),
                 seed.isBlank() ? new Random().nextLong() : Long.parseLong(seed.trim()),
                 guarantee.isBlank() ? EXACTLY_ONCE : guarantee.trim());

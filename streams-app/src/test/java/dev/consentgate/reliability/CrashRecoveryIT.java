@@ -43,7 +43,7 @@ class CrashRecoveryIT {
                 int exitCode = service.kill();
                 Thread.sleep(1_000);
                 long auditedAfterKill = chaos.progress.committed();
-                chaos.report("SIGKILL %d of %d (pid %d) at %,d of %,d audit records committed (%,d a second later)",
+                chaos.fault("SIGKILL %d of %d of the service (pid %d) at %,d of %,d audit records committed (%,d a second later)",
                         kill, settings.kills(), service.pid(), auditedAtKill, chaos.events(), auditedAfterKill);
                 assertThat(exitCode).as("exit code of a JVM ended by SIGKILL").isEqualTo(128 + 9);
                 assertThat(auditedAtKill).as("killed mid-run (%s)", chaos.replay()).isStrictlyBetween(0L, chaos.events());
