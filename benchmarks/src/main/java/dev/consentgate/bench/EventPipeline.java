@@ -67,7 +67,7 @@ public final class EventPipeline {
         Envelope envelope = extractor.extract(record, NO_HEADERS, key, recordTimestamp, position);
         PendingEvent event = new PendingEvent(buffered(key, value, recordTimestamp, position, envelope), record);
 
-        List<Purpose> purposes = envelope.purposes().stream().map(Purpose::of).toList();
+        List<Purpose> purposes = Purpose.allOf(envelope.purposes());
         // The example mapping reads no jurisdiction from the event, so, as in the processor, it comes from the consent history.
         String jurisdiction = envelope.jurisdiction() != null ? envelope.jurisdiction() : consent.jurisdictionOf(envelope.customerId());
         EventDecision decision = decisions.decide(purposes, consent.forCustomer(envelope.customerId()), jurisdiction, envelope.eventTime());

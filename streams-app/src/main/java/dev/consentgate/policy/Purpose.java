@@ -1,5 +1,6 @@
 package dev.consentgate.policy;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** A processing purpose: a dotted fideslang data-use key such as {@code marketing.communications.email}. */
@@ -11,6 +12,15 @@ public record Purpose(String key) implements Comparable<Purpose> {
 
     public static Purpose of(String key) {
         return new Purpose(key);
+    }
+
+    /** The purposes of {@code keys}, in their order: a loop, not a stream, since it runs for every event. */
+    public static List<Purpose> allOf(List<String> keys) {
+        List<Purpose> purposes = new ArrayList<>(keys.size());
+        for (String key : keys) {
+            purposes.add(new Purpose(key));
+        }
+        return purposes;
     }
 
     /** True when a statement about this purpose applies to {@code other}: it is this purpose or a descendant. */

@@ -2,6 +2,8 @@ package dev.consentgate.serde;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.kafka.common.errors.SerializationException;
@@ -14,6 +16,11 @@ import org.apache.kafka.common.serialization.Serializer;
 public final class ConfluentAvroSerializer implements Serializer<Object> {
 
     private final DatumWriters writers = new DatumWriters();
+    /**
+     * The subject per topic, built once: the registry clients cache ids by (subject, schema), and a subject
+     * concatenated per record had its hash computed and its characters compared on every lookup.
+     */
+    private final ConcurrentMap<String, String> subjects = new ConcurrentHashMap<>();
     private SchemaRegistryClient registry;
     private boolean isKey;
     private boolean autoRegister;
@@ -37,6 +44,7 @@ public final class ConfluentAvroSerializer implements Serializer<Object> {
     public void configure(Map<String, ?> configs, boolean isKey) {
         this.registry = SchemaRegistryClients.fromConfig(configs);
         this.isKey = isKey;
+        this.subjects.clear();
         this.autoRegister = AvroSerdeConfig.autoRegisterSchemas(configs);
     }
 
@@ -61,7 +69,7 @@ public final class ConfluentAvroSerializer implements Serializer<Object> {
             throw new IllegalStateException("ConfluentAvroSerializer used before configure()");
         }
         Schema schema = record.getSchema();
-        int schemaId = schemaId(TopicNameStrategy.subject(topic, isKey), schema);
+        int schemaId = schemaId(subject(topic), schema);
         try {
             return WireFormat.frame(schemaId, writers.forRecord(record), record);
         } catch (IOException | RuntimeException e) {
@@ -69,6 +77,11 @@ public final class ConfluentAvroSerializer implements Serializer<Object> {
                     + " for topic '" + topic + "' with schema id " + schemaId + ": "
                     + PayloadSafeMessages.describe(e));
         }
+    }
+
+    private String subject(String topic) {
+        String subject = subjects.get(topic);
+        return subject != null ? subject : subjects.computeIfAbsent(topic, t -> TopicNameStrategy.subject(t, isKey));
     }
 
     private int schemaId(String subject, Schema schema) {

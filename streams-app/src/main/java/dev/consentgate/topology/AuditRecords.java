@@ -5,6 +5,7 @@ import dev.consentgate.consent.ConsentStateSerde;
 import dev.consentgate.policy.EventDecision;
 import dev.consentgate.policy.FieldAction;
 import dev.consentgate.policy.KeyedHash;
+import dev.consentgate.policy.Outcome;
 import dev.consentgate.policy.Policy;
 import dev.consentgate.policy.PolicyWords;
 import dev.consentgate.policy.PurposeDecision;
@@ -75,12 +76,22 @@ public final class AuditRecords {
         return new dev.consentgate.schema.PurposeDecision(
                 d.purpose().key(),
                 d.rule().isEmpty() ? null : d.rule().get().purpose().key(),
-                Decision.valueOf(d.outcome().name()),
+                decision(d.outcome()),
                 names(d.reasons()),
                 d.basis() == null ? null : PolicyWords.word(d.basis()),
                 d.consentUsed() == null ? null : ConsentStateSerde.toRecordUsed(d.consentUsed()),
                 map(delivery.fields(), f -> new FieldTreatment(f.field(), f.category().key(), PolicyWords.word(f.action()))),
                 delivery.outputTopic());
+    }
+
+    /** A switch, not {@code Decision.valueOf(name())}: a map lookup per decision, and a new constant fails to compile here. */
+    private static Decision decision(Outcome outcome) {
+        return switch (outcome) {
+            case PERMIT -> Decision.PERMIT;
+            case REDACT -> Decision.REDACT;
+            case TAG -> Decision.TAG;
+            case DROP -> Decision.DROP;
+        };
     }
 
     private static List<String> names(List<ReasonCode> reasons) {

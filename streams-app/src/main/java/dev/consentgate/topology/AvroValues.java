@@ -12,12 +12,17 @@ final class AvroValues {
     private AvroValues() {
     }
 
-    /** The non-null branch of an optional union, or the schema itself. */
+    /** The non-null branch of an optional union, or the schema itself. A loop: it runs for every redacted value. */
     static Schema nonNull(Schema schema) {
         if (schema.getType() != Schema.Type.UNION) {
             return schema;
         }
-        return schema.getTypes().stream().filter(s -> s.getType() != Schema.Type.NULL).findFirst().orElse(schema);
+        for (Schema branch : schema.getTypes()) {
+            if (branch.getType() != Schema.Type.NULL) {
+                return branch;
+            }
+        }
+        return schema;
     }
 
     static boolean isNullable(Schema schema) {

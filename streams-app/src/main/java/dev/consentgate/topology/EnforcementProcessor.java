@@ -127,7 +127,7 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
     private void decide(PendingEvent event) {
         GenericRecord value = event.decodedOrNull() != null ? event.decodedOrNull()
                 : codec.decode(event.event().getSourceTopic(), bytes(event.event().getValue()));
-        List<Purpose> purposes = event.purposes().stream().map(Purpose::of).toList();
+        List<Purpose> purposes = Purpose.allOf(event.purposes());
         String customerId = event.customerId();
         long eventTime = event.eventTime();
         String jurisdiction = event.event().getJurisdiction() != null ? event.event().getJurisdiction()

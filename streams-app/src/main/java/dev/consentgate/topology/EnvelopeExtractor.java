@@ -9,7 +9,9 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -18,9 +20,19 @@ import org.apache.kafka.common.header.Headers;
 public final class EnvelopeExtractor {
 
     private final InputMapping mapping;
+    /** Each field source's path, split once: splitting it per event was most of reading a field. Read-only once built. */
+    private final Map<ValueSource, String[]> fieldPaths = new IdentityHashMap<>();
 
     public EnvelopeExtractor(InputMapping mapping) {
         this.mapping = mapping;
+        List<ValueSource> sources = new ArrayList<>(List.of(mapping.customerId(), mapping.purposes(), mapping.eventTime()));
+        mapping.eventId().ifPresent(sources::add);
+        mapping.jurisdiction().ifPresent(sources::add);
+        for (ValueSource source : sources) {
+            if (source.kind() == ValueSource.Kind.FIELD) {
+                fieldPaths.put(source, source.name().split("\\."));
+            }
+        }
     }
 
     public Envelope extract(GenericRecord value, Headers headers, byte[] key, long recordTimestamp, SourcePosition position)
@@ -31,19 +43,20 @@ public final class EnvelopeExtractor {
         }
         List<String> purposes = purposes(read(mapping.purposes(), value, headers, key, recordTimestamp));
         long eventTime = eventTime(read(mapping.eventTime(), value, headers, key, recordTimestamp));
-        String eventId = mapping.eventId()
-                .map(source -> text(read(source, value, headers, key, recordTimestamp)))
-                .filter(id -> !id.isEmpty())
-                .orElse(position.topic() + "-" + position.partition() + "-" + position.offset());
+        String eventId = mapping.eventId().isEmpty() ? null : text(read(mapping.eventId().get(), value, headers, key, recordTimestamp));
+        if (eventId == null || eventId.isEmpty()) {
+            // Built only when needed: as an orElse argument it was concatenated for every event.
+            eventId = position.topic() + "-" + position.partition() + "-" + position.offset();
+        }
         String jurisdiction = mapping.jurisdiction()
                 .map(source -> text(read(source, value, headers, key, recordTimestamp)))
                 .orElse(null);
         return new Envelope(customerId, purposes, eventTime, eventId, jurisdiction);
     }
 
-    private static Object read(ValueSource source, GenericRecord value, Headers headers, byte[] key, long recordTimestamp) {
+    private Object read(ValueSource source, GenericRecord value, Headers headers, byte[] key, long recordTimestamp) {
         return switch (source.kind()) {
-            case FIELD -> field(value, source.name());
+            case FIELD -> field(value, fieldPaths.get(source));
             case HEADER -> {
                 Header header = headers.lastHeader(source.name());
                 yield header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
@@ -54,10 +67,10 @@ public final class EnvelopeExtractor {
         };
     }
 
-    /** Follows a dotted path through nested records; null when any step is absent. */
-    private static Object field(GenericRecord record, String path) {
+    /** Follows a dotted path, split into its steps, through nested records; null when any step is absent. */
+    private static Object field(GenericRecord record, String[] path) {
         Object current = record;
-        for (String step : path.split("\\.")) {
+        for (String step : path) {
             if (!(current instanceof GenericRecord nested) || nested.getSchema().getField(step) == null) {
                 return null;
             }

@@ -6,6 +6,7 @@ import dev.consentgate.schema.DecisionRecord;
 import dev.consentgate.schema.FieldTreatment;
 import dev.consentgate.schema.PurposeDecision;
 import dev.consentgate.schema.Sha256;
+import dev.consentgate.serde.AvroStrings;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ConcurrentModificationException;
@@ -20,10 +21,12 @@ import org.apache.avro.io.Encoder;
  * cost of the per-event pipeline. Avro's code generator writes such an encoder only for schemas
  * without logical types, and this one has timestamps, so it is written here by hand.
  *
- * <p>What keeps it correct: it writes what Avro's generic writing writes (strings, ints and longs as
- * zig-zag varints, a timestamp as {@code toEpochMilli()}, an optional field as its branch index then
- * the value, an array as one block of its size then its items then 0, an enum as its ordinal, a fixed
- * as its bytes), field by field in schema order. {@code HandEncodedDecisionRecordTest} compares its
+ * <p>What keeps it correct: it writes what Avro's generic writing writes (strings as their UTF-8
+ * length and bytes, through {@link AvroStrings}, which keeps the encoding of the strings that recur
+ * from event to event: the policy's keys and words, topics, reason names; ints and longs as zig-zag
+ * varints, a timestamp as {@code toEpochMilli()}, an optional field as its branch index then the
+ * value, an array as one block of its size then its items then 0, an enum as its ordinal, a fixed as
+ * its bytes), field by field in schema order. {@code HandEncodedDecisionRecordTest} compares its
  * bytes with Avro's for random records that fill every field of the schema, including the nested
  * records'.
  *
@@ -58,20 +61,20 @@ final class HandEncodedDecisionRecord extends DecisionRecord {
 
     @Override
     public void customEncode(Encoder out) throws IOException {
-        out.writeString(getEventId());
-        out.writeString(getInputTopic());
+        AvroStrings.write(out, getEventId());
+        AvroStrings.writeRepeated(out, getInputTopic());
         out.writeInt(getInputPartition());
         out.writeLong(getInputOffset());
         out.writeLong(getEventTime().toEpochMilli());
-        out.writeString(getCustomerIdHmac());
+        AvroStrings.write(out, getCustomerIdHmac());
         writeOptional(out, getJurisdiction());
-        out.writeString(getEnforcementMode());
+        AvroStrings.writeRepeated(out, getEnforcementMode());
         writeStrings(out, getEventReasons());
 
         writeArray(out, getDecisions(), HandEncodedDecisionRecord::writeDecision);
 
-        out.writeString(getPolicyVersion());
-        out.writeString(getPolicyHash());
+        AvroStrings.writeRepeated(out, getPolicyVersion());
+        AvroStrings.writeRepeated(out, getPolicyHash());
         out.writeLong(getProcessedAt().toEpochMilli());
         out.writeInt(getConsentPartition());
         out.writeLong(getConsentOffset());
@@ -83,7 +86,7 @@ final class HandEncodedDecisionRecord extends DecisionRecord {
     }
 
     private static void writeDecision(Encoder out, PurposeDecision decision) throws IOException {
-        out.writeString(decision.getPurpose());
+        AvroStrings.writeRepeated(out, decision.getPurpose());
         writeOptional(out, decision.getRule());
         out.writeEnum(decision.getDecision().ordinal());
         writeStrings(out, decision.getReasons());
@@ -104,14 +107,14 @@ final class HandEncodedDecisionRecord extends DecisionRecord {
     }
 
     private static void writeField(Encoder out, FieldTreatment field) throws IOException {
-        out.writeString(field.getField());
-        out.writeString(field.getCategory());
-        out.writeString(field.getAction());
+        AvroStrings.writeRepeated(out, field.getField());
+        AvroStrings.writeRepeated(out, field.getCategory());
+        AvroStrings.writeRepeated(out, field.getAction());
     }
 
     private static void writeConsent(Encoder out, ConsentRecordUsed consent) throws IOException {
         writeOptional(out, consent.getPurpose());
-        out.writeString(consent.getStatus());
+        AvroStrings.writeRepeated(out, consent.getStatus());
         out.writeLong(consent.getCapturedAt().toEpochMilli());
         Instant expiresAt = consent.getExpiresAt();
         if (expiresAt == null) {
@@ -124,32 +127,38 @@ final class HandEncodedDecisionRecord extends DecisionRecord {
         writeOptional(out, consent.getJurisdiction());
         writeOptional(out, consent.getSource());
         writeOptional(out, consent.getNoticeVersion());
-        writeOptional(out, consent.getConsentId());
+        // One id per consent given: not worth keeping.
+        writeOptional(out, consent.getConsentId(), AvroStrings::write);
     }
 
-    /** An optional string, {@code ["null", "string"]}. */
+    /** An optional string, {@code ["null", "string"]}, of the few values that recur from record to record. */
     private static void writeOptional(Encoder out, String value) throws IOException {
+        writeOptional(out, value, AvroStrings::writeRepeated);
+    }
+
+    private static void writeOptional(Encoder out, String value, ValueWriter<String> stringWriter) throws IOException {
         if (value == null) {
             out.writeIndex(0);
             out.writeNull();
         } else {
             out.writeIndex(1);
-            out.writeString(value);
+            stringWriter.write(out, value);
         }
     }
 
+    /** Reason names: constants. */
     private static void writeStrings(Encoder out, List<String> values) throws IOException {
-        writeArray(out, values, Encoder::writeString);
+        writeArray(out, values, AvroStrings::writeRepeated);
     }
 
-    /** How one item of an array is written. */
+    /** How one value (an array's item, an optional field's value) is written. */
     @FunctionalInterface
-    private interface ItemWriter<T> {
-        void write(Encoder out, T item) throws IOException;
+    private interface ValueWriter<T> {
+        void write(Encoder out, T value) throws IOException;
     }
 
     /** An array as one block: its size, its items, then 0. */
-    private static <T> void writeArray(Encoder out, List<T> items, ItemWriter<T> itemWriter) throws IOException {
+    private static <T> void writeArray(Encoder out, List<T> items, ValueWriter<T> itemWriter) throws IOException {
         long size = items.size();
         out.writeArrayStart();
         out.setItemCount(size);

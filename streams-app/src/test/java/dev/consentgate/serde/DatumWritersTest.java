@@ -11,12 +11,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.Encoder;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.util.Utf8;
 import org.junit.jupiter.api.Test;
 
 /** Generated classes are written with Avro's custom coders on: a record with an encoder of its own writes itself. */
@@ -53,6 +55,26 @@ class DatumWritersTest {
         GenericRecord read = new GenericDatumReader<GenericRecord>(FieldTreatment.getClassSchema())
                 .read(null, DecoderFactory.get().binaryDecoder(written, null));
         assertThat(read.get("action")).hasToString("HASH");
+    }
+
+    @Test
+    void genericRecordsStringsAreWrittenAsAvroWritesThem() throws IOException {
+        // Given: Strings (written by AvroStrings), a Utf8 (written by Avro), empty, non-ASCII and absent values
+        for (GenericRecord record : List.of(
+                TestRecords.contact("cust-1", 7, "jane@example.com"),
+                TestRecords.contact("", -1, null),
+                TestRecords.contact("cüst-ß-\uD83D\uDE00", Integer.MAX_VALUE, "\uD800 lone surrogate"),
+                TestRecords.contact(null, 0, null))) {
+            if (record.get("customerId") == null) {
+                record.put("customerId", new Utf8("cust-utf8"));
+            }
+
+            // When
+            byte[] written = TestRecords.encode(new DatumWriters().forRecord(record), record);
+
+            // Then
+            assertThat(written).isEqualTo(TestRecords.encode(new GenericDatumWriter<>(TestRecords.CONTACT), record));
+        }
     }
 
     @Test

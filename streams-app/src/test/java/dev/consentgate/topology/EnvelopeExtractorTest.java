@@ -59,6 +59,21 @@ class EnvelopeExtractorTest {
     }
 
     @Test
+    void anEventIdSourceThatIsAbsentOrEmptyFallsBackToThePosition() throws Exception {
+        InputMapping mapping = mapping(ValueSource.field("customer.ref"), ValueSource.fixed(List.of("essential.service")), ValueSource.timestamp(),
+                Optional.of(ValueSource.header("x-event-id")), Optional.empty());
+        RecordHeaders empty = new RecordHeaders();
+        empty.add("x-event-id", new byte[0]);
+        RecordHeaders given = new RecordHeaders();
+        given.add("x-event-id", "e-77".getBytes(StandardCharsets.UTF_8));
+        EnvelopeExtractor extractor = new EnvelopeExtractor(mapping);
+
+        assertThat(extractor.extract(record(null), new RecordHeaders(), null, 0, POSITION).eventId()).isEqualTo("crm.events-2-41");
+        assertThat(extractor.extract(record(null), empty, null, 0, POSITION).eventId()).isEqualTo("crm.events-2-41");
+        assertThat(extractor.extract(record(null), given, null, 0, POSITION).eventId()).isEqualTo("e-77");
+    }
+
+    @Test
     void anUnparseableTimeAndAnInvalidPurposeAreRejectedWithTheirReasons() {
         InputMapping byField = mapping(ValueSource.field("customer.ref"), ValueSource.fixed(List.of("analytics")), ValueSource.field("when"),
                 Optional.empty(), Optional.empty());
