@@ -92,15 +92,7 @@ final class HandEncodedDecisionRecord extends DecisionRecord {
         writeStrings(out, decision.getReasons());
         writeOptional(out, decision.getLegalBasis());
 
-        ConsentRecordUsed consent = decision.getConsentUsed();
-        if (consent == null) {
-            out.writeIndex(0);
-            out.writeNull();
-        } else {
-            out.writeIndex(1);
-            writeConsent(out, consent);
-        }
-
+        writeOptional(out, decision.getConsentUsed(), HandEncodedDecisionRecord::writeConsent);
         writeArray(out, decision.getFields(), HandEncodedDecisionRecord::writeField);
 
         writeOptional(out, decision.getOutputTopic());
@@ -116,14 +108,7 @@ final class HandEncodedDecisionRecord extends DecisionRecord {
         writeOptional(out, consent.getPurpose());
         AvroStrings.writeRepeated(out, consent.getStatus());
         out.writeLong(consent.getCapturedAt().toEpochMilli());
-        Instant expiresAt = consent.getExpiresAt();
-        if (expiresAt == null) {
-            out.writeIndex(0);
-            out.writeNull();
-        } else {
-            out.writeIndex(1);
-            out.writeLong(expiresAt.toEpochMilli());
-        }
+        writeOptional(out, consent.getExpiresAt(), (encoder, expiresAt) -> encoder.writeLong(expiresAt.toEpochMilli()));
         writeOptional(out, consent.getJurisdiction());
         writeOptional(out, consent.getSource());
         writeOptional(out, consent.getNoticeVersion());
@@ -136,13 +121,14 @@ final class HandEncodedDecisionRecord extends DecisionRecord {
         writeOptional(out, value, AvroStrings::writeRepeated);
     }
 
-    private static void writeOptional(Encoder out, String value, ValueWriter<String> stringWriter) throws IOException {
+    /** An optional field, {@code ["null", T]}: the branch index, then the value if there is one. */
+    private static <T> void writeOptional(Encoder out, T value, ValueWriter<T> valueWriter) throws IOException {
         if (value == null) {
             out.writeIndex(0);
             out.writeNull();
         } else {
             out.writeIndex(1);
-            stringWriter.write(out, value);
+            valueWriter.write(out, value);
         }
     }
 
