@@ -76,17 +76,17 @@ public final class EventPipeline {
         List<AuditRecords.Delivery> deliveries = new ArrayList<>(decision.decisions().size());
         for (PurposeDecision purposeDecision : decision.decisions()) {
             if (purposeDecision.rule().isEmpty() || !purposeDecision.forwards()) {
-                deliveries.add(new AuditRecords.Delivery(purposeDecision, List.of(), null));
+                deliveries.add(AuditRecords.Delivery.none(purposeDecision));
                 continue;
             }
             PurposeRule rule = purposeDecision.rule().get();
             OutputPlans.PlannedOutput planned = plans.plan(SampleContacts.TOPIC, record.getSchema(), rule, purposeDecision.outcome());
             byte[] output = planned.plan().isUnchanged() ? value
-                    : serde.serializer().serialize(rule.outputTopic(), minimizer.apply(record, planned.plan(), planned.outputSchema()));
+                    : serde.serializer().serialize(rule.outputTopic(), minimizer.apply(record, planned.minimization()));
             // As the processor does: an anonymized record's key becomes the keyed hash of the customer id.
             byte[] outputKey = purposeDecision.outcome() == Outcome.REDACT ? keyedHash.hex(envelope.customerId()).getBytes(StandardCharsets.UTF_8) : key;
             written += output.length + outputKey.length;
-            deliveries.add(new AuditRecords.Delivery(purposeDecision, planned.plan().actions(), rule.outputTopic()));
+            deliveries.add(new AuditRecords.Delivery(purposeDecision, planned, rule.outputTopic()));
         }
         byte[] auditValue = serde.serializer().serialize(AUDIT_TOPIC, audit.build(event, decision, deliveries, envelope.eventTime(), 0, -1));
         return written + auditValue.length;

@@ -73,6 +73,6 @@ public class RedactionBenchmark {
 
     private GenericRecord minimize(PurposeRule rule, Outcome outcome) {
         OutputPlans.PlannedOutput planned = plans.plan(SampleContacts.TOPIC, contact.getSchema(), rule, outcome);
-        return minimizer.apply(contact, planned.plan(), planned.outputSchema());
+        return minimizer.apply(contact, planned.minimization());
     }
 }

@@ -17,10 +17,11 @@ public final class ConfluentAvroSerializer implements Serializer<Object> {
 
     private final DatumWriters writers = new DatumWriters();
     /**
-     * The subject per topic, built once: the registry clients cache ids by (subject, schema), and a subject
-     * concatenated per record had its hash computed and its characters compared on every lookup.
+     * The subject per topic, built once, and the schema last written to it with its id. The registry clients cache
+     * ids by (subject, schema), but that lookup hashes the subject and compares the schema field by field; a topic
+     * is written with the same schema instance record after record, so the same instance skips it.
      */
-    private final ConcurrentMap<String, String> subjects = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, TopicSubject> subjects = new ConcurrentHashMap<>();
     private SchemaRegistryClient registry;
     private boolean isKey;
     private boolean autoRegister;
@@ -69,7 +70,7 @@ public final class ConfluentAvroSerializer implements Serializer<Object> {
             throw new IllegalStateException("ConfluentAvroSerializer used before configure()");
         }
         Schema schema = record.getSchema();
-        int schemaId = schemaId(subject(topic), schema);
+        int schemaId = subject(topic).schemaId(schema);
         try {
             return WireFormat.frame(schemaId, writers.forRecord(record), record);
         } catch (IOException | RuntimeException e) {
@@ -79,9 +80,9 @@ public final class ConfluentAvroSerializer implements Serializer<Object> {
         }
     }
 
-    private String subject(String topic) {
-        String subject = subjects.get(topic);
-        return subject != null ? subject : subjects.computeIfAbsent(topic, t -> TopicNameStrategy.subject(t, isKey));
+    private TopicSubject subject(String topic) {
+        TopicSubject subject = subjects.get(topic);
+        return subject != null ? subject : subjects.computeIfAbsent(topic, t -> new TopicSubject(TopicNameStrategy.subject(t, isKey)));
     }
 
     private int schemaId(String subject, Schema schema) {
@@ -95,5 +96,30 @@ public final class ConfluentAvroSerializer implements Serializer<Object> {
                     + " is not registered under subject '" + subject + "' and "
                     + AvroSerdeConfig.AUTO_REGISTER_SCHEMAS + " is false; register it first", e);
         }
+    }
+
+    /** A topic's subject and the id of the schema instance last written to it. */
+    private final class TopicSubject {
+
+        private final String name;
+        /** Replaced whole, so a thread sees a schema with its own id; stream threads share a serializer. */
+        private volatile SchemaId last;
+
+        private TopicSubject(String name) {
+            this.name = name;
+        }
+
+        int schemaId(Schema schema) {
+            SchemaId known = last;
+            if (known != null && known.schema() == schema) {
+                return known.id();
+            }
+            int id = ConfluentAvroSerializer.this.schemaId(name, schema);
+            last = new SchemaId(schema, id);
+            return id;
+        }
+    }
+
+    private record SchemaId(Schema schema, int id) {
     }
 }

@@ -23,8 +23,18 @@ import java.util.function.Function;
 /** Turns an event's decisions into its audit record. The customer id appears only as a keyed hash. */
 public final class AuditRecords {
 
-    /** What was done for one purpose, as the audit record reports it. */
-    public record Delivery(PurposeDecision decision, List<FieldAction> fields, String outputTopic) {
+    /** What was done for one purpose, as the audit record reports it: {@code outputTopic} is null when nothing was delivered. */
+    public record Delivery(PurposeDecision decision, OutputPlans.PlannedOutput planned, String outputTopic) {
+
+        /** The purpose got no record. */
+        public static Delivery none(PurposeDecision decision) {
+            return new Delivery(decision, OutputPlans.PlannedOutput.NONE, null);
+        }
+
+        /** The removed or transformed fields of the delivered record. */
+        public List<FieldAction> fields() {
+            return planned.plan().actions();
+        }
     }
 
     private final Policy policy;
@@ -80,8 +90,13 @@ public final class AuditRecords {
                 names(d.reasons()),
                 d.basis() == null ? null : PolicyWords.word(d.basis()),
                 d.consentUsed() == null ? null : ConsentStateSerde.toRecordUsed(d.consentUsed()),
-                map(delivery.fields(), f -> new FieldTreatment(f.field(), f.category().key(), PolicyWords.word(f.action()))),
+                delivery.planned().auditFields(),
                 delivery.outputTopic());
+    }
+
+    /** How the audit record reports a plan's fields: built once per plan, shared by the records of its deliveries. */
+    static List<FieldTreatment> fieldTreatments(List<FieldAction> actions) {
+        return List.copyOf(map(actions, f -> new FieldTreatment(f.field(), f.category().key(), PolicyWords.word(f.action()))));
     }
 
     /** A switch, not {@code Decision.valueOf(name())}: a map lookup per decision, and a new constant fails to compile here. */

@@ -173,21 +173,21 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
                                           Headers inputHeaders, byte[] key, long timestamp, List<Record<byte[], Outbound>> outputs) {
         boolean shadow = policy.enforcementMode() == EnforcementMode.SHADOW;
         if (decision.rule().isEmpty() || (!shadow && !decision.forwards())) {
-            return new AuditRecords.Delivery(decision, List.of(), null);
+            return AuditRecords.Delivery.none(decision);
         }
         PurposeRule rule = decision.rule().get();
         OutputPlans.PlannedOutput planned = plans.plan(event.event().getSourceTopic(), value.getSchema(), rule, decision.outcome());
         byte[] output = planned.plan().isUnchanged()
                 // Nothing to remove or transform: forward the producer's bytes as they came.
                 ? bytes(event.event().getValue())
-                : codec.encode(rule.outputTopic(), minimizer.apply(value, planned.plan(), planned.outputSchema()));
+                : codec.encode(rule.outputTopic(), minimizer.apply(value, planned.minimization()));
         boolean anonymize = !shadow && decision.outcome() == Outcome.REDACT;
         // An anonymized record must not be re-identifiable through its key or through uncategorized headers:
         // its key becomes the keyed hash (still one partition per customer) and input headers are not copied.
         byte[] outputKey = anonymize && key != null ? utf8(settings.keyedHash().hex(new String(key, StandardCharsets.UTF_8))) : key;
         Headers headers = decisionHeaders(anonymize ? new RecordHeaders() : inputHeaders, decision, event.event().getEventId());
         outputs.add(new Record<>(outputKey, new Outbound(rule.outputTopic(), output), timestamp, headers));
-        return new AuditRecords.Delivery(decision, planned.plan().actions(), rule.outputTopic());
+        return new AuditRecords.Delivery(decision, planned, rule.outputTopic());
     }
 
     private Headers decisionHeaders(Headers input, PurposeDecision decision, String eventId) {

@@ -7,8 +7,10 @@ import dev.consentgate.policy.InputMapping;
 import dev.consentgate.policy.Outcome;
 import dev.consentgate.policy.Purpose;
 import dev.consentgate.policy.PurposeRule;
+import dev.consentgate.schema.FieldTreatment;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
 
@@ -22,8 +24,14 @@ public final class OutputPlans {
     /** The Avro field property that names a field's data category. */
     static final String CATEGORY_PROPERTY = "data_category";
 
-    /** A plan and the schema of the records it produces; {@code outputSchema} is null when the record passes unchanged. */
-    public record PlannedOutput(FieldPlan plan, Schema outputSchema) {
+    /**
+     * A plan, how its output records are built ({@code minimization}, null when the record passes unchanged) and how
+     * the audit record reports its fields: all three fixed per plan, so built once with it.
+     */
+    public record PlannedOutput(FieldPlan plan, RecordMinimizer.Minimization minimization, List<FieldTreatment> auditFields) {
+
+        /** No output record: no field treated. */
+        public static final PlannedOutput NONE = new PlannedOutput(FieldPlan.UNCHANGED, null, List.of());
     }
 
     private record PlanKey(Schema schema, Purpose rule, Outcome outcome) {
@@ -42,7 +50,8 @@ public final class OutputPlans {
     public PlannedOutput plan(String inputTopic, Schema schema, PurposeRule rule, Outcome outcome) {
         return plans.computeIfAbsent(new PlanKey(schema, rule.purpose(), outcome), key -> {
             FieldPlan plan = FieldPlan.of(rule, outcome, mode, categories(inputTopic, schema));
-            return new PlannedOutput(plan, plan.isUnchanged() ? null : RecordMinimizer.outputSchema(schema, plan));
+            return new PlannedOutput(plan, plan.isUnchanged() ? null : RecordMinimizer.minimization(schema, plan),
+                    AuditRecords.fieldTreatments(plan.actions()));
         });
     }
 

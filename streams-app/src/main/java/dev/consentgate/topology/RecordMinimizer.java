@@ -28,7 +28,39 @@ public final class RecordMinimizer {
         this.redactor = redactor;
     }
 
-    public static Schema outputSchema(Schema input, FieldPlan plan) {
+    /**
+     * What building a plan's output records takes, resolved once per (input schema, plan) so that no record looks a
+     * field up by name: the output schema and, per output field, the input field it comes from and the action on it.
+     */
+    public static final class Minimization {
+
+        private final Schema outputSchema;
+        private final int[] inputPositions;
+        /** Per output field, its action, or null when the value is copied as it is. */
+        private final FieldAction[] actions;
+        private final Schema[] inputFieldSchemas;
+
+        private Minimization(Schema input, FieldPlan plan) {
+            this.outputSchema = outputSchema(input, plan);
+            List<Schema.Field> outputFields = outputSchema.getFields();
+            this.inputPositions = new int[outputFields.size()];
+            this.actions = new FieldAction[outputFields.size()];
+            this.inputFieldSchemas = new Schema[outputFields.size()];
+            for (Schema.Field field : outputFields) {
+                Schema.Field inputField = input.getField(field.name());
+                inputPositions[field.pos()] = inputField.pos();
+                actions[field.pos()] = plan.byField().get(field.name());
+                inputFieldSchemas[field.pos()] = inputField.schema();
+            }
+        }
+    }
+
+    /** The minimization of records of {@code input} by {@code plan}; compute it once per schema and plan, not per record. */
+    public static Minimization minimization(Schema input, FieldPlan plan) {
+        return new Minimization(input, plan);
+    }
+
+    static Schema outputSchema(Schema input, FieldPlan plan) {
         Map<String, FieldAction> actions = plan.byField();
         List<Schema.Field> fields = new ArrayList<>(input.getFields().size());
         for (Schema.Field field : input.getFields()) {
@@ -54,17 +86,16 @@ public final class RecordMinimizer {
         return transformed;
     }
 
-    public GenericRecord apply(GenericRecord input, FieldPlan plan, Schema outputSchema) {
-        Map<String, FieldAction> actions = plan.byField();
-        GenericData.Record output = new GenericData.Record(outputSchema);
-        for (Schema.Field field : outputSchema.getFields()) {
-            Object value = input.get(field.name());
-            FieldAction action = actions.get(field.name());
+    /** The output record of {@code input}, whose schema must be the one {@code minimization} was made for. */
+    public GenericRecord apply(GenericRecord input, Minimization minimization) {
+        GenericData.Record output = new GenericData.Record(minimization.outputSchema);
+        for (int pos = 0; pos < minimization.actions.length; pos++) {
+            Object value = input.get(minimization.inputPositions[pos]);
+            FieldAction action = minimization.actions[pos];
             if (action != null) {
-                Schema inputFieldSchema = input.getSchema().getField(field.name()).schema();
-                value = redactor.apply(action.action(), action.category(), AvroValues.toJava(value, inputFieldSchema));
+                value = redactor.apply(action.action(), action.category(), AvroValues.toJava(value, minimization.inputFieldSchemas[pos]));
             }
-            output.put(field.pos(), value);
+            output.put(pos, value);
         }
         return output;
     }

@@ -22,4 +22,23 @@ class PurposeTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("purpose 'Marketing Emails' is not a dotted key of lowercase words (e.g. marketing.communications.email)");
     }
+
+    @Test
+    void ofHandsOutOnePurposeAndOneKeyStringPerKey() {
+        // Built apart, as a decoded event's text is, so that only the kept purpose can make them the same.
+        String first = new String("personalize.profiling".toCharArray());
+        String second = new String("personalize.profiling".toCharArray());
+
+        Purpose purpose = Purpose.of(first);
+
+        assertThat(Purpose.of(second)).isSameAs(purpose);
+        assertThat(Purpose.allOf(List.of(second)).get(0)).isSameAs(purpose);
+    }
+
+    @Test
+    void aRejectedKeyIsNotKeptAndIsRejectedAgain() {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            assertThatThrownBy(() -> Purpose.of("analytics..reporting")).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
 }

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.consentgate.schema.ConsentEvent;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -126,5 +130,55 @@ class SubjectsAndIdsTest {
         // Then
         assertThat(id).isEqualTo(2);
         assertThat(Arrays.copyOfRange(bytes, 0, 5)).containsExactly(0, 0, 0, 0, 2);
+    }
+
+    @Test
+    void aTopicWrittenWithTheSameSchemaAsksTheRegistryOnceAndAnotherSchemaGetsItsOwnId() {
+        // Given: a registry that counts what it is asked
+        AtomicInteger asked = new AtomicInteger();
+        SchemaRegistryClient counting = new SchemaRegistryClient() {
+            @Override
+            public int register(String subject, Schema schema) {
+                asked.incrementAndGet();
+                return registry.register(subject, schema);
+            }
+
+            @Override
+            public int lookup(String subject, Schema schema) {
+                asked.incrementAndGet();
+                return registry.lookup(subject, schema);
+            }
+
+            @Override
+            public Schema schemaById(int id) {
+                return registry.schemaById(id);
+            }
+        };
+        ConfluentAvroSerializer serializer = new ConfluentAvroSerializer(counting, false, true, false);
+        // An equal schema that is another instance: the registry, not the serializer, decides it has the same id.
+        Schema equalContact = new Schema.Parser().parse(TestRecords.CONTACT.toString());
+
+        // When
+        byte[] first = serializer.serialize("crm.contacts", TestRecords.contact("c", 1, null));
+        byte[] second = serializer.serialize("crm.contacts", TestRecords.contact("d", 2, null));
+        int askedForOneSchema = asked.get();
+        byte[] other = serializer.serialize("crm.contacts", TestRecords.consentEvent());
+        byte[] equal = serializer.serialize("crm.contacts", withSchema(equalContact, TestRecords.contact("e", 3, null)));
+        byte[] back = serializer.serialize("crm.contacts", TestRecords.contact("f", 4, null));
+
+        // Then
+        assertThat(askedForOneSchema).isEqualTo(1);
+        assertThat(asked.get()).isEqualTo(4);
+        assertThat(Arrays.copyOfRange(first, 0, 5)).containsExactly(0, 0, 0, 0, 1);
+        assertThat(Arrays.copyOfRange(second, 0, 5)).containsExactly(0, 0, 0, 0, 1);
+        assertThat(Arrays.copyOfRange(other, 0, 5)).containsExactly(0, 0, 0, 0, 2);
+        assertThat(Arrays.copyOfRange(equal, 0, 5)).containsExactly(0, 0, 0, 0, 1);
+        assertThat(Arrays.copyOfRange(back, 0, 5)).containsExactly(0, 0, 0, 0, 1);
+    }
+
+    private static GenericRecord withSchema(Schema schema, GenericRecord record) {
+        GenericRecord copy = new GenericData.Record(schema);
+        schema.getFields().forEach(field -> copy.put(field.pos(), record.get(field.pos())));
+        return copy;
     }
 }
