@@ -17,35 +17,53 @@ public final class KeyedHash {
     /** Too short a key makes guessing feasible; 16 bytes is the floor NIST SP 800-107 sets for HMAC. */
     public static final int MIN_KEY_BYTES = 16;
 
+    /** Answers kept per thread: an event's customer id and the redacted fields of its records. */
+    static final int REMEMBERED = 4;
+
     private final SecretKeySpec key;
-    // Mac instances are not thread-safe; stream threads each get their own.
-    private final ThreadLocal<Mac> mac;
-    private final ThreadLocal<Memo> last = ThreadLocal.withInitial(Memo::new);
+    // Mac instances are not thread-safe; stream threads each get their own, with their own answers.
+    private final ThreadLocal<ThreadState> perThread;
 
     public KeyedHash(byte[] keyBytes) {
         if (keyBytes.length < MIN_KEY_BYTES) {
             throw new IllegalArgumentException("HMAC key must be at least " + MIN_KEY_BYTES + " bytes, got " + keyBytes.length);
         }
         this.key = new SecretKeySpec(keyBytes.clone(), ALGORITHM);
-        this.mac = ThreadLocal.withInitial(this::newMac);
+        this.perThread = ThreadLocal.withInitial(() -> new ThreadState(newMac()));
     }
 
     public String hex(String value) {
-        // An event's customer id is hashed for its audit record and again for each redacted record's key:
-        // the thread's last answer is kept, so the HMAC runs once per event.
-        Memo memo = last.get();
-        if (value.equals(memo.value)) {
-            return memo.hex;
-        }
-        String hex = HexFormat.of().formatHex(mac.get().doFinal(value.getBytes(StandardCharsets.UTF_8)));
-        memo.value = value;
-        memo.hex = hex;
-        return hex;
+        return perThread.get().hex(value);
     }
 
-    private static final class Memo {
-        private String value;
-        private String hex;
+    /**
+     * A thread's Mac and its last answers. One event hashes its customer id for each redacted record's key and
+     * again for its audit record, and a redacted record hashes fields such as the email address in between: with
+     * the last few answers kept, the HMAC of each value runs once per event, not once per use.
+     */
+    private static final class ThreadState {
+        private final Mac mac;
+        private final String[] values = new String[REMEMBERED];
+        private final String[] hexes = new String[REMEMBERED];
+        /** Where the next answer goes: the oldest is replaced. */
+        private int next;
+
+        private ThreadState(Mac mac) {
+            this.mac = mac;
+        }
+
+        String hex(String value) {
+            for (int i = 0; i < REMEMBERED; i++) {
+                if (value.equals(values[i])) {
+                    return hexes[i];
+                }
+            }
+            String hex = HexFormat.of().formatHex(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
+            values[next] = value;
+            hexes[next] = hex;
+            next = (next + 1) % REMEMBERED;
+            return hex;
+        }
     }
 
     private Mac newMac() {

@@ -23,6 +23,16 @@ public final class AvroStrings {
     /** Length prefix and bytes in one array, so a repeated string is one copy into the output. */
     private static final ConcurrentMap<String, byte[]> REPEATED = new ConcurrentHashMap<>();
 
+    /**
+     * In front of {@link #REPEATED}, by identity: most recurring strings are the same instances record after record
+     * (the policy's), and finding them by identity skips hashing and comparing their text. One entry per slot, the
+     * last string written there; entries are immutable, so threads may replace them without locking.
+     */
+    private static final Kept[] LAST_WRITTEN = new Kept[1024];
+
+    private record Kept(String value, byte[] encoded) {
+    }
+
     private AvroStrings() {
     }
 
@@ -39,6 +49,16 @@ public final class AvroStrings {
      * from records; once it is full, new strings are encoded on every write.
      */
     public static void writeRepeated(Encoder out, String value) throws IOException {
+        int slot = System.identityHashCode(value) & (LAST_WRITTEN.length - 1);
+        Kept kept = LAST_WRITTEN[slot];
+        if (kept == null || kept.value() != value) {
+            kept = new Kept(value, keptEncoding(value));
+            LAST_WRITTEN[slot] = kept;
+        }
+        out.writeFixed(kept.encoded(), 0, kept.encoded().length);
+    }
+
+    private static byte[] keptEncoding(String value) {
         byte[] encoded = REPEATED.get(value);
         if (encoded == null) {
             encoded = encode(value);
@@ -46,7 +66,7 @@ public final class AvroStrings {
                 REPEATED.putIfAbsent(value, encoded);
             }
         }
-        out.writeFixed(encoded, 0, encoded.length);
+        return encoded;
     }
 
     /** The varint length and the UTF-8 bytes of {@code value}, as one array. */

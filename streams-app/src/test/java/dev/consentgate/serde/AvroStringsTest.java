@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.Encoder;
@@ -55,6 +57,24 @@ class AvroStringsTest {
             // Twice: once encoded and kept, once from what was kept.
             assertThat(bytes(AvroStrings::writeRepeated, value)).as("writeRepeated %s", value).isEqualTo(avro);
             assertThat(bytes(AvroStrings::writeRepeated, value)).as("writeRepeated again %s", value).isEqualTo(avro);
+        }
+    }
+
+    @Test
+    void repeatedStringsKeepTheirBytesWhateverWasWrittenBetweenAndWhicheverInstanceComes() throws IOException {
+        // More strings than the table by identity has slots, so they replace each other there between the passes.
+        Random random = new Random(20_261_123L);
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            values.add(i + ":" + randomString(random));
+        }
+        for (int pass = 0; pass < 3; pass++) {
+            for (String value : values) {
+                // The middle pass writes other instances of the same text.
+                String instance = pass == 1 ? new String(value.toCharArray()) : value;
+                assertThat(bytes(AvroStrings::writeRepeated, instance)).as("pass %d, %s", pass, value)
+                        .isEqualTo(bytes(Encoder::writeString, value));
+            }
         }
     }
 
