@@ -15,7 +15,7 @@ public final class FieldPlan {
     public static final FieldPlan UNCHANGED = new FieldPlan(List.of());
 
     private final List<FieldAction> actions;
-    /** Built once with the plan: minimization looks fields up in it for every record. */
+    /** The actions by field name, for building the output schema and the minimization once per plan. */
     private final Map<String, FieldAction> byField;
 
     private FieldPlan(List<FieldAction> actions) {
