@@ -1,6 +1,7 @@
 package dev.consentgate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -83,6 +84,31 @@ class CommandLineTest {
 
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).startsWith("consentgate: " + dir.resolve("nope.yaml") + ":0: cannot read the policy file");
+    }
+
+    @Test
+    void runRefusesANegativeTaskIdleTimeNamingTheSetting() throws Exception {
+        Path config = write("app.properties", "consentgate.hmac.key=0123456789abcdef0123\nmax.task.idle.ms=-1\n");
+        Path policy = write("policy.yaml", examplePolicy());
+
+        int exit = run("run", "--config", config.toString(), "--policy", policy.toString());
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString().lines()).singleElement().satisfies(line -> assertThat(line)
+                .startsWith("consentgate: " + config + ": max.task.idle.ms=-1 is refused: a negative value lets events be decided"
+                        + " before the consent changes already on the broker for them are read"));
+    }
+
+    @Test
+    void aTaskIdleTimeOfZeroOrMoreIsAcceptedAndANegativeOneFromTheEnvironmentIsNot() throws Exception {
+        Path config = write("app.properties", "consentgate.hmac.key=0123456789abcdef0123\nmax.task.idle.ms=1000\n");
+
+        assertThat(Setup.withoutPolicy(config, Map.of()).properties()).containsEntry("max.task.idle.ms", "1000");
+        assertThat(Setup.withoutPolicy(config, Map.of("CONSENTGATE_MAX_TASK_IDLE_MS", "0")).properties())
+                .containsEntry("max.task.idle.ms", "0");
+        assertThatThrownBy(() -> Setup.withoutPolicy(config, Map.of("CONSENTGATE_MAX_TASK_IDLE_MS", " -5 ")))
+                .isInstanceOf(CommandFailure.class)
+                .hasMessageContaining("max.task.idle.ms=-5 is refused");
     }
 
     @Test
