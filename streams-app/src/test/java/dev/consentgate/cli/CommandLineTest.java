@@ -33,6 +33,17 @@ class CommandLineTest {
         return Files.writeString(dir.resolve(name), content, StandardCharsets.UTF_8);
     }
 
+    /** Runs the service with {@code config} and the example policy, expects exit code 2, and returns the one line it printed. */
+    private String runStoppedByConfig(Path config) throws Exception {
+        Path policy = write("policy.yaml", examplePolicy());
+
+        int exit = run("run", "--config", config.toString(), "--policy", policy.toString());
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString().lines()).hasSize(1);
+        return err.toString().lines().findFirst().orElseThrow();
+    }
+
     private static String examplePolicy() throws Exception {
         try (var in = CommandLineTest.class.getResourceAsStream("/policy/example-policy.yaml")) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -67,13 +78,9 @@ class CommandLineTest {
     @Test
     void runWithoutTheHmacKeyStopsWithOneLineNamingTheKey() throws Exception {
         Path config = write("app.properties", "bootstrap.servers=127.0.0.1:1\napplication.id=cg\nschema.registry.url=mock://cli\n");
-        Path policy = write("policy.yaml", examplePolicy());
 
-        int exit = run("run", "--config", config.toString(), "--policy", policy.toString());
-
-        assertThat(exit).isEqualTo(2);
-        assertThat(err.toString().lines()).singleElement().satisfies(line -> assertThat(line)
-                .startsWith("consentgate: " + config + ": Missing required configuration \"consentgate.hmac.key\""));
+        assertThat(runStoppedByConfig(config))
+                .startsWith("consentgate: " + config + ": Missing required configuration \"consentgate.hmac.key\"");
     }
 
     @Test
@@ -89,14 +96,10 @@ class CommandLineTest {
     @Test
     void runRefusesANegativeTaskIdleTimeNamingTheSetting() throws Exception {
         Path config = write("app.properties", "consentgate.hmac.key=0123456789abcdef0123\nmax.task.idle.ms=-1\n");
-        Path policy = write("policy.yaml", examplePolicy());
 
-        int exit = run("run", "--config", config.toString(), "--policy", policy.toString());
-
-        assertThat(exit).isEqualTo(2);
-        assertThat(err.toString().lines()).singleElement().satisfies(line -> assertThat(line)
+        assertThat(runStoppedByConfig(config))
                 .startsWith("consentgate: " + config + ": max.task.idle.ms=-1 is refused: a negative value lets events be decided"
-                        + " before the consent changes already on the broker for them are read"));
+                        + " before the consent changes already on the broker for them are read");
     }
 
     @Test
