@@ -82,6 +82,7 @@ class BrokerRestartIT {
                         assertThat(recovered).as("log segments the broker recovered after its %s (%s)", stop, broker.log()).isNotEmpty();
                     }
                 }
+                chaos.releaseHeldBackTraffic();
 
                 // Then
                 chaos.assertExactlyOnce();

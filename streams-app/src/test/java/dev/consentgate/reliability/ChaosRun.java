@@ -40,6 +40,8 @@ final class ChaosRun implements AutoCloseable {
             "session.timeout.ms", "6000",
             "heartbeat.interval.ms", "1500");
     private static final List<String> SERVICE_JVM_OPTIONS = List.of("-Xms256m", "-Xmx768m");
+    /** The share of the CRM events sent only after the last fault: all of them lie beyond the last fault point (at most 90 %). */
+    static final int HELD_BACK_PERCENT = 5;
 
     final ChaosSettings settings;
     final EndToEndScenario scenario;
@@ -82,15 +84,27 @@ final class ChaosRun implements AutoCloseable {
         return new ChaosRun(bootstrapServers, name, settings);
     }
 
-    /** Sends the consent history and waits for it; then starts sending the CRM events at the settings' rate. */
+    /**
+     * Sends the consent history and waits for it; then starts sending the CRM events at the settings'
+     * rate, all but the last {@value #HELD_BACK_PERCENT} %, which follow {@link #releaseHeldBackTraffic}.
+     * The faults come at up to 90 % of the events ({@link ChaosSettings#faultPoints}), so every fault
+     * made before the release finds events still to decide, however fast the service catches up.
+     */
     void startTraffic() {
         List<EndToEndScenario.Message> consents = scenario.messages.stream().filter(m -> m.topic().equals("consent.events")).toList();
         List<EndToEndScenario.Message> events = scenario.messages.stream().filter(m -> !m.topic().equals("consent.events")).toList();
         run.send(run.serialize(consents));
         List<ProducerRecord<byte[], byte[]>> serialized = run.serialize(events);
-        traffic = PacedTraffic.start(bootstrapServers, serialized, settings.eventsPerSecond());
-        report("consent history sent (%,d records); sending %,d CRM records at %,d/s", consents.size(), serialized.size(),
-                settings.eventsPerSecond());
+        int heldBack = serialized.size() * HELD_BACK_PERCENT / 100;
+        traffic = PacedTraffic.start(bootstrapServers, serialized, settings.eventsPerSecond(), heldBack);
+        report("consent history sent (%,d records); sending %,d CRM records at %,d/s, the last %,d after the last fault", consents.size(),
+                serialized.size(), settings.eventsPerSecond(), heldBack);
+    }
+
+    /** Sends the CRM events held back by {@link #startTraffic}: called once the last fault is made. */
+    void releaseHeldBackTraffic() {
+        traffic.releaseHeldBack();
+        report("sending the held-back CRM records");
     }
 
     /** Starts a service (a new JVM running the jar) and waits until it is ready; its log is service-N.log. */

@@ -54,6 +54,7 @@ class CrashRecoveryIT {
                 }
                 service = chaos.startService();
             }
+            chaos.releaseHeldBackTraffic();
 
             // Then
             try (RunnableJar last = service) {
