@@ -60,7 +60,7 @@ public final class RecordMinimizer {
         return new Minimization(input, plan);
     }
 
-    static Schema outputSchema(Schema input, FieldPlan plan) {
+    private static Schema outputSchema(Schema input, FieldPlan plan) {
         Map<String, FieldAction> actions = plan.byField();
         List<Schema.Field> fields = new ArrayList<>(input.getFields().size());
         for (Schema.Field field : input.getFields()) {

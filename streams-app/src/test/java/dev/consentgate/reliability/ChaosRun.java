@@ -40,8 +40,8 @@ final class ChaosRun implements AutoCloseable {
             "session.timeout.ms", "6000",
             "heartbeat.interval.ms", "1500");
     private static final List<String> SERVICE_JVM_OPTIONS = List.of("-Xms256m", "-Xmx768m");
-    /** The share of the CRM events sent only after the last fault: all of them lie beyond the last fault point (at most 90 %). */
-    static final int HELD_BACK_PERCENT = 5;
+    /** The share of the CRM events sent only after the last fault: half of what lies beyond the last fault point, so all of it does. */
+    static final int HELD_BACK_PERCENT = (100 - ChaosSettings.LAST_FAULT_PERCENT) / 2;
 
     final ChaosSettings settings;
     final EndToEndScenario scenario;
@@ -87,7 +87,7 @@ final class ChaosRun implements AutoCloseable {
     /**
      * Sends the consent history and waits for it; then starts sending the CRM events at the settings'
      * rate, all but the last {@value #HELD_BACK_PERCENT} %, which follow {@link #releaseHeldBackTraffic}.
-     * The faults come at up to 90 % of the events ({@link ChaosSettings#faultPoints}), so every fault
+     * The faults come at up to {@value ChaosSettings#LAST_FAULT_PERCENT} % of the events, so every fault
      * made before the release finds events still to decide, however fast the service catches up.
      */
     void startTraffic() {

@@ -52,14 +52,18 @@ record ChaosSettings(int events, int kills, int brokerRestarts, int eventsPerSec
         return guarantee.equals(EXACTLY_ONCE) ? replay : replay + " -D" + PREFIX + "guarantee=" + guarantee;
     }
 
+    /** How far into the events the last fault may come, in percent. */
+    static final int LAST_FAULT_PERCENT = 90;
+
     /**
-     * {@code count} points at random between 5 % and 90 % of {@code total}, in increasing order: one in
-     * each of {@code count} equal slices, so that every fault lands mid-run and apart from the others.
+     * {@code count} points at random between 5 % and {@value #LAST_FAULT_PERCENT} % of {@code total}, in
+     * increasing order: one in each of {@code count} equal slices, so that every fault lands mid-run and
+     * apart from the others.
      */
     static long[] faultPoints(Random random, int count, long total) {
         long[] points = new long[count];
         double low = 0.05;
-        double slice = (0.90 - low) / count;
+        double slice = (LAST_FAULT_PERCENT / 100.0 - low) / count;
         for (int i = 0; i < count; i++) {
             points[i] = Math.max(1, Math.round(total * (low + slice * (i + random.nextDouble()))));
         }
