@@ -28,6 +28,8 @@ import org.apache.kafka.common.TopicPartition;
  * them becomes the round's name ({@code enforcement-2}), e.g. for a flight recording per round.
  * {@code -Dconsentgate.bench.brokerJvmOptions="..."} adds options to the broker's JVM, e.g.
  * {@code -Djava.io.tmpdir=/dev/shm} to keep its logs in memory, away from a shared disk.
+ * {@code -Dconsentgate.bench.fanOut=true} adds a round of {@link FanOutTopology} (Kafka's share of enforcement)
+ * after each pair, to tell the cost of the records Kafka moves from the cost of ConsentGate's own work.
  */
 public final class EndToEndBenchmark {
 
@@ -45,6 +47,8 @@ public final class EndToEndBenchmark {
     private static final String BROKER_JVM_OPTIONS_PROPERTY = "consentgate.bench.brokerJvmOptions";
     /** {@code -Dconsentgate.bench.skipLatency=true} leaves out the latency phase. */
     private static final String SKIP_LATENCY_PROPERTY = "consentgate.bench.skipLatency";
+    /** {@code -Dconsentgate.bench.fanOut=true} adds a fan-out round after each baseline and enforcement pair. */
+    private static final String FAN_OUT_PROPERTY = "consentgate.bench.fanOut";
     /** {@code -Dconsentgate.bench.latencyRate=N} skips the throughput rounds and measures latency at N events/s. */
     private static final String LATENCY_RATE_PROPERTY = "consentgate.bench.latencyRate";
     /** The latency app's code path for events is cold when the load starts: its JIT gets this long before measuring. */
@@ -88,6 +92,9 @@ public final class EndToEndBenchmark {
             for (int round = 1; round <= rounds; round++) {
                 results.add(run(StreamsAppMain.AppKind.BASELINE, round, bootstrap, List.of(Topics.COPY), logs, events));
                 results.add(run(StreamsAppMain.AppKind.ENFORCEMENT, round, bootstrap, enforcementOutputs, logs, events));
+                if (Boolean.getBoolean(FAN_OUT_PROPERTY)) {
+                    results.add(run(StreamsAppMain.AppKind.FAN_OUT, round, bootstrap, enforcementOutputs, logs, events));
+                }
             }
             Report.print(results, config.auditTopic(), config.dlqTopic(), System.out);
             if (!Boolean.getBoolean(SKIP_LATENCY_PROPERTY)) {

@@ -18,14 +18,21 @@ final class Report {
         out.printf(Locale.ROOT, "median baseline     %,10d events/s%n", baseline);
         out.printf(Locale.ROOT, "median enforcement  %,10d events/s%n", enforcement);
         out.printf(Locale.ROOT, "ratio enforcement/baseline %.2f (target >= 0.5, aim 0.7)%n", (double) enforcement / baseline);
+        if (rounds.stream().anyMatch(round -> round.kind() == StreamsAppMain.AppKind.FAN_OUT)) {
+            long fanOut = median(rounds, StreamsAppMain.AppKind.FAN_OUT);
+            out.printf(Locale.ROOT, "median fan-out      %,10d events/s%n", fanOut);
+            out.printf(Locale.ROOT, "ratio fan-out/baseline %.2f, enforcement/fan-out %.2f%n",
+                    (double) fanOut / baseline, (double) enforcement / fanOut);
+        }
         for (EndToEndBenchmark.Round round : rounds) {
-            if (round.kind() == StreamsAppMain.AppKind.ENFORCEMENT) {
+            if (round.kind() != StreamsAppMain.AppKind.BASELINE) {
                 Map<String, Long> committed = round.committed();
                 long purposeRecords = committed.entrySet().stream()
                         .filter(e -> !e.getKey().equals(auditTopic) && !e.getKey().equals(dlqTopic))
                         .mapToLong(Map.Entry::getValue).sum();
-                out.printf(Locale.ROOT, "enforcement round %d: %,d audit records, %,d purpose-topic records, %,d dead letters, peak RSS %,d MB%n",
-                        round.round(), committed.get(auditTopic), purposeRecords, committed.get(dlqTopic), round.peakRssKb() / 1024);
+                out.printf(Locale.ROOT, "%s round %d: %,d audit records, %,d purpose-topic records, %,d dead letters, peak RSS %,d MB%n",
+                        round.kind().name().toLowerCase(Locale.ROOT), round.round(), committed.get(auditTopic), purposeRecords,
+                        committed.get(dlqTopic), round.peakRssKb() / 1024);
             } else {
                 out.printf(Locale.ROOT, "baseline round %d: %,d records copied, peak RSS %,d MB%n",
                         round.round(), round.committed().values().stream().mapToLong(Long::longValue).sum(), round.peakRssKb() / 1024);

@@ -30,7 +30,7 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.processor.StateRestoreListener;
 
 /**
- * The child JVM of one app run. Arguments: {@code baseline|enforcement bootstrap application-id [mode [state-dir]]},
+ * The child JVM of one app run. Arguments: {@code baseline|enforcement|fan_out bootstrap application-id [mode [state-dir]]},
  * where mode is
  * <ul>
  *   <li>{@code throughput} (the default): runs until the committed offsets reach the end of its inputs, then
@@ -81,6 +81,7 @@ public final class StreamsAppMain {
         Topology topology = switch (kind) {
             case BASELINE -> passThrough();
             case ENFORCEMENT -> enforcement(props, observability);
+            case FAN_OUT -> FanOutTopology.build();
         };
         Properties properties = new Properties();
         properties.putAll(props);
@@ -153,7 +154,9 @@ public final class StreamsAppMain {
 
     enum AppKind {
         BASELINE(List.of(Topics.CONTACTS)),
-        ENFORCEMENT(List.of(Topics.CONTACTS, Topics.CONSENT));
+        ENFORCEMENT(List.of(Topics.CONTACTS, Topics.CONSENT)),
+        /** Kafka's share of enforcement alone ({@link FanOutTopology}). */
+        FAN_OUT(List.of(Topics.CONTACTS, Topics.CONSENT));
 
         private final List<String> inputs;
 
