@@ -140,7 +140,7 @@ public final class EndToEndBenchmark {
 
     private static Round run(StreamsAppMain.AppKind kind, int round, String bootstrap, List<String> outputs,
                              Path logs, int events) throws Exception {
-        String name = kind.name().toLowerCase(java.util.Locale.ROOT) + "-" + round;
+        String name = kind.label() + "-" + round;
         Map<TopicPartition, Long> before;
         try (CommittedRecords counter = new CommittedRecords(bootstrap)) {
             before = counter.ends(outputs);
@@ -159,7 +159,7 @@ public final class EndToEndBenchmark {
         }
         Round result = new Round(kind, round, seconds, Math.round(events / seconds), peakRssKb, committed);
         System.out.printf("round %d %-11s %,10d events/s  %6.1f s  peak RSS %,d MB  committed %s%n",
-                round, kind.name().toLowerCase(java.util.Locale.ROOT), result.eventsPerSecond(), seconds, peakRssKb / 1024, result.committed());
+                round, kind.label(), result.eventsPerSecond(), seconds, peakRssKb / 1024, result.committed());
         return result;
     }
 

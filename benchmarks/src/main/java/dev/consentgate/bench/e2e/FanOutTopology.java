@@ -1,7 +1,7 @@
 package dev.consentgate.bench.e2e;
 
 import dev.consentgate.bench.ExamplePolicy;
-import java.time.Duration;
+import dev.consentgate.topology.ConsentGateConfig;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serde;
@@ -27,8 +27,6 @@ import org.apache.kafka.streams.state.VersionedKeyValueStore;
 final class FanOutTopology {
 
     private static final Serde<byte[]> BYTES = Serdes.ByteArray();
-    /** The service's default consent history. */
-    private static final Duration HISTORY_RETENTION = Duration.ofDays(30);
     private static final String STORE = "consents";
     private static final String FAN_OUT = "fan-out";
     private static final String AUDIT_SINK = "audit-sink";
@@ -37,6 +35,7 @@ final class FanOutTopology {
     }
 
     static Topology build() {
+        ConsentGateConfig config = Topics.consentGateConfig();
         Topology topology = new Topology();
         List<String> inputs = new ArrayList<>(List.of(Topics.CONSENT, Topics.CONTACTS));
         inputs.addAll(Topics.UNUSED_INPUTS);
@@ -46,8 +45,8 @@ final class FanOutTopology {
         List<String> purposeTopics = Topics.purposeTopics(ExamplePolicy.load());
         topology.addProcessor(FAN_OUT, () -> new FanOut(purposeTopics), inputs.toArray(String[]::new));
         topology.addStateStore(Stores.versionedKeyValueStoreBuilder(
-                Stores.persistentVersionedKeyValueStore(STORE, HISTORY_RETENTION), BYTES, BYTES), FAN_OUT);
-        topology.addSink(AUDIT_SINK, Topics.consentGateConfig().auditTopic(), BYTES.serializer(), BYTES.serializer(), FAN_OUT);
+                Stores.persistentVersionedKeyValueStore(STORE, config.historyRetention()), BYTES, BYTES), FAN_OUT);
+        topology.addSink(AUDIT_SINK, config.auditTopic(), BYTES.serializer(), BYTES.serializer(), FAN_OUT);
         for (String topic : purposeTopics) {
             topology.addSink(topic, topic, BYTES.serializer(), BYTES.serializer(), FAN_OUT);
         }

@@ -31,7 +31,7 @@ final class Report {
                         .filter(e -> !e.getKey().equals(auditTopic) && !e.getKey().equals(dlqTopic))
                         .mapToLong(Map.Entry::getValue).sum();
                 out.printf(Locale.ROOT, "%s round %d: %,d audit records, %,d purpose-topic records, %,d dead letters, peak RSS %,d MB%n",
-                        round.kind().name().toLowerCase(Locale.ROOT), round.round(), committed.get(auditTopic), purposeRecords,
+                        round.kind().label(), round.round(), committed.get(auditTopic), purposeRecords,
                         committed.get(dlqTopic), round.peakRssKb() / 1024);
             } else {
                 out.printf(Locale.ROOT, "baseline round %d: %,d records copied, peak RSS %,d MB%n",

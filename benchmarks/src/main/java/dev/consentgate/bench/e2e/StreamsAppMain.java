@@ -167,6 +167,11 @@ public final class StreamsAppMain {
         List<String> inputs() {
             return inputs;
         }
+
+        /** How reports and logs name it: {@code baseline}, {@code enforcement}, {@code fan_out}. */
+        String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     /** The baseline: the same input copied byte for byte, so only the enforcement work differs. */
