@@ -94,9 +94,13 @@ public final class AuditRecords {
                 delivery.outputTopic());
     }
 
-    /** How the audit record reports a plan's fields: built once per plan, shared by the records of its deliveries. */
+    /**
+     * How the audit record reports a plan's fields: built once per plan, shared by the records of its deliveries, and
+     * encoded once with it.
+     */
     static List<FieldTreatment> fieldTreatments(List<FieldAction> actions) {
-        return List.copyOf(map(actions, f -> new FieldTreatment(f.field(), f.category().key(), PolicyWords.word(f.action()))));
+        return HandEncodedDecisionRecord.preEncoded(
+                map(actions, f -> new FieldTreatment(f.field(), f.category().key(), PolicyWords.word(f.action()))));
     }
 
     /** A switch, not {@code Decision.valueOf(name())}: a map lookup per decision, and a new constant fails to compile here. */

@@ -98,11 +98,13 @@ class HandEncodedDecisionRecordTest {
             byte[] direct = encode(hand);
             byte[] framed = serde.serializer().serialize(TOPIC, hand);
             byte[] fallback = encode(customCodersOff, hand);
+            byte[] fieldsPreEncoded = encode(handEncoded(withPreEncodedFields(plain)));
 
             // Then
             assertThat(direct).as(which).isEqualTo(expected);
             assertThat(Arrays.copyOfRange(framed, 5, framed.length)).as("through the serde: " + which).isEqualTo(expected);
             assertThat(fallback).as("custom coders off: " + which).isEqualTo(expected);
+            assertThat(fieldsPreEncoded).as("fields pre-encoded: " + which).isEqualTo(expected);
         }
         assertThat(covered).as("what the random records covered").containsAll(RandomValues.toCover(SCHEMA, ""));
     }
@@ -130,6 +132,30 @@ class HandEncodedDecisionRecordTest {
                 plain.getEnforcementMode(), plain.getEventReasons(), plain.getDecisions(), plain.getPolicyVersion(),
                 plain.getPolicyHash(), plain.getProcessedAt(), plain.getConsentPartition(), plain.getConsentOffset(),
                 plain.getChain());
+    }
+
+    @Test
+    void preEncodedFieldsReadAsTheListTheyWereMadeFromAndCannotBeChanged() {
+        List<FieldTreatment> fields = List.of(new FieldTreatment("email", "user.contact.email", "remove"),
+                new FieldTreatment("postalCode", "user.contact.address.postal_code", "generalize"));
+
+        List<FieldTreatment> preEncoded = HandEncodedDecisionRecord.preEncoded(fields);
+
+        assertThat(preEncoded).isEqualTo(fields).hasSize(2);
+        assertThat(preEncoded.get(1).getAction()).isEqualTo("generalize");
+        assertThatThrownBy(() -> preEncoded.add(fields.get(0))).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    /** The record with every decision's fields as the audit's field plans give them: a list carrying its encoding. */
+    private static DecisionRecord withPreEncodedFields(DecisionRecord plain) {
+        List<PurposeDecision> decisions = new ArrayList<>();
+        for (PurposeDecision d : plain.getDecisions()) {
+            decisions.add(new PurposeDecision(d.getPurpose(), d.getRule(), d.getDecision(), d.getReasons(), d.getLegalBasis(),
+                    d.getConsentUsed(), HandEncodedDecisionRecord.preEncoded(d.getFields()), d.getOutputTopic()));
+        }
+        DecisionRecord copy = DecisionRecord.newBuilder(plain).build();
+        copy.setDecisions(decisions);
+        return copy;
     }
 
     private static List<String> fieldNames(Schema record) {
