@@ -106,6 +106,23 @@ class WireFormatTest {
                 .hasNoCause();
     }
 
+    @Test
+    void aRecordWhoseEncodingFailedPartWayLeavesNothingInTheNextOne() throws IOException {
+        // Given a record that fails at its last field, after its first two were encoded, on this thread's buffer
+        GenericRecord broken = TestRecords.contact("cust-" + "9".repeat(200), 7, null);
+        broken.put("email", 12345678L);
+        GenericRecord next = TestRecords.contact("cust-2", 8, "b@example.com");
+        ConfluentAvroSerializer serializer = new ConfluentAvroSerializer(registry, false, true, false);
+        assertThatThrownBy(() -> serializer.serialize("contacts", broken)).isInstanceOf(SerializationException.class);
+
+        // When the thread encodes its next record
+        byte[] bytes = serializer.serialize("contacts", next);
+
+        // Then it holds that record alone
+        assertThat(Arrays.copyOfRange(bytes, 0, 5)).containsExactly(0, 0, 0, 0, 1);
+        assertThat(Arrays.copyOfRange(bytes, 5, bytes.length)).isEqualTo(plainAvro(next));
+    }
+
     private static byte[] plainAvro(GenericRecord record) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
