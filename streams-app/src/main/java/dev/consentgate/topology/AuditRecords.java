@@ -68,7 +68,7 @@ public final class AuditRecords {
                 decision.jurisdiction(),
                 PolicyWords.word(policy.enforcementMode()),
                 names(decision.eventReasons()),
-                map(deliveries, AuditRecords::purposeDecision),
+                HandEncodedDecisionRecord.delivered(deliveries, AuditRecords::purposeDecision),
                 policy.version(),
                 policy.contentHash(),
                 Instant.ofEpochMilli(processedAt),
@@ -81,7 +81,7 @@ public final class AuditRecords {
         return new AuditChainLink(-1L, new Sha256(ChainHash.zeros()), new Sha256(ChainHash.zeros()));
     }
 
-    private static dev.consentgate.schema.PurposeDecision purposeDecision(Delivery delivery) {
+    static dev.consentgate.schema.PurposeDecision purposeDecision(Delivery delivery) {
         PurposeDecision d = delivery.decision();
         return new dev.consentgate.schema.PurposeDecision(
                 d.purpose().key(),
@@ -104,7 +104,7 @@ public final class AuditRecords {
     }
 
     /** A switch, not {@code Decision.valueOf(name())}: a map lookup per decision, and a new constant fails to compile here. */
-    private static Decision decision(Outcome outcome) {
+    static Decision decision(Outcome outcome) {
         return switch (outcome) {
             case PERMIT -> Decision.PERMIT;
             case REDACT -> Decision.REDACT;

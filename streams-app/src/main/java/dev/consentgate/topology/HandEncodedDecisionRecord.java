@@ -1,5 +1,8 @@
 package dev.consentgate.topology;
 
+import dev.consentgate.policy.ConsentState;
+import dev.consentgate.policy.PolicyWords;
+import dev.consentgate.policy.ReasonCode;
 import dev.consentgate.schema.AuditChainLink;
 import dev.consentgate.schema.ConsentRecordUsed;
 import dev.consentgate.schema.DecisionRecord;
@@ -15,6 +18,7 @@ import java.util.AbstractList;
 import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.RandomAccess;
+import java.util.function.Function;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.Encoder;
 import org.apache.avro.io.EncoderFactory;
@@ -36,10 +40,16 @@ import org.apache.avro.io.EncoderFactory;
  * bytes with Avro's for random records that fill every field of the schema, including the nested
  * records'.
  *
+ * <p>The records {@code AuditRecords} builds keep their decisions as the event's deliveries
+ * ({@link #delivered}): {@code customEncode} writes each straight from the delivery, its decision
+ * and its consent state, without making the PurposeDecision and ConsentRecordUsed records that
+ * anything else reading the list gets. The test compares those bytes with Avro's for random
+ * deliveries too.
+ *
  * <p><b>A field added to the audit schema</b> (DecisionRecord, PurposeDecision, ConsentRecordUsed,
- * FieldTreatment or AuditChainLink) <b>must be added here</b>, at its place in schema order; that
- * test fails until it is. The chain link stays the last field: the hash chain finds it in the last
- * 64 bytes.
+ * FieldTreatment or AuditChainLink) <b>must be added here</b>, at its place in schema order, a
+ * PurposeDecision or ConsentRecordUsed field in both of its writers; that test fails until it is.
+ * The chain link stays the last field: the hash chain finds it in the last 64 bytes.
  *
  * <p>Only encoding is hand-written: readers build plain {@link DecisionRecord}s. Records of this class
  * are not {@code equals} to a decoded one ({@code SpecificRecordBase.equals} compares classes);
@@ -77,7 +87,12 @@ final class HandEncodedDecisionRecord extends DecisionRecord {
         AvroStrings.writeRepeated(out, getEnforcementMode());
         writeStrings(out, getEventReasons());
 
-        writeArray(out, getDecisions(), HandEncodedDecisionRecord::writeDecision);
+        List<PurposeDecision> decisions = getDecisions();
+        if (decisions instanceof DeliveredDecisions delivered) {
+            writeArray(out, delivered.deliveries, HandEncodedDecisionRecord::writeDelivery);
+        } else {
+            writeArray(out, decisions, HandEncodedDecisionRecord::writeDecision);
+        }
 
         AvroStrings.writeRepeated(out, getPolicyVersion());
         AvroStrings.writeRepeated(out, getPolicyHash());
@@ -99,14 +114,80 @@ final class HandEncodedDecisionRecord extends DecisionRecord {
         writeOptional(out, decision.getLegalBasis());
 
         writeOptional(out, decision.getConsentUsed(), HandEncodedDecisionRecord::writeConsent);
-        List<FieldTreatment> fields = decision.getFields();
+        writeFields(out, decision.getFields());
+        writeOptional(out, decision.getOutputTopic());
+    }
+
+    private static void writeFields(Encoder out, List<FieldTreatment> fields) throws IOException {
         if (fields instanceof PreEncodedFields preEncoded) {
             out.writeFixed(preEncoded.encoding);
         } else {
             writeArray(out, fields, HandEncodedDecisionRecord::writeField);
         }
+    }
 
-        writeOptional(out, decision.getOutputTopic());
+    /**
+     * One delivery's decision, written as {@link #writeDecision} writes the record {@code AuditRecords.purposeDecision}
+     * makes of it, without making it: per event, those records, their reason lists and their consent records were
+     * most of the audit record's building.
+     */
+    private static void writeDelivery(Encoder out, AuditRecords.Delivery delivery) throws IOException {
+        dev.consentgate.policy.PurposeDecision decision = delivery.decision();
+        AvroStrings.writeRepeated(out, decision.purpose().key());
+        writeOptional(out, decision.rule().isEmpty() ? null : decision.rule().get().purpose().key());
+        out.writeEnum(AuditRecords.decision(decision.outcome()).ordinal());
+        writeArray(out, decision.reasons(), HandEncodedDecisionRecord::writeReason);
+        writeOptional(out, decision.basis() == null ? null : PolicyWords.word(decision.basis()));
+        writeOptional(out, decision.consentUsed(), HandEncodedDecisionRecord::writeConsentState);
+        writeFields(out, delivery.planned().auditFields());
+        writeOptional(out, delivery.outputTopic());
+    }
+
+    private static void writeReason(Encoder out, ReasonCode reason) throws IOException {
+        AvroStrings.writeRepeated(out, reason.name());
+    }
+
+    /** A consent state as {@link #writeConsent} writes the record {@code ConsentStateSerde.toRecordUsed} makes of it. */
+    private static void writeConsentState(Encoder out, ConsentState consent) throws IOException {
+        writeOptional(out, consent.purpose() == null ? null : consent.purpose().key());
+        AvroStrings.writeRepeated(out, consent.status().name());
+        out.writeLong(consent.capturedAt());
+        writeOptional(out, consent.expiresAt(), Encoder::writeLong);
+        writeOptional(out, consent.jurisdiction());
+        writeOptional(out, consent.source());
+        writeOptional(out, consent.noticeVersion());
+        writeOptional(out, consent.consentId(), AvroStrings::write);
+    }
+
+    /**
+     * An event's deliveries as the audit record's {@code decisions}: {@code customEncode} writes them straight from
+     * the deliveries; anything else that reads the list gets the records {@code asRecord} makes of them.
+     */
+    static List<PurposeDecision> delivered(List<AuditRecords.Delivery> deliveries,
+                                           Function<AuditRecords.Delivery, PurposeDecision> asRecord) {
+        return new DeliveredDecisions(List.copyOf(deliveries), asRecord);
+    }
+
+    /** An unmodifiable list of the records an event's deliveries make, made when read. */
+    private static final class DeliveredDecisions extends AbstractList<PurposeDecision> implements RandomAccess {
+
+        private final List<AuditRecords.Delivery> deliveries;
+        private final Function<AuditRecords.Delivery, PurposeDecision> asRecord;
+
+        private DeliveredDecisions(List<AuditRecords.Delivery> deliveries, Function<AuditRecords.Delivery, PurposeDecision> asRecord) {
+            this.deliveries = deliveries;
+            this.asRecord = asRecord;
+        }
+
+        @Override
+        public PurposeDecision get(int index) {
+            return asRecord.apply(deliveries.get(index));
+        }
+
+        @Override
+        public int size() {
+            return deliveries.size();
+        }
     }
 
     /**

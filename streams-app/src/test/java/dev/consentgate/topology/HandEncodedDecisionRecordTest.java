@@ -3,6 +3,15 @@ package dev.consentgate.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.consentgate.policy.ConsentState;
+import dev.consentgate.policy.ConsentStatus;
+import dev.consentgate.policy.FieldPlan;
+import dev.consentgate.policy.LegalBasis;
+import dev.consentgate.policy.MissingConsentAction;
+import dev.consentgate.policy.Outcome;
+import dev.consentgate.policy.Purpose;
+import dev.consentgate.policy.PurposeRule;
+import dev.consentgate.policy.ReasonCode;
 import dev.consentgate.schema.AuditChainLink;
 import dev.consentgate.schema.ConsentRecordUsed;
 import dev.consentgate.schema.DecisionRecord;
@@ -16,6 +25,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
@@ -107,6 +118,50 @@ class HandEncodedDecisionRecordTest {
             assertThat(fieldsPreEncoded).as("fields pre-encoded: " + which).isEqualTo(expected);
         }
         assertThat(covered).as("what the random records covered").containsAll(RandomValues.toCover(SCHEMA, ""));
+    }
+
+    @Test
+    void decisionsKeptAsTheirDeliveriesAreWrittenToTheBytesAvroWritesForTheRecordsTheyMake() throws IOException {
+        // Given
+        DatumWriter<DecisionRecord> avro = new SpecificDatumWriter<>(SCHEMA, AVRO);
+        Set<String> covered = new TreeSet<>();
+
+        for (int i = 0; i < RECORDS; i++) {
+            long seed = FIRST_SEED + i;
+            RandomValues values = new RandomValues(new Random(seed), covered);
+            DecisionRecord plain = (DecisionRecord) values.of(SCHEMA, "");
+            List<AuditRecords.Delivery> deliveries = new RandomDeliveries(values).deliveries();
+            // Avro, walking the schema, reads each decision from the list: the record AuditRecords makes of its delivery.
+            plain.setDecisions(HandEncodedDecisionRecord.delivered(deliveries, AuditRecords::purposeDecision));
+            String which = "record from seed " + seed + " (rerun with -Dconsentgate.test.seed=" + seed + "): " + plain;
+
+            // When
+            byte[] expected = encode(avro, plain);
+            byte[] direct = encode(handEncoded(plain));
+
+            // Then
+            assertThat(direct).as(which).isEqualTo(expected);
+        }
+        assertThat(covered).as("what the random deliveries covered").containsAll(RandomDeliveries.TO_COVER);
+    }
+
+    @Test
+    void decisionsKeptAsTheirDeliveriesReadAsTheRecordsTheyMakeAndCannotBeChanged() {
+        ConsentState consent = new ConsentState(Purpose.of("marketing"), ConsentStatus.GRANTED, 1_700_000_000_000L, null, "EU",
+                "web-banner", "notice-3", "cmp-1");
+        dev.consentgate.policy.PurposeDecision decision = new dev.consentgate.policy.PurposeDecision(
+                Purpose.of("marketing.communications.email"), Optional.of(RandomDeliveries.rule(Purpose.of("marketing"))),
+                Outcome.PERMIT, List.of(ReasonCode.CONSENT_GRANTED, ReasonCode.CONSENT_INHERITED), LegalBasis.CONSENT, consent);
+        AuditRecords.Delivery delivery = new AuditRecords.Delivery(decision, OutputPlans.PlannedOutput.NONE, "crm.purpose.marketing");
+
+        List<PurposeDecision> decisions = HandEncodedDecisionRecord.delivered(List.of(delivery), AuditRecords::purposeDecision);
+
+        assertThat(decisions).hasSize(1);
+        assertThat(decisions.get(0).getRule()).isEqualTo("marketing");
+        assertThat(decisions.get(0).getReasons()).containsExactly("CONSENT_GRANTED", "CONSENT_INHERITED");
+        assertThat(decisions.get(0).getConsentUsed().getCapturedAt()).isEqualTo(Instant.ofEpochMilli(1_700_000_000_000L));
+        assertThat(decisions.get(0).getOutputTopic()).isEqualTo("crm.purpose.marketing");
+        assertThatThrownBy(() -> decisions.remove(0)).isInstanceOf(UnsupportedOperationException.class);
     }
 
     @Test
@@ -338,6 +393,117 @@ class HandEncodedDecisionRecordTest {
                 covered.add(path + " large");
             }
             return value;
+        }
+    }
+
+    /**
+     * Random deliveries: every outcome, reason, legal basis and consent status, with and without a rule, a consent,
+     * each of the consent's optional fields and an output topic, the fields of a plan pre-encoded or not. Free text
+     * and numbers come from {@link RandomValues}, so they have its edge values.
+     */
+    private record RandomDeliveries(RandomValues values) {
+
+        static final Set<String> TO_COVER = toCover();
+
+        private static Set<String> toCover() {
+            Set<String> names = new TreeSet<>(List.of("deliveries empty", "deliveries several", "rule empty", "rule present",
+                    "reasons empty", "reasons several", "basis null", "consent null", "consent present", "consent.purpose null",
+                    "consent.purpose present", "consent.expiresAt null", "consent.expiresAt present", "fields pre-encoded",
+                    "fields plain", "outputTopic null", "outputTopic present", "consent.capturedAt negative",
+                    "consent.capturedAt large", "consent.consentId non-ASCII", "consent.source empty"));
+            for (String field : List.of("jurisdiction", "source", "noticeVersion", "consentId")) {
+                names.add("consent." + field + " null");
+                names.add("consent." + field + " present");
+            }
+            Arrays.stream(Outcome.values()).forEach(o -> names.add("outcome " + o));
+            Arrays.stream(ReasonCode.values()).forEach(r -> names.add("reason " + r));
+            Arrays.stream(LegalBasis.values()).forEach(b -> names.add("basis " + b));
+            Arrays.stream(ConsentStatus.values()).forEach(c -> names.add("consent.status " + c));
+            return names;
+        }
+
+        static PurposeRule rule(Purpose purpose) {
+            return new PurposeRule(purpose, LegalBasis.CONSENT, MissingConsentAction.DROP, Optional.empty(), Set.of(), Map.of(),
+                    "crm.purpose." + purpose.key(), 1);
+        }
+
+        List<AuditRecords.Delivery> deliveries() {
+            int size = random().nextInt(4);
+            values.covered().add(size == 0 ? "deliveries empty" : size >= 2 ? "deliveries several" : "deliveries one");
+            List<AuditRecords.Delivery> deliveries = new ArrayList<>(size);
+            for (int i = 0; i < size; i++) {
+                deliveries.add(delivery());
+            }
+            return deliveries;
+        }
+
+        private AuditRecords.Delivery delivery() {
+            Purpose purpose = purpose();
+            Optional<PurposeRule> rule = random().nextInt(4) == 0 ? Optional.empty() : Optional.of(rule(random().nextBoolean() ? purpose : purpose()));
+            note(rule.isEmpty() ? "rule empty" : "rule present");
+            Outcome outcome = pick(Outcome.values());
+            note("outcome " + outcome);
+            List<ReasonCode> reasons = new ArrayList<>();
+            for (int i = random().nextInt(4); i > 0; i--) {
+                ReasonCode reason = pick(ReasonCode.values());
+                note("reason " + reason);
+                reasons.add(reason);
+            }
+            note(reasons.isEmpty() ? "reasons empty" : reasons.size() >= 2 ? "reasons several" : "reasons one");
+            LegalBasis basis = random().nextInt(5) == 0 ? null : pick(LegalBasis.values());
+            note(basis == null ? "basis null" : "basis " + basis);
+            ConsentState consent = random().nextInt(3) == 0 ? null : consent();
+            note(consent == null ? "consent null" : "consent present");
+            @SuppressWarnings("unchecked")
+            List<FieldTreatment> fields = (List<FieldTreatment>) values.of(PurposeDecision.getClassSchema().getField("fields").schema(), "fields");
+            boolean preEncoded = random().nextBoolean();
+            note(preEncoded ? "fields pre-encoded" : "fields plain");
+            String outputTopic = random().nextInt(3) == 0 ? null : values.of(Schema.create(Schema.Type.STRING), "outputTopic").toString();
+            note(outputTopic == null ? "outputTopic null" : "outputTopic present");
+            dev.consentgate.policy.PurposeDecision decision = new dev.consentgate.policy.PurposeDecision(purpose, rule, outcome, reasons, basis, consent);
+            OutputPlans.PlannedOutput planned = new OutputPlans.PlannedOutput(FieldPlan.UNCHANGED, null,
+                    preEncoded ? HandEncodedDecisionRecord.preEncoded(fields) : fields);
+            return new AuditRecords.Delivery(decision, planned, outputTopic);
+        }
+
+        private ConsentState consent() {
+            Purpose purpose = random().nextInt(4) == 0 ? null : purpose();
+            note(purpose == null ? "consent.purpose null" : "consent.purpose present");
+            ConsentStatus status = pick(ConsentStatus.values());
+            note("consent.status " + status);
+            long capturedAt = (long) values.of(Schema.create(Schema.Type.LONG), "consent.capturedAt");
+            Long expiresAt = random().nextBoolean() ? null : (Long) values.of(Schema.create(Schema.Type.LONG), "consent.expiresAt");
+            note(expiresAt == null ? "consent.expiresAt null" : "consent.expiresAt present");
+            return new ConsentState(purpose, status, capturedAt, expiresAt, text("consent.jurisdiction"), text("consent.source"),
+                    text("consent.noticeVersion"), text("consent.consentId"));
+        }
+
+        /** Null now and then, else random text noted under {@code path}. */
+        private String text(String path) {
+            boolean isNull = random().nextInt(3) == 0;
+            note(path + (isNull ? " null" : " present"));
+            return isNull ? null : values.of(Schema.create(Schema.Type.STRING), path).toString();
+        }
+
+        /** A dotted key of one to three random lowercase words: what a purpose may be. */
+        private Purpose purpose() {
+            StringBuilder key = new StringBuilder();
+            for (int i = random().nextInt(3); i >= 0; i--) {
+                key.append(key.isEmpty() ? "" : ".").append((char) ('a' + random().nextInt(26))).append(random().nextInt(100));
+            }
+            return Purpose.of(key.toString());
+        }
+
+        private <T> T pick(T[] choices) {
+            return choices[random().nextInt(choices.length)];
+        }
+
+        private Random random() {
+            return values.random();
+        }
+
+        private void note(String observation) {
+            values.covered().add(observation);
         }
     }
 }
