@@ -68,7 +68,7 @@ public final class AuditRecords {
                 decision.jurisdiction(),
                 PolicyWords.word(policy.enforcementMode()),
                 names(decision.eventReasons()),
-                HandEncodedDecisionRecord.delivered(deliveries, AuditRecords::purposeDecision),
+                HandEncodedDecisionRecord.delivered(deliveries),
                 policy.version(),
                 policy.contentHash(),
                 Instant.ofEpochMilli(processedAt),

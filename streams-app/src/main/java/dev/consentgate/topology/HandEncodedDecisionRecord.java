@@ -18,7 +18,6 @@ import java.util.AbstractList;
 import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.RandomAccess;
-import java.util.function.Function;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.Encoder;
 import org.apache.avro.io.EncoderFactory;
@@ -161,27 +160,25 @@ final class HandEncodedDecisionRecord extends DecisionRecord {
 
     /**
      * An event's deliveries as the audit record's {@code decisions}: {@code customEncode} writes them straight from
-     * the deliveries; anything else that reads the list gets the records {@code asRecord} makes of them.
+     * the deliveries; anything else that reads the list gets the records {@code AuditRecords.purposeDecision} makes
+     * of them.
      */
-    static List<PurposeDecision> delivered(List<AuditRecords.Delivery> deliveries,
-                                           Function<AuditRecords.Delivery, PurposeDecision> asRecord) {
-        return new DeliveredDecisions(List.copyOf(deliveries), asRecord);
+    static List<PurposeDecision> delivered(List<AuditRecords.Delivery> deliveries) {
+        return new DeliveredDecisions(List.copyOf(deliveries));
     }
 
     /** An unmodifiable list of the records an event's deliveries make, made when read. */
     private static final class DeliveredDecisions extends AbstractList<PurposeDecision> implements RandomAccess {
 
         private final List<AuditRecords.Delivery> deliveries;
-        private final Function<AuditRecords.Delivery, PurposeDecision> asRecord;
 
-        private DeliveredDecisions(List<AuditRecords.Delivery> deliveries, Function<AuditRecords.Delivery, PurposeDecision> asRecord) {
+        private DeliveredDecisions(List<AuditRecords.Delivery> deliveries) {
             this.deliveries = deliveries;
-            this.asRecord = asRecord;
         }
 
         @Override
         public PurposeDecision get(int index) {
-            return asRecord.apply(deliveries.get(index));
+            return AuditRecords.purposeDecision(deliveries.get(index));
         }
 
         @Override

@@ -132,7 +132,7 @@ class HandEncodedDecisionRecordTest {
             DecisionRecord plain = (DecisionRecord) values.of(SCHEMA, "");
             List<AuditRecords.Delivery> deliveries = new RandomDeliveries(values).deliveries();
             // Avro, walking the schema, reads each decision from the list: the record AuditRecords makes of its delivery.
-            plain.setDecisions(HandEncodedDecisionRecord.delivered(deliveries, AuditRecords::purposeDecision));
+            plain.setDecisions(HandEncodedDecisionRecord.delivered(deliveries));
             String which = "record from seed " + seed + " (rerun with -Dconsentgate.test.seed=" + seed + "): " + plain;
 
             // When
@@ -154,7 +154,7 @@ class HandEncodedDecisionRecordTest {
                 Outcome.PERMIT, List.of(ReasonCode.CONSENT_GRANTED, ReasonCode.CONSENT_INHERITED), LegalBasis.CONSENT, consent);
         AuditRecords.Delivery delivery = new AuditRecords.Delivery(decision, OutputPlans.PlannedOutput.NONE, "crm.purpose.marketing");
 
-        List<PurposeDecision> decisions = HandEncodedDecisionRecord.delivered(List.of(delivery), AuditRecords::purposeDecision);
+        List<PurposeDecision> decisions = HandEncodedDecisionRecord.delivered(List.of(delivery));
 
         assertThat(decisions).hasSize(1);
         assertThat(decisions.get(0).getRule()).isEqualTo("marketing");
