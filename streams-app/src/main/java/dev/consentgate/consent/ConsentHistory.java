@@ -1,5 +1,6 @@
 package dev.consentgate.consent;
 
+import dev.consentgate.consent.PurposeIndex.StoreKey;
 import dev.consentgate.policy.ConsentAnswer;
 import dev.consentgate.policy.ConsentState;
 import dev.consentgate.policy.ConsentStatus;
@@ -24,19 +25,21 @@ import org.apache.kafka.streams.state.VersionedRecord;
  * <p>Keys: {@code customerId|purpose} for consent records, {@code customerId|*} for erasures. A
  * second store keeps, per customer, the jurisdiction as of each consent event, which also tells
  * whether a customer was known at a time. One record per (customer, purpose) version rather than a
- * per-customer map, because a versioned aggregate would restamp and rewrite history on late updates.
+ * per-customer map, because a versioned aggregate would restamp and rewrite history on late updates. A third
+ * store, the {@link PurposeIndex}, lists per customer the keys that have a version, so that a lookup reads
+ * only those.
  */
 public final class ConsentHistory {
 
     public static final String CONSENT_STORE = "consent-store";
     public static final String CUSTOMER_STORE = "consent-customers";
+    public static final String PURPOSE_INDEX_STORE = PurposeIndex.STORE;
     /**
      * Keeps the highest consent time seen by this task (the versioned store's cut-off is not exposed) and the
      * offset of the last consent record read, which tells an auditor's replay exactly what the history held.
      */
     public static final String WATERMARK_STORE = "consent-watermarks";
 
-    private static final String ERASURE_SUFFIX = "|*";
     private static final String MAX_CONSENT_TIME = "max-consent-time";
     private static final String LAST_READ_OFFSET = "last-read-offset";
     private static final String NO_JURISDICTION = "";
@@ -45,6 +48,7 @@ public final class ConsentHistory {
     private final VersionedKeyValueStore<String, ConsentState> consents;
     private final VersionedKeyValueStore<String, String> customers;
     private final KeyValueStore<String, Long> watermarks;
+    private final PurposeIndex index;
     private final long historyRetentionMs;
     private long maxConsentTime;
     /**
@@ -58,16 +62,20 @@ public final class ConsentHistory {
     private boolean memoErasureRead;
     private VersionedRecord<String> memoCustomerRecord;
     private boolean memoCustomerRecordRead;
+    private String memoListed;
+    private boolean memoListedRead;
     /** Per purpose, the store keys' purpose parts (itself, then its ancestors): built once, not per lookup. */
-    private final Map<Purpose, List<String>> ancestorKeys = new HashMap<>();
+    private final Map<Purpose, List<StoreKey>> ancestorKeys = new HashMap<>();
     private long lastReadOffset;
 
     public ConsentHistory(VersionedKeyValueStore<String, ConsentState> consents,
                           VersionedKeyValueStore<String, String> customers,
+                          KeyValueStore<String, String> purposeIndex,
                           KeyValueStore<String, Long> watermarks,
                           Duration historyRetention) {
         this.consents = consents;
         this.customers = customers;
+        this.index = new PurposeIndex(purposeIndex);
         this.watermarks = watermarks;
         this.historyRetentionMs = historyRetention.toMillis();
         Long stored = watermarks.get(MAX_CONSENT_TIME);
@@ -83,6 +91,10 @@ public final class ConsentHistory {
 
     public static StoreBuilder<VersionedKeyValueStore<String, String>> customerStore(Duration historyRetention) {
         return Stores.versionedKeyValueStoreBuilder(versioned(CUSTOMER_STORE, historyRetention), Serdes.String(), Serdes.String());
+    }
+
+    public static StoreBuilder<KeyValueStore<String, String>> purposeIndexStore() {
+        return PurposeIndex.storeBuilder();
     }
 
     public static StoreBuilder<KeyValueStore<String, Long>> watermarkStore() {
@@ -113,14 +125,15 @@ public final class ConsentHistory {
      */
     public boolean record(String customerId, ConsentState state) {
         forgetReads();
-        String key = state.status() == ConsentStatus.ERASED
-                ? customerId + ERASURE_SUFFIX
-                : customerId + "|" + state.purpose().key();
-        long stored = consents.put(key, state, state.capturedAt());
+        StoreKey key = state.status() == ConsentStatus.ERASED ? StoreKey.ERASURE : StoreKey.of(state.purpose().key());
+        // Every record stored gives the customer store a version: without a latest one there, this is the customer's first.
+        VersionedRecord<String> latestOfCustomer = customers.get(customerId);
+        long stored = consents.put(customerId + key.suffix(), state, state.capturedAt());
         if (stored == VersionedKeyValueStore.PUT_RETURN_CODE_NOT_PUT) {
             return false;
         }
-        VersionedRecord<String> sameInstant = asOf(customers, customerId, state.capturedAt());
+        index.add(customerId, key, latestOfCustomer == null);
+        VersionedRecord<String> sameInstant = asOf(customers, customerId, latestOfCustomer, state.capturedAt());
         if (sameInstant == null || sameInstant.timestamp() != state.capturedAt()) {
             sameInstant = null;
         }
@@ -150,15 +163,24 @@ public final class ConsentHistory {
         if (isBeyondHistory(time)) {
             return ConsentAnswer.beyondHistory();
         }
+        String listed = listed(customerId, time);
+        if (listed == null && customerRecord(customerId, time) == null) {
+            // Every record stored gives the customer store a version: none by this time, no key has one either.
+            return ConsentAnswer.none(false);
+        }
         ConsentState specific = null;
-        for (String candidate : selfAndAncestorKeys(purpose)) {
-            VersionedRecord<ConsentState> found = asOf(consents, customerId + "|" + candidate, time);
+        for (StoreKey candidate : selfAndAncestorKeys(purpose)) {
+            if (listed != null && !PurposeIndex.holds(listed, candidate)) {
+                continue;
+            }
+            VersionedRecord<ConsentState> found = asOf(consents, customerId + candidate.suffix(), time);
             if (found != null) {
                 specific = found.value();
                 break;
             }
         }
-        VersionedRecord<ConsentState> erasure = erasure(customerId, time);
+        VersionedRecord<ConsentState> erasure = listed != null && !PurposeIndex.holds(listed, StoreKey.ERASURE)
+                ? null : erasure(customerId, time);
         if (erasure != null && (specific == null || erasure.value().capturedAt() >= specific.capturedAt())) {
             return ConsentAnswer.found(erasure.value());
         }
@@ -168,10 +190,10 @@ public final class ConsentHistory {
         return ConsentAnswer.none(customerRecord(customerId, time) != null);
     }
 
-    private List<String> selfAndAncestorKeys(Purpose purpose) {
-        List<String> keys = ancestorKeys.get(purpose);
+    private List<StoreKey> selfAndAncestorKeys(Purpose purpose) {
+        List<StoreKey> keys = ancestorKeys.get(purpose);
         if (keys == null) {
-            keys = purpose.selfAndAncestorKeys();
+            keys = purpose.selfAndAncestorKeys().stream().map(StoreKey::of).toList();
             // Declared purposes come from records: bounded, so odd ones cannot grow the map without limit.
             if (ancestorKeys.size() < MAX_CACHED_PURPOSES) {
                 ancestorKeys.put(purpose, keys);
@@ -183,10 +205,19 @@ public final class ConsentHistory {
     private VersionedRecord<ConsentState> erasure(String customerId, long time) {
         remember(customerId, time);
         if (!memoErasureRead) {
-            memoErasure = asOf(consents, customerId + ERASURE_SUFFIX, time);
+            memoErasure = asOf(consents, customerId + StoreKey.ERASURE.suffix(), time);
             memoErasureRead = true;
         }
         return memoErasure;
+    }
+
+    private String listed(String customerId, long time) {
+        remember(customerId, time);
+        if (!memoListedRead) {
+            memoListed = index.listed(customerId);
+            memoListedRead = true;
+        }
+        return memoListed;
     }
 
     private VersionedRecord<String> customerRecord(String customerId, long time) {
@@ -212,6 +243,8 @@ public final class ConsentHistory {
         memoErasureRead = false;
         memoCustomerRecord = null;
         memoCustomerRecordRead = false;
+        memoListed = null;
+        memoListedRead = false;
     }
 
     /**
@@ -238,7 +271,11 @@ public final class ConsentHistory {
      * without one has none; and a latest version from {@code time} or before is the one in force at {@code time}.
      */
     private static <V> VersionedRecord<V> asOf(VersionedKeyValueStore<String, V> store, String key, long time) {
-        VersionedRecord<V> latest = store.get(key);
+        return asOf(store, key, store.get(key), time);
+    }
+
+    /** {@link #asOf(VersionedKeyValueStore, String, long)} with the key's latest version already read. */
+    private static <V> VersionedRecord<V> asOf(VersionedKeyValueStore<String, V> store, String key, VersionedRecord<V> latest, long time) {
         if (latest == null) {
             return null;
         }

@@ -70,6 +70,7 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
         this.history = new ConsentHistory(
                 context.getStateStore(ConsentHistory.CONSENT_STORE),
                 context.getStateStore(ConsentHistory.CUSTOMER_STORE),
+                context.getStateStore(ConsentHistory.PURPOSE_INDEX_STORE),
                 context.getStateStore(ConsentHistory.WATERMARK_STORE),
                 settings.historyRetention());
         this.graceBuffer = new GraceBuffer(

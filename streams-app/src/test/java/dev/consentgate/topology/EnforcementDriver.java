@@ -1,5 +1,6 @@
 package dev.consentgate.topology;
 
+import dev.consentgate.consent.ConsentHistory;
 import dev.consentgate.policy.Policy;
 import dev.consentgate.policy.PolicyParser;
 import dev.consentgate.sample.ContactUpdated;
@@ -35,6 +36,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 
 /** A TopologyTestDriver around the enforcement topology, with the sample schemas and an in-memory registry. */
@@ -235,6 +237,11 @@ public final class EnforcementDriver implements AutoCloseable {
 
     GenericRecord decode(String topic, byte[] value) {
         return genericReader.decode(topic, value).record();
+    }
+
+    /** The consent history's index of each customer's keys with a version, as the enforcer's task holds it. */
+    KeyValueStore<String, String> purposeIndex() {
+        return driver.getKeyValueStore(ConsentHistory.PURPOSE_INDEX_STORE);
     }
 
     public static String header(TestRecord<?, ?> record, String name) {
