@@ -170,7 +170,7 @@ public final class ConsentHistory {
         }
         ConsentState specific = null;
         for (StoreKey candidate : selfAndAncestorKeys(purpose)) {
-            if (listed != null && !PurposeIndex.holds(listed, candidate)) {
+            if (!PurposeIndex.mayHaveVersion(listed, candidate)) {
                 continue;
             }
             VersionedRecord<ConsentState> found = asOf(consents, customerId + candidate.suffix(), time);
@@ -179,8 +179,7 @@ public final class ConsentHistory {
                 break;
             }
         }
-        VersionedRecord<ConsentState> erasure = listed != null && !PurposeIndex.holds(listed, StoreKey.ERASURE)
-                ? null : erasure(customerId, time);
+        VersionedRecord<ConsentState> erasure = PurposeIndex.mayHaveVersion(listed, StoreKey.ERASURE) ? erasure(customerId, time) : null;
         if (erasure != null && (specific == null || erasure.value().capturedAt() >= specific.capturedAt())) {
             return ConsentAnswer.found(erasure.value());
         }

@@ -38,8 +38,12 @@ final class PurposeIndex {
         return store.get(customerId);
     }
 
-    /** Whether {@code listed}, an answer of {@link #listed}, holds the key. */
-    static boolean holds(String listed, StoreKey key) {
+    /** Whether {@code listed}, an answer of {@link #listed}, leaves the key possibly with a version: null, which cannot tell, or listing it. */
+    static boolean mayHaveVersion(String listed, StoreKey key) {
+        return listed == null || holds(listed, key);
+    }
+
+    private static boolean holds(String listed, StoreKey key) {
         return listed.contains(key.listed());
     }
 

@@ -26,11 +26,6 @@ class ConsentAsOfEventTimeTest {
         driver.close();
     }
 
-    private List<String> decisionsOf(List<DecisionRecord> audits) {
-        return audits.stream().map(a -> a.getEventId() + ":" + a.getDecisions().get(0).getDecision()
-                + ":" + String.join(",", a.getDecisions().get(0).getReasons())).toList();
-    }
-
     @Test
     void anEventFromBeforeAWithdrawalIsPermittedEvenWhenItArrivesAfterIt() {
         driver.consent("cust-2", EMAIL, ConsentStatus.GRANTED, 1_000);
@@ -40,7 +35,7 @@ class ConsentAsOfEventTimeTest {
         driver.send(contact("e-t3", "cust-2", 4_000, EMAIL));
 
         assertThat(driver.purpose(EMAIL)).extracting(r -> header(r, "consent-event-id")).containsExactly("e-t1");
-        assertThat(decisionsOf(driver.audits())).containsExactly("e-t1:PERMIT:CONSENT_GRANTED", "e-t3:DROP:CONSENT_WITHDRAWN");
+        assertThat(EnforcementDriver.firstDecisions(driver.audits())).containsExactly("e-t1:PERMIT:CONSENT_GRANTED", "e-t3:DROP:CONSENT_WITHDRAWN");
     }
 
     @Test
@@ -57,7 +52,7 @@ class ConsentAsOfEventTimeTest {
         driver.send(contact("e-2500", "cust-3", 2_500, EMAIL));
         driver.send(contact("e-1500", "cust-3", 1_500, EMAIL));
         driver.send(contact("e-3500", "cust-3", 3_500, EMAIL));
-        assertThat(decisionsOf(driver.audits())).containsExactly(
+        assertThat(EnforcementDriver.firstDecisions(driver.audits())).containsExactly(
                 "e-2500:DROP:CONSENT_WITHDRAWN", "e-1500:PERMIT:CONSENT_GRANTED", "e-3500:DROP:CONSENT_WITHDRAWN");
     }
 
@@ -68,7 +63,7 @@ class ConsentAsOfEventTimeTest {
         driver.send(contact("e-valid", "cust-5", 2_999, EMAIL));
         driver.send(contact("e-expired", "cust-5", 3_000, EMAIL));
 
-        assertThat(decisionsOf(driver.audits())).containsExactly("e-valid:PERMIT:CONSENT_GRANTED", "e-expired:DROP:CONSENT_EXPIRED");
+        assertThat(EnforcementDriver.firstDecisions(driver.audits())).containsExactly("e-valid:PERMIT:CONSENT_GRANTED", "e-expired:DROP:CONSENT_EXPIRED");
     }
 
     @Test
@@ -120,7 +115,7 @@ class ConsentAsOfEventTimeTest {
         driver.send(contact("e-later", "someone-else", 15_000, EMAIL));
 
         List<DecisionRecord> audits = driver.audits();
-        assertThat(decisionsOf(audits)).containsExactly("e-waiting:PERMIT:CONSENT_GRANTED");
+        assertThat(EnforcementDriver.firstDecisions(audits)).containsExactly("e-waiting:PERMIT:CONSENT_GRANTED");
         assertThat(audits.get(0).getEventTime()).isEqualTo(Instant.ofEpochMilli(10_000));
         assertThat(driver.purpose(EMAIL)).extracting(r -> header(r, "consent-event-id")).containsExactly("e-waiting");
     }
@@ -130,7 +125,7 @@ class ConsentAsOfEventTimeTest {
         driver.send(contact("e-waiting", "cust-g", 10_000, EMAIL));
         driver.consent("cust-g", EMAIL, ConsentStatus.GRANTED, 9_000);
 
-        assertThat(decisionsOf(driver.audits())).containsExactly("e-waiting:DROP:UNKNOWN_CUSTOMER");
+        assertThat(EnforcementDriver.firstDecisions(driver.audits())).containsExactly("e-waiting:DROP:UNKNOWN_CUSTOMER");
     }
 
     @Test
@@ -157,7 +152,7 @@ class ConsentAsOfEventTimeTest {
         driver.send(contact("e-ancient", "cust-h", 30_000, EMAIL));
         driver.send(contact("e-recent", "cust-h", 45_000, EMAIL));
 
-        assertThat(decisionsOf(driver.audits())).containsExactly(
+        assertThat(EnforcementDriver.firstDecisions(driver.audits())).containsExactly(
                 "e-ancient:DROP:CONSENT_HISTORY_EXPIRED", "e-recent:PERMIT:CONSENT_GRANTED");
     }
 }

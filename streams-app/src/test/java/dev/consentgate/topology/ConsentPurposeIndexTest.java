@@ -4,8 +4,6 @@ import static dev.consentgate.topology.EnforcementDriver.contact;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.consentgate.schema.ConsentStatus;
-import dev.consentgate.schema.DecisionRecord;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +28,7 @@ class ConsentPurposeIndexTest {
 
             assertThat(driver.purposeIndex().get("cust-a")).isEqualTo("|marketing|analytics.reporting|*|");
             assertThat(driver.purposeIndex().get("cust-none")).isNull();
-            assertThat(decisions(driver.audits())).containsExactly("e-none:DROP:UNKNOWN_CUSTOMER");
+            assertThat(EnforcementDriver.firstDecisions(driver.audits())).containsExactly("e-none:DROP:UNKNOWN_CUSTOMER");
         }
     }
 
@@ -62,10 +60,5 @@ class ConsentPurposeIndexTest {
                     .extracting(d -> d.getPurpose() + ":" + d.getDecision() + ":" + String.join(",", d.getReasons()))
                     .containsExactly(EMAIL + ":PERMIT:CONSENT_GRANTED,CONSENT_INHERITED", REPORTING + ":PERMIT:CONSENT_GRANTED");
         }
-    }
-
-    private static List<String> decisions(List<DecisionRecord> audits) {
-        return audits.stream().map(a -> a.getEventId() + ":" + a.getDecisions().get(0).getDecision()
-                + ":" + String.join(",", a.getDecisions().get(0).getReasons())).toList();
     }
 }

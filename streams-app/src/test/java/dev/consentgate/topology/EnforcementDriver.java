@@ -230,6 +230,12 @@ public final class EnforcementDriver implements AutoCloseable {
         return records("consent.audit").stream().map(r -> audit(r.value())).toList();
     }
 
+    /** Each audit record as {@code eventId:decision:reasons} of its first purpose's decision. */
+    static List<String> firstDecisions(List<DecisionRecord> audits) {
+        return audits.stream().map(a -> a.getEventId() + ":" + a.getDecisions().get(0).getDecision()
+                + ":" + String.join(",", a.getDecisions().get(0).getReasons())).toList();
+    }
+
     /** Decodes one audit value, for tests that also look at its bytes. */
     public DecisionRecord audit(byte[] value) {
         return (DecisionRecord) specificReader.deserialize("consent.audit", value);
