@@ -98,7 +98,7 @@ public final class EndToEndBenchmark {
             }
             Report.print(results, config.auditTopic(), config.dlqTopic(), System.out);
             if (!Boolean.getBoolean(SKIP_LATENCY_PROPERTY)) {
-                long half = Report.median(results, StreamsAppMain.AppKind.ENFORCEMENT) / 2;
+                long half = Report.median(results, StreamsAppMain.AppKind.ENFORCEMENT, Round::eventsPerSecond) / 2;
                 LatencyProbe.Result latency = latency(bootstrap, logs, (int) half);
                 System.out.println();
                 System.out.println("latency (enforcement, exactly_once_v2): " + latency.describe());
@@ -135,7 +135,24 @@ public final class EndToEndBenchmark {
         }
     }
 
-    record Round(StreamsAppMain.AppKind kind, int round, double seconds, long eventsPerSecond, long peakRssKb, Map<String, Long> committed) {
+    /**
+     * One app's round: {@code seconds} of wall-clock time from RUNNING until its inputs were committed, and the CPU
+     * time its JVM and its stream thread used in them.
+     */
+    record Round(StreamsAppMain.AppKind kind, int round, int events, double seconds, double processCpuSeconds,
+                 double streamThreadCpuSeconds, long peakRssKb, Map<String, Long> committed) {
+
+        long eventsPerSecond() {
+            return Math.round(events / seconds);
+        }
+
+        long eventsPerProcessCpuSecond() {
+            return Math.round(events / processCpuSeconds);
+        }
+
+        long eventsPerStreamThreadCpuSecond() {
+            return Math.round(events / streamThreadCpuSeconds);
+        }
     }
 
     private static Round run(StreamsAppMain.AppKind kind, int round, String bootstrap, List<String> outputs,
@@ -146,20 +163,25 @@ public final class EndToEndBenchmark {
             before = counter.ends(outputs);
         }
         double seconds;
+        double processCpuSeconds;
+        double streamThreadCpuSeconds;
         long peakRssKb;
         try (ChildJvm app = ChildJvm.start(StreamsAppMain.class, jvmOptions(APP_JVM, APP_JVM_OPTIONS_PROPERTY, name),
                 List.of(kind.name(), bootstrap, "bench-" + name),
                 logs.resolve(name + ".log"))) {
             seconds = Double.parseDouble(app.awaitValue(StreamsAppMain.SECONDS));
+            processCpuSeconds = Double.parseDouble(app.awaitValue(StreamsAppMain.PROCESS_CPU_SECONDS));
+            streamThreadCpuSeconds = Double.parseDouble(app.awaitValue(StreamsAppMain.STREAM_THREAD_CPU_SECONDS));
             peakRssKb = Long.parseLong(app.awaitValue(StreamsAppMain.PEAK_RSS_KB));
         }
         Map<String, Long> committed;
         try (CommittedRecords counter = new CommittedRecords(bootstrap)) {
             committed = counter.countSince(before);
         }
-        Round result = new Round(kind, round, seconds, Math.round(events / seconds), peakRssKb, committed);
-        System.out.printf("round %d %-11s %,10d events/s  %6.1f s  peak RSS %,d MB  committed %s%n",
-                round, kind.label(), result.eventsPerSecond(), seconds, peakRssKb / 1024, result.committed());
+        Round result = new Round(kind, round, events, seconds, processCpuSeconds, streamThreadCpuSeconds, peakRssKb, committed);
+        System.out.printf("round %d %-11s %,10d events/s  %6.1f s  CPU %6.1f s (stream thread %6.1f s)  peak RSS %,d MB  committed %s%n",
+                round, kind.label(), result.eventsPerSecond(), seconds, processCpuSeconds, streamThreadCpuSeconds,
+                peakRssKb / 1024, result.committed());
         return result;
     }
 

@@ -34,7 +34,8 @@ import org.apache.kafka.streams.processor.StateRestoreListener;
  * where mode is
  * <ul>
  *   <li>{@code throughput} (the default): runs until the committed offsets reach the end of its inputs, then
- *       prints the time that took (from RUNNING) and its peak RSS;</li>
+ *       prints the time that took (from RUNNING), the CPU time its process and its stream thread used in it, and
+ *       its peak RSS;</li>
  *   <li>{@code latency}: prints {@code ready} once the consent topic is read to its end (the parent set the
  *       group's event offsets to the end beforehand), then runs until its stdin closes and prints its peak RSS;</li>
  *   <li>{@code restore}: prints the time from start until RUNNING, which under Kafka Streams' default settings
@@ -46,6 +47,8 @@ public final class StreamsAppMain {
 
     static final String SECONDS = "seconds";
     static final String PEAK_RSS_KB = "peakRssKb";
+    static final String PROCESS_CPU_SECONDS = "processCpuSeconds";
+    static final String STREAM_THREAD_CPU_SECONDS = "streamThreadCpuSeconds";
     static final String READY = "ready";
     static final String RESTORED = "restoredRecords";
     static final String RESTORE_SECONDS = "restoreSeconds";
@@ -119,8 +122,12 @@ public final class StreamsAppMain {
             long startedAt = System.nanoTime();
             switch (mode) {
                 case THROUGHPUT -> {
+                    CpuTime cpuAtStart = CpuTime.now();
                     awaitCommitted(admin, applicationId, ends, streams);
                     System.out.println(SECONDS + "=" + (System.nanoTime() - startedAt) / 1e9);
+                    CpuTime cpu = CpuTime.now().since(cpuAtStart);
+                    System.out.println(PROCESS_CPU_SECONDS + "=" + cpu.processNanos() / 1e9);
+                    System.out.println(STREAM_THREAD_CPU_SECONDS + "=" + cpu.streamThreadNanos() / 1e9);
                 }
                 case RESTORE -> {
                     System.out.println(SECONDS + "=" + (startedAt - startCalled) / 1e9);

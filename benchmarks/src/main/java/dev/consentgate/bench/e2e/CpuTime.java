@@ -1,0 +1,38 @@
+package dev.consentgate.bench.e2e;
+
+import com.sun.management.OperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.util.regex.Pattern;
+
+/**
+ * CPU time used so far by this process and by its Kafka Streams stream threads. Over a round, the difference
+ * of two readings measures the work per event far more steadily than the wall clock on a shared machine,
+ * whose other load takes cores away without charging the app's threads.
+ *
+ * @param processNanos every thread of the JVM: the stream threads, the producer's network thread, the JIT, GC
+ * @param streamThreadNanos the stream threads alone (named {@code <client id>-StreamThread-<n>}), where the
+ *                          topology's processors, the stores and the record collector run
+ */
+record CpuTime(long processNanos, long streamThreadNanos) {
+
+    private static final Pattern STREAM_THREAD = Pattern.compile(".*-StreamThread-\\d+");
+
+    static CpuTime now() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long streamThreads = 0;
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && STREAM_THREAD.matcher(info.getThreadName()).matches()) {
+                // -1 when the thread ended since the ids were listed: it then has nothing more to add.
+                streamThreads += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+            }
+        }
+        long process = ManagementFactory.getPlatformMXBean(OperatingSystemMXBean.class).getProcessCpuTime();
+        return new CpuTime(process, streamThreads);
+    }
+
+    CpuTime since(CpuTime earlier) {
+        return new CpuTime(processNanos - earlier.processNanos, streamThreadNanos - earlier.streamThreadNanos);
+    }
+}
