@@ -72,10 +72,11 @@ public final class ConsentHistory {
                           VersionedKeyValueStore<String, String> customers,
                           KeyValueStore<String, String> purposeIndex,
                           KeyValueStore<String, Long> watermarks,
-                          Duration historyRetention) {
+                          Duration historyRetention,
+                          int indexCacheCustomers) {
         this.consents = consents;
         this.customers = customers;
-        this.index = new PurposeIndex(purposeIndex);
+        this.index = new PurposeIndex(purposeIndex, indexCacheCustomers);
         this.watermarks = watermarks;
         this.historyRetentionMs = historyRetention.toMillis();
         Long stored = watermarks.get(MAX_CONSENT_TIME);

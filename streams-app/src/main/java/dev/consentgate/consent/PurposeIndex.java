@@ -1,5 +1,8 @@
 package dev.consentgate.consent;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -20,11 +23,22 @@ final class PurposeIndex {
     static final String STORE = "consent-purposes";
 
     private static final String SEPARATOR = "|";
+    /** In {@link #recent}: the customer has no entry. Never an entry, which starts with a separator. */
+    private static final String NO_ENTRY = "";
 
     private final KeyValueStore<String, String> store;
+    /**
+     * The entries of the customers read or written last, as the store holds them. Every event reads its customer's
+     * entry, and Kafka Streams' record cache in front of the store finds it by walking a sorted tree of byte keys,
+     * which cost about as much as the RocksDB read the entry saves. This task is the store's only writer and
+     * writes through this map, so the map cannot go stale; it is made anew whenever the task's processor is.
+     */
+    private final Map<String, String> recent;
 
-    PurposeIndex(KeyValueStore<String, String> store) {
+    /** @param cachedCustomers how many customers' entries {@link #recent} keeps; 0 reads every entry from the store */
+    PurposeIndex(KeyValueStore<String, String> store, int cachedCustomers) {
         this.store = store;
+        this.recent = new RecentEntries(cachedCustomers);
     }
 
     static StoreBuilder<KeyValueStore<String, String>> storeBuilder() {
@@ -35,7 +49,12 @@ final class PurposeIndex {
 
     /** The customer's listed keys, or null when the index cannot tell: no consent record yet, or stored before the index. */
     String listed(String customerId) {
-        return store.get(customerId);
+        String listed = recent.get(customerId);
+        if (listed == null) {
+            listed = Objects.requireNonNullElse(store.get(customerId), NO_ENTRY);
+            recent.put(customerId, listed);
+        }
+        return listed.isEmpty() ? null : listed;
     }
 
     /** Whether {@code listed}, an answer of {@link #listed}, leaves the key possibly with a version: null, which cannot tell, or listing it. */
@@ -52,13 +71,34 @@ final class PurposeIndex {
      * missing entry is started; otherwise a missing entry means records from before the index, and it stays missing.
      */
     void add(String customerId, StoreKey key, boolean firstOfCustomer) {
-        String listed = store.get(customerId);
+        String listed = listed(customerId);
         if (listed == null) {
             if (firstOfCustomer) {
-                store.put(customerId, key.listed());
+                put(customerId, key.listed());
             }
         } else if (!holds(listed, key)) {
-            store.put(customerId, listed + key.listed().substring(SEPARATOR.length()));
+            put(customerId, listed + key.listed().substring(SEPARATOR.length()));
+        }
+    }
+
+    private void put(String customerId, String listed) {
+        store.put(customerId, listed);
+        recent.put(customerId, listed);
+    }
+
+    /** A map of at most {@code capacity} entries that drops the one used longest ago. */
+    private static final class RecentEntries extends LinkedHashMap<String, String> {
+
+        private final int capacity;
+
+        RecentEntries(int capacity) {
+            super(16, 0.75f, true);
+            this.capacity = capacity;
+        }
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > capacity;
         }
     }
 

@@ -72,7 +72,8 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
                 context.getStateStore(ConsentHistory.CUSTOMER_STORE),
                 context.getStateStore(ConsentHistory.PURPOSE_INDEX_STORE),
                 context.getStateStore(ConsentHistory.WATERMARK_STORE),
-                settings.historyRetention());
+                settings.historyRetention(),
+                settings.indexCacheCustomers());
         this.graceBuffer = new GraceBuffer(
                 context.getStateStore(GraceBuffer.STORE),
                 context.getStateStore(ConsentHistory.WATERMARK_STORE),

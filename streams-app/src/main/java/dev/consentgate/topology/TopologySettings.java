@@ -16,6 +16,7 @@ record TopologySettings(
         String dlqTopic,
         Duration historyRetention,
         Duration grace,
+        int indexCacheCustomers,
         KeyedHash keyedHash,
         Map<String, InputMapping> mappingsByTopic) {
 
@@ -26,6 +27,7 @@ record TopologySettings(
                 config.dlqTopic(),
                 config.historyRetention(),
                 config.grace(),
+                config.indexCacheCustomers(),
                 config.keyedHash(),
                 policy.inputs().stream().collect(Collectors.toUnmodifiableMap(InputMapping::topic, Function.identity())));
     }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.consentgate.schema.ConsentStatus;
 import dev.consentgate.schema.DecisionRecord;
 import dev.consentgate.schema.PurposeDecision;
+import dev.consentgate.topology.ConsentGateConfig;
 import dev.consentgate.topology.EnforcementDriver;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -37,7 +38,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>Count: a TopologyTestDriver takes 100-300 ms to start and close, so each try runs a batch of
  * {@value #HISTORIES_PER_TRY} independent histories (no customer id shared between them) through one
  * driver: {@value #TRIES} tries × {@value #HISTORIES_PER_TRY} = 1,000 histories per run, each of
- * 2-4 customers with 0-5 consent changes and 1-3 CRM events apiece.
+ * 2-4 customers with 0-5 consent changes and 1-3 CRM events apiece. Every other try keeps a single customer's
+ * entry of the consent purpose index in memory, so that entries are read back from the store all the time.
  */
 class ConsentHistoryPropertyTest {
 
@@ -86,7 +88,8 @@ class ConsentHistoryPropertyTest {
         // When
         List<DecisionRecord> audits;
         Map<String, List<TestRecord<byte[], byte[]>>> purposeTopics = new HashMap<>();
-        try (EnforcementDriver driver = new EnforcementDriver(POLICY)) {
+        Map<String, Object> config = seed % 2 == 0 ? Map.of() : Map.of(ConsentGateConfig.INDEX_CACHE_CUSTOMERS, 1);
+        try (EnforcementDriver driver = new EnforcementDriver(POLICY, config)) {
             for (Step step : sendOrder) {
                 send(driver, step);
             }

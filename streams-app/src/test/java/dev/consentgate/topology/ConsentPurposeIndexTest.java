@@ -44,8 +44,32 @@ class ConsentPurposeIndexTest {
     }
 
     @Test
+    void anEntryNoLongerKeptInMemoryIsReadBackFromTheStore() {
+        try (EnforcementDriver driver = new EnforcementDriver(EnforcementDriver.examplePolicy(),
+                Map.of(ConsentGateConfig.INDEX_CACHE_CUSTOMERS, 1))) {
+            // Given: cust-c's entry, then cust-d's, which takes the one place in memory
+            driver.consent("cust-c", "marketing", ConsentStatus.GRANTED, 1_000);
+            driver.consent("cust-d", REPORTING, ConsentStatus.GRANTED, 1_000);
+
+            // When: cust-c gets a second purpose, and an event declares both
+            driver.consent("cust-c", REPORTING, ConsentStatus.GRANTED, 2_000);
+            driver.send(contact("e-c", "cust-c", 3_000, EMAIL, REPORTING));
+            driver.send(contact("e-d", "cust-d", 3_000, REPORTING));
+
+            // Then: the second purpose was added to the stored entry, and both customers' consents are found
+            assertThat(driver.purposeIndex().get("cust-c")).isEqualTo("|marketing|analytics.reporting|");
+            assertThat(driver.purposeIndex().get("cust-d")).isEqualTo("|analytics.reporting|");
+            assertThat(driver.audits()).extracting(audit -> audit.getEventId() + " " + audit.getDecisions().stream()
+                            .map(d -> d.getPurpose() + ":" + d.getDecision()).toList())
+                    .containsExactly("e-c [" + EMAIL + ":PERMIT, " + REPORTING + ":PERMIT]", "e-d [" + REPORTING + ":PERMIT]");
+        }
+    }
+
+    @Test
     void aCustomerStoredBeforeTheIndexExistedStaysUnlistedAndIsLookedUpKeyByKey() {
-        try (EnforcementDriver driver = new EnforcementDriver(EnforcementDriver.examplePolicy())) {
+        // The store is changed behind the processor's back below, so it must not answer from the entries it keeps in memory.
+        try (EnforcementDriver driver = new EnforcementDriver(EnforcementDriver.examplePolicy(),
+                Map.of(ConsentGateConfig.INDEX_CACHE_CUSTOMERS, 0))) {
             // Given: a customer whose consent was stored by a version without the index
             driver.consent("cust-old", "marketing", ConsentStatus.GRANTED, 1_000);
             driver.purposeIndex().delete("cust-old");
