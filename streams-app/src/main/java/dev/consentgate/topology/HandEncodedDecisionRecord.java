@@ -82,7 +82,7 @@ final class HandEncodedDecisionRecord extends DecisionRecord {
         out.writeLong(getInputOffset());
         out.writeLong(getEventTime().toEpochMilli());
         AvroStrings.write(out, getCustomerIdHmac());
-        writeOptional(out, getJurisdiction());
+        writeOptionalRead(out, getJurisdiction());
         AvroStrings.writeRepeated(out, getEnforcementMode());
         writeStrings(out, getEventReasons());
 
@@ -152,9 +152,9 @@ final class HandEncodedDecisionRecord extends DecisionRecord {
         AvroStrings.writeRepeated(out, consent.status().name());
         out.writeLong(consent.capturedAt());
         writeOptional(out, consent.expiresAt(), Encoder::writeLong);
-        writeOptional(out, consent.jurisdiction());
-        writeOptional(out, consent.source());
-        writeOptional(out, consent.noticeVersion());
+        writeOptionalRead(out, consent.jurisdiction());
+        writeOptionalRead(out, consent.source());
+        writeOptionalRead(out, consent.noticeVersion());
         writeOptional(out, consent.consentId(), AvroStrings::write);
     }
 
@@ -237,9 +237,9 @@ final class HandEncodedDecisionRecord extends DecisionRecord {
         AvroStrings.writeRepeated(out, consent.getStatus());
         out.writeLong(consent.getCapturedAt().toEpochMilli());
         writeOptional(out, consent.getExpiresAt(), (encoder, expiresAt) -> encoder.writeLong(expiresAt.toEpochMilli()));
-        writeOptional(out, consent.getJurisdiction());
-        writeOptional(out, consent.getSource());
-        writeOptional(out, consent.getNoticeVersion());
+        writeOptionalRead(out, consent.getJurisdiction());
+        writeOptionalRead(out, consent.getSource());
+        writeOptionalRead(out, consent.getNoticeVersion());
         // One id per consent given: not worth keeping.
         writeOptional(out, consent.getConsentId(), AvroStrings::write);
     }
@@ -247,6 +247,15 @@ final class HandEncodedDecisionRecord extends DecisionRecord {
     /** An optional string, {@code ["null", "string"]}, of the few values that recur from record to record. */
     private static void writeOptional(Encoder out, String value) throws IOException {
         writeOptional(out, value, AvroStrings::writeRepeated);
+    }
+
+    /**
+     * An optional string that recurs from record to record but is read anew for each (from the consent store, from the
+     * customer's record): a new instance every time, which {@code AvroStrings.writeRepeated}, keeping encodings by
+     * instance, would not find, and each would take the place of a policy string it keeps.
+     */
+    private static void writeOptionalRead(Encoder out, String value) throws IOException {
+        writeOptional(out, value, AvroStrings::write);
     }
 
     /** An optional field, {@code ["null", T]}: the branch index, then the value if there is one. */
