@@ -29,9 +29,10 @@ final class PurposeIndex {
     private final KeyValueStore<String, String> store;
     /**
      * The entries of the customers read or written last, as the store holds them. Every event reads its customer's
-     * entry, and Kafka Streams' record cache in front of the store finds it by walking a sorted tree of byte keys,
-     * which cost about as much as the RocksDB read the entry saves. This task is the store's only writer and
-     * writes through this map, so the map cannot go stale; it is made anew whenever the task's processor is.
+     * entry, and Kafka Streams' record cache in front of the store finds it by walking a sorted tree of byte keys:
+     * a dozen or more comparisons, each likely a processor cache miss. This task is the store's only writer and
+     * writes through this map, so the map cannot go stale; it is made anew whenever the task's processor is
+     * initialized, after a restore too.
      */
     private final Map<String, String> recent;
 
