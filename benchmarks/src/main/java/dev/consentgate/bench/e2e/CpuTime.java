@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
 
 /**
  * CPU time used so far by this process and by its Kafka Streams stream threads. Over a round, the difference
- * of two readings measures the work per event far more steadily than the wall clock on a shared machine,
- * whose other load takes cores away without charging the app's threads.
+ * of two readings measures the work per event without the time the machine's other load takes cores away;
+ * that load still slows the work itself (shared caches, memory bandwidth), so it is not steady either.
  *
  * @param processNanos every thread of the JVM: the stream threads, the producer's network thread, the JIT, GC
  * @param streamThreadNanos the stream threads alone (named {@code <client id>-StreamThread-<n>}), where the

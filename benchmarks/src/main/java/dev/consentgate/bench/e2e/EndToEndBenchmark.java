@@ -143,15 +143,19 @@ public final class EndToEndBenchmark {
                  double streamThreadCpuSeconds, long peakRssKb, Map<String, Long> committed) {
 
         long eventsPerSecond() {
-            return Math.round(events / seconds);
+            return eventsPer(seconds);
         }
 
         long eventsPerProcessCpuSecond() {
-            return Math.round(events / processCpuSeconds);
+            return eventsPer(processCpuSeconds);
         }
 
         long eventsPerStreamThreadCpuSecond() {
-            return Math.round(events / streamThreadCpuSeconds);
+            return eventsPer(streamThreadCpuSeconds);
+        }
+
+        private long eventsPer(double seconds) {
+            return Math.round(events / seconds);
         }
     }
 

@@ -8,7 +8,7 @@ import java.util.function.ToLongFunction;
 
 /**
  * The summary of the rounds: medians per app and the enforcement/baseline ratio, by the wall clock and by the CPU
- * time used (which another load on the machine moves far less).
+ * time used.
  */
 final class Report {
 
@@ -29,12 +29,10 @@ final class Report {
             out.printf(Locale.ROOT, "ratio fan-out/baseline %.2f, enforcement/fan-out %.2f%n",
                     (double) fanOut / baseline, (double) enforcement / fanOut);
         }
-        for (StreamsAppMain.AppKind kind : StreamsAppMain.AppKind.values()) {
-            if (kind != StreamsAppMain.AppKind.FAN_OUT || fanOutRan) {
-                out.printf(Locale.ROOT, "median %-11s %,10d events per CPU-second of the app, %,10d per CPU-second of its stream thread%n",
-                        kind.label(), median(rounds, kind, EndToEndBenchmark.Round::eventsPerProcessCpuSecond),
-                        median(rounds, kind, EndToEndBenchmark.Round::eventsPerStreamThreadCpuSecond));
-            }
+        for (StreamsAppMain.AppKind kind : rounds.stream().map(EndToEndBenchmark.Round::kind).distinct().toList()) {
+            out.printf(Locale.ROOT, "median %-11s %,10d events per CPU-second of the app, %,10d per CPU-second of its stream thread%n",
+                    kind.label(), median(rounds, kind, EndToEndBenchmark.Round::eventsPerProcessCpuSecond),
+                    median(rounds, kind, EndToEndBenchmark.Round::eventsPerStreamThreadCpuSecond));
         }
         for (EndToEndBenchmark.Round round : rounds) {
             if (round.kind() != StreamsAppMain.AppKind.BASELINE) {
