@@ -136,26 +136,44 @@ public final class EndToEndBenchmark {
     }
 
     /**
-     * One app's round: {@code seconds} of wall-clock time from RUNNING until its inputs were committed, and the CPU
-     * time its JVM and its stream thread used in them.
+     * What an app's JVM reports of its round: {@code seconds} of wall-clock time from RUNNING until its inputs were
+     * committed, the CPU time its JVM and its stream thread used in them, the time its JIT spent compiling, and the
+     * events and seconds of the round's second half ({@link SecondHalf}).
      */
-    record Round(StreamsAppMain.AppKind kind, int round, int events, double seconds, double processCpuSeconds,
-                 double streamThreadCpuSeconds, long peakRssKb, Map<String, Long> committed) {
+    record Timing(double seconds, double processCpuSeconds, double streamThreadCpuSeconds, double jitSeconds,
+                  long secondHalfEvents, double secondHalfSeconds) {
+
+        static Timing readFrom(ChildJvm app) throws Exception {
+            return new Timing(Double.parseDouble(app.awaitValue(StreamsAppMain.SECONDS)),
+                    Double.parseDouble(app.awaitValue(StreamsAppMain.PROCESS_CPU_SECONDS)),
+                    Double.parseDouble(app.awaitValue(StreamsAppMain.STREAM_THREAD_CPU_SECONDS)),
+                    Double.parseDouble(app.awaitValue(StreamsAppMain.JIT_SECONDS)),
+                    Long.parseLong(app.awaitValue(StreamsAppMain.SECOND_HALF_EVENTS)),
+                    Double.parseDouble(app.awaitValue(StreamsAppMain.SECOND_HALF_SECONDS)));
+        }
+    }
+
+    /** One app's round: its {@link Timing}, peak RSS and the records it committed to each output topic. */
+    record Round(StreamsAppMain.AppKind kind, int round, int events, Timing timing, long peakRssKb, Map<String, Long> committed) {
 
         long eventsPerSecond() {
-            return eventsPer(seconds);
+            return per(events, timing.seconds());
         }
 
         long eventsPerProcessCpuSecond() {
-            return eventsPer(processCpuSeconds);
+            return per(events, timing.processCpuSeconds());
         }
 
         long eventsPerStreamThreadCpuSecond() {
-            return eventsPer(streamThreadCpuSeconds);
+            return per(events, timing.streamThreadCpuSeconds());
         }
 
-        private long eventsPer(double seconds) {
-            return Math.round(events / seconds);
+        long secondHalfEventsPerSecond() {
+            return per(timing.secondHalfEvents(), timing.secondHalfSeconds());
+        }
+
+        private static long per(long count, double seconds) {
+            return Math.round(count / seconds);
         }
     }
 
@@ -166,26 +184,23 @@ public final class EndToEndBenchmark {
         try (CommittedRecords counter = new CommittedRecords(bootstrap)) {
             before = counter.ends(outputs);
         }
-        double seconds;
-        double processCpuSeconds;
-        double streamThreadCpuSeconds;
+        Timing timing;
         long peakRssKb;
         try (ChildJvm app = ChildJvm.start(StreamsAppMain.class, jvmOptions(APP_JVM, APP_JVM_OPTIONS_PROPERTY, name),
                 List.of(kind.name(), bootstrap, "bench-" + name),
                 logs.resolve(name + ".log"))) {
-            seconds = Double.parseDouble(app.awaitValue(StreamsAppMain.SECONDS));
-            processCpuSeconds = Double.parseDouble(app.awaitValue(StreamsAppMain.PROCESS_CPU_SECONDS));
-            streamThreadCpuSeconds = Double.parseDouble(app.awaitValue(StreamsAppMain.STREAM_THREAD_CPU_SECONDS));
+            timing = Timing.readFrom(app);
             peakRssKb = Long.parseLong(app.awaitValue(StreamsAppMain.PEAK_RSS_KB));
         }
         Map<String, Long> committed;
         try (CommittedRecords counter = new CommittedRecords(bootstrap)) {
             committed = counter.countSince(before);
         }
-        Round result = new Round(kind, round, events, seconds, processCpuSeconds, streamThreadCpuSeconds, peakRssKb, committed);
-        System.out.printf("round %d %-11s %,10d events/s  %6.1f s  CPU %6.1f s (stream thread %6.1f s)  peak RSS %,d MB  committed %s%n",
-                round, kind.label(), result.eventsPerSecond(), seconds, processCpuSeconds, streamThreadCpuSeconds,
-                peakRssKb / 1024, result.committed());
+        Round result = new Round(kind, round, events, timing, peakRssKb, committed);
+        System.out.printf("round %d %-11s %,10d events/s  %6.1f s  second half %,10d events/s  CPU %6.1f s (stream thread %6.1f s, JIT %5.1f s)  peak RSS %,d MB  committed %s%n",
+                round, kind.label(), result.eventsPerSecond(), timing.seconds(), result.secondHalfEventsPerSecond(),
+                timing.processCpuSeconds(), timing.streamThreadCpuSeconds(), timing.jitSeconds(), peakRssKb / 1024,
+                result.committed());
         return result;
     }
 

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.function.ToLongFunction;
 
 /**
- * The summary of the rounds: medians per app and the enforcement/baseline ratio, by the wall clock and by the CPU
- * time used.
+ * The summary of the rounds: medians per app and the enforcement/baseline ratio, by the wall clock (whole rounds and
+ * their second halves) and by the CPU time used.
  */
 final class Report {
 
@@ -16,23 +16,14 @@ final class Report {
     }
 
     static void print(List<EndToEndBenchmark.Round> rounds, String auditTopic, String dlqTopic, PrintStream out) {
-        long baseline = median(rounds, StreamsAppMain.AppKind.BASELINE, EndToEndBenchmark.Round::eventsPerSecond);
-        long enforcement = median(rounds, StreamsAppMain.AppKind.ENFORCEMENT, EndToEndBenchmark.Round::eventsPerSecond);
         out.println();
-        out.printf(Locale.ROOT, "median baseline     %,10d events/s%n", baseline);
-        out.printf(Locale.ROOT, "median enforcement  %,10d events/s%n", enforcement);
-        out.printf(Locale.ROOT, "ratio enforcement/baseline %.2f (target >= 0.5, aim 0.7)%n", (double) enforcement / baseline);
-        boolean fanOutRan = rounds.stream().anyMatch(round -> round.kind() == StreamsAppMain.AppKind.FAN_OUT);
-        if (fanOutRan) {
-            long fanOut = median(rounds, StreamsAppMain.AppKind.FAN_OUT, EndToEndBenchmark.Round::eventsPerSecond);
-            out.printf(Locale.ROOT, "median fan-out      %,10d events/s%n", fanOut);
-            out.printf(Locale.ROOT, "ratio fan-out/baseline %.2f, enforcement/fan-out %.2f%n",
-                    (double) fanOut / baseline, (double) enforcement / fanOut);
-        }
+        printThroughput(rounds, "", EndToEndBenchmark.Round::eventsPerSecond, out);
+        printThroughput(rounds, "second half: ", EndToEndBenchmark.Round::secondHalfEventsPerSecond, out);
         for (StreamsAppMain.AppKind kind : rounds.stream().map(EndToEndBenchmark.Round::kind).distinct().toList()) {
-            out.printf(Locale.ROOT, "median %-11s %,10d events per CPU-second of the app, %,10d per CPU-second of its stream thread%n",
+            out.printf(Locale.ROOT, "median %-11s %,10d events per CPU-second of the app, %,10d per CPU-second of its stream thread, JIT %.1f s%n",
                     kind.label(), median(rounds, kind, EndToEndBenchmark.Round::eventsPerProcessCpuSecond),
-                    median(rounds, kind, EndToEndBenchmark.Round::eventsPerStreamThreadCpuSecond));
+                    median(rounds, kind, EndToEndBenchmark.Round::eventsPerStreamThreadCpuSecond),
+                    median(rounds, kind, round -> Math.round(round.timing().jitSeconds() * 1000)) / 1000.0);
         }
         for (EndToEndBenchmark.Round round : rounds) {
             if (round.kind() != StreamsAppMain.AppKind.BASELINE) {
@@ -47,6 +38,23 @@ final class Report {
                 out.printf(Locale.ROOT, "baseline round %d: %,d records copied, peak RSS %,d MB%n",
                         round.round(), round.committed().values().stream().mapToLong(Long::longValue).sum(), round.peakRssKb() / 1024);
             }
+        }
+    }
+
+    /** The medians of events/s by {@code measure} and their ratios; {@code scope} names the part of the rounds measured. */
+    private static void printThroughput(List<EndToEndBenchmark.Round> rounds, String scope,
+                                        ToLongFunction<EndToEndBenchmark.Round> measure, PrintStream out) {
+        long baseline = median(rounds, StreamsAppMain.AppKind.BASELINE, measure);
+        long enforcement = median(rounds, StreamsAppMain.AppKind.ENFORCEMENT, measure);
+        out.printf(Locale.ROOT, "%smedian baseline     %,10d events/s%n", scope, baseline);
+        out.printf(Locale.ROOT, "%smedian enforcement  %,10d events/s%n", scope, enforcement);
+        out.printf(Locale.ROOT, "%sratio enforcement/baseline %.2f (target >= 0.5, aim 0.7)%n", scope, (double) enforcement / baseline);
+        boolean fanOutRan = rounds.stream().anyMatch(round -> round.kind() == StreamsAppMain.AppKind.FAN_OUT);
+        if (fanOutRan) {
+            long fanOut = median(rounds, StreamsAppMain.AppKind.FAN_OUT, measure);
+            out.printf(Locale.ROOT, "%smedian fan-out      %,10d events/s%n", scope, fanOut);
+            out.printf(Locale.ROOT, "%sratio fan-out/baseline %.2f, enforcement/fan-out %.2f%n",
+                    scope, (double) fanOut / baseline, (double) enforcement / fanOut);
         }
     }
 

@@ -15,6 +15,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -34,7 +35,8 @@ import org.apache.kafka.streams.processor.StateRestoreListener;
  * where mode is
  * <ul>
  *   <li>{@code throughput} (the default): runs until the committed offsets reach the end of its inputs, then
- *       prints the time that took (from RUNNING), the CPU time its process and its stream thread used in it, and
+ *       prints the time that took (from RUNNING), the CPU time its process and its stream thread used in it, the
+ *       time its JIT spent compiling, the events and seconds of the round's second half ({@link SecondHalf}), and
  *       its peak RSS;</li>
  *   <li>{@code latency}: prints {@code ready} once the consent topic is read to its end (the parent set the
  *       group's event offsets to the end beforehand), then runs until its stdin closes and prints its peak RSS;</li>
@@ -49,6 +51,9 @@ public final class StreamsAppMain {
     static final String PEAK_RSS_KB = "peakRssKb";
     static final String PROCESS_CPU_SECONDS = "processCpuSeconds";
     static final String STREAM_THREAD_CPU_SECONDS = "streamThreadCpuSeconds";
+    static final String JIT_SECONDS = "jitSeconds";
+    static final String SECOND_HALF_EVENTS = "secondHalfEvents";
+    static final String SECOND_HALF_SECONDS = "secondHalfSeconds";
     static final String READY = "ready";
     static final String RESTORED = "restoredRecords";
     static final String RESTORE_SECONDS = "restoreSeconds";
@@ -123,11 +128,16 @@ public final class StreamsAppMain {
             switch (mode) {
                 case THROUGHPUT -> {
                     CpuTime cpuAtStart = CpuTime.now();
-                    awaitCommitted(admin, applicationId, ends, streams);
-                    System.out.println(SECONDS + "=" + (System.nanoTime() - startedAt) / 1e9);
+                    SecondHalf secondHalf = new SecondHalf(ends, Topics.CONTACTS);
+                    awaitCommitted(admin, applicationId, ends, streams, committed -> secondHalf.observe(committed, System.nanoTime()));
+                    long endedAt = System.nanoTime();
+                    System.out.println(SECONDS + "=" + (endedAt - startedAt) / 1e9);
                     CpuTime cpu = CpuTime.now().since(cpuAtStart);
                     System.out.println(PROCESS_CPU_SECONDS + "=" + cpu.processNanos() / 1e9);
                     System.out.println(STREAM_THREAD_CPU_SECONDS + "=" + cpu.streamThreadNanos() / 1e9);
+                    System.out.println(JIT_SECONDS + "=" + cpu.jitNanos() / 1e9);
+                    System.out.println(SECOND_HALF_EVENTS + "=" + secondHalf.events());
+                    System.out.println(SECOND_HALF_SECONDS + "=" + secondHalf.seconds(endedAt));
                 }
                 case RESTORE -> {
                     System.out.println(SECONDS + "=" + (startedAt - startCalled) / 1e9);
@@ -136,7 +146,7 @@ public final class StreamsAppMain {
                     System.out.println(RESTORE_SECONDS + "=" + (restoreStart == 0 ? 0 : (startedAt - restoreStart) / 1e9));
                 }
                 case LATENCY -> {
-                    awaitCommitted(admin, applicationId, ends, streams);
+                    awaitCommitted(admin, applicationId, ends, streams, committed -> { });
                     System.out.println(READY + "=" + (System.nanoTime() - startedAt) / 1e9);
                     System.out.flush();
                     // The parent closes our stdin when its load is done.
@@ -206,10 +216,15 @@ public final class StreamsAppMain {
         return ends;
     }
 
-    /** Under exactly-once an offset is committed with the outputs it produced: once all are committed, all output is written. */
-    private static void awaitCommitted(Admin admin, String groupId, Map<TopicPartition, Long> ends, KafkaStreams streams) throws Exception {
+    /**
+     * Under exactly-once an offset is committed with the outputs it produced: once all are committed, all output is
+     * written. {@code onPoll} sees the committed offsets of every poll, the last one included.
+     */
+    private static void awaitCommitted(Admin admin, String groupId, Map<TopicPartition, Long> ends, KafkaStreams streams,
+                                       Consumer<Map<TopicPartition, OffsetAndMetadata>> onPoll) throws Exception {
         while (true) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
+            onPoll.accept(committed);
             boolean done = ends.entrySet().stream().allMatch(end -> {
                 OffsetAndMetadata offset = committed.get(end.getKey());
                 return end.getValue() == 0 || (offset != null && offset.offset() >= end.getValue());
