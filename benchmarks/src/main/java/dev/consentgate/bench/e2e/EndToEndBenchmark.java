@@ -172,8 +172,9 @@ public final class EndToEndBenchmark {
             return per(timing.secondHalfEvents(), timing.secondHalfSeconds());
         }
 
+        /** 0 when no time was measured: a round so short that its halves ended in the same poll of its offsets. */
         private static long per(long count, double seconds) {
-            return Math.round(count / seconds);
+            return seconds > 0 ? Math.round(count / seconds) : 0;
         }
     }
 
