@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -147,6 +148,19 @@ class CommandLineTest {
     }
 
     @Test
+    void theProducersBatchSizeDefaultsTo64KibibytesReachesTheProducerAndTheFileCanChangeIt() throws Exception {
+        Path defaults = write("app.properties", "application.id=cg\nbootstrap.servers=localhost:9092\n");
+        Map<String, Object> merged = AppProperties.load(defaults, Map.of());
+
+        assertThat(merged).containsEntry("producer.batch.size", 65_536);
+        assertThat(new StreamsConfig(merged).getProducerConfigs("client")).containsEntry("batch.size", 65_536);
+
+        Path changed = write("changed.properties", "application.id=cg\nbootstrap.servers=localhost:9092\nproducer.batch.size=16384\n");
+        assertThat(new StreamsConfig(AppProperties.load(changed, Map.of())).getProducerConfigs("client"))
+                .containsEntry("batch.size", "16384");
+    }
+
+        @Test
     void everyCommandHasHelp() {
         for (String[] command : new String[][] {{"--help"}, {"run", "--help"}, {"demo", "--help"}, {"policy", "validate", "--help"},
                 {"topics", "create", "--help"}}) {

@@ -1,6 +1,7 @@
 package dev.consentgate.bench.e2e;
 
 import dev.consentgate.bench.ExamplePolicy;
+import dev.consentgate.cli.AppProperties;
 import dev.consentgate.metrics.EnforcementMetrics;
 import dev.consentgate.metrics.ObservabilityRegistry;
 import dev.consentgate.topology.ConsentGateConfig;
@@ -63,8 +64,6 @@ public final class StreamsAppMain {
     private StreamsAppMain() {
     }
 
-    // The deprecated processing-exception-handler setting is one of the service's defaults (AppProperties).
-    @SuppressWarnings("deprecation")
     public static void main(String[] args) throws Exception {
         AppKind kind = AppKind.valueOf(args[0].toUpperCase(java.util.Locale.ROOT));
         String bootstrap = args[1];
@@ -75,9 +74,9 @@ public final class StreamsAppMain {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
-        // The same guarantee for both apps: the service's default, and what the comparison is about.
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // Every app runs with the service's settings (`consentgate run`'s defaults): the same guarantee, exactly-once,
+        // which is what the comparison is about, and the same producer batches.
+        props.putAll(AppProperties.defaults());
         // Both topics are preloaded, so without waiting an event can overtake the consents captured
         // before it whenever the consent partition's fetch buffer runs dry, and be judged without
         // them. Waiting keeps the merge in timestamp order, as live traffic is; the baseline has one
