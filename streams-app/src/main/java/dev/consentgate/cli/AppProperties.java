@@ -30,8 +30,9 @@ public final class AppProperties {
     }
 
     /**
-     * Defaults that differ from Kafka Streams' own: exactly-once, because outputs and audit must commit together.
-     * Public so that the benchmarks run their apps with the service's settings.
+     * Defaults that differ from Kafka Streams' own: exactly-once, because outputs and audit must commit together, the
+     * dead-letter handler, and larger producer batches. Public so that the benchmarks run their apps with the
+     * service's settings.
      */
     public static Map<String, Object> defaults() {
         return Map.of(

@@ -1,6 +1,8 @@
 package dev.consentgate.bench.e2e;
 
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -12,16 +14,16 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class SecondHalf {
 
-    private final Map<TopicPartition, Long> eventEnds;
-    private final long halfOfEvents;
+    private final Set<TopicPartition> eventPartitions;
+    private final long totalEvents;
     private long startNanos = -1;
     private long eventsBefore;
 
     /** {@code ends} holds every input partition's end offset; only those of {@code eventsTopic} count. */
     SecondHalf(Map<TopicPartition, Long> ends, String eventsTopic) {
-        this.eventEnds = ends.entrySet().stream().filter(end -> end.getKey().topic().equals(eventsTopic))
-                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
-        this.halfOfEvents = total(eventEnds) / 2;
+        this.eventPartitions = ends.keySet().stream().filter(partition -> partition.topic().equals(eventsTopic))
+                .collect(Collectors.toUnmodifiableSet());
+        this.totalEvents = eventPartitions.stream().mapToLong(ends::get).sum();
     }
 
     /** Called with the group's committed offsets at each poll of the round. */
@@ -29,9 +31,9 @@ final class SecondHalf {
         if (startNanos >= 0) {
             return;
         }
-        long events = eventEnds.keySet().stream()
-                .mapToLong(partition -> committed.containsKey(partition) ? committed.get(partition).offset() : 0).sum();
-        if (events >= halfOfEvents) {
+        long events = eventPartitions.stream().map(committed::get).filter(Objects::nonNull)
+                .mapToLong(OffsetAndMetadata::offset).sum();
+        if (events >= totalEvents / 2) {
             startNanos = nowNanos;
             eventsBefore = events;
         }
@@ -39,7 +41,7 @@ final class SecondHalf {
 
     /** The events committed after the mark; call once the round is over. */
     long events() {
-        return total(eventEnds) - eventsBefore;
+        return totalEvents - eventsBefore;
     }
 
     /** The seconds from the mark to {@code endNanos}. */
@@ -48,9 +50,5 @@ final class SecondHalf {
             throw new IllegalStateException("the round ended before half of its events were committed");
         }
         return (endNanos - startNanos) / 1e9;
-    }
-
-    private static long total(Map<TopicPartition, Long> offsets) {
-        return offsets.values().stream().mapToLong(Long::longValue).sum();
     }
 }
