@@ -7,6 +7,8 @@ import dev.consentgate.policy.ValueRedactor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import org.apache.avro.JsonProperties;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -21,6 +23,15 @@ public final class RecordMinimizer {
 
     /** Field property naming what ConsentGate did to a field, for consumers reading the output schema. */
     static final String ACTION_PROPERTY = "consentgate_action";
+
+    /**
+     * One instance per output schema text in the JVM. Each task's processor plans its own outputs, and the serializer
+     * finds a record's writer and schema id by schema: for the same instance that is a reference check, for an equal
+     * copy planned by another task a walk of the whole schema per record (1.1 µs for 11 fields, 5 µs for 50). Keyed by
+     * the full text, docs included, which Avro's equality ignores; bounded by the distinct output schemas, like the
+     * serializer's own caches.
+     */
+    private static final ConcurrentMap<String, Schema> OUTPUT_SCHEMAS = new ConcurrentHashMap<>();
 
     private final ValueRedactor redactor;
 
@@ -41,7 +52,8 @@ public final class RecordMinimizer {
         private final Schema[] inputFieldSchemas;
 
         private Minimization(Schema input, FieldPlan plan) {
-            this.outputSchema = outputSchema(input, plan);
+            Schema built = RecordMinimizer.outputSchema(input, plan);
+            this.outputSchema = OUTPUT_SCHEMAS.computeIfAbsent(built.toString(), text -> built);
             List<Schema.Field> outputFields = outputSchema.getFields();
             this.inputPositions = new int[outputFields.size()];
             this.actions = new FieldAction[outputFields.size()];
@@ -52,6 +64,10 @@ public final class RecordMinimizer {
                 actions[field.pos()] = plan.byField().get(field.name());
                 inputFieldSchemas[field.pos()] = inputField.schema();
             }
+        }
+
+        Schema outputSchema() {
+            return outputSchema;
         }
     }
 
@@ -88,7 +104,7 @@ public final class RecordMinimizer {
 
     /** The output record of {@code input}, whose schema must be the one {@code minimization} was made for. */
     public GenericRecord apply(GenericRecord input, Minimization minimization) {
-        GenericData.Record output = new GenericData.Record(minimization.outputSchema);
+        GenericData.Record output = new GenericData.Record(minimization.outputSchema());
         for (int pos = 0; pos < minimization.actions.length; pos++) {
             Object value = input.get(minimization.inputPositions[pos]);
             FieldAction action = minimization.actions[pos];

@@ -1,0 +1,78 @@
+package dev.consentgate.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.consentgate.policy.InputMapping;
+import dev.consentgate.policy.Outcome;
+import dev.consentgate.policy.Policy;
+import dev.consentgate.policy.PolicyParser;
+import dev.consentgate.policy.Purpose;
+import dev.consentgate.policy.PurposeRule;
+import dev.consentgate.sample.ContactUpdated;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every task plans its outputs itself; the plans of one output must still share one schema instance, because the
+ * serializer finds a record's writer and schema id by schema, and an equal copy costs a walk of the whole schema per
+ * record where the same instance costs a reference check.
+ */
+class OutputPlansTest {
+
+    private static final String TOPIC = "crm.contacts";
+    private static final Policy POLICY =
+            PolicyParser.parse("policy.yaml", EnforcementDriver.examplePolicy().getBytes(StandardCharsets.UTF_8));
+    private static final Schema CONTACT = ContactUpdated.getClassSchema();
+
+    @Test
+    void twoTasksPlansOfOneOutputShareItsSchemaInstance() {
+        PurposeRule advertising = rule("marketing.advertising");
+        Schema firstTask = outputSchema(new OutputPlans(mappings(), POLICY.enforcementMode()), CONTACT, advertising, Outcome.PERMIT);
+        // The second task's input schema is an equal copy: a decoder of its own would give it one.
+        Schema secondTask = outputSchema(new OutputPlans(mappings(), POLICY.enforcementMode()),
+                new Schema.Parser().parse(CONTACT.toString()), advertising, Outcome.PERMIT);
+
+        assertThat(secondTask).isSameAs(firstTask);
+        assertThat(firstTask.getFields()).extracting(Schema.Field::name)
+                .containsExactly("eventId", "customerId", "occurredAt", "purposes", "email", "lifecycleStage");
+    }
+
+    @Test
+    void differentOutputsKeepTheirOwnSchemas() {
+        OutputPlans plans = new OutputPlans(mappings(), POLICY.enforcementMode());
+        Schema email = outputSchema(plans, CONTACT, rule("marketing.communications.email"), Outcome.PERMIT);
+        Schema reporting = outputSchema(plans, CONTACT, rule("analytics.reporting"), Outcome.REDACT);
+
+        assertThat(email.getFields()).hasSize(8);
+        assertThat(reporting.getFields()).hasSize(10);
+        assertThat(reporting).isNotEqualTo(email);
+    }
+
+    @Test
+    void anInputSchemaThatDiffersOnlyInItsDocKeepsItsOwnDocInTheOutput() {
+        Schema reworded = new Schema.Parser().parse(CONTACT.toString().replace(CONTACT.getDoc(), "A contact changed."));
+        PurposeRule advertising = rule("marketing.advertising");
+
+        Schema original = outputSchema(new OutputPlans(mappings(), POLICY.enforcementMode()), CONTACT, advertising, Outcome.PERMIT);
+        Schema rewordedOutput = outputSchema(new OutputPlans(mappings(), POLICY.enforcementMode()), reworded, advertising, Outcome.PERMIT);
+
+        // Avro's equality ignores docs; the outputs must not.
+        assertThat(rewordedOutput).isEqualTo(original).isNotSameAs(original);
+        assertThat(rewordedOutput.getDoc()).isEqualTo("A contact changed.");
+        assertThat(original.getDoc()).isEqualTo(CONTACT.getDoc());
+    }
+
+    private static Schema outputSchema(OutputPlans plans, Schema input, PurposeRule rule, Outcome outcome) {
+        return plans.plan(TOPIC, input, rule, outcome).minimization().outputSchema();
+    }
+
+    private static PurposeRule rule(String purpose) {
+        return POLICY.ruleFor(Purpose.of(purpose)).orElseThrow();
+    }
+
+    private static Map<String, InputMapping> mappings() {
+        return Map.of(TOPIC, POLICY.input(TOPIC).orElseThrow());
+    }
+}
