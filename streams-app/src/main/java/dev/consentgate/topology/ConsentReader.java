@@ -4,6 +4,7 @@ import dev.consentgate.policy.ConsentState;
 import dev.consentgate.policy.ConsentStatus;
 import dev.consentgate.policy.Purpose;
 import java.nio.charset.StandardCharsets;
+import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -89,6 +90,7 @@ final class ConsentReader implements Processor<byte[], byte[], String, DeciderIn
 
     /** The named field, or null when the record's schema has none: a record of any schema may arrive on the topic. */
     private static Object field(GenericRecord event, String name) {
-        return event.getSchema().getField(name) == null ? null : event.get(name);
+        Schema.Field field = event.getSchema().getField(name);
+        return field == null ? null : event.get(field.pos());
     }
 }

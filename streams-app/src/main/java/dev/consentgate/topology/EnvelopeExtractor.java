@@ -12,6 +12,7 @@ import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -71,10 +72,14 @@ public final class EnvelopeExtractor {
     private static Object field(GenericRecord record, String[] path) {
         Object current = record;
         for (String step : path) {
-            if (!(current instanceof GenericRecord nested) || nested.getSchema().getField(step) == null) {
+            if (!(current instanceof GenericRecord nested)) {
                 return null;
             }
-            current = nested.get(step);
+            Schema.Field field = nested.getSchema().getField(step);
+            if (field == null) {
+                return null;
+            }
+            current = nested.get(field.pos());
         }
         return current;
     }
