@@ -5,6 +5,7 @@ import java.time.LocalDate;
 import org.apache.avro.LogicalType;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
 
 /** Converts Avro generic values to the plain Java values the policy layer works with. */
 final class AvroValues {
@@ -54,6 +55,15 @@ final class AvroValues {
             return number.longValue();
         }
         return value instanceof Instant instant ? instant.toEpochMilli() : null;
+    }
+
+    /**
+     * The named field's value, or null when the record's schema has none: inputs may be of any schema. Looked up by
+     * name once, then read by position.
+     */
+    static Object field(GenericRecord record, String name) {
+        Schema.Field field = record.getSchema().getField(name);
+        return field == null ? null : record.get(field.pos());
     }
 
     static String text(Object value) {

@@ -4,7 +4,6 @@ import dev.consentgate.policy.ConsentState;
 import dev.consentgate.policy.ConsentStatus;
 import dev.consentgate.policy.Purpose;
 import java.nio.charset.StandardCharsets;
-import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -31,7 +30,7 @@ final class ConsentReader implements Processor<byte[], byte[], String, DeciderIn
         DeciderInput result;
         try {
             GenericRecord event = codec.decodeOrReject(position.topic(), record.value());
-            String customerId = AvroValues.text(field(event, "customerId"));
+            String customerId = AvroValues.text(AvroValues.field(event, "customerId"));
             String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
             if (customerId == null || !customerId.equals(key)) {
                 throw new RejectException(RejectReason.INVALID_CONSENT_EVENT, "record key is not the event's customer id");
@@ -44,10 +43,10 @@ final class ConsentReader implements Processor<byte[], byte[], String, DeciderIn
     }
 
     private static ConsentState state(GenericRecord event) throws RejectException {
-        boolean erasure = "ERASURE".equals(AvroValues.text(field(event, "type")));
+        boolean erasure = "ERASURE".equals(AvroValues.text(AvroValues.field(event, "type")));
         Purpose purpose = null;
         if (!erasure) {
-            String key = AvroValues.text(field(event, "purpose"));
+            String key = AvroValues.text(AvroValues.field(event, "purpose"));
             if (key == null) {
                 throw new RejectException(RejectReason.INVALID_CONSENT_EVENT, "consent event without a purpose");
             }
@@ -57,8 +56,8 @@ final class ConsentReader implements Processor<byte[], byte[], String, DeciderIn
                 throw new RejectException(RejectReason.INVALID_CONSENT_EVENT, "consent purpose is not a dotted key of lowercase words");
             }
         }
-        ConsentStatus status = erasure ? ConsentStatus.ERASED : status(AvroValues.text(field(event, "status")));
-        Long capturedAt = AvroValues.epochMillis(field(event, "capturedAt"));
+        ConsentStatus status = erasure ? ConsentStatus.ERASED : status(AvroValues.text(AvroValues.field(event, "status")));
+        Long capturedAt = AvroValues.epochMillis(AvroValues.field(event, "capturedAt"));
         if (capturedAt == null) {
             throw new RejectException(RejectReason.INVALID_CONSENT_EVENT, "consent event without a capture time");
         }
@@ -70,11 +69,11 @@ final class ConsentReader implements Processor<byte[], byte[], String, DeciderIn
                 purpose,
                 status,
                 capturedAt,
-                AvroValues.epochMillis(field(event, "expiresAt")),
-                AvroValues.text(field(event, "jurisdiction")),
-                AvroValues.text(field(event, "source")),
-                AvroValues.text(field(event, "noticeVersion")),
-                AvroValues.text(field(event, "consentId")));
+                AvroValues.epochMillis(AvroValues.field(event, "expiresAt")),
+                AvroValues.text(AvroValues.field(event, "jurisdiction")),
+                AvroValues.text(AvroValues.field(event, "source")),
+                AvroValues.text(AvroValues.field(event, "noticeVersion")),
+                AvroValues.text(AvroValues.field(event, "consentId")));
     }
 
     private static ConsentStatus status(String text) throws RejectException {
@@ -86,11 +85,5 @@ final class ConsentReader implements Processor<byte[], byte[], String, DeciderIn
             }
         }
         throw new RejectException(RejectReason.INVALID_CONSENT_EVENT, "consent event without a status of GRANTED, DENIED or WITHDRAWN");
-    }
-
-    /** The named field, or null when the record's schema has none: a record of any schema may arrive on the topic. */
-    private static Object field(GenericRecord event, String name) {
-        Schema.Field field = event.getSchema().getField(name);
-        return field == null ? null : event.get(field.pos());
     }
 }

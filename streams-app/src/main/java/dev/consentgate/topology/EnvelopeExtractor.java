@@ -12,7 +12,6 @@ import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -75,11 +74,7 @@ public final class EnvelopeExtractor {
             if (!(current instanceof GenericRecord nested)) {
                 return null;
             }
-            Schema.Field field = nested.getSchema().getField(step);
-            if (field == null) {
-                return null;
-            }
-            current = nested.get(field.pos());
+            current = AvroValues.field(nested, step);
         }
         return current;
     }

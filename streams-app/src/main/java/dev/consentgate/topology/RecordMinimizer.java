@@ -52,7 +52,7 @@ public final class RecordMinimizer {
         private final Schema[] inputFieldSchemas;
 
         private Minimization(Schema input, FieldPlan plan) {
-            Schema built = RecordMinimizer.outputSchema(input, plan);
+            Schema built = minimizedSchema(input, plan);
             this.outputSchema = OUTPUT_SCHEMAS.computeIfAbsent(built.toString(), text -> built);
             List<Schema.Field> outputFields = outputSchema.getFields();
             this.inputPositions = new int[outputFields.size()];
@@ -76,7 +76,7 @@ public final class RecordMinimizer {
         return new Minimization(input, plan);
     }
 
-    private static Schema outputSchema(Schema input, FieldPlan plan) {
+    private static Schema minimizedSchema(Schema input, FieldPlan plan) {
         Map<String, FieldAction> actions = plan.byField();
         List<Schema.Field> fields = new ArrayList<>(input.getFields().size());
         for (Schema.Field field : input.getFields()) {

@@ -160,7 +160,7 @@ class CommandLineTest {
                 .containsEntry("batch.size", "16384");
     }
 
-        @Test
+    @Test
     void everyCommandHasHelp() {
         for (String[] command : new String[][] {{"--help"}, {"run", "--help"}, {"demo", "--help"}, {"policy", "validate", "--help"},
                 {"topics", "create", "--help"}}) {

@@ -29,9 +29,9 @@ class OutputPlansTest {
     @Test
     void twoTasksPlansOfOneOutputShareItsSchemaInstance() {
         PurposeRule advertising = rule("marketing.advertising");
-        Schema firstTask = outputSchema(new OutputPlans(mappings(), POLICY.enforcementMode()), CONTACT, advertising, Outcome.PERMIT);
+        Schema firstTask = outputSchema(taskPlans(), CONTACT, advertising, Outcome.PERMIT);
         // The second task's input schema is an equal copy: a decoder of its own would give it one.
-        Schema secondTask = outputSchema(new OutputPlans(mappings(), POLICY.enforcementMode()),
+        Schema secondTask = outputSchema(taskPlans(),
                 new Schema.Parser().parse(CONTACT.toString()), advertising, Outcome.PERMIT);
 
         assertThat(secondTask).isSameAs(firstTask);
@@ -41,7 +41,7 @@ class OutputPlansTest {
 
     @Test
     void differentOutputsKeepTheirOwnSchemas() {
-        OutputPlans plans = new OutputPlans(mappings(), POLICY.enforcementMode());
+        OutputPlans plans = taskPlans();
         Schema email = outputSchema(plans, CONTACT, rule("marketing.communications.email"), Outcome.PERMIT);
         Schema reporting = outputSchema(plans, CONTACT, rule("analytics.reporting"), Outcome.REDACT);
 
@@ -55,8 +55,8 @@ class OutputPlansTest {
         Schema reworded = new Schema.Parser().parse(CONTACT.toString().replace(CONTACT.getDoc(), "A contact changed."));
         PurposeRule advertising = rule("marketing.advertising");
 
-        Schema original = outputSchema(new OutputPlans(mappings(), POLICY.enforcementMode()), CONTACT, advertising, Outcome.PERMIT);
-        Schema rewordedOutput = outputSchema(new OutputPlans(mappings(), POLICY.enforcementMode()), reworded, advertising, Outcome.PERMIT);
+        Schema original = outputSchema(taskPlans(), CONTACT, advertising, Outcome.PERMIT);
+        Schema rewordedOutput = outputSchema(taskPlans(), reworded, advertising, Outcome.PERMIT);
 
         // Avro's equality ignores docs; the outputs must not.
         assertThat(rewordedOutput).isEqualTo(original).isNotSameAs(original);
@@ -72,7 +72,9 @@ class OutputPlansTest {
         return POLICY.ruleFor(Purpose.of(purpose)).orElseThrow();
     }
 
-    private static Map<String, InputMapping> mappings() {
-        return Map.of(TOPIC, POLICY.input(TOPIC).orElseThrow());
+    /** The plans one task's processor makes for itself. */
+    private static OutputPlans taskPlans() {
+        Map<String, InputMapping> mappings = Map.of(TOPIC, POLICY.input(TOPIC).orElseThrow());
+        return new OutputPlans(mappings, POLICY.enforcementMode());
     }
 }
