@@ -50,6 +50,6 @@ public class DecisionBenchmark {
     @Benchmark
     public EventDecision decideTwoPurposes() {
         int customer = next++ & (CUSTOMERS - 1);
-        return decisions.decide(InMemoryConsent.TWO_PURPOSES, lookups[customer], jurisdictions[customer], EVENT_TIME);
+        return decisions.decide(InMemoryConsent.TWO_PURPOSES, purpose -> true, lookups[customer], jurisdictions[customer], EVENT_TIME);
     }
 }

@@ -47,13 +47,14 @@ public final class EventPipeline {
     private final AuditRecords audit;
     private final KeyedHash keyedHash;
     private final InMemoryConsent consent;
+    private final InputMapping mapping;
 
     public EventPipeline(Policy policy, ConfluentAvroSerde serde, KeyedHash keyedHash, InMemoryConsent consent) {
-        InputMapping mapping = policy.input(SampleContacts.TOPIC).orElseThrow();
+        this.mapping = policy.input(SampleContacts.TOPIC).orElseThrow();
         this.serde = serde;
         this.extractor = new EnvelopeExtractor(mapping);
         this.decisions = new DecisionFunction(policy);
-        this.plans = new OutputPlans(Map.of(SampleContacts.TOPIC, mapping), policy.enforcementMode());
+        this.plans = new OutputPlans(Map.of(SampleContacts.TOPIC, mapping));
         this.minimizer = new RecordMinimizer(new ValueRedactor(keyedHash));
         this.audit = new AuditRecords(policy, keyedHash);
         this.keyedHash = keyedHash;
@@ -70,7 +71,7 @@ public final class EventPipeline {
         List<Purpose> purposes = Purpose.allOf(envelope.purposes());
         // The example mapping reads no jurisdiction from the event, so, as in the processor, it comes from the consent history.
         String jurisdiction = envelope.jurisdiction() != null ? envelope.jurisdiction() : consent.jurisdictionOf(envelope.customerId());
-        EventDecision decision = decisions.decide(purposes, consent.forCustomer(envelope.customerId()), jurisdiction, envelope.eventTime());
+        EventDecision decision = decisions.decide(purposes, mapping::mayDeclare, consent.forCustomer(envelope.customerId()), jurisdiction, envelope.eventTime());
 
         int written = 0;
         List<AuditRecords.Delivery> deliveries = new ArrayList<>(decision.decisions().size());
@@ -83,8 +84,9 @@ public final class EventPipeline {
             OutputPlans.PlannedOutput planned = plans.plan(SampleContacts.TOPIC, record.getSchema(), rule, purposeDecision.outcome());
             byte[] output = planned.plan().isUnchanged() ? value
                     : serde.serializer().serialize(rule.outputTopic(), minimizer.apply(record, planned.minimization()));
-            // As the processor does: an anonymized record's key becomes the keyed hash of the customer id.
-            byte[] outputKey = purposeDecision.outcome() == Outcome.REDACT ? keyedHash.hex(envelope.customerId()).getBytes(StandardCharsets.UTF_8) : key;
+            // As the processor does: the key is the customer id where the purpose may see it, else its keyed hash.
+            String customerId = envelope.customerId();
+            byte[] outputKey = (planned.keyInClear() ? customerId : keyedHash.hex(customerId)).getBytes(StandardCharsets.UTF_8);
             written += output.length + outputKey.length;
             deliveries.add(new AuditRecords.Delivery(purposeDecision, planned, rule.outputTopic()));
         }

@@ -54,7 +54,7 @@ public class RedactionBenchmark {
     @Setup
     public void setUp() {
         Policy policy = ExamplePolicy.load();
-        plans = new OutputPlans(Map.of(), policy.enforcementMode());
+        plans = new OutputPlans(Map.of());
         minimizer = new RecordMinimizer(new ValueRedactor(new KeyedHash(ExamplePolicy.HMAC_KEY.getBytes(StandardCharsets.UTF_8))));
         analytics = policy.ruleFor(Purpose.of("analytics.reporting")).orElseThrow();
         aiTraining = policy.ruleFor(Purpose.of("train_ai_system")).orElseThrow();

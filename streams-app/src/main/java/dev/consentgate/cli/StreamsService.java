@@ -4,6 +4,7 @@ import dev.consentgate.metrics.EnforcementMetrics;
 import dev.consentgate.metrics.KafkaStreamsReadiness;
 import dev.consentgate.metrics.MetricsServer;
 import dev.consentgate.metrics.ObservabilityRegistry;
+import dev.consentgate.policy.EnforcementMode;
 import dev.consentgate.topology.EnforcementTopology;
 import dev.consentgate.topology.TransientErrors;
 import java.io.IOException;
@@ -34,8 +35,15 @@ final class StreamsService implements AutoCloseable {
     private StreamsService(Setup setup, String httpHost, int httpPort) {
         String applicationId = String.valueOf(setup.properties().get("application.id"));
         this.observability = new ObservabilityRegistry(applicationId);
-        Topology topology = EnforcementTopology.build(setup.policy(), setup.properties(),
-                new EnforcementMetrics(observability.registry()));
+        EnforcementMetrics metrics = new EnforcementMetrics(observability.registry());
+        boolean shadow = setup.policy().enforcementMode() == EnforcementMode.SHADOW;
+        metrics.enforcementMode(shadow);
+        if (shadow) {
+            LOG.warn("Policy {} runs in shadow mode: records that enforcement would drop are forwarded to purpose topics,"
+                    + " minimized and tagged with the would-be decision; switch enforcement.mode to enforce to apply decisions",
+                    setup.policy().version());
+        }
+        Topology topology = EnforcementTopology.build(setup.policy(), setup.properties(), metrics);
         this.streams = new KafkaStreams(topology, AppProperties.toProperties(setup.properties()));
         observability.bindKafkaStreams(streams);
         streams.setUncaughtExceptionHandler(this::onStreamThreadFailure);

@@ -21,11 +21,16 @@ final class CounterCache<K> {
     }
 
     void increment(K tags) {
+        counter(tags).increment();
+    }
+
+    void increment(K tags, double amount) {
+        counter(tags).increment(amount);
+    }
+
+    private Counter counter(K tags) {
         // get() first: it never locks, while computeIfAbsent may lock a bin even when the key is present.
         Counter counter = counters.get(tags);
-        if (counter == null) {
-            counter = counters.computeIfAbsent(tags, register);
-        }
-        counter.increment();
+        return counter != null ? counter : counters.computeIfAbsent(tags, register);
     }
 }

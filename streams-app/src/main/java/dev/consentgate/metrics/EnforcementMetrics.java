@@ -5,8 +5,10 @@ import static dev.consentgate.metrics.MeterNames.DECISION;
 import static dev.consentgate.metrics.MeterNames.PURPOSE;
 import static dev.consentgate.metrics.MeterNames.REASON;
 import static dev.consentgate.metrics.MeterNames.STATUS;
+import static dev.consentgate.metrics.MeterNames.TOPIC;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -34,9 +36,11 @@ public final class EnforcementMetrics {
     private final CounterCache<String> deadLetters;
     private final CounterCache<String> consentUpdates;
     private final Timer decisionLag;
+    private final CounterCache<String> unmatchedCategoryPaths;
+    private final MeterRegistry registry;
 
     public EnforcementMetrics(MeterRegistry registry) {
-        Objects.requireNonNull(registry, "registry");
+        this.registry = Objects.requireNonNull(registry, "registry");
         decisions = new CounterCache<>(tags -> Counter.builder(MeterNames.DECISIONS)
                 .description("Decisions, one per (event, declared purpose)")
                 .tag(PURPOSE, tags.purpose())
@@ -63,6 +67,10 @@ public final class EnforcementMetrics {
                 .minimumExpectedValue(LAG_HISTOGRAM_MIN)
                 .maximumExpectedValue(LAG_HISTOGRAM_MAX)
                 .register(registry);
+        unmatchedCategoryPaths = new CounterCache<>(topic -> Counter.builder(MeterNames.UNMATCHED_CATEGORY_PATHS)
+                .description("Category paths of an input mapping that name no field of a schema met on the topic")
+                .tag(TOPIC, topic)
+                .register(registry));
     }
 
     /**
@@ -111,6 +119,18 @@ public final class EnforcementMetrics {
      */
     public void decisionLag(Duration lag) {
         decisionLag.record(lag.isNegative() ? Duration.ZERO : lag);
+    }
+
+    /** Counts {@code paths} category paths of the mapping of input {@code topic} that a newly met schema does not have. */
+    public void unmatchedCategoryPaths(String topic, int paths) {
+        unmatchedCategoryPaths.increment(topic, paths);
+    }
+
+    /** Shows whether the policy runs in shadow mode, for an alert: shadow mode drops nothing. */
+    public void enforcementMode(boolean shadow) {
+        Gauge.builder(MeterNames.SHADOW_MODE, () -> shadow ? 1 : 0)
+                .description("1 while the policy runs in shadow mode: records enforcement would drop are forwarded, tagged")
+                .register(registry);
     }
 
     private record DecisionTags(String purpose, String decision, String reason) {

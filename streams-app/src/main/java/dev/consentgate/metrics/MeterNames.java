@@ -27,6 +27,15 @@ public final class MeterNames {
     /** Timer {@code consentgate_decision_lag_seconds}: wall-clock time from an event's own time to its decision. */
     public static final String DECISION_LAG = "consentgate.decision.lag";
 
+    /**
+     * Counter {@code consentgate_unmatched_category_paths_total}: category paths of an input mapping that name no field
+     * of a schema met on its topic, counted once per (schema, task); tag topic. Above zero, a mapping has gone stale.
+     */
+    public static final String UNMATCHED_CATEGORY_PATHS = "consentgate.unmatched.category.paths";
+
+    /** Gauge {@code consentgate_shadow_mode}: 1 while the policy runs in shadow mode (nothing is dropped), else 0. */
+    public static final String SHADOW_MODE = "consentgate.shadow.mode";
+
     /** Tag key: the declared processing purpose as the policy names it, or {@link #UNKNOWN_PURPOSE}. */
     public static final String PURPOSE = "purpose";
 
@@ -38,6 +47,9 @@ public final class MeterNames {
 
     /** Tag key: the data category of a redacted field, e.g. {@code user.contact.email}. */
     public static final String CATEGORY = "category";
+
+    /** Tag key: an input topic named by the policy. */
+    public static final String TOPIC = "topic";
 
     /** Tag key: a consent status, {@code GRANTED}, {@code DENIED}, {@code WITHDRAWN} or {@code ERASED}. */
     public static final String STATUS = "status";

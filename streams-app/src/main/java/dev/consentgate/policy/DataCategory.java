@@ -6,6 +6,12 @@ import java.util.Optional;
 /** What a field holds: a dotted fideslang data-category key such as {@code user.contact.email}. */
 public record DataCategory(String key) implements Comparable<DataCategory> {
 
+    /**
+     * Personal data of unknown kind: the category of a field that neither its schema nor the policy categorizes,
+     * so that it passes only where a purpose allows {@code user} itself.
+     */
+    public static final DataCategory PERSONAL = new DataCategory("user");
+
     public DataCategory {
         DottedKey.requireValid(key, "data category");
     }
@@ -17,6 +23,11 @@ public record DataCategory(String key) implements Comparable<DataCategory> {
     /** True when this category is {@code other} or one of its ancestors. */
     public boolean covers(DataCategory other) {
         return DottedKey.covers(key, other.key);
+    }
+
+    /** True for personal data: {@code user} or one of its descendants. */
+    public boolean isPersonal() {
+        return PERSONAL.covers(this);
     }
 
     /** True when any of {@code categories} covers this one. */

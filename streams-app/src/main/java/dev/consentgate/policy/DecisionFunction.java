@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * The decision: a pure function of (event purposes, consent as of the event's time, policy).
@@ -34,9 +35,12 @@ public final class DecisionFunction {
      * Decides every declared purpose of one event.
      *
      * @param purposes     the declared purposes, duplicates ignored
+     * @param mayDeclare   whether the event's input may declare a purpose ({@link InputMapping#mayDeclare}); one it
+     *                     may not drops with {@link ReasonCode#PURPOSE_NOT_ALLOWED_FOR_INPUT}
      * @param jurisdiction the customer's jurisdiction code at the event's time, or null
      */
-    public EventDecision decide(List<Purpose> purposes, ConsentLookup consent, String jurisdiction, long eventTime) {
+    public EventDecision decide(List<Purpose> purposes, Predicate<Purpose> mayDeclare, ConsentLookup consent,
+                                String jurisdiction, long eventTime) {
         if (purposes.isEmpty()) {
             return new EventDecision(jurisdiction, List.of(ReasonCode.NO_PURPOSE), List.of());
         }
@@ -46,7 +50,7 @@ public final class DecisionFunction {
             Purpose purpose = purposes.get(i);
             // Duplicates ignored, first occurrence kept: a linear scan, as events declare a handful of purposes.
             if (!declaredBefore(purposes, i)) {
-                decisions.add(decide(purpose, consent, jurisdictionRule, eventTime));
+                decisions.add(mayDeclare.test(purpose) ? decide(purpose, consent, jurisdictionRule, eventTime) : notAllowed(purpose));
             }
         }
         return new EventDecision(jurisdiction, List.of(), decisions);
@@ -65,6 +69,13 @@ public final class DecisionFunction {
             case LEGITIMATE_INTEREST -> legitimateInterest(purpose, rule, consent.at(purpose, eventTime));
             case CONSENT -> consent(purpose, rule, consent.at(purpose, eventTime), jurisdiction.isOptOut(purpose), eventTime);
         };
+    }
+
+    /** A purpose the event's input may not declare: dropped, however the customer's consent stands; unknown ones stay unknown. */
+    private PurposeDecision notAllowed(Purpose purpose) {
+        Optional<PurposeRule> found = ruleFor(purpose);
+        ReasonCode reason = found.isEmpty() ? ReasonCode.UNKNOWN_PURPOSE : ReasonCode.PURPOSE_NOT_ALLOWED_FOR_INPUT;
+        return new PurposeDecision(purpose, found, Outcome.DROP, List.of(reason), found.map(PurposeRule::basis).orElse(null), null);
     }
 
     private static boolean declaredBefore(List<Purpose> purposes, int index) {

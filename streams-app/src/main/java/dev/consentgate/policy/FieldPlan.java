@@ -6,16 +6,17 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * What a purpose's output record does with each categorized field of an input record. Fields not
- * listed pass unchanged. A plan depends only on (rule, outcome, mode, field categories), so the
- * topology computes it once per input schema and reuses it.
+ * What a purpose's output record does with each data field of an input record, at any depth: fields
+ * are named by their dotted path ({@code address.zip}). A field the plan does not list passes
+ * unchanged. A plan depends only on (rule, delivered outcome, field categories), so the topology
+ * computes it once per input topic and schema and reuses it.
  */
 public final class FieldPlan {
 
     public static final FieldPlan UNCHANGED = new FieldPlan(List.of());
 
     private final List<FieldAction> actions;
-    /** The actions by field name, for building the output schema and the minimization once per plan. */
+    /** The actions by field path, for building the output schema and the minimization once per plan. */
     private final Map<String, FieldAction> byField;
 
     private FieldPlan(List<FieldAction> actions) {
@@ -24,27 +25,32 @@ public final class FieldPlan {
     }
 
     /**
-     * The plan for one decision.
+     * The plan for a record delivered to a purpose.
      *
-     * @param fieldCategories field name → category, for the fields of the input record that have one
+     * @param delivered       what the purpose receives: {@link Outcome#PERMIT} and {@link Outcome#TAG} a record minimized
+     *                        to the categories the purpose may see, {@link Outcome#REDACT} a pseudonymized one;
+     *                        {@link Outcome#DROP} delivers nothing
+     * @param fieldCategories field path → category, for every data field of the input record (uncategorized ones as
+     *                        {@link DataCategory#PERSONAL}); the envelope's fields are not data and are left out
      */
-    public static FieldPlan of(PurposeRule rule, Outcome outcome, EnforcementMode mode, Map<String, DataCategory> fieldCategories) {
-        if (mode == EnforcementMode.SHADOW || outcome == Outcome.DROP) {
+    public static FieldPlan of(PurposeRule rule, Outcome delivered, Map<String, DataCategory> fieldCategories) {
+        if (delivered == Outcome.DROP) {
             return UNCHANGED;
         }
         List<FieldAction> actions = fieldCategories.entrySet().stream()
                 .sorted(Map.Entry.comparingByKey())
-                .map(e -> actionFor(rule, outcome, e.getKey(), e.getValue()))
+                .map(e -> actionFor(rule, delivered, e.getKey(), e.getValue()))
                 .flatMap(Optional::stream)
                 .toList();
         return actions.isEmpty() ? UNCHANGED : new FieldPlan(actions);
     }
 
-    private static Optional<FieldAction> actionFor(PurposeRule rule, Outcome outcome, String field, DataCategory category) {
+    private static Optional<FieldAction> actionFor(PurposeRule rule, Outcome delivered, String field, DataCategory category) {
         if (!rule.mayDisclose(category)) {
             return Optional.of(new FieldAction(field, category, RedactionAction.REMOVE));
         }
-        if (outcome == Outcome.REDACT) {
+        // A pseudonymized record keeps operational data, and personal data only as the redact map transforms it.
+        if (delivered == Outcome.REDACT && category.isPersonal()) {
             return Optional.of(new FieldAction(field, category, rule.redactionFor(category)));
         }
         return Optional.empty();
@@ -55,7 +61,7 @@ public final class FieldPlan {
         return actions.isEmpty();
     }
 
-    /** The removed or transformed fields, sorted by field name. */
+    /** The removed or transformed fields, sorted by field path. */
     public List<FieldAction> actions() {
         return actions;
     }

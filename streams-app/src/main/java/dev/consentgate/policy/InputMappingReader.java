@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
@@ -15,17 +16,20 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 final class InputMappingReader {
 
     private static final List<String> KEYS = List.of("topic", "customer_id", "purposes", "event_time", "event_id",
-            "jurisdiction", "keyed_by_customer_id", "categories");
+            "jurisdiction", "keyed_by_customer_id", "categories", "allowed_purposes", "pass_headers");
 
+    private final Set<Purpose> rulePurposes;
     private final ProblemCollector problems;
     private final Map<String, Integer> topicLines = new HashMap<>();
 
-    private InputMappingReader(ProblemCollector problems) {
+    private InputMappingReader(Set<Purpose> rulePurposes, ProblemCollector problems) {
+        this.rulePurposes = rulePurposes;
         this.problems = problems;
     }
 
-    static List<InputMapping> read(YamlMap.Entry section, YamlMap policy, ProblemCollector problems) {
-        return new InputMappingReader(problems).read(section, policy);
+    /** @param rulePurposes the purposes the policy has rules for, to check each input's allowed purposes against */
+    static List<InputMapping> read(YamlMap.Entry section, YamlMap policy, Set<Purpose> rulePurposes, ProblemCollector problems) {
+        return new InputMappingReader(rulePurposes, problems).read(section, policy);
     }
 
     private List<InputMapping> read(YamlMap.Entry section, YamlMap policy) {
@@ -62,11 +66,44 @@ final class InputMappingReader {
         boolean keyedByCustomerId = input.bool("keyed_by_customer_id")
                 .orElse(customerId.map(source -> source.kind() == ValueSource.Kind.KEY).orElse(false));
         Map<String, DataCategory> categories = readCategories(input, name);
+        Optional<Set<Purpose>> allowedPurposes = readAllowedPurposes(input, name);
+        Set<String> passHeaders = input.parsedItems("pass_headers", header -> header).map(Map::keySet).orElse(Set.of());
+        if (customerId.isPresent() && eventId.isPresent()) {
+            rejectEventIdFromCustomerId(input, customerId.get(), eventId.get(), keyedByCustomerId, name);
+        }
         if (problems.count() > problemsBefore || topic.isEmpty() || customerId.isEmpty() || purposes.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new InputMapping(topic.get(), customerId.get(), purposes.get(), eventTime, eventId,
-                jurisdiction, keyedByCustomerId, categories));
+                jurisdiction, keyedByCustomerId, categories, allowedPurposes, passHeaders));
+    }
+
+    /**
+     * The event id goes into the audit record and its key in the clear: taken from where the customer id is, it would
+     * put the customer id there too.
+     */
+    private void rejectEventIdFromCustomerId(YamlMap input, ValueSource customerId, ValueSource eventId,
+                                             boolean keyedByCustomerId, String name) {
+        boolean keyIsCustomerId = keyedByCustomerId || customerId.kind() == ValueSource.Kind.KEY;
+        boolean sameSource = eventId.kind() == ValueSource.Kind.KEY ? keyIsCustomerId
+                : eventId.kind() == customerId.kind() && eventId.name().equals(customerId.name());
+        if (sameSource) {
+            problems.add(input.entry(Slot.EVENT_ID.key).orElseThrow().line(), "event_id of " + name
+                    + " is read from the same place as its customer id: the event id is written in the clear to the audit"
+                    + " topic, so it must not be the customer id; name another field or header, or leave event_id out");
+        }
+    }
+
+    /** Each allowed purpose must meet a rule, or every event declaring it would drop as an unknown purpose. */
+    private Optional<Set<Purpose>> readAllowedPurposes(YamlMap input, String name) {
+        Optional<Map<Purpose, Integer>> allowed = input.parsedItems("allowed_purposes", Purpose::of);
+        allowed.ifPresent(purposes -> purposes.forEach((purpose, line) -> {
+            boolean meetsRule = rulePurposes.stream().anyMatch(rule -> rule.covers(purpose) || purpose.covers(rule));
+            if (!meetsRule) {
+                problems.add(line, "allowed purpose " + purpose + " of " + name + " has no purpose rule above or below it");
+            }
+        }));
+        return allowed.map(Map::keySet);
     }
 
     /** The topic as written, to name the input in messages before its map is read. */

@@ -102,7 +102,7 @@ public final class PolicyParser {
                 .map(entry -> JurisdictionReader.read(entry, purposes.declared(), problems))
                 .orElse(Map.of());
         List<InputMapping> inputs = policy.required("inputs")
-                .map(entry -> InputMappingReader.read(entry, policy, problems))
+                .map(entry -> InputMappingReader.read(entry, policy, purposes.declared(), problems))
                 .orElse(List.of());
         if (!problems.isEmpty()) {
             return Optional.empty();

@@ -1,18 +1,17 @@
 package dev.consentgate.policy;
 
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
  * The policy's statement about one purpose; it covers the purpose's descendants unless a more
  * specific rule exists.
  *
- * @param allowCategories the only categories the purpose may see; empty when the rule sets none
- *                        (then every category not denied is allowed)
- * @param denyCategories  categories the purpose never sees, whatever the consent
- * @param redact          per category, what a redacted record does with it; categories not listed
- *                        are removed
+ * @param allowCategories the only categories the purpose may see (required: what nothing allows is removed)
+ * @param denyCategories  categories the purpose never sees, whatever the consent; a field of a broader
+ *                        category than a denied one is removed too, since it may hold the denied data
+ * @param redact          per category, what a redacted record does with it; personal categories not
+ *                        listed are removed
  * @param outputTopic     the purpose topic
  * @param line            line of the rule in the policy file, for explanations
  */
@@ -20,24 +19,33 @@ public record PurposeRule(
         Purpose purpose,
         LegalBasis basis,
         MissingConsentAction onMissingConsent,
-        Optional<Set<DataCategory>> allowCategories,
+        Set<DataCategory> allowCategories,
         Set<DataCategory> denyCategories,
         Map<DataCategory, RedactionAction> redact,
         String outputTopic,
         int line) {
 
     public PurposeRule {
-        allowCategories = allowCategories.map(Set::copyOf);
+        allowCategories = Set.copyOf(allowCategories);
         denyCategories = Set.copyOf(denyCategories);
         redact = Map.copyOf(redact);
     }
 
-    /** True when a permitted (or tagged) record of this purpose may carry a field of {@code category}. */
+    /**
+     * True when a record of this purpose may carry data of {@code category}: an allowed category covers it, and no
+     * denied category covers it or is covered by it (a field marked {@code user.contact} may hold an email, so
+     * denying {@code user.contact.email} removes it).
+     */
     public boolean mayDisclose(DataCategory category) {
-        if (category.isCoveredByAny(denyCategories)) {
+        if (!category.isCoveredByAny(allowCategories)) {
             return false;
         }
-        return allowCategories.map(category::isCoveredByAny).orElse(true);
+        for (DataCategory denied : denyCategories) {
+            if (denied.covers(category) || category.covers(denied)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The redaction action for {@code category}: the most specific one configured, else remove. */

@@ -67,6 +67,7 @@ final class PurposeRuleReader {
                 YamlNodes.word(e.value(), e.line(), LegalBasis.class, "basis", " for " + name, problems));
         MissingConsentAction onMissingConsent = readOnMissingConsent(rule, basis, name);
         Optional<Map<DataCategory, Integer>> allowed = rule.parsedItems("allow_categories", DataCategory::of);
+        requireAllowList(rule, entry, name);
         Map<DataCategory, Integer> denied = rule.parsedItems("deny_categories", DataCategory::of).orElse(Map.of());
         allowed.ifPresent(allow -> rejectAllowedButDenied(allow, denied, name));
         Map<DataCategory, RedactionAction> redact = readRedact(rule, name);
@@ -75,7 +76,15 @@ final class PurposeRuleReader {
             return Optional.empty();
         }
         return Optional.of(new PurposeRule(purpose.get(), basis.get(), onMissingConsent,
-                allowed.map(Map::keySet), denied.keySet(), redact, topic, entry.line()));
+                allowed.orElseThrow().keySet(), denied.keySet(), redact, topic, entry.line()));
+    }
+
+    /** Default deny: a purpose sees only the categories its rule names, so a rule that names none is a mistake. */
+    private void requireAllowList(YamlMap rule, YamlMap.Entry entry, String name) {
+        if (rule.entry("allow_categories").isEmpty()) {
+            problems.add(entry.line(), name + " has no allow_categories: every purpose must list the data categories it may"
+                    + " see, e.g. allow_categories: [user.contact.email, system.operations], or [user, system] to keep every field");
+        }
     }
 
     private MissingConsentAction readOnMissingConsent(YamlMap rule, Optional<LegalBasis> basis, String name) {

@@ -16,6 +16,7 @@ public enum ReasonCode {
     CONSENT_HISTORY_EXPIRED("The event is older than the consent store's history retention: its consent cannot be known."),
     UNKNOWN_PURPOSE("The policy has no rule for the purpose or any of its ancestors."),
     NO_PURPOSE("The event declared an empty list of purposes."),
+    PURPOSE_NOT_ALLOWED_FOR_INPUT("The event's input topic may not declare this purpose: its mapping's allowed_purposes do not cover it."),
     CONTRACT("Basis contract: permitted without consent."),
     LEGAL_OBLIGATION("Basis legal_obligation: permitted without consent."),
     LEGITIMATE_INTEREST("Basis legitimate_interest and no objection on record."),

@@ -5,6 +5,7 @@ import dev.consentgate.metrics.EnforcementMetrics;
 import dev.consentgate.policy.DecisionFunction;
 import dev.consentgate.policy.EnforcementMode;
 import dev.consentgate.policy.EventDecision;
+import dev.consentgate.policy.InputMapping;
 import dev.consentgate.policy.Outcome;
 import dev.consentgate.policy.Policy;
 import dev.consentgate.policy.PolicyWords;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.header.Headers;
@@ -58,7 +60,7 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
         this.decisions = new DecisionFunction(policy);
         this.codec = codec;
         this.settings = settings;
-        this.plans = new OutputPlans(settings.mappingsByTopic(), policy.enforcementMode());
+        this.plans = new OutputPlans(settings.mappingsByTopic());
         this.minimizer = new RecordMinimizer(settings.redactor());
         this.audit = new AuditRecords(policy, settings.keyedHash());
         this.deadLetters = new DeadLetters(settings.dlqTopic(), metrics);
@@ -134,15 +136,16 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
         long eventTime = event.eventTime();
         String jurisdiction = event.event().getJurisdiction() != null ? event.event().getJurisdiction()
                 : history.jurisdictionAt(customerId, eventTime);
-        EventDecision decision = decisions.decide(purposes, (purpose, time) -> history.at(customerId, purpose, time), jurisdiction, eventTime);
+        InputMapping input = settings.mappingsByTopic().get(event.event().getSourceTopic());
+        EventDecision decision = decisions.decide(purposes, input::mayDeclare, (purpose, time) -> history.at(customerId, purpose, time),
+                jurisdiction, eventTime);
 
-        Headers inputHeaders = inputHeaders(event);
-        byte[] key = event.event().getKey() == null ? null : bytes(event.event().getKey());
+        Headers passedHeaders = passedHeaders(event);
         long timestamp = event.event().getRecordTimestamp();
         List<AuditRecords.Delivery> deliveries = new ArrayList<>(decision.decisions().size());
         List<Record<byte[], Outbound>> outputs = new ArrayList<>(decision.decisions().size() + 1);
         for (PurposeDecision purposeDecision : decision.decisions()) {
-            deliveries.add(deliver(event, value, purposeDecision, inputHeaders, key, timestamp, outputs));
+            deliveries.add(deliver(event, value, purposeDecision, passedHeaders, timestamp, outputs));
         }
         AuditChain.Sealed auditValue = auditChain.seal(
                 audit.build(event, decision, deliveries, context.currentSystemTimeMs(), auditChain.partition(), history.lastReadOffset()),
@@ -172,22 +175,26 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
 
     /** Adds the purpose's record to {@code outputs} if it gets one, and says what was done for the audit record. */
     private AuditRecords.Delivery deliver(PendingEvent event, GenericRecord value, PurposeDecision decision,
-                                          Headers inputHeaders, byte[] key, long timestamp, List<Record<byte[], Outbound>> outputs) {
+                                          Headers passedHeaders, long timestamp, List<Record<byte[], Outbound>> outputs) {
         boolean shadow = policy.enforcementMode() == EnforcementMode.SHADOW;
         if (decision.rule().isEmpty() || (!shadow && !decision.forwards())) {
             return AuditRecords.Delivery.none(decision);
         }
         PurposeRule rule = decision.rule().get();
-        OutputPlans.PlannedOutput planned = plans.plan(event.event().getSourceTopic(), value.getSchema(), rule, decision.outcome());
+        // Shadow mode forwards what enforcement would drop, minimized exactly as a tagged record is.
+        Outcome delivered = decision.outcome() == Outcome.DROP ? Outcome.TAG : decision.outcome();
+        OutputPlans.PlannedOutput planned = plans.plan(event.event().getSourceTopic(), value.getSchema(), rule, delivered);
         byte[] output = planned.plan().isUnchanged()
                 // Nothing to remove or transform: forward the producer's bytes as they came.
                 ? bytes(event.event().getValue())
                 : codec.encode(rule.outputTopic(), minimizer.apply(value, planned.minimization()));
-        boolean anonymize = !shadow && decision.outcome() == Outcome.REDACT;
-        // An anonymized record must not be re-identifiable through its key or through uncategorized headers:
-        // its key becomes the keyed hash (still one partition per customer) and input headers are not copied.
-        byte[] outputKey = anonymize && key != null ? utf8(settings.keyedHash().hex(new String(key, StandardCharsets.UTF_8))) : key;
-        Headers headers = decisionHeaders(anonymize ? new RecordHeaders() : inputHeaders, decision, event.event().getEventId());
+        // The key is the customer id, in the clear only where the purpose may see its category: elsewhere its keyed
+        // hash, which still puts each customer's records on one partition. The input key is never copied: it may hold
+        // anything. A pseudonymized record carries no input header either.
+        String customerId = event.customerId();
+        byte[] outputKey = utf8(planned.keyInClear() ? customerId : settings.keyedHash().hex(customerId));
+        Headers headers = decisionHeaders(delivered == Outcome.REDACT ? new RecordHeaders() : passedHeaders,
+                decision, event.event().getEventId());
         outputs.add(new Record<>(outputKey, new Outbound(rule.outputTopic(), output), timestamp, headers));
         return new AuditRecords.Delivery(decision, planned, rule.outputTopic());
     }
@@ -203,11 +210,18 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
         return headers;
     }
 
-    /** The input record's headers, less any {@code consent-} header: only ConsentGate may write those. */
-    private static Headers inputHeaders(PendingEvent event) {
+    /**
+     * The input headers the input mapping lists in {@code pass_headers}; every other one is dropped, since a header
+     * is data nobody categorized. A {@code consent-} header never passes: only ConsentGate writes those.
+     */
+    private Headers passedHeaders(PendingEvent event) {
         RecordHeaders headers = new RecordHeaders();
+        Set<String> passed = settings.mappingsByTopic().get(event.event().getSourceTopic()).passHeaders();
+        if (passed.isEmpty()) {
+            return headers;
+        }
         for (BufferedHeader header : event.event().getHeaders()) {
-            if (!header.getKey().startsWith(OutputHeaders.PREFIX)) {
+            if (passed.contains(header.getKey()) && !header.getKey().startsWith(OutputHeaders.PREFIX)) {
                 headers.add(header.getKey(), header.getValue() == null ? null : bytes(header.getValue()));
             }
         }

@@ -94,7 +94,7 @@ public final class EnforcementTopology {
             String name = "input-" + input.topic();
             KStream<String, DeciderInput> read = builder
                     .stream(input.topic(), RAW.withName(name + "-source"))
-                    .process(() -> new EnvelopeReader(codec, input), Named.as(name + "-envelope"));
+                    .process(() -> new EnvelopeReader(codec, input, metrics), Named.as(name + "-envelope"));
             KStream<String, DeciderInput> accepted = acceptedOnly(read, name, deadLetters);
             inbound.add(input.keyedByCustomerId() ? accepted : byCustomer(accepted, name));
         }

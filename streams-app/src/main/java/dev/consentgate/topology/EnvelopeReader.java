@@ -1,5 +1,6 @@
 package dev.consentgate.topology;
 
+import dev.consentgate.metrics.EnforcementMetrics;
 import dev.consentgate.policy.InputMapping;
 import dev.consentgate.schema.internal.BufferedEvent;
 import dev.consentgate.schema.internal.BufferedHeader;
@@ -15,6 +16,8 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decodes a CRM record once and reads its envelope, re-keying it by customer id; unreadable records
@@ -22,15 +25,19 @@ import org.apache.kafka.streams.processor.api.Record;
  */
 final class EnvelopeReader implements Processor<byte[], byte[], String, DeciderInput> {
 
+    private static final Logger LOG = LoggerFactory.getLogger(EnvelopeReader.class);
+
     private final AvroCodec codec;
+    private final EnforcementMetrics metrics;
     private final EnvelopeExtractor extractor;
     private final InputMapping mapping;
     /** Schemas whose field categories were checked: a schema with an unusable category would leak or crash later. */
     private final Set<Schema> checkedSchemas = new HashSet<>();
     private ProcessorContext<String, DeciderInput> context;
 
-    EnvelopeReader(AvroCodec codec, InputMapping mapping) {
+    EnvelopeReader(AvroCodec codec, InputMapping mapping, EnforcementMetrics metrics) {
         this.codec = codec;
+        this.metrics = metrics;
         this.mapping = mapping;
         this.extractor = new EnvelopeExtractor(mapping);
     }
@@ -55,15 +62,26 @@ final class EnvelopeReader implements Processor<byte[], byte[], String, DeciderI
         }
     }
 
+    /**
+     * Checks a schema's field categories once. A category path of the mapping that names no field of the schema is a
+     * mapping gone stale (a field renamed or moved): its field, if it still exists, now counts as uncategorized personal
+     * data, so operators are told once per schema, without any payload.
+     */
     private void checkCategories(Schema schema) throws RejectException {
         if (checkedSchemas.contains(schema)) {
             return;
         }
+        FieldCategories categories;
         try {
-            OutputPlans.categoriesOf(schema, mapping);
+            categories = FieldCategories.of(schema, mapping);
         } catch (IllegalArgumentException e) {
             throw new RejectException(RejectReason.INVALID_DATA_CATEGORY, "the record's schema " + schema.getFullName()
                     + " has a data_category property that is not a dotted key of lowercase words");
+        }
+        if (!categories.unmatchedPaths().isEmpty()) {
+            LOG.warn("Input {}: the categories of its mapping name fields that schema {} does not have: {}",
+                    mapping.topic(), schema.getFullName(), categories.unmatchedPaths());
+            metrics.unmatchedCategoryPaths(mapping.topic(), categories.unmatchedPaths().size());
         }
         checkedSchemas.add(schema);
     }

@@ -100,7 +100,7 @@ class DecisionFunctionTest {
                 List.of(rule("marketing", legalBasis, MissingConsentAction.DROP)),
                 Map.of("EU", new JurisdictionRule("EU", java.util.Set.of()), "US-CA", optOut("US-CA", "marketing"))));
 
-        EventDecision decision = function.decide(List.of(DECLARED), (p, t) -> state.answer, jurisdiction, EVENT_TIME);
+        EventDecision decision = function.decide(List.of(DECLARED), p -> true, (p, t) -> state.answer, jurisdiction, EVENT_TIME);
 
         PurposeDecision only = decision.decisions().get(0);
         assertThat(only.outcome()).isEqualTo(outcome);
@@ -116,7 +116,7 @@ class DecisionFunctionTest {
         MissingConsentAction missing = PolicyWords.parse(MissingConsentAction.class, action).orElseThrow();
         DecisionFunction function = new DecisionFunction(policy(List.of(rule("marketing", LegalBasis.CONSENT, missing)), Map.of()));
 
-        PurposeDecision decision = function.decide(List.of(DECLARED), (p, t) -> State.WITHDRAWN.answer, "EU", EVENT_TIME).decisions().get(0);
+        PurposeDecision decision = function.decide(List.of(DECLARED), p -> true, (p, t) -> State.WITHDRAWN.answer, "EU", EVENT_TIME).decisions().get(0);
 
         assertThat(decision.outcome()).isEqualTo(outcome);
         assertThat(decision.reasons()).containsExactly(ReasonCode.CONSENT_WITHDRAWN);
@@ -129,7 +129,7 @@ class DecisionFunctionTest {
                 rule("marketing", LegalBasis.CONSENT, MissingConsentAction.DROP),
                 rule("marketing.communications", LegalBasis.CONTRACT, MissingConsentAction.DROP)), Map.of()));
 
-        EventDecision decision = function.decide(List.of(DECLARED, Purpose.of("marketing.advertising")),
+        EventDecision decision = function.decide(List.of(DECLARED, Purpose.of("marketing.advertising")), p -> true,
                 (p, t) -> ConsentAnswer.none(true), "EU", EVENT_TIME);
 
         assertThat(decision.decisions()).extracting(PurposeDecision::outcome, d -> d.rule().orElseThrow().purpose().key())
@@ -142,7 +142,7 @@ class DecisionFunctionTest {
     void aPurposeNoRuleCoversIsDroppedAsUnknown() {
         DecisionFunction function = new DecisionFunction(policy(List.of(rule("marketing", LegalBasis.CONTRACT, MissingConsentAction.TAG)), Map.of()));
 
-        PurposeDecision decision = function.decide(List.of(Purpose.of("sales.upsell")), (p, t) -> State.GRANTED.answer, "EU", EVENT_TIME)
+        PurposeDecision decision = function.decide(List.of(Purpose.of("sales.upsell")), p -> true, (p, t) -> State.GRANTED.answer, "EU", EVENT_TIME)
                 .decisions().get(0);
 
         assertThat(decision.outcome()).isEqualTo(Outcome.DROP);
@@ -155,7 +155,7 @@ class DecisionFunctionTest {
     void anEventWithoutPurposesGetsNoDecisionAndTheNoPurposeReason() {
         DecisionFunction function = new DecisionFunction(policy(List.of(rule("marketing", LegalBasis.CONTRACT, MissingConsentAction.DROP)), Map.of()));
 
-        EventDecision decision = function.decide(List.of(), (p, t) -> State.GRANTED.answer, "EU", EVENT_TIME);
+        EventDecision decision = function.decide(List.of(), p -> true, (p, t) -> State.GRANTED.answer, "EU", EVENT_TIME);
 
         assertThat(decision.decisions()).isEmpty();
         assertThat(decision.eventReasons()).containsExactly(ReasonCode.NO_PURPOSE);
@@ -165,7 +165,7 @@ class DecisionFunctionTest {
     void aPurposeDeclaredTwiceIsDecidedOnce() {
         DecisionFunction function = new DecisionFunction(policy(List.of(rule("marketing", LegalBasis.CONTRACT, MissingConsentAction.DROP)), Map.of()));
 
-        EventDecision decision = function.decide(List.of(DECLARED, DECLARED), (p, t) -> ConsentAnswer.none(false), "EU", EVENT_TIME);
+        EventDecision decision = function.decide(List.of(DECLARED, DECLARED), p -> true, (p, t) -> ConsentAnswer.none(false), "EU", EVENT_TIME);
 
         assertThat(decision.decisions()).hasSize(1);
     }
@@ -175,7 +175,7 @@ class DecisionFunctionTest {
         DecisionFunction function = new DecisionFunction(policy(List.of(rule("marketing", LegalBasis.CONSENT, MissingConsentAction.DROP)), Map.of()));
         long[] askedAt = new long[1];
 
-        function.decide(List.of(DECLARED), (p, t) -> {
+        function.decide(List.of(DECLARED), p -> true, (p, t) -> {
             askedAt[0] = t;
             return State.GRANTED.answer;
         }, "EU", 123_456);

@@ -2,60 +2,116 @@ package dev.consentgate.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
+/** Default deny for data: what each purpose's record keeps of each field, by its category. */
 class FieldPlanTest {
 
-    private static final Map<String, DataCategory> FIELDS = Map.of(
-            "customerId", DataCategory.of("user.unique_id"),
-            "email", DataCategory.of("user.contact.email"),
-            "postalCode", DataCategory.of("user.contact.address.postal_code"),
-            "firstName", DataCategory.of("user.name"),
-            "gender", DataCategory.of("user.demographic.gender"));
+    private static final Map<String, DataCategory> FIELDS = fields(
+            "customerId", "user.unique_id",
+            "email", "user.contact.email",
+            "postalCode", "user.contact.address.postal_code",
+            "firstName", "user.name",
+            "gender", "user.demographic.gender",
+            "campaign", "system.operations");
 
-    private static PurposeRule rule(Optional<Set<DataCategory>> allow, Set<DataCategory> deny, Map<DataCategory, RedactionAction> redact) {
+    private static Map<String, DataCategory> fields(String... pathsAndCategories) {
+        Map<String, DataCategory> fields = new LinkedHashMap<>();
+        for (int i = 0; i < pathsAndCategories.length; i += 2) {
+            fields.put(pathsAndCategories[i], DataCategory.of(pathsAndCategories[i + 1]));
+        }
+        return fields;
+    }
+
+    private static Set<DataCategory> categories(String... keys) {
+        return java.util.Arrays.stream(keys).map(DataCategory::of).collect(java.util.stream.Collectors.toSet());
+    }
+
+    private static PurposeRule rule(Set<DataCategory> allow, Set<DataCategory> deny, Map<DataCategory, RedactionAction> redact) {
         return new PurposeRule(Purpose.of("analytics"), LegalBasis.CONSENT, MissingConsentAction.REDACT, allow, deny, redact, "crm.purpose.analytics", 1);
     }
 
-    @Test
-    void aPermittedRecordLosesOnlyTheCategoriesThePurposeMayNotSee() {
-        PurposeRule rule = rule(Optional.of(Set.of(DataCategory.of("user.contact"), DataCategory.of("user.unique_id"))),
-                Set.of(DataCategory.of("user.contact.address")), Map.of());
-
-        FieldPlan plan = FieldPlan.of(rule, Outcome.PERMIT, EnforcementMode.ENFORCE, FIELDS);
-
-        assertThat(plan.actions()).containsExactly(
-                new FieldAction("firstName", DataCategory.of("user.name"), RedactionAction.REMOVE),
-                new FieldAction("gender", DataCategory.of("user.demographic.gender"), RedactionAction.REMOVE),
-                new FieldAction("postalCode", DataCategory.of("user.contact.address.postal_code"), RedactionAction.REMOVE));
+    private static FieldAction removed(String field, String category) {
+        return new FieldAction(field, DataCategory.of(category), RedactionAction.REMOVE);
     }
 
     @Test
-    void aRedactedRecordAppliesTheMostSpecificActionAndRemovesUnlistedCategories() {
-        PurposeRule rule = rule(Optional.empty(), Set.of(DataCategory.of("user.demographic")), Map.of(
+    void aPermittedRecordLosesEveryCategoryThePurposeDoesNotAllowOrDenies() {
+        PurposeRule rule = rule(categories("user.contact", "user.unique_id"), categories("user.contact.address"), Map.of());
+
+        FieldPlan plan = FieldPlan.of(rule, Outcome.PERMIT, FIELDS);
+
+        assertThat(plan.actions()).containsExactly(
+                removed("campaign", "system.operations"),
+                removed("firstName", "user.name"),
+                removed("gender", "user.demographic.gender"),
+                removed("postalCode", "user.contact.address.postal_code"));
+    }
+
+    @Test
+    void anUncategorizedFieldCountsAsUserAndPassesOnlyWhereUserItselfIsAllowed() {
+        Map<String, DataCategory> fields = fields("nationalId", "user", "campaign", "system.operations");
+
+        assertThat(FieldPlan.of(rule(categories("user.contact", "system"), Set.of(), Map.of()), Outcome.PERMIT, fields).actions())
+                .containsExactly(removed("nationalId", "user"));
+        assertThat(FieldPlan.of(rule(categories("user", "system"), Set.of(), Map.of()), Outcome.PERMIT, fields).isUnchanged())
+                .isTrue();
+    }
+
+    @Test
+    void denyingANarrowCategoryRemovesFieldsOfABroaderOneThatMayHoldIt() {
+        PurposeRule rule = rule(categories("user", "system"), categories("user.contact.email"), Map.of());
+        Map<String, DataCategory> fields = fields("contact", "user.contact", "uncategorized", "user", "phone", "user.contact.phone_number");
+
+        assertThat(FieldPlan.of(rule, Outcome.PERMIT, fields).actions())
+                .containsExactly(removed("contact", "user.contact"), removed("uncategorized", "user"));
+    }
+
+    @Test
+    void anAllowedNarrowCategoryDoesNotLetABroaderFieldThrough() {
+        PurposeRule rule = rule(categories("user.contact.email"), Set.of(), Map.of());
+
+        assertThat(FieldPlan.of(rule, Outcome.TAG, fields("contact", "user.contact", "email", "user.contact.email")).actions())
+                .containsExactly(removed("contact", "user.contact"));
+    }
+
+    @Test
+    void aPseudonymizedRecordTransformsOrRemovesEveryPersonalFieldAndKeepsOperationalOnes() {
+        PurposeRule rule = rule(categories("user", "system"), categories("user.demographic"), Map.of(
                 DataCategory.of("user.contact"), RedactionAction.HASH,
                 DataCategory.of("user.contact.address.postal_code"), RedactionAction.GENERALIZE));
 
-        FieldPlan plan = FieldPlan.of(rule, Outcome.REDACT, EnforcementMode.ENFORCE, FIELDS);
+        FieldPlan plan = FieldPlan.of(rule, Outcome.REDACT, FIELDS);
 
         assertThat(plan.actions()).containsExactly(
-                new FieldAction("customerId", DataCategory.of("user.unique_id"), RedactionAction.REMOVE),
+                removed("customerId", "user.unique_id"),
                 new FieldAction("email", DataCategory.of("user.contact.email"), RedactionAction.HASH),
-                new FieldAction("firstName", DataCategory.of("user.name"), RedactionAction.REMOVE),
-                new FieldAction("gender", DataCategory.of("user.demographic.gender"), RedactionAction.REMOVE),
+                removed("firstName", "user.name"),
+                removed("gender", "user.demographic.gender"),
                 new FieldAction("postalCode", DataCategory.of("user.contact.address.postal_code"), RedactionAction.GENERALIZE));
     }
 
     @Test
-    void shadowModeAndUnrestrictedPurposesLeaveTheRecordUnchanged() {
-        PurposeRule open = rule(Optional.empty(), Set.of(), Map.of());
-        PurposeRule strict = rule(Optional.of(Set.of()), Set.of(), Map.of());
+    void nestedFieldsAreNamedByTheirPath() {
+        PurposeRule rule = rule(categories("user.contact.email"), Set.of(), Map.of());
 
-        assertThat(FieldPlan.of(open, Outcome.PERMIT, EnforcementMode.ENFORCE, FIELDS).isUnchanged()).isTrue();
-        assertThat(FieldPlan.of(strict, Outcome.REDACT, EnforcementMode.SHADOW, FIELDS).isUnchanged()).isTrue();
-        assertThat(FieldPlan.of(strict, Outcome.PERMIT, EnforcementMode.ENFORCE, FIELDS).actions()).hasSize(5);
+        FieldPlan plan = FieldPlan.of(rule, Outcome.PERMIT, fields("address.zip", "user.contact.address.postal_code",
+                "address.email", "user.contact.email"));
+
+        assertThat(plan.actions()).containsExactly(removed("address.zip", "user.contact.address.postal_code"));
+        assertThat(plan.byField()).containsOnlyKeys("address.zip");
+    }
+
+    @Test
+    void aDroppedRecordNeedsNoPlanAndAFullyAllowedOneIsUnchanged() {
+        PurposeRule open = rule(categories("user", "system"), Set.of(), Map.of());
+        PurposeRule strict = rule(Set.of(), Set.of(), Map.of());
+
+        assertThat(FieldPlan.of(open, Outcome.PERMIT, FIELDS).isUnchanged()).isTrue();
+        assertThat(FieldPlan.of(strict, Outcome.DROP, FIELDS).isUnchanged()).isTrue();
+        assertThat(FieldPlan.of(strict, Outcome.PERMIT, FIELDS).actions()).hasSize(6);
     }
 }

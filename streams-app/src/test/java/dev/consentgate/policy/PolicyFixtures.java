@@ -2,7 +2,6 @@ package dev.consentgate.policy;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -14,7 +13,8 @@ final class PolicyFixtures {
     }
 
     static PurposeRule rule(String purpose, LegalBasis basis, MissingConsentAction action) {
-        return new PurposeRule(Purpose.of(purpose), basis, action, Optional.empty(), Set.of(), Map.of(), "crm.purpose." + purpose, 1);
+        return new PurposeRule(Purpose.of(purpose), basis, action, Set.of(DataCategory.of("user"), DataCategory.of("system")), Set.of(), Map.of(),
+                "crm.purpose." + purpose, 1);
     }
 
     static Policy policy(List<PurposeRule> rules, Map<String, JurisdictionRule> jurisdictions) {

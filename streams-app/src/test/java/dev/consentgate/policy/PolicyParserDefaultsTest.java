@@ -19,6 +19,7 @@ class PolicyParserDefaultsTest {
             purposes:
               marketing:
                 basis: consent
+                allow_categories: [user.contact]
             inputs:
               - topic: crm.contacts
                 customer_id: { field: customerId }
@@ -37,11 +38,11 @@ class PolicyParserDefaultsTest {
         assertThat(policy.enforcementMode()).isEqualTo(EnforcementMode.ENFORCE);
         assertThat(policy.purposes()).containsExactly(Map.entry(Purpose.of("marketing"),
                 new PurposeRule(Purpose.of("marketing"), LegalBasis.CONSENT, MissingConsentAction.DROP,
-                        Optional.empty(), Set.of(), Map.of(), "crm.purpose.marketing", 3)));
+                        Set.of(DataCategory.of("user.contact")), Set.of(), Map.of(), "crm.purpose.marketing", 3)));
         assertThat(policy.jurisdictions()).isEmpty();
         assertThat(policy.inputs()).containsExactly(new InputMapping("crm.contacts",
                 ValueSource.field("customerId"), ValueSource.field("purposes"), ValueSource.timestamp(),
-                Optional.empty(), Optional.empty(), false, Map.of()));
+                Optional.empty(), Optional.empty(), false, Map.of(), Optional.empty(), Set.of()));
     }
 
     @Test
@@ -57,8 +58,8 @@ class PolicyParserDefaultsTest {
                 version: "7"
                 output_topic_prefix: acme.consented.
                 purposes:
-                  marketing: { basis: consent }
-                  essential.service: { basis: contract, topic: billing.events }
+                  marketing: { basis: consent, allow_categories: [user] }
+                  essential.service: { basis: contract, topic: billing.events, allow_categories: [user] }
                 inputs:
                   - { topic: crm.contacts, customer_id: { key: true }, purposes: { fixed: [marketing] } }
                 """);
@@ -101,20 +102,36 @@ class PolicyParserDefaultsTest {
         assertThat(policy.input("crm.web-events")).contains(new InputMapping("crm.web-events",
                 ValueSource.header("x-customer-id"), ValueSource.fixed(List.of("marketing", "analytics.reporting")),
                 ValueSource.header("x-occurred-at"), Optional.of(ValueSource.key()),
-                Optional.of(ValueSource.field("customer.address.country")), false, Map.of()));
+                Optional.of(ValueSource.field("customer.address.country")), false, Map.of(), Optional.empty(), Set.of()));
         assertThat(policy.input("crm.orders")).contains(new InputMapping("crm.orders",
                 ValueSource.key(), ValueSource.header("x-purpose"), ValueSource.field("occurredAt"),
                 Optional.of(ValueSource.header("x-event-id")), Optional.of(ValueSource.header("x-jurisdiction")),
-                true, Map.of()));
+                true, Map.of(), Optional.empty(), Set.of()));
     }
 
     @Test
-    void anEmptyAllowListAllowsNothingWhileAnAbsentOneAllowsEverything() {
-        Policy policy = parse(MINIMAL.replace("basis: consent", "basis: consent\n    allow_categories: []"));
+    void anEmptyAllowListAllowsNothing() {
+        Policy policy = parse(MINIMAL.replace("allow_categories: [user.contact]", "allow_categories: []"));
 
         PurposeRule rule = policy.purposes().get(Purpose.of("marketing"));
-        assertThat(rule.allowCategories()).contains(Set.of());
+        assertThat(rule.allowCategories()).isEmpty();
         assertThat(rule.mayDisclose(DataCategory.of("user.name"))).isFalse();
+        assertThat(rule.mayDisclose(DataCategory.PERSONAL)).isFalse();
+    }
+
+    @Test
+    void allowedPurposesAndPassedHeadersOfAnInputAreRead() {
+        Policy policy = parse(MINIMAL + """
+                    allowed_purposes: [marketing.communications]
+                    pass_headers: [traceparent, x-tenant]
+                """);
+
+        InputMapping input = policy.inputs().get(0);
+        assertThat(input.allowedPurposes()).contains(Set.of(Purpose.of("marketing.communications")));
+        assertThat(input.passHeaders()).containsExactlyInAnyOrder("traceparent", "x-tenant");
+        assertThat(input.mayDeclare(Purpose.of("marketing.communications.email"))).isTrue();
+        assertThat(input.mayDeclare(Purpose.of("marketing"))).isFalse();
+        assertThat(input.mayDeclare(Purpose.of("marketing.advertising"))).isFalse();
     }
 
     @Test

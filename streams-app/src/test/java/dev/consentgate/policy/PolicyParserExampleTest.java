@@ -42,7 +42,7 @@ class PolicyParserExampleTest {
     void versionAndModeAreRead() throws IOException {
         Policy policy = example();
 
-        assertThat(policy.version()).isEqualTo("2026-11-22.1");
+        assertThat(policy.version()).isEqualTo("2026-12-05.1");
         assertThat(policy.enforcementMode()).isEqualTo(EnforcementMode.ENFORCE);
     }
 
@@ -53,31 +53,34 @@ class PolicyParserExampleTest {
         assertThat(policy.purposes()).containsOnlyKeys(
                 Purpose.of("marketing.communications.email"), Purpose.of("analytics.reporting"),
                 Purpose.of("personalize.profiling"), Purpose.of("train_ai_system"),
-                Purpose.of("marketing.advertising"), Purpose.of("essential.service"));
+                Purpose.of("marketing.advertising"), Purpose.of("sales.prospecting"), Purpose.of("essential.service"));
         assertThat(policy.purposes().values()).containsExactlyInAnyOrder(
                 new PurposeRule(Purpose.of("marketing.communications.email"), LegalBasis.CONSENT, MissingConsentAction.DROP,
-                        Optional.of(categories("user.contact.email", "user.name", "user.unique_id")), Set.of(), Map.of(),
-                        "crm.purpose.marketing.communications.email", 16),
+                        categories("user.contact.email", "user.name", "user.unique_id", "system.operations"), Set.of(), Map.of(),
+                        "crm.purpose.marketing.communications.email", 20),
                 new PurposeRule(Purpose.of("analytics.reporting"), LegalBasis.CONSENT, MissingConsentAction.REDACT,
-                        Optional.empty(), Set.of(),
+                        categories("user", "system"), Set.of(),
                         Map.of(DataCategory.of("user.contact"), RedactionAction.HASH,
                                 DataCategory.of("user.name"), RedactionAction.REMOVE,
                                 DataCategory.of("user.contact.address.postal_code"), RedactionAction.GENERALIZE,
                                 DataCategory.of("user.demographic.date_of_birth"), RedactionAction.GENERALIZE,
                                 DataCategory.of("user.unique_id"), RedactionAction.HASH),
-                        "crm.purpose.analytics.reporting", 22),
+                        "crm.purpose.analytics.reporting", 26),
                 new PurposeRule(Purpose.of("personalize.profiling"), LegalBasis.LEGITIMATE_INTEREST, MissingConsentAction.TAG,
-                        Optional.empty(), categories("user.demographic"), Map.of(),
-                        "crm.purpose.personalize.profiling", 33),
+                        categories("user", "system"), categories("user.demographic"), Map.of(),
+                        "crm.purpose.personalize.profiling", 38),
                 new PurposeRule(Purpose.of("train_ai_system"), LegalBasis.CONSENT, MissingConsentAction.DROP,
-                        Optional.empty(),
-                        categories("user.demographic", "user.contact.address.postal_code", "user.contact.email", "user.name"),
-                        Map.of(), "crm.purpose.train_ai_system", 41),
+                        categories("user.behavior", "system.operations"),
+                        categories("user.demographic", "user.contact.address.postal_code"),
+                        Map.of(), "crm.purpose.train_ai_system", 47),
                 new PurposeRule(Purpose.of("marketing.advertising"), LegalBasis.CONSENT, MissingConsentAction.DROP,
-                        Optional.of(categories("user.unique_id", "user.contact.email")), Set.of(), Map.of(),
-                        "crm.purpose.marketing.advertising", 51),
+                        categories("user.unique_id", "user.contact.email", "system.operations"), Set.of(), Map.of(),
+                        "crm.purpose.marketing.advertising", 54),
+                new PurposeRule(Purpose.of("sales.prospecting"), LegalBasis.CONSENT, MissingConsentAction.TAG,
+                        categories("user.name", "user.contact.email", "user.contact.phone_number", "system.operations"),
+                        Set.of(), Map.of(), "crm.purpose.sales.prospecting", 60),
                 new PurposeRule(Purpose.of("essential.service"), LegalBasis.CONTRACT, MissingConsentAction.DROP,
-                        Optional.empty(), Set.of(), Map.of(), "crm.purpose.essential.service", 57));
+                        categories("user", "system"), Set.of(), Map.of(), "crm.purpose.essential.service", 66));
     }
 
     @Test
@@ -88,6 +91,7 @@ class PolicyParserExampleTest {
                 "crm.purpose.marketing.advertising",
                 "crm.purpose.marketing.communications.email",
                 "crm.purpose.personalize.profiling",
+                "crm.purpose.sales.prospecting",
                 "crm.purpose.train_ai_system");
     }
 
@@ -106,17 +110,19 @@ class PolicyParserExampleTest {
         Policy policy = example();
 
         assertThat(policy.inputs()).containsExactly(
-                sampleInput("crm.contacts", true, Map.of()),
-                sampleInput("crm.email-engagement", false, Map.of()),
-                sampleInput("crm.lead-scores", false, Map.of(
-                        "pageViews30d", DataCategory.of("user.behavior.browsing_history"),
-                        "emailOpens30d", DataCategory.of("user.behavior"))));
+                sampleInput("crm.contacts", true, "marketing", "analytics.reporting", "personalize.profiling",
+                        "sales.prospecting", "essential.service"),
+                sampleInput("crm.email-engagement", false, "marketing.communications.email", "analytics.reporting",
+                        "personalize.profiling", "train_ai_system"),
+                sampleInput("crm.lead-scores", false, "analytics.reporting", "personalize.profiling", "train_ai_system",
+                        "marketing.advertising", "sales.prospecting"));
     }
 
-    private static InputMapping sampleInput(String topic, boolean keyedByCustomerId, Map<String, DataCategory> categories) {
+    private static InputMapping sampleInput(String topic, boolean keyedByCustomerId, String... allowedPurposes) {
         return new InputMapping(topic, ValueSource.field("customerId"), ValueSource.field("purposes"),
                 ValueSource.field("occurredAt"), Optional.of(ValueSource.field("eventId")), Optional.empty(),
-                keyedByCustomerId, categories);
+                keyedByCustomerId, Map.of(), Optional.of(Stream.of(allowedPurposes).map(Purpose::of).collect(Collectors.toSet())),
+                Set.of("traceparent"));
     }
 
     @Test

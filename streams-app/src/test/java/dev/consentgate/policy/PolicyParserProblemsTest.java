@@ -24,6 +24,7 @@ class PolicyParserProblemsTest {
                 allow_categories: [user.contact]
               essential.service:
                 basis: contract
+                allow_categories: [user, system]
             jurisdictions:
               US-CA: { opt_out_purposes: [marketing] }
             inputs:
@@ -38,12 +39,16 @@ class PolicyParserProblemsTest {
     //       5     allow_categories: [user.contact]
     //       6   essential.service:
     //       7     basis: contract
-    //       8 jurisdictions:
-    //       9   US-CA: { opt_out_purposes: [marketing] }
-    //      10 inputs:
-    //      11   - topic: crm.contacts
-    //      12     customer_id: { field: customerId }
-    //      13     purposes: { field: purposes }
+    //       8     allow_categories: [user, system]
+    //       9 jurisdictions:
+    //      10   US-CA: { opt_out_purposes: [marketing] }
+    //      11 inputs:
+    //      12   - topic: crm.contacts
+    //      13     customer_id: { field: customerId }
+    //      14     purposes: { field: purposes }
+
+    private static final String NO_ALLOW_LIST = "purpose marketing has no allow_categories: every purpose must list the data "
+            + "categories it may see, e.g. allow_categories: [user.contact.email, system.operations], or [user, system] to keep every field";
 
     /** The valid policy with {@code text}, which must occur once, replaced. */
     private static String with(String text, String replacement) {
@@ -73,7 +78,7 @@ class PolicyParserProblemsTest {
         return Stream.of(
                 // The file as a whole
                 Arguments.of("YAML syntax error", with("{ field: purposes }", "{ field: purposes"),
-                        List.of("policy.yaml:14: YAML syntax error: while parsing a flow mapping, expected ',' or '}', but got <stream end>")),
+                        List.of("policy.yaml:15: YAML syntax error: while parsing a flow mapping, expected ',' or '}', but got <stream end>")),
                 Arguments.of("empty file", "",
                         List.of("policy.yaml:0: the policy file is empty")),
                 Arguments.of("not a map", "- version\n- purposes\n",
@@ -83,7 +88,7 @@ class PolicyParserProblemsTest {
                 Arguments.of("empty version", with("version: \"1\"", "version: \"\""),
                         List.of("policy.yaml:1: version in the policy must not be empty")),
                 Arguments.of("unknown section", with("jurisdictions:", "jurisdiction:"),
-                        List.of("policy.yaml:8: unknown key 'jurisdiction' in the policy: expected one of version, "
+                        List.of("policy.yaml:9: unknown key 'jurisdiction' in the policy: expected one of version, "
                                 + "enforcement, output_topic_prefix, purposes, jurisdictions, inputs")),
                 Arguments.of("unknown enforcement mode", with("version: \"1\"", "version: \"1\"\nenforcement: { mode: dry }"),
                         List.of("policy.yaml:2: unknown enforcement mode 'dry': expected one of enforce, shadow")),
@@ -112,9 +117,26 @@ class PolicyParserProblemsTest {
                           - { topic: crm.contacts, customer_id: { key: true }, purposes: { fixed: [marketing] } }
                         """,
                         List.of("policy.yaml:2: purposes must be a map, found a list")),
-                Arguments.of("misspelled key in a rule", with("allow_categories:", "allow_categroies:"),
-                        List.of("policy.yaml:5: unknown key 'allow_categroies' in purpose marketing: expected one of "
+                Arguments.of("misspelled key in a rule", with("allow_categories: [user.contact]", "allow_categroies: [user.contact]"),
+                        List.of("policy.yaml:3: " + NO_ALLOW_LIST,
+                                "policy.yaml:5: unknown key 'allow_categroies' in purpose marketing: expected one of "
                                 + "basis, on_missing_consent, allow_categories, deny_categories, redact, topic")),
+                Arguments.of("a rule without allow_categories", with("    allow_categories: [user.contact]\n", ""),
+                        List.of("policy.yaml:3: " + NO_ALLOW_LIST)),
+                Arguments.of("event id read from the customer id's field",
+                        with("    purposes: { field: purposes }\n", "    purposes: { field: purposes }\n    event_id: { field: customerId }\n"),
+                        List.of("policy.yaml:15: event_id of input crm.contacts is read from the same place as its customer id: "
+                                + "the event id is written in the clear to the audit topic, so it must not be the customer id; "
+                                + "name another field or header, or leave event_id out")),
+                Arguments.of("event id from the key of an input keyed by customer id",
+                        with("    purposes: { field: purposes }\n", "    purposes: { field: purposes }\n    keyed_by_customer_id: true\n"
+                                + "    event_id: { key: true }\n"),
+                        List.of("policy.yaml:16: event_id of input crm.contacts is read from the same place as its customer id: "
+                                + "the event id is written in the clear to the audit topic, so it must not be the customer id; "
+                                + "name another field or header, or leave event_id out")),
+                Arguments.of("an allowed purpose without a rule",
+                        with("    purposes: { field: purposes }\n", "    purposes: { field: purposes }\n    allowed_purposes: [marketing.email, sales]\n"),
+                        List.of("policy.yaml:15: allowed purpose sales of input crm.contacts has no purpose rule above or below it")),
                 Arguments.of("invalid purpose key", with("essential.service:", "Essential.Service:"),
                         List.of("policy.yaml:6: purpose 'Essential.Service' is not a dotted key of lowercase words "
                                 + "(e.g. marketing.communications.email)")),
@@ -168,91 +190,91 @@ class PolicyParserProblemsTest {
 
                 // Jurisdictions
                 Arguments.of("opt-out purpose without a rule", with("[marketing]", "[third_party_sharing]"),
-                        List.of("policy.yaml:9: opt-out purpose third_party_sharing in jurisdiction US-CA is not covered "
+                        List.of("policy.yaml:10: opt-out purpose third_party_sharing in jurisdiction US-CA is not covered "
                                 + "by any purpose rule")),
                 Arguments.of("bad jurisdiction code", with("US-CA:", "us-ca:"),
-                        List.of("policy.yaml:9: jurisdiction code 'us-ca' must be two capital letters, optionally "
+                        List.of("policy.yaml:10: jurisdiction code 'us-ca' must be two capital letters, optionally "
                                 + "followed by '-' and 1 to 3 capitals or digits (EU, BR, US-CA)")),
                 Arguments.of("unknown key in a jurisdiction", with("opt_out_purposes:", "opt_out:"),
-                        List.of("policy.yaml:9: unknown key 'opt_out' in jurisdiction US-CA: expected one of opt_out_purposes")),
+                        List.of("policy.yaml:10: unknown key 'opt_out' in jurisdiction US-CA: expected one of opt_out_purposes")),
 
                 // Inputs
                 Arguments.of("missing inputs", with("inputs:", "outputs:"),
                         List.of("policy.yaml:0: missing required key 'inputs' in the policy",
-                                "policy.yaml:10: unknown key 'outputs' in the policy: expected one of version, "
+                                "policy.yaml:11: unknown key 'outputs' in the policy: expected one of version, "
                                         + "enforcement, output_topic_prefix, purposes, jurisdictions, inputs")),
                 Arguments.of("inputs as a map", """
                         version: "1"
-                        purposes: { marketing: { basis: consent } }
+                        purposes: { marketing: { basis: consent, allow_categories: [user] } }
                         inputs: { topic: crm.contacts }
                         """,
                         List.of("policy.yaml:3: inputs in the policy must be a list, found a map")),
                 Arguments.of("empty inputs", """
                         version: "1"
-                        purposes: { marketing: { basis: consent } }
+                        purposes: { marketing: { basis: consent, allow_categories: [user] } }
                         inputs: []
                         """,
                         List.of("policy.yaml:3: inputs must list at least one input")),
                 Arguments.of("input without topic", with("  - topic: crm.contacts\n    customer_id:", "  - customer_id:"),
-                        List.of("policy.yaml:11: missing required key 'topic' in input #1")),
+                        List.of("policy.yaml:12: missing required key 'topic' in input #1")),
                 Arguments.of("illegal input topic", with("topic: crm.contacts", "topic: crm contacts"),
-                        List.of("policy.yaml:11: topic 'crm contacts' in input crm contacts is not a legal Kafka topic "
+                        List.of("policy.yaml:12: topic 'crm contacts' in input crm contacts is not a legal Kafka topic "
                                 + "name: use only letters, digits, '.', '_' and '-', at most 249 characters")),
                 Arguments.of("input topic mapped twice", VALID + """
                           - topic: crm.contacts
                             customer_id: { key: true }
                             purposes: { field: purposes }
                         """,
-                        List.of("policy.yaml:14: duplicate input topic crm.contacts (first at line 11)")),
+                        List.of("policy.yaml:15: duplicate input topic crm.contacts (first at line 12)")),
                 Arguments.of("input without customer_id", with("    customer_id: { field: customerId }\n", ""),
-                        List.of("policy.yaml:11: missing required key 'customer_id' in input crm.contacts")),
+                        List.of("policy.yaml:12: missing required key 'customer_id' in input crm.contacts")),
                 Arguments.of("input without purposes", with("    purposes: { field: purposes }\n", ""),
-                        List.of("policy.yaml:11: missing required key 'purposes' in input crm.contacts")),
+                        List.of("policy.yaml:12: missing required key 'purposes' in input crm.contacts")),
                 Arguments.of("unknown key in an input", with("purposes: { field: purposes }",
                                 "purposes: { field: purposes }\n    event_tiem: { field: occurredAt }"),
-                        List.of("policy.yaml:14: unknown key 'event_tiem' in input crm.contacts: expected one of topic, "
-                                + "customer_id, purposes, event_time, event_id, jurisdiction, keyed_by_customer_id, categories")),
+                        List.of("policy.yaml:15: unknown key 'event_tiem' in input crm.contacts: expected one of topic, "
+                                + "customer_id, purposes, event_time, event_id, jurisdiction, keyed_by_customer_id, categories, allowed_purposes, pass_headers")),
                 Arguments.of("source without a kind", with("{ field: customerId }", "{}"),
-                        List.of("policy.yaml:12: customer_id of input crm.contacts must name one of field, header, key")),
+                        List.of("policy.yaml:13: customer_id of input crm.contacts must name one of field, header, key")),
                 Arguments.of("source with two kinds", with("{ field: customerId }", "{ field: customerId, header: x-customer }"),
-                        List.of("policy.yaml:12: customer_id of input crm.contacts must have exactly one of field, "
+                        List.of("policy.yaml:13: customer_id of input crm.contacts must have exactly one of field, "
                                 + "header, key, found field and header")),
                 Arguments.of("misspelled kind", with("{ field: customerId }", "{ feild: customerId }"),
-                        List.of("policy.yaml:12: unknown key 'feild' in customer_id of input crm.contacts: expected one "
+                        List.of("policy.yaml:13: unknown key 'feild' in customer_id of input crm.contacts: expected one "
                                 + "of field, header, key")),
                 Arguments.of("source as a list", with("{ field: customerId }", "[customerId]"),
-                        List.of("policy.yaml:12: customer_id of input crm.contacts must be a map, found a list")),
+                        List.of("policy.yaml:13: customer_id of input crm.contacts must be a map, found a list")),
                 Arguments.of("fixed customer id", with("{ field: customerId }", "{ fixed: [c-1] }"),
-                        List.of("policy.yaml:12: fixed is not allowed for customer_id of input crm.contacts: expected "
+                        List.of("policy.yaml:13: fixed is not allowed for customer_id of input crm.contacts: expected "
                                 + "one of field, header, key")),
                 Arguments.of("purposes from the timestamp", with("{ field: purposes }", "{ timestamp: true }"),
-                        List.of("policy.yaml:13: timestamp is not allowed for purposes of input crm.contacts: expected "
+                        List.of("policy.yaml:14: timestamp is not allowed for purposes of input crm.contacts: expected "
                                 + "one of field, header, fixed")),
                 Arguments.of("key: false", with("{ field: customerId }", "{ key: false }"),
-                        List.of("policy.yaml:12: key: false is not allowed in customer_id of input crm.contacts: write "
+                        List.of("policy.yaml:13: key: false is not allowed in customer_id of input crm.contacts: write "
                                 + "key: true, or name a field or header instead")),
                 Arguments.of("key: not a boolean", with("{ field: customerId }", "{ key: customerId }"),
-                        List.of("policy.yaml:12: key in customer_id of input crm.contacts must be true or false, found "
+                        List.of("policy.yaml:13: key in customer_id of input crm.contacts must be true or false, found "
                                 + "'customerId'")),
                 Arguments.of("field path with a space", with("{ field: customerId }", "{ field: customer id }"),
-                        List.of("policy.yaml:12: 'customer id' in customer_id of input crm.contacts is not a field "
+                        List.of("policy.yaml:13: 'customer id' in customer_id of input crm.contacts is not a field "
                                 + "path: field names joined by dots, e.g. customer.email")),
                 Arguments.of("empty fixed purposes", with("{ field: purposes }", "{ fixed: [] }"),
-                        List.of("policy.yaml:13: fixed in purposes of input crm.contacts must list at least one purpose")),
+                        List.of("policy.yaml:14: fixed in purposes of input crm.contacts must list at least one purpose")),
                 Arguments.of("invalid fixed purpose", with("{ field: purposes }", "{ fixed: [marketing, Sales] }"),
-                        List.of("policy.yaml:13: purpose 'Sales' is not a dotted key of lowercase words "
+                        List.of("policy.yaml:14: purpose 'Sales' is not a dotted key of lowercase words "
                                 + "(e.g. marketing.communications.email)")),
                 Arguments.of("keyed_by_customer_id not a boolean", with("purposes: { field: purposes }",
                                 "purposes: { field: purposes }\n    keyed_by_customer_id: maybe"),
-                        List.of("policy.yaml:14: keyed_by_customer_id in input crm.contacts must be true or false, "
+                        List.of("policy.yaml:15: keyed_by_customer_id in input crm.contacts must be true or false, "
                                 + "found 'maybe'")),
                 Arguments.of("invalid field category", with("purposes: { field: purposes }",
                                 "purposes: { field: purposes }\n    categories: { email: user.Email }"),
-                        List.of("policy.yaml:14: data category 'user.Email' is not a dotted key of lowercase words "
+                        List.of("policy.yaml:15: data category 'user.Email' is not a dotted key of lowercase words "
                                 + "(e.g. marketing.communications.email)")),
                 Arguments.of("invalid categorized field path", with("purposes: { field: purposes }",
                                 "purposes: { field: purposes }\n    categories: { e-mail: user.contact.email }"),
-                        List.of("policy.yaml:14: 'e-mail' in categories of input crm.contacts is not a field path: "
+                        List.of("policy.yaml:15: 'e-mail' in categories of input crm.contacts is not a field path: "
                                 + "field names joined by dots, e.g. customer.email")));
     }
 
@@ -282,11 +304,13 @@ class PolicyParserProblemsTest {
                 "policy.yaml:3: key: false is not allowed in customer_id of input crm.contacts: write key: true, "
                         + "or name a field or header instead",
                 "policy.yaml:4: fixed in purposes of input crm.contacts must list at least one purpose",
+                "policy.yaml:6: " + NO_ALLOW_LIST,
                 "policy.yaml:7: unknown basis 'consnet' for purpose marketing: expected one of consent, contract, "
                         + "legitimate_interest, legal_obligation",
                 "policy.yaml:8: unknown key 'allow_categroies' in purpose marketing: expected one of basis, "
                         + "on_missing_consent, allow_categories, deny_categories, redact, topic",
                 "policy.yaml:9: overlapping purpose rules: purpose marketing is defined twice (first at line 6)",
+                "policy.yaml:11: " + NO_ALLOW_LIST.replace("purpose marketing", "purpose essential.service"),
                 "policy.yaml:13: on_missing_consent is not allowed for purpose essential.service: basis contract is "
                         + "always permitted, so it would never apply",
                 "policy.yaml:15: jurisdiction code 'us-ca' must be two capital letters, optionally followed by '-' "

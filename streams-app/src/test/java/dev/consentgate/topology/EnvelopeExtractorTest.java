@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericRecord;
@@ -33,7 +34,7 @@ class EnvelopeExtractorTest {
     }
 
     private static InputMapping mapping(ValueSource customer, ValueSource purposes, ValueSource time, Optional<ValueSource> id, Optional<ValueSource> jurisdiction) {
-        return new InputMapping("crm.events", customer, purposes, time, id, jurisdiction, false, Map.of());
+        return new InputMapping("crm.events", customer, purposes, time, id, jurisdiction, false, Map.of(), Optional.empty(), Set.of());
     }
 
     @Test

@@ -423,7 +423,7 @@ class HandEncodedDecisionRecordTest {
         }
 
         static PurposeRule rule(Purpose purpose) {
-            return new PurposeRule(purpose, LegalBasis.CONSENT, MissingConsentAction.DROP, Optional.empty(), Set.of(), Map.of(),
+            return new PurposeRule(purpose, LegalBasis.CONSENT, MissingConsentAction.DROP, Set.of(), Set.of(), Map.of(),
                     "crm.purpose." + purpose.key(), 1);
         }
 
@@ -462,7 +462,7 @@ class HandEncodedDecisionRecordTest {
             note(outputTopic == null ? "outputTopic null" : "outputTopic present");
             dev.consentgate.policy.PurposeDecision decision = new dev.consentgate.policy.PurposeDecision(purpose, rule, outcome, reasons, basis, consent);
             OutputPlans.PlannedOutput planned = new OutputPlans.PlannedOutput(FieldPlan.UNCHANGED, null,
-                    preEncoded ? HandEncodedDecisionRecord.preEncoded(fields) : fields);
+                    preEncoded ? HandEncodedDecisionRecord.preEncoded(fields) : fields, false);
             return new AuditRecords.Delivery(decision, planned, outputTopic);
         }
 

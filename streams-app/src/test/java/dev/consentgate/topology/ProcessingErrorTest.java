@@ -31,7 +31,7 @@ class ProcessingErrorTest {
         @Override
         public Serializer<Object> serializer() {
             return (topic, data) -> {
-                if (topic.endsWith("train_ai_system")) {
+                if (topic.endsWith("marketing.communications.email")) {
                     throw new IllegalStateException("defect while writing jane.doe@example.com");
                 }
                 return delegate.serializer().serialize(topic, data);
@@ -55,9 +55,9 @@ class ProcessingErrorTest {
 
     @Test
     void anUnexpectedErrorDeadLettersTheWholeEventAndLaterEventsAreStillDecided() {
-        driver.consent("cust-p", "train_ai_system", ConsentStatus.GRANTED, 1_000);
+        driver.consent("cust-p", "marketing.communications.email", ConsentStatus.GRANTED, 1_000);
 
-        driver.send(contact("e-fails", "cust-p", 2_000, "essential.service", "train_ai_system"));
+        driver.send(contact("e-fails", "cust-p", 2_000, "essential.service", "marketing.communications.email"));
         driver.send(contact("e-fine", "cust-p", 3_000, "essential.service"));
 
         assertThat(driver.records("consent.dlq")).singleElement().satisfies(r -> {

@@ -60,13 +60,13 @@ class PurposeDecisionsTest {
         assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo("cust-1");
         GenericRecord value = driver.decode("crm.purpose." + EMAIL, record.value());
         assertThat(fieldNames(value)).containsExactly(
-                "eventId", "customerId", "occurredAt", "purposes", "email", "firstName", "lastName", "lifecycleStage");
+                "eventId", "customerId", "occurredAt", "purposes", "email", "firstName", "lastName");
         assertThat(value.get("email").toString()).isEqualTo("jane.doe@example.com");
         assertThat(value.get("firstName").toString()).isEqualTo("Jane");
         assertThat(header(record, "consent-decision")).isEqualTo("permit");
         assertThat(header(record, "consent-basis")).isEqualTo("consent");
         assertThat(header(record, "consent-reasons")).isEqualTo("CONSENT_GRANTED");
-        assertThat(header(record, "consent-policy-version")).isEqualTo("2026-11-22.1");
+        assertThat(header(record, "consent-policy-version")).isEqualTo("2026-12-05.1");
         assertThat(header(record, "consent-event-id")).isEqualTo("e-1");
         assertThat(header(record, "consent-mode")).isEqualTo("enforce");
 
@@ -81,7 +81,7 @@ class PurposeDecisionsTest {
         assertThat(audit.getCustomerIdHmac()).isEqualTo(HASH.hex("cust-1")).doesNotContain("cust-1");
         assertThat(audit.getJurisdiction()).isEqualTo("EU");
         assertThat(audit.getEnforcementMode()).isEqualTo("enforce");
-        assertThat(audit.getPolicyVersion()).isEqualTo("2026-11-22.1");
+        assertThat(audit.getPolicyVersion()).isEqualTo("2026-12-05.1");
         assertThat(audit.getPolicyHash()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                 .digest(EnforcementDriver.examplePolicy().getBytes(StandardCharsets.UTF_8))));
         PurposeDecision decision = audit.getDecisions().get(0);
@@ -99,6 +99,7 @@ class PurposeDecisionsTest {
                 new FieldTreatment("birthDate", "user.demographic.date_of_birth", "remove"),
                 new FieldTreatment("country", "user.contact.address.country", "remove"),
                 new FieldTreatment("gender", "user.demographic.gender", "remove"),
+                new FieldTreatment("lifecycleStage", "user.behavior", "remove"),
                 new FieldTreatment("phone", "user.contact.phone_number", "remove"),
                 new FieldTreatment("postalCode", "user.contact.address.postal_code", "remove"));
     }
@@ -179,23 +180,29 @@ class PurposeDecisionsTest {
 
     @Test
     void oneEventWithThreePurposesFansOutToThreeTopicsEachMinimizedItsOwnWay() {
-        for (String purpose : List.of(EMAIL, "analytics.reporting", "train_ai_system")) {
+        for (String purpose : List.of("analytics.reporting", "train_ai_system", "marketing.advertising")) {
             driver.consent("cust-8", purpose, ConsentStatus.GRANTED, 1_000);
         }
 
         byte[] sent = driver.send(LEAD_SCORES, "cust-8",
-                leadScore("e-8", "cust-8", 2_000, EMAIL, "analytics.reporting", "train_ai_system"), 2_000);
+                leadScore("e-8", "cust-8", 2_000, "analytics.reporting", "train_ai_system", "marketing.advertising"), 2_000);
 
-        GenericRecord email = driver.decode("x", driver.purpose(EMAIL).get(0).value());
-        assertThat(fieldNames(email)).containsExactly("eventId", "customerId", "occurredAt", "purposes", "email", "leadScore");
-        assertThat(driver.purpose("analytics.reporting")).singleElement().satisfies(r -> assertThat(r.value()).isEqualTo(sent));
-        GenericRecord training = driver.decode("x", driver.purpose("train_ai_system").get(0).value());
+        assertThat(driver.purpose("analytics.reporting")).singleElement().satisfies(r -> {
+            assertThat(r.value()).isEqualTo(sent);
+            assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("cust-8");
+        });
+        TestRecord<byte[], byte[]> trainingRecord = driver.purpose("train_ai_system").get(0);
+        GenericRecord training = driver.decode("x", trainingRecord.value());
+        // The model never learns who the customer is: not from a field, not from the key.
         assertThat(fieldNames(training)).containsExactly(
-                "eventId", "customerId", "occurredAt", "purposes", "pageViews30d", "emailOpens30d", "leadScore");
+                "eventId", "occurredAt", "purposes", "pageViews30d", "emailOpens30d", "leadScore");
         assertThat(training.get("pageViews30d")).isEqualTo(42);
+        assertThat(new String(trainingRecord.key(), StandardCharsets.UTF_8)).isEqualTo(HASH.hex("cust-8"));
+        GenericRecord advertising = driver.decode("x", driver.purpose("marketing.advertising").get(0).value());
+        assertThat(fieldNames(advertising)).containsExactly("eventId", "customerId", "occurredAt", "purposes", "email");
         List<DecisionRecord> audits = driver.audits();
         assertThat(audits).hasSize(1);
-        assertThat(purposes(audits.get(0))).containsExactly(EMAIL, "analytics.reporting", "train_ai_system");
+        assertThat(purposes(audits.get(0))).containsExactly("analytics.reporting", "train_ai_system", "marketing.advertising");
         assertThat(audits.get(0).getDecisions()).extracting(PurposeDecision::getDecision).containsOnly(Decision.PERMIT);
     }
 
@@ -210,7 +217,7 @@ class PurposeDecisionsTest {
         assertThat(header(record, "consent-reasons")).isEqualTo("NO_CONSENT");
         GenericRecord value = driver.decode("x", record.value());
         assertThat(fieldNames(value)).containsExactly(
-                "eventId", "customerId", "occurredAt", "purposes", "email", "phone", "postalCode", "country", "birthDate", "lifecycleStage");
+                "eventId", "customerId", "occurredAt", "purposes", "email", "phone", "postalCode", "country", "birthDate");
         assertThat(value.get("customerId").toString()).isEqualTo(HASH.hex("cust-9"));
         assertThat(value.get("email").toString()).isEqualTo(HASH.hex("jane.doe@example.com"));
         assertThat(value.get("phone").toString()).isEqualTo(HASH.hex("+44 20 7946 0958"));
@@ -230,40 +237,46 @@ class PurposeDecisionsTest {
                 new FieldTreatment("firstName", "user.name", "remove"),
                 new FieldTreatment("gender", "user.demographic.gender", "remove"),
                 new FieldTreatment("lastName", "user.name", "remove"),
+                new FieldTreatment("lifecycleStage", "user.behavior", "remove"),
                 new FieldTreatment("phone", "user.contact.phone_number", "hash"),
                 new FieldTreatment("postalCode", "user.contact.address.postal_code", "generalize"));
     }
 
     @Test
-    void shadowModeDropsNothingAndTagsEveryRecordWithTheWouldBeDecision() {
+    void shadowModeDropsNothingButMinimizesEveryRecordAsEnforcementWould() {
         driver.close();
         driver = new EnforcementDriver(EnforcementDriver.examplePolicy().replace("mode: enforce", "mode: shadow"));
 
-        byte[] sent = driver.send(contact("e-10", "nobody", 2_000, EMAIL, "analytics.reporting"));
+        driver.send(contact("e-10", "nobody", 2_000, EMAIL, "analytics.reporting"));
 
         TestRecord<byte[], byte[]> email = driver.purpose(EMAIL).get(0);
-        assertThat(email.value()).isEqualTo(sent);
+        assertThat(fieldNames(driver.decode("x", email.value()))).containsExactly(
+                "eventId", "customerId", "occurredAt", "purposes", "email", "firstName", "lastName");
         assertThat(header(email, "consent-decision")).isEqualTo("drop");
         assertThat(header(email, "consent-reasons")).isEqualTo("UNKNOWN_CUSTOMER");
         assertThat(header(email, "consent-mode")).isEqualTo("shadow");
         TestRecord<byte[], byte[]> analytics = driver.purpose("analytics.reporting").get(0);
-        assertThat(analytics.value()).isEqualTo(sent);
+        GenericRecord pseudonymized = driver.decode("x", analytics.value());
+        assertThat(pseudonymized.get("email").toString()).isEqualTo(HASH.hex("jane.doe@example.com"));
+        assertThat(new String(analytics.key(), StandardCharsets.UTF_8)).isEqualTo(HASH.hex("nobody"));
         assertThat(header(analytics, "consent-decision")).isEqualTo("redact");
         DecisionRecord audit = driver.audits().get(0);
         assertThat(audit.getEnforcementMode()).isEqualTo("shadow");
         assertThat(audit.getDecisions()).extracting(PurposeDecision::getDecision).containsExactly(Decision.DROP, Decision.REDACT);
-        assertThat(audit.getDecisions()).extracting(PurposeDecision::getFields).containsOnly(List.of());
+        assertThat(audit.getDecisions().get(0).getFields()).extracting(FieldTreatment::getField)
+                .containsExactly("birthDate", "country", "gender", "lifecycleStage", "phone", "postalCode");
     }
 
     @Test
-    void eventsKeyedByAnotherIdAreRepartitionedToTheirCustomersConsent() {
+    void eventsKeyedByAnotherIdAreRepartitionedToTheirCustomersConsentAndKeyedByTheCustomerId() {
         driver.consent("cust-r", EMAIL, ConsentStatus.GRANTED, 1_000);
 
         driver.send(ENGAGEMENT, "campaign-key-77", engagement("e-r", "cust-r", 2_000, EMAIL), 2_000);
 
         TestRecord<byte[], byte[]> record = driver.purpose(EMAIL).get(0);
         assertThat(header(record, "consent-decision")).isEqualTo("permit");
-        assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo("campaign-key-77");
+        // The input key is never copied: the output key is the customer id the purpose may see.
+        assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo("cust-r");
         assertThat(driver.audits()).singleElement().satisfies(a -> assertThat(a.getInputTopic()).isEqualTo(ENGAGEMENT));
     }
 
