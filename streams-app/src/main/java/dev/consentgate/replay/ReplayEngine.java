@@ -1,8 +1,10 @@
 package dev.consentgate.replay;
 
 import dev.consentgate.policy.Policy;
+import dev.consentgate.serde.AvroDecodeException;
 import dev.consentgate.topology.ConsentGateConfig;
 import dev.consentgate.topology.OutputHeaders;
+import dev.consentgate.topology.TransientErrors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +26,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -31,6 +34,7 @@ import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -275,7 +279,7 @@ public final class ReplayEngine {
         for (TopicPartition tp : partitions) {
             PartitionCursor cursor = new PartitionCursor(consumer, tp, begin.get(tp), end.get(tp), progress);
             for (ConsumerRecord<byte[], byte[]> record = cursor.next(); record != null; record = cursor.next()) {
-                Map<String, Object> recorded = AuditView.of(serde.decodeRecorded(tp.topic(), record.value()));
+                Map<String, Object> recorded = recordedAudit(serde, tp, record);
                 Position input = new Position(String.valueOf(recorded.get("inputTopic")), ((Number) recorded.get("inputPartition")).intValue(),
                         ((Number) recorded.get("inputOffset")).longValue());
                 if (!inRange(input, ranges)) {
@@ -306,6 +310,34 @@ public final class ReplayEngine {
                     + " before audit records named their consent offset, and cannot be replayed: choose a later --from");
         }
         return entries;
+    }
+
+    /**
+     * The audit record as plain values. One that is not a decision record (a value of another schema, a string, garbage)
+     * fails the replay with its position: an audit log that cannot be read cannot be vouched for. A registry that is
+     * away propagates, to be reported as unreachable.
+     */
+    private static Map<String, Object> recordedAudit(ReplaySerde serde, TopicPartition tp, ConsumerRecord<byte[], byte[]> record) {
+        Object decoded;
+        try {
+            decoded = serde.decodeRecorded(tp.topic(), record.value());
+        } catch (SerializationException e) {
+            if (TransientErrors.isTransient(e)) {
+                throw e;
+            }
+            // ConsentGate's serde keeps the payload out of its messages; another serde's message may quote it.
+            throw unreadableAudit(tp, record, e instanceof AvroDecodeException ? e.getMessage() : e.getClass().getSimpleName());
+        }
+        if (!(decoded instanceof GenericRecord)) {
+            throw unreadableAudit(tp, record, "the value serde read a " + (decoded == null ? "null" : decoded.getClass().getSimpleName())
+                    + ", not an Avro record");
+        }
+        return AuditView.of(decoded);
+    }
+
+    private static ReplayException unreadableAudit(TopicPartition tp, ConsumerRecord<byte[], byte[]> record, String why) {
+        return new ReplayException(ReplayException.Kind.INVALID_INPUT, "the audit record at " + tp + " offset " + record.offset()
+                + " is not a decision record (" + why + ")");
     }
 
     private static Number number(Object value, long absent) {

@@ -3,6 +3,7 @@ package dev.consentgate.serde;
 import java.io.IOException;
 import java.util.Map;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DatumReader;
@@ -11,7 +12,8 @@ import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * Reads Confluent wire-format Avro into GenericRecords, or into generated classes when
- * {@code specific.avro.reader} is true. Bytes that can never be read fail with an
+ * {@code specific.avro.reader} is true; a well-framed value of any other schema (a string, an
+ * array...) fails as {@link DecodeFailure#NOT_A_RECORD}. Bytes that can never be read fail with an
  * {@link AvroDecodeException} giving the {@link DecodeFailure}; an unreachable registry fails with
  * the retriable {@link SchemaRegistryUnavailableException}.
  */
@@ -52,7 +54,12 @@ public final class ConfluentAvroDeserializer implements Deserializer<Object> {
             return decode(topic, data).record();
         }
         int schemaId = WireFormat.schemaId(topic, data);
-        return read(topic, schemaId, readers.specific(writerSchema(topic, schemaId)), data);
+        Schema writer = writerSchema(topic, schemaId);
+        if (writer.getType() != Schema.Type.RECORD) {
+            // Generated classes are records: Avro would look up a class for a string or a union and fail in its own way.
+            throw notARecord(topic, schemaId, writer.getType().getName());
+        }
+        return read(topic, schemaId, readers.specific(writer), data);
     }
 
     /** The record as a GenericRecord whatever {@code specific.avro.reader} says; null for null. */
@@ -61,8 +68,21 @@ public final class ConfluentAvroDeserializer implements Deserializer<Object> {
             return null;
         }
         int schemaId = WireFormat.schemaId(topic, data);
-        GenericRecord record = read(topic, schemaId, readers.generic(writerSchema(topic, schemaId)), data);
+        // Avro's generic reader returns whatever the writer schema holds (a Utf8 for a string schema): checked
+        // here, since a ClassCastException in a Kafka Streams processor bypasses its processing exception handler.
+        Schema writer = writerSchema(topic, schemaId);
+        Object value = read(topic, schemaId, readers.generic(writer), data);
+        if (!(value instanceof GenericRecord record)) {
+            Schema written = writer.getType() == Schema.Type.UNION
+                    ? writer.getTypes().get(GenericData.get().resolveUnion(writer, value)) : writer;
+            throw notARecord(topic, schemaId, written.getType().getName());
+        }
         return new DecodedRecord(schemaId, record);
+    }
+
+    private static AvroDecodeException notARecord(String topic, int schemaId, String type) {
+        return new AvroDecodeException(DecodeFailure.NOT_A_RECORD, "value on topic '" + topic + "' (schema id " + schemaId
+                + ") is an Avro " + type + ", not a record");
     }
 
     private Schema writerSchema(String topic, int schemaId) {

@@ -6,7 +6,6 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
@@ -18,13 +17,16 @@ import org.apache.kafka.common.errors.SerializationException;
  */
 final class DatumReaders {
 
-    private final ConcurrentMap<Schema, DatumReader<GenericRecord>> generic = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Schema, DatumReader<Object>> generic = new ConcurrentHashMap<>();
     // Keyed by writer schema alone: the reader schema is the class named by the writer schema, so
     // the writer determines the (writer, reader) pair.
     private final ConcurrentMap<Schema, DatumReader<Object>> specific = new ConcurrentHashMap<>();
 
-    /** Reads into GenericRecords shaped like the writer schema, timestamps as plain longs. */
-    DatumReader<GenericRecord> generic(Schema writer) {
+    /**
+     * Reads values shaped like the writer schema, timestamps as plain longs: a GenericRecord for a record schema, and
+     * whatever Avro makes of any other schema (a Utf8 for a string), which the caller must check.
+     */
+    DatumReader<Object> generic(Schema writer) {
         return generic.computeIfAbsent(writer, w -> new GenericDatumReader<>(w, w, GenericData.get()));
     }
 

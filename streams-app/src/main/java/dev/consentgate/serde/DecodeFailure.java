@@ -9,5 +9,10 @@ public enum DecodeFailure {
     /** The schema registry does not know the schema id in the header. */
     UNKNOWN_SCHEMA_ID,
     /** The Avro binary cannot be read with the writer schema, or bytes are left over after it. */
-    MALFORMED_AVRO
+    MALFORMED_AVRO,
+    /**
+     * Well-framed Avro whose value is not a record: a schema of a string, number, array, map or enum,
+     * or a union whose written branch is not a record. There are no fields to read.
+     */
+    NOT_A_RECORD
 }

@@ -28,14 +28,16 @@ final class AvroCodec {
         if (value == null) {
             throw new RejectException(RejectReason.NULL_VALUE, "null value");
         }
+        Object decoded;
         try {
-            return decode(topic, value);
+            decoded = RegistryRetry.call(() -> serde.deserializer().deserialize(topic, value));
         } catch (AvroDecodeException e) {
             RejectReason reason = switch (e.reason()) {
                 case TRUNCATED -> RejectReason.TRUNCATED;
                 case BAD_MAGIC_BYTE -> RejectReason.BAD_MAGIC_BYTE;
                 case UNKNOWN_SCHEMA_ID -> RejectReason.UNKNOWN_SCHEMA_ID;
                 case MALFORMED_AVRO -> RejectReason.MALFORMED_AVRO;
+                case NOT_A_RECORD -> RejectReason.NOT_A_RECORD;
             };
             throw new RejectException(reason, e.getMessage());
         } catch (SerializationException e) {
@@ -45,9 +47,18 @@ final class AvroCodec {
             // Another serde does not say why; its message may quote the payload, so only its type is kept.
             throw new RejectException(RejectReason.MALFORMED_AVRO, "the value serde could not read the record (" + e.getClass().getSimpleName() + ")");
         }
+        if (!(decoded instanceof GenericRecord record)) {
+            // Another serde (Confluent's) returns a Utf8, an Integer, a List... for a value of a non-record schema.
+            throw new RejectException(RejectReason.NOT_A_RECORD, "the value serde read a "
+                    + (decoded == null ? "null" : decoded.getClass().getSimpleName()) + ", not an Avro record");
+        }
+        return record;
     }
 
-    /** Decodes bytes that were already read once, on the way in. */
+    /**
+     * Decodes bytes that {@link #decodeOrReject} already read once as a record, on the way in: a failure here is a
+     * defect or a misconfigured serde, and goes to the processing exception handler.
+     */
     GenericRecord decode(String topic, byte[] value) {
         Object decoded = RegistryRetry.call(() -> serde.deserializer().deserialize(topic, value));
         if (!(decoded instanceof GenericRecord record)) {

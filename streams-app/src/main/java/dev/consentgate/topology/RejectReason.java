@@ -10,6 +10,8 @@ public enum RejectReason {
     UNKNOWN_SCHEMA_ID,
     /** The bytes are not Avro of the schema they name. */
     MALFORMED_AVRO,
+    /** Well-framed Avro whose value is not a record (a string, number, array, map, enum or non-record union branch): it has no envelope. */
+    NOT_A_RECORD,
     /** A null value (tombstone) where an event was expected. */
     NULL_VALUE,
     /** The input mapping's customer id is absent or empty. */

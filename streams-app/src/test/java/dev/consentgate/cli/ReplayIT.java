@@ -11,6 +11,8 @@ import dev.consentgate.schema.ConsentEventType;
 import dev.consentgate.schema.ConsentStatus;
 import dev.consentgate.serde.ConfluentAvroDeserializer;
 import dev.consentgate.serde.ConfluentAvroSerializer;
+import dev.consentgate.serde.FramedAvro;
+import dev.consentgate.serde.SchemaRegistryClients;
 import dev.consentgate.topology.ConsentGateConfig;
 import dev.consentgate.it.KafkaBroker;
 import java.io.PrintWriter;
@@ -30,6 +32,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.admin.Admin;
@@ -164,6 +167,28 @@ class ReplayIT {
         // Then the replay refuses, naming the policy the audit records were decided under
         assertThat(result.exitCode()).isEqualTo(ExitCodes.INVALID_INPUT);
         assertThat(result.err()).contains("version " + recorded.version() + " (sha256 " + recorded.contentHash() + ")");
+    }
+
+    /** Issue 19 case 12: a string on the audit topic once threw a ClassCastException out of the replay. */
+    @Test
+    void aValueOfAStringSchemaOnTheAuditTopicIsBadInputNamingItsPosition() throws Exception {
+        // Given an audit topic holding one well-framed string, registered as a producer would
+        String poisonedTopic = run.topic("poisoned.consent.audit");
+        try (Admin admin = Admin.create(AppProperties.toProperties(run.properties()))) {
+            admin.createTopics(List.of(new NewTopic(poisonedTopic, 3, (short) 1))).all().get();
+        }
+        byte[] poison = FramedAvro.frame(SchemaRegistryClients.fromConfig(run.properties()), poisonedTopic,
+                Schema.create(Schema.Type.STRING), "not a decision");
+        KafkaTestSupport.send(KAFKA.bootstrapServers(), List.of(new ProducerRecord<>(poisonedTopic, 1, null, poison)));
+
+        // When it is replayed
+        Result result = consentgate("replay", "--config", config(run, Map.of(ConsentGateConfig.AUDIT_TOPIC, poisonedTopic)).toString(),
+                "--policy", policyFile("old.yaml", run.policyYaml()).toString());
+
+        // Then the replay refuses, naming the record and why
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(result.err()).contains("the audit record at " + poisonedTopic + "-1 offset 0 is not a decision record (NOT_A_RECORD: value on topic '"
+                + poisonedTopic + "' (schema id " + FramedAvro.schemaId(poison) + ") is an Avro string, not a record)");
     }
 
     @Test

@@ -27,6 +27,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.generic.GenericRecordBuilder;
 import org.apache.avro.specific.SpecificRecord;
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * 10,000 malformed records of every kind the wire can carry, interleaved with 500 valid CRM events and
+ * 10,000 malformed records of every kind the wire can carry (well-framed values of non-record schemas included), interleaved with 500 valid CRM events and
  * 100 valid consent events, on all three input topics and the consent topic: each malformed record
  * lands in the dead-letter topic with its reason and source position, each valid event gets exactly
  * one audit record, and no exception ever escapes the topology. The seed is fixed, so a failure
@@ -64,6 +65,8 @@ class MalformedInputFuzzTest {
             .requiredString("eventId").requiredString("customerId")
             .name("purposes").type().array().items().stringType().noDefault().endRecord();
 
+    private static final Schema STATUS = SchemaBuilder.enumeration("Status").namespace("fuzz").symbols("GRANTED", "DENIED");
+
     /** How a record is broken, and the dead-letter reason each topic kind must give it. */
     enum Kind {
         RANDOM_BYTES("BAD_MAGIC_BYTE", "BAD_MAGIC_BYTE"),
@@ -77,7 +80,8 @@ class MalformedInputFuzzTest {
         OTHER_SCHEMA_WITHOUT_EVENT_TIME("MISSING_EVENT_TIME", "INVALID_CONSENT_EVENT"),
         INVALID_PURPOSE("INVALID_PURPOSE", "INVALID_CONSENT_EVENT"),
         BEFORE_1970("INVALID_EVENT_TIME", "INVALID_CONSENT_EVENT"),
-        NULL_VALUE("NULL_VALUE", "NULL_VALUE");
+        NULL_VALUE("NULL_VALUE", "NULL_VALUE"),
+        NOT_A_RECORD("NOT_A_RECORD", "NOT_A_RECORD");
 
         final String crmReason;
         final String consentReason;
@@ -246,6 +250,23 @@ class MalformedInputFuzzTest {
                     ? driver.encode(topic, ConsentEvent.newBuilder(consent("cust-1", 0)).setCapturedAt(Instant.ofEpochMilli(-1_000)).build())
                     : driver.encode(topic, validEvent(topic, "before-1970", "cust-1", -1_000));
             case NULL_VALUE -> null;
+            case NOT_A_RECORD -> notARecord(topic);
+        };
+    }
+
+    /** Well-framed Avro of a non-record schema, of a shape picked at random: a primitive, a collection, an enum or a union branch. */
+    private byte[] notARecord(String topic) {
+        String text = "not-a-record-" + random.nextInt(1_000);
+        return switch (random.nextInt(8)) {
+            case 0 -> driver.encodeValue(topic, Schema.create(Schema.Type.STRING), text);
+            case 1 -> driver.encodeValue(topic, Schema.create(Schema.Type.INT), random.nextInt());
+            case 2 -> driver.encodeValue(topic, Schema.create(Schema.Type.DOUBLE), random.nextDouble());
+            case 3 -> driver.encodeValue(topic, SchemaBuilder.array().items().stringType(), List.of(text, EMAIL));
+            case 4 -> driver.encodeValue(topic, SchemaBuilder.map().values().longType(), Map.of(text, random.nextLong()));
+            case 5 -> driver.encodeValue(topic, STATUS, new GenericData.EnumSymbol(STATUS, "DENIED"));
+            case 6 -> driver.encodeValue(topic, SchemaBuilder.unionOf().nullType().and().type(NO_PURPOSES).and().stringType().endUnion(),
+                    random.nextBoolean() ? text : null);
+            default -> driver.encodeValue(topic, SchemaBuilder.unionOf().longType().and().stringType().endUnion(), random.nextLong());
         };
     }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Arrays;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -113,5 +115,36 @@ class DecodeFailureTest {
         assertThatThrownBy(() -> specific.deserialize(TOPIC, bytes))
                 .isInstanceOfSatisfying(AvroDecodeException.class,
                         e -> assertThat(e.reason()).isEqualTo(DecodeFailure.TRUNCATED));
+    }
+
+    /** Issue 19 case 12: the generic reader's Utf8 was cast to GenericRecord, a ClassCastException that stopped the service. */
+    @Test
+    void aValueOfAStringSchemaIsNotARecordForTheGenericAndTheSpecificReader() {
+        // Given
+        Schema string = Schema.create(Schema.Type.STRING);
+        byte[] bytes = FramedAvro.frame(registry, TOPIC, string, EMAIL);
+        ConfluentAvroDeserializer specific = new ConfluentAvroDeserializer(registry, false, true, true);
+        String expected = "NOT_A_RECORD: value on topic 'crm.contacts' (schema id 2) is an Avro string, not a record";
+
+        // When / Then
+        assertThatThrownBy(() -> deserializer.deserialize(TOPIC, bytes))
+                .isInstanceOfSatisfying(AvroDecodeException.class, e -> assertThat(e.reason()).isEqualTo(DecodeFailure.NOT_A_RECORD))
+                .hasMessage(expected);
+        assertThatThrownBy(() -> specific.deserialize(TOPIC, bytes))
+                .isInstanceOfSatisfying(AvroDecodeException.class, e -> assertThat(e.reason()).isEqualTo(DecodeFailure.NOT_A_RECORD))
+                .hasMessage(expected);
+    }
+
+    @Test
+    void aUnionNamesTheBranchItsValueWasWrittenIn() {
+        // Given
+        Schema union = SchemaBuilder.unionOf().nullType().and().type(TestRecords.contact("c", 1, EMAIL).getSchema())
+                .and().longType().endUnion();
+        byte[] bytes = FramedAvro.frame(registry, TOPIC, union, 42L);
+
+        // When / Then
+        assertThatThrownBy(() -> deserializer.decode(TOPIC, bytes))
+                .isInstanceOfSatisfying(AvroDecodeException.class, e -> assertThat(e.reason()).isEqualTo(DecodeFailure.NOT_A_RECORD))
+                .hasMessage("NOT_A_RECORD: value on topic 'crm.contacts' (schema id 2) is an Avro long, not a record");
     }
 }

@@ -12,6 +12,7 @@ import dev.consentgate.schema.ConsentStatus;
 import dev.consentgate.schema.DecisionRecord;
 import dev.consentgate.serde.ConfluentAvroDeserializer;
 import dev.consentgate.serde.ConfluentAvroSerializer;
+import dev.consentgate.serde.FramedAvro;
 import dev.consentgate.serde.InMemorySchemaRegistry;
 import java.io.File;
 import java.io.IOException;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.Header;
@@ -199,6 +201,11 @@ public final class EnforcementDriver implements AutoCloseable {
 
     public byte[] encodeGeneric(String topic, GenericRecord record) {
         return serializer.serialize(topic, record);
+    }
+
+    /** Any Avro value, of any schema, registered under the topic's value subject and framed in the wire format. */
+    public byte[] encodeValue(String topic, Schema schema, Object value) {
+        return FramedAvro.frame(InMemorySchemaRegistry.scope(scope), topic, schema, value);
     }
 
     public byte[] encode(String topic, SpecificRecord record) {
