@@ -4,7 +4,6 @@ import dev.consentgate.policy.DecisionFunction;
 import dev.consentgate.policy.EventDecision;
 import dev.consentgate.policy.InputMapping;
 import dev.consentgate.policy.KeyedHash;
-import dev.consentgate.policy.Outcome;
 import dev.consentgate.policy.Policy;
 import dev.consentgate.policy.Purpose;
 import dev.consentgate.policy.PurposeDecision;

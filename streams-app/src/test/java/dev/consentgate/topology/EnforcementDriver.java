@@ -194,9 +194,16 @@ public final class EnforcementDriver implements AutoCloseable {
     }
 
     void sendRawWithHeader(String topic, String key, byte[] value, String header, String headerValue) {
+        sendRawWithHeaders(topic, key, value, 0, header, headerValue);
+    }
+
+    /** Sends raw bytes with headers given as name, value, name, value... */
+    void sendRawWithHeaders(String topic, String key, byte[] value, long timestamp, String... namesAndValues) {
         org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
-        headers.add(header, headerValue.getBytes(StandardCharsets.UTF_8));
-        input(topic).pipeInput(new TestRecord<>(key.getBytes(StandardCharsets.UTF_8), value, headers, Instant.ofEpochMilli(0)));
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            headers.add(namesAndValues[i], namesAndValues[i + 1].getBytes(StandardCharsets.UTF_8));
+        }
+        input(topic).pipeInput(new TestRecord<>(key.getBytes(StandardCharsets.UTF_8), value, headers, Instant.ofEpochMilli(timestamp)));
     }
 
     public byte[] encodeGeneric(String topic, GenericRecord record) {
