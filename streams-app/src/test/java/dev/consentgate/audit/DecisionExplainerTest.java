@@ -15,7 +15,7 @@ class DecisionExplainerTest {
         DecisionRecord record;
         try (EnforcementDriver driver = new EnforcementDriver(EnforcementDriver.examplePolicy())) {
             driver.consent("cust-7", "marketing", ConsentStatus.GRANTED, 1_000, 90_000L, "EU");
-            driver.consent("cust-7", "analytics.reporting", ConsentStatus.WITHDRAWN, 1_500, null, "EU");
+            driver.consent("cust-7", "train_ai_system", ConsentStatus.WITHDRAWN, 1_500, null, "EU");
             driver.send(EnforcementDriver.contact("e-42", "cust-7", 2_000,
                     "marketing.communications.email", "analytics.reporting", "train_ai_system"));
             record = driver.audits().get(0);
@@ -27,12 +27,13 @@ class DecisionExplainerTest {
         // The policy hash changes with every edit of the example policy; everything else is pinned.
         assertThat(text).isEqualToNormalizingNewlines("""
                 Event e-42 (crm.contacts, partition 0, offset 0)
-                  event time 1970-01-01T00:00:02Z; decided 2026-11-22T10:00:00Z under policy 2026-11-22.1 (sha256 %s), mode enforce
+                  event time 1970-01-01T00:00:02Z; decision time 1970-01-01T00:00:02Z (consent judged at both); \
+                processed 2026-11-22T10:00:00Z under policy 2026-11-22.1 (sha256 %s), mode enforce
                   customer HMAC 8c0ff98bc37dbab1aa63af970ec3ecc317637ccad23b608a0dc9481878dbab7b; jurisdiction EU
                   audit record: consent.audit partition 0 offset 17, chain sequence 0
 
                   marketing.communications.email: PERMIT
-                    why: CONSENT_GRANTED: A GRANTED consent record for the purpose held at the event's time. \
+                    why: CONSENT_GRANTED: A GRANTED consent record for the purpose held at the event's time and at the decision's time. \
                 CONSENT_INHERITED: The consent record used was captured for an ancestor of the declared purpose.
                     legal basis: consent; policy rule: marketing.communications.email
                     consent used: GRANTED for marketing, captured 1970-01-01T00:00:01Z via web-banner, expiring 1970-01-01T00:01:30Z, \
@@ -43,10 +44,10 @@ class DecisionExplainerTest {
                     sent to: crm.purpose.marketing.communications.email
 
                   analytics.reporting: REDACT
-                    why: CONSENT_WITHDRAWN: The record in force at the event's time is WITHDRAWN.
+                    why: NO_CONSENT: The customer has consent records, but none for this purpose or its ancestors at the event's time \
+                (or at the decision's time).
                     legal basis: consent; policy rule: analytics.reporting
-                    consent used: WITHDRAWN for analytics.reporting, captured 1970-01-01T00:00:01.500Z via web-banner, notice notice-7, \
-                jurisdiction EU, consent id consent-cust-7-1500
+                    consent used: none
                     fields: birthDate (user.demographic.date_of_birth) generalized; country (user.contact.address.country) replaced by its keyed hash; \
                 customerId (user.unique_id) replaced by its keyed hash; email (user.contact.email) replaced by its keyed hash; \
                 firstName (user.name) removed; gender (user.demographic.gender) removed; lastName (user.name) removed; \
@@ -54,9 +55,11 @@ class DecisionExplainerTest {
                     sent to: crm.purpose.analytics.reporting
 
                   train_ai_system: DROP
-                    why: NO_CONSENT: The customer has consent records, but none for this purpose or its ancestors at the event's time.
+                    why: CONSENT_WITHDRAWN: The record in force at the event's time or at the decision's time is WITHDRAWN: \
+                the record is dropped.
                     legal basis: consent; policy rule: train_ai_system
-                    consent used: none
+                    consent used: WITHDRAWN for train_ai_system, captured 1970-01-01T00:00:01.500Z via web-banner, notice notice-7, \
+                jurisdiction EU, consent id consent-cust-7-1500
                     fields: none removed or changed
                     sent to: no purpose topic (not forwarded)
                 """.formatted(record.getPolicyHash()));
