@@ -1,6 +1,7 @@
 package dev.consentgate.bench;
 
 import dev.consentgate.policy.ConsentLookup;
+import dev.consentgate.policy.DecisionContext;
 import dev.consentgate.policy.DecisionFunction;
 import dev.consentgate.policy.EventDecision;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +51,7 @@ public class DecisionBenchmark {
     @Benchmark
     public EventDecision decideTwoPurposes() {
         int customer = next++ & (CUSTOMERS - 1);
-        return decisions.decide(InMemoryConsent.TWO_PURPOSES, purpose -> true, lookups[customer], jurisdictions[customer], EVENT_TIME);
+        return decisions.decide(InMemoryConsent.TWO_PURPOSES, purpose -> true, lookups[customer],
+                DecisionContext.atEventTime(EVENT_TIME, jurisdictions[customer]));
     }
 }

@@ -1,5 +1,6 @@
 package dev.consentgate.bench;
 
+import dev.consentgate.policy.DecisionContext;
 import dev.consentgate.policy.DecisionFunction;
 import dev.consentgate.policy.EventDecision;
 import dev.consentgate.policy.InputMapping;
@@ -68,9 +69,11 @@ public final class EventPipeline {
         PendingEvent event = new PendingEvent(buffered(key, value, recordTimestamp, position, envelope), record);
 
         List<Purpose> purposes = Purpose.allOf(envelope.purposes());
-        // The example mapping reads no jurisdiction from the event, so, as in the processor, it comes from the consent history.
-        String jurisdiction = envelope.jurisdiction() != null ? envelope.jurisdiction() : consent.jurisdictionOf(envelope.customerId());
-        EventDecision decision = decisions.decide(purposes, mapping::mayDeclare, consent.forCustomer(envelope.customerId()), jurisdiction, envelope.eventTime());
+        // As in the processor: the customer's jurisdiction from the consent history, which the event's own can only tighten;
+        // decided in order, at the event's time.
+        DecisionContext context = new DecisionContext(envelope.eventTime(), envelope.eventTime(),
+                consent.jurisdictionOf(envelope.customerId()), envelope.jurisdiction());
+        EventDecision decision = decisions.decide(purposes, mapping::mayDeclare, consent.forCustomer(envelope.customerId()), context);
 
         int written = 0;
         List<AuditRecords.Delivery> deliveries = new ArrayList<>(decision.decisions().size());

@@ -24,7 +24,7 @@ public final class DecisionExplainer {
         StringBuilder text = new StringBuilder();
         text.append("Event ").append(record.getEventId()).append(" (").append(record.getInputTopic())
                 .append(", partition ").append(record.getInputPartition()).append(", offset ").append(record.getInputOffset()).append(')').append(NL);
-        line(text, "event time " + record.getEventTime() + "; decided " + record.getProcessedAt()
+        line(text, "event time " + record.getEventTime() + "; " + decisionTime(record) + "; processed " + record.getProcessedAt()
                 + " under policy " + record.getPolicyVersion() + " (sha256 " + record.getPolicyHash() + "), mode " + record.getEnforcementMode());
         line(text, "customer HMAC " + record.getCustomerIdHmac() + "; jurisdiction "
                 + (record.getJurisdiction() == null ? "unknown (opt-in rules applied)" : record.getJurisdiction()));
@@ -43,6 +43,12 @@ public final class DecisionExplainer {
             detail(text, "sent to", decision.getOutputTopic() == null ? "no purpose topic (not forwarded)" : decision.getOutputTopic());
         }
         return text.toString();
+    }
+
+    /** Records written before the field existed hold -1: they were judged at the event's time only. */
+    private static String decisionTime(DecisionRecord record) {
+        return record.getDecidedAt().toEpochMilli() < 0 ? "no decision time recorded (consent judged at the event's time)"
+                : "decision time " + record.getDecidedAt() + " (consent judged at both)";
     }
 
     private static void line(StringBuilder text, String line) {

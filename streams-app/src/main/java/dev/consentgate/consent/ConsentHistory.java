@@ -52,18 +52,17 @@ public final class ConsentHistory {
     private final long historyRetentionMs;
     private long maxConsentTime;
     /**
-     * The last (customer, time) read and what the store held for it that every purpose of an event asks
-     * again: its erasure and its customer record. Valid until the next write, which clears it; an event's
-     * purposes are all decided between two writes, so each is read from RocksDB once per event, not per purpose.
+     * What the store held for the customer read last that every purpose of an event asks again: the index entry
+     * and, per time, the erasure and the customer record. Two times, since each purpose is judged at the event's
+     * time and at the decision's time. Valid until the next write, which clears it; an event's purposes are all
+     * decided between two writes, so each is read from RocksDB once per event and time, not per purpose.
      */
     private String memoCustomer;
-    private long memoTime;
-    private VersionedRecord<ConsentState> memoErasure;
-    private boolean memoErasureRead;
-    private VersionedRecord<String> memoCustomerRecord;
-    private boolean memoCustomerRecordRead;
     private String memoListed;
     private boolean memoListedRead;
+    private final ReadsAt[] memoTimes = {new ReadsAt(), new ReadsAt()};
+    /** The slot of {@link #memoTimes} to replace next: the one not used last. */
+    private int memoNextSlot;
     /** Per purpose, the store keys' purpose parts (itself, then its ancestors): built once, not per lookup. */
     private final Map<Purpose, List<StoreKey>> ancestorKeys = new HashMap<>();
     private long lastReadOffset;
@@ -119,6 +118,11 @@ public final class ConsentHistory {
         return lastReadOffset;
     }
 
+    /** The latest capture time of the consent records stored, {@link Long#MIN_VALUE} before the first. */
+    public long latestCaptureTime() {
+        return maxConsentTime;
+    }
+
     /**
      * Records one consent change as of its capture time.
      *
@@ -157,37 +161,54 @@ public final class ConsentHistory {
     }
 
     /**
-     * The consent in force for {@code purpose} at {@code time}: the record of the purpose or its
-     * nearest ancestor, unless an erasure came after it.
+     * The consent in force for {@code purpose} at {@code time}: the latest statement captured at or before
+     * {@code time} about the purpose, one of its ancestors, or every purpose (an erasure). On a tie in capture time
+     * the more restrictive statement wins, then the more specific one. So a later broad withdrawal overrides an
+     * older specific grant, and a later broad grant an older specific denial.
      */
     public ConsentAnswer at(String customerId, Purpose purpose, long time) {
         if (isBeyondHistory(time)) {
             return ConsentAnswer.beyondHistory();
         }
-        String listed = listed(customerId, time);
-        if (listed == null && customerRecord(customerId, time) == null) {
+        String listed = listed(customerId);
+        ReadsAt reads = readsAt(customerId, time);
+        if (listed == null && customerRecord(reads) == null) {
             // Every record stored gives the customer store a version: none by this time, no key has one either.
             return ConsentAnswer.none(false);
         }
-        ConsentState specific = null;
+        ConsentState inForce = null;
         for (StoreKey candidate : selfAndAncestorKeys(purpose)) {
-            if (!PurposeIndex.mayHaveVersion(listed, candidate)) {
-                continue;
-            }
-            VersionedRecord<ConsentState> found = asOf(consents, customerId + candidate.suffix(), time);
-            if (found != null) {
-                specific = found.value();
-                break;
+            if (PurposeIndex.mayHaveVersion(listed, candidate)) {
+                VersionedRecord<ConsentState> found = asOf(consents, customerId + candidate.suffix(), time);
+                inForce = found == null ? inForce : prevailing(inForce, found.value());
             }
         }
-        VersionedRecord<ConsentState> erasure = PurposeIndex.mayHaveVersion(listed, StoreKey.ERASURE) ? erasure(customerId, time) : null;
-        if (erasure != null && (specific == null || erasure.value().capturedAt() >= specific.capturedAt())) {
-            return ConsentAnswer.found(erasure.value());
+        VersionedRecord<ConsentState> erasure = PurposeIndex.mayHaveVersion(listed, StoreKey.ERASURE) ? erasure(reads) : null;
+        inForce = erasure == null ? inForce : prevailing(inForce, erasure.value());
+        return inForce != null ? ConsentAnswer.found(inForce) : ConsentAnswer.none(customerRecord(reads) != null);
+    }
+
+    /**
+     * Of two statements that both cover a purpose, the one in force: the later captured; on a tie the more
+     * restrictive; on a tie of that too, {@code current}, which callers find first as the more specific.
+     */
+    private static ConsentState prevailing(ConsentState current, ConsentState candidate) {
+        if (current == null) {
+            return candidate;
         }
-        if (specific != null) {
-            return ConsentAnswer.found(specific);
+        if (candidate.capturedAt() != current.capturedAt()) {
+            return candidate.capturedAt() > current.capturedAt() ? candidate : current;
         }
-        return ConsentAnswer.none(customerRecord(customerId, time) != null);
+        return restrictiveness(candidate.status()) > restrictiveness(current.status()) ? candidate : current;
+    }
+
+    /** Erasure over any "no" over a grant: a tie in capture time must never resolve towards processing. */
+    private static int restrictiveness(ConsentStatus status) {
+        return switch (status) {
+            case GRANTED -> 0;
+            case DENIED, WITHDRAWN -> 1;
+            case ERASED -> 2;
+        };
     }
 
     private List<StoreKey> selfAndAncestorKeys(Purpose purpose) {
@@ -202,17 +223,24 @@ public final class ConsentHistory {
         return keys;
     }
 
-    private VersionedRecord<ConsentState> erasure(String customerId, long time) {
-        remember(customerId, time);
-        if (!memoErasureRead) {
-            memoErasure = asOf(consents, customerId + StoreKey.ERASURE.suffix(), time);
-            memoErasureRead = true;
+    private VersionedRecord<ConsentState> erasure(ReadsAt reads) {
+        if (!reads.erasureRead) {
+            reads.erasure = asOf(consents, memoCustomer + StoreKey.ERASURE.suffix(), reads.time);
+            reads.erasureRead = true;
         }
-        return memoErasure;
+        return reads.erasure;
     }
 
-    private String listed(String customerId, long time) {
-        remember(customerId, time);
+    private VersionedRecord<String> customerRecord(ReadsAt reads) {
+        if (!reads.customerRecordRead) {
+            reads.customerRecord = asOf(customers, memoCustomer, reads.time);
+            reads.customerRecordRead = true;
+        }
+        return reads.customerRecord;
+    }
+
+    private String listed(String customerId) {
+        rememberCustomer(customerId);
         if (!memoListedRead) {
             memoListed = index.listed(customerId);
             memoListedRead = true;
@@ -220,31 +248,63 @@ public final class ConsentHistory {
         return memoListed;
     }
 
-    private VersionedRecord<String> customerRecord(String customerId, long time) {
-        remember(customerId, time);
-        if (!memoCustomerRecordRead) {
-            memoCustomerRecord = asOf(customers, customerId, time);
-            memoCustomerRecordRead = true;
+    /** The memo of the customer's reads at {@code time}, replacing the one of the time not used last. */
+    private ReadsAt readsAt(String customerId, long time) {
+        rememberCustomer(customerId);
+        for (int slot = 0; slot < memoTimes.length; slot++) {
+            if (memoTimes[slot].holds(time)) {
+                memoNextSlot = 1 - slot;
+                return memoTimes[slot];
+            }
         }
-        return memoCustomerRecord;
+        ReadsAt reads = memoTimes[memoNextSlot];
+        reads.start(time);
+        memoNextSlot = 1 - memoNextSlot;
+        return reads;
     }
 
-    private void remember(String customerId, long time) {
-        if (time != memoTime || !customerId.equals(memoCustomer)) {
+    private void rememberCustomer(String customerId) {
+        if (!customerId.equals(memoCustomer)) {
             forgetReads();
             memoCustomer = customerId;
-            memoTime = time;
         }
     }
 
     private void forgetReads() {
         memoCustomer = null;
-        memoErasure = null;
-        memoErasureRead = false;
-        memoCustomerRecord = null;
-        memoCustomerRecordRead = false;
         memoListed = null;
         memoListedRead = false;
+        for (ReadsAt reads : memoTimes) {
+            reads.clear();
+        }
+    }
+
+    /** What the store held for the memo's customer at one time, each read at most once. */
+    private static final class ReadsAt {
+        private boolean used;
+        private long time;
+        private VersionedRecord<ConsentState> erasure;
+        private boolean erasureRead;
+        private VersionedRecord<String> customerRecord;
+        private boolean customerRecordRead;
+
+        boolean holds(long at) {
+            return used && time == at;
+        }
+
+        void start(long at) {
+            clear();
+            used = true;
+            time = at;
+        }
+
+        void clear() {
+            used = false;
+            erasure = null;
+            erasureRead = false;
+            customerRecord = null;
+            customerRecordRead = false;
+        }
     }
 
     /**
@@ -255,7 +315,7 @@ public final class ConsentHistory {
         if (isBeyondHistory(time)) {
             return null;
         }
-        VersionedRecord<String> found = customerRecord(customerId, time);
+        VersionedRecord<String> found = customerRecord(readsAt(customerId, time));
         while (found != null && found.value().isEmpty()) {
             long before = found.timestamp() - 1;
             found = isBeyondHistory(before) ? null : asOf(customers, customerId, before);

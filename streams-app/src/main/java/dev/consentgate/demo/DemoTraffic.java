@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -29,10 +30,19 @@ public final class DemoTraffic {
     private static final long EVENT_SPACING_MS = 250;
     private static final List<String> JURISDICTIONS = List.of("EU", "EU", "US-CA", "BR");
     private static final List<String> CONSENT_PURPOSES = List.of(
-            "marketing.communications.email", "marketing", "analytics.reporting", "train_ai_system", "marketing.advertising");
-    private static final List<String> EVENT_PURPOSES = List.of(
-            "marketing.communications.email", "analytics.reporting", "personalize.profiling", "train_ai_system",
-            "marketing.advertising", "essential.service");
+            "marketing.communications.email", "marketing", "analytics.reporting", "train_ai_system", "marketing.advertising",
+            "sales.prospecting");
+    /**
+     * The purposes each input's producers declare: mostly those the example policy allows that input, plus one it does
+     * not (it drops as PURPOSE_NOT_ALLOWED_FOR_INPUT).
+     */
+    private static final Map<String, List<String>> EVENT_PURPOSES = Map.of(
+            "crm.contacts", List.of("marketing.communications.email", "analytics.reporting", "personalize.profiling",
+                    "sales.prospecting", "essential.service", "train_ai_system"),
+            "crm.email-engagement", List.of("marketing.communications.email", "analytics.reporting", "personalize.profiling",
+                    "train_ai_system"),
+            "crm.lead-scores", List.of("analytics.reporting", "personalize.profiling", "train_ai_system",
+                    "marketing.advertising", "sales.prospecting", "essential.service"));
     private static final List<String> FIRST_NAMES = List.of("Ana", "Ben", "Chloé", "Dmitri", "Eun-ji", "Fatima", "Gabriel", "Hana");
     private static final List<String> LAST_NAMES = List.of("Silva", "Okafor", "Müller", "Tanaka", "Novak", "Haddad", "Kowalski");
 
@@ -87,11 +97,12 @@ public final class DemoTraffic {
                     new byte[] {'n', 'o', 't', ' ', 'a', 'v', 'r', 'o'}));
             return messages;
         }
-        List<String> purposes = purposes();
-        messages.add(switch (random.nextInt(3)) {
-            case 0 -> new Message("crm.contacts", customer, contact(eventId, customer, eventTime, purposes), null);
-            case 1 -> new Message("crm.email-engagement", "campaign-" + random.nextInt(40), engagement(eventId, customer, eventTime, purposes), null);
-            default -> new Message("crm.lead-scores", customer, leadScore(eventId, customer, eventTime, purposes), null);
+        String topic = INPUT_TOPICS.get(random.nextInt(INPUT_TOPICS.size()));
+        List<String> purposes = purposes(EVENT_PURPOSES.get(topic));
+        messages.add(switch (topic) {
+            case "crm.contacts" -> new Message(topic, customer, contact(eventId, customer, eventTime, purposes), null);
+            case "crm.email-engagement" -> new Message(topic, "campaign-" + random.nextInt(40), engagement(eventId, customer, eventTime, purposes), null);
+            default -> new Message(topic, customer, leadScore(eventId, customer, eventTime, purposes), null);
         });
         return messages;
     }
@@ -110,7 +121,7 @@ public final class DemoTraffic {
         };
     }
 
-    private List<String> purposes() {
+    private List<String> purposes(List<String> declarable) {
         int roll = random.nextInt(100);
         if (roll == 0) {
             return List.of();
@@ -121,7 +132,7 @@ public final class DemoTraffic {
         List<String> chosen = new ArrayList<>();
         int count = 1 + random.nextInt(3);
         while (chosen.size() < count) {
-            String purpose = pick(EVENT_PURPOSES);
+            String purpose = pick(declarable);
             if (!chosen.contains(purpose)) {
                 chosen.add(purpose);
             }

@@ -1,11 +1,12 @@
 package dev.consentgate.policy;
 
 /**
- * What the consent store knows about one (customer, purpose) at an event's time: the input of the
- * decision function for that purpose.
+ * What the consent store knows about one (customer, purpose) at one time: the input of the decision
+ * function for that purpose, asked for at the event's time and at the decision's time.
  *
- * @param record          the record in force: the most specific one for the purpose or an ancestor,
- *                        or a later erasure; {@code null} when there is none
+ * @param record          the record in force: the latest statement captured by then about the purpose, an
+ *                        ancestor, or every purpose (an erasure), the more restrictive on a tie;
+ *                        {@code null} when there is none
  * @param customerKnown   the customer had any consent record at that time
  * @param historyExpired  the time is older than the store's history: the answer cannot be known
  */

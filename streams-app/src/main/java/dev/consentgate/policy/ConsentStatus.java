@@ -8,6 +8,6 @@ public enum ConsentStatus {
     DENIED,
     /** The customer took back an earlier grant. */
     WITHDRAWN,
-    /** The customer asked for erasure: every purpose is denied from then on. */
+    /** The customer asked for erasure: every purpose but a legal obligation stops, until a later statement about it. */
     ERASED
 }

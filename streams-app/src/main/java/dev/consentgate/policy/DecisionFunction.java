@@ -8,8 +8,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
- * The decision: a pure function of (event purposes, consent as of the event's time, policy).
- * Wall-clock time never enters it, so a replay reproduces every decision.
+ * The decision: a pure function of (event purposes, consent as of the event's time and as of the decision's
+ * time, jurisdictions, policy). Wall-clock time never enters it, so a replay given the recorded decision time
+ * reproduces every decision.
+ *
+ * <p>The rules, per purpose whose basis is {@code consent} or {@code legitimate_interest}: the basis must hold
+ * at the event's time and at the decision's time. A "no" at either (DENIED, WITHDRAWN, an objection, an
+ * erasure) drops the record whatever {@code on_missing_consent} says; that action applies only where the
+ * customer said nothing that covers the purpose. After an erasure only {@code legal_obligation} purposes go on.
  */
 public final class DecisionFunction {
 
@@ -34,41 +40,26 @@ public final class DecisionFunction {
     /**
      * Decides every declared purpose of one event.
      *
-     * @param purposes     the declared purposes, duplicates ignored
-     * @param mayDeclare   whether the event's input may declare a purpose ({@link InputMapping#mayDeclare}); one it
-     *                     may not drops with {@link ReasonCode#PURPOSE_NOT_ALLOWED_FOR_INPUT}
-     * @param jurisdiction the customer's jurisdiction code at the event's time, or null
+     * @param purposes   the declared purposes, duplicates ignored
+     * @param mayDeclare whether the event's input may declare a purpose ({@link InputMapping#mayDeclare}); one it may
+     *                   not drops with {@link ReasonCode#PURPOSE_NOT_ALLOWED_FOR_INPUT}, whatever the consent
      */
-    public EventDecision decide(List<Purpose> purposes, Predicate<Purpose> mayDeclare, ConsentLookup consent,
-                                String jurisdiction, long eventTime) {
+    public EventDecision decide(List<Purpose> purposes, Predicate<Purpose> mayDeclare, ConsentLookup consent, DecisionContext context) {
+        String judgedUnder = context.customerJurisdiction();
         if (purposes.isEmpty()) {
-            return new EventDecision(jurisdiction, List.of(ReasonCode.NO_PURPOSE), List.of());
+            return new EventDecision(judgedUnder, context.decidedAt(), List.of(ReasonCode.NO_PURPOSE), List.of());
         }
-        JurisdictionRule jurisdictionRule = policy.jurisdiction(jurisdiction);
+        OptOut optOut = new OptOut(policy.jurisdiction(judgedUnder),
+                context.eventJurisdiction() == null ? null : policy.jurisdiction(context.eventJurisdiction()));
         List<PurposeDecision> decisions = new ArrayList<>(purposes.size());
         for (int i = 0; i < purposes.size(); i++) {
-            Purpose purpose = purposes.get(i);
             // Duplicates ignored, first occurrence kept: a linear scan, as events declare a handful of purposes.
             if (!declaredBefore(purposes, i)) {
-                decisions.add(mayDeclare.test(purpose) ? decide(purpose, consent, jurisdictionRule, eventTime) : notAllowed(purpose));
+                Purpose purpose = purposes.get(i);
+                decisions.add(mayDeclare.test(purpose) ? decide(purpose, consent, context, optOut) : notAllowed(purpose));
             }
         }
-        return new EventDecision(jurisdiction, List.of(), decisions);
-    }
-
-    /** Decides one purpose. */
-    public PurposeDecision decide(Purpose purpose, ConsentLookup consent, JurisdictionRule jurisdiction, long eventTime) {
-        Optional<PurposeRule> found = ruleFor(purpose);
-        if (found.isEmpty()) {
-            return new PurposeDecision(purpose, found, Outcome.DROP, List.of(ReasonCode.UNKNOWN_PURPOSE), null, null);
-        }
-        PurposeRule rule = found.get();
-        return switch (rule.basis()) {
-            case CONTRACT -> permit(purpose, rule, null, ReasonCode.CONTRACT);
-            case LEGAL_OBLIGATION -> permit(purpose, rule, null, ReasonCode.LEGAL_OBLIGATION);
-            case LEGITIMATE_INTEREST -> legitimateInterest(purpose, rule, consent.at(purpose, eventTime));
-            case CONSENT -> consent(purpose, rule, consent.at(purpose, eventTime), jurisdiction.isOptOut(purpose), eventTime);
-        };
+        return new EventDecision(judgedUnder, context.decidedAt(), List.of(), decisions);
     }
 
     /** A purpose the event's input may not declare: dropped, however the customer's consent stands; unknown ones stay unknown. */
@@ -76,6 +67,121 @@ public final class DecisionFunction {
         Optional<PurposeRule> found = ruleFor(purpose);
         ReasonCode reason = found.isEmpty() ? ReasonCode.UNKNOWN_PURPOSE : ReasonCode.PURPOSE_NOT_ALLOWED_FOR_INPUT;
         return new PurposeDecision(purpose, found, Outcome.DROP, List.of(reason), found.map(PurposeRule::basis).orElse(null), null);
+    }
+
+    private PurposeDecision decide(Purpose purpose, ConsentLookup consent, DecisionContext context, OptOut optOut) {
+        Optional<PurposeRule> found = ruleFor(purpose);
+        if (found.isEmpty()) {
+            return new PurposeDecision(purpose, found, Outcome.DROP, List.of(ReasonCode.UNKNOWN_PURPOSE), null, null);
+        }
+        PurposeRule rule = found.get();
+        ConsentAnswer atEvent = consent.at(purpose, context.eventTime());
+        // In order, the two times are one: a single lookup.
+        ConsentAnswer atDecision = context.decidedAt() == context.eventTime() ? atEvent : consent.at(purpose, context.decidedAt());
+        return switch (rule.basis()) {
+            case CONTRACT -> withoutConsent(purpose, rule, atEvent, atDecision, ReasonCode.CONTRACT);
+            case LEGAL_OBLIGATION -> withoutConsent(purpose, rule, atEvent, atDecision, ReasonCode.LEGAL_OBLIGATION);
+            case LEGITIMATE_INTEREST -> atBothTimes(purpose, rule,
+                    legitimateInterest(atEvent), legitimateInterest(atDecision));
+            case CONSENT -> {
+                boolean optedOutOnly = optOut.covers(purpose);
+                yield atBothTimes(purpose, rule,
+                        consent(atEvent, optedOutOnly, context.eventTime()), consent(atDecision, optedOutOnly, context.decidedAt()));
+            }
+        };
+    }
+
+    /** Contract and legal obligation need no consent; an erasure at either time stops a contract, not the law. */
+    private static PurposeDecision withoutConsent(Purpose purpose, PurposeRule rule, ConsentAnswer atEvent, ConsentAnswer atDecision,
+                                                  ReasonCode basisReason) {
+        ConsentState erasure = erasure(atEvent) != null ? erasure(atEvent) : erasure(atDecision);
+        if (erasure == null) {
+            return decision(purpose, rule, Outcome.PERMIT, null, basisReason);
+        }
+        return rule.basis() == LegalBasis.LEGAL_OBLIGATION
+                ? decision(purpose, rule, Outcome.PERMIT, erasure, ReasonCode.ERASED_BUT_LEGAL_OBLIGATION)
+                : decision(purpose, rule, Outcome.DROP, erasure, ReasonCode.ERASURE_REQUESTED);
+    }
+
+    private static ConsentState erasure(ConsentAnswer answer) {
+        ConsentState record = answer.record();
+        return record != null && record.status() == ConsentStatus.ERASED ? record : null;
+    }
+
+    /**
+     * A "no" at either time drops, the event's first; a permit at both permits, on the event time's record;
+     * otherwise the customer said nothing that covers the purpose at one of them, and the rule's action applies.
+     */
+    private static PurposeDecision atBothTimes(Purpose purpose, PurposeRule rule, Verdict atEvent, Verdict atDecision) {
+        if (atEvent.kind() == Verdict.Kind.NO || atDecision.kind() == Verdict.Kind.NO) {
+            Verdict no = atEvent.kind() == Verdict.Kind.NO ? atEvent : atDecision;
+            return decision(purpose, rule, Outcome.DROP, no.record(), no.reason());
+        }
+        if (atEvent.kind() == Verdict.Kind.PERMIT && atDecision.kind() == Verdict.Kind.PERMIT) {
+            return decision(purpose, rule, Outcome.PERMIT, atEvent.record(), atEvent.reason());
+        }
+        Verdict silent = atEvent.kind() == Verdict.Kind.SILENT ? atEvent : atDecision;
+        return decision(purpose, rule, missingOutcome(rule), silent.record(), silent.reason());
+    }
+
+    private static Verdict legitimateInterest(ConsentAnswer answer) {
+        if (answer.historyExpired()) {
+            return Verdict.silent(null, ReasonCode.CONSENT_HISTORY_EXPIRED);
+        }
+        ConsentState record = answer.record();
+        if (record == null) {
+            return Verdict.permit(null, ReasonCode.LEGITIMATE_INTEREST);
+        }
+        return switch (record.status()) {
+            case ERASED -> Verdict.no(record, ReasonCode.ERASURE_REQUESTED);
+            // Against a legitimate interest, any "no" the customer gave is an objection.
+            case DENIED, WITHDRAWN -> Verdict.no(record, ReasonCode.OBJECTION);
+            case GRANTED -> Verdict.permit(record, ReasonCode.LEGITIMATE_INTEREST);
+        };
+    }
+
+    /** @param optOut the purpose is opt-out for this event: permitted until the customer opts out */
+    private static Verdict consent(ConsentAnswer answer, boolean optOut, long time) {
+        if (answer.historyExpired()) {
+            return Verdict.silent(null, ReasonCode.CONSENT_HISTORY_EXPIRED);
+        }
+        ConsentState record = answer.record();
+        if (record == null) {
+            return optOut ? Verdict.permit(null, ReasonCode.OPT_OUT_NOT_EXERCISED)
+                    : Verdict.silent(null, answer.customerKnown() ? ReasonCode.NO_CONSENT : ReasonCode.UNKNOWN_CUSTOMER);
+        }
+        return switch (record.status()) {
+            case ERASED -> Verdict.no(record, ReasonCode.ERASURE_REQUESTED);
+            case DENIED -> Verdict.no(record, optOut ? ReasonCode.OPTED_OUT : ReasonCode.CONSENT_DENIED);
+            case WITHDRAWN -> Verdict.no(record, optOut ? ReasonCode.OPTED_OUT : ReasonCode.CONSENT_WITHDRAWN);
+            case GRANTED -> granted(record, optOut, time);
+        };
+    }
+
+    private static Verdict granted(ConsentState record, boolean optOut, long time) {
+        if (!record.isExpiredAt(time)) {
+            return Verdict.permit(record, ReasonCode.CONSENT_GRANTED);
+        }
+        // A lapsed grant leaves the customer where they started: not opted out, or not having consented.
+        return optOut ? Verdict.permit(record, ReasonCode.OPT_OUT_NOT_EXERCISED) : Verdict.silent(record, ReasonCode.CONSENT_EXPIRED);
+    }
+
+    private static Outcome missingOutcome(PurposeRule rule) {
+        return switch (rule.onMissingConsent()) {
+            case DROP -> Outcome.DROP;
+            case REDACT -> Outcome.REDACT;
+            case TAG -> Outcome.TAG;
+        };
+    }
+
+    private static PurposeDecision decision(Purpose purpose, PurposeRule rule, Outcome outcome, ConsentState record, ReasonCode reason) {
+        return new PurposeDecision(purpose, Optional.of(rule), outcome, reasons(purpose, record, reason), rule.basis(), record);
+    }
+
+    /** The reason, plus CONSENT_INHERITED when the record used was captured for an ancestor. */
+    private static List<ReasonCode> reasons(Purpose purpose, ConsentState record, ReasonCode reason) {
+        boolean inherited = record != null && record.purpose() != null && !record.purpose().equals(purpose);
+        return inherited ? List.of(reason, ReasonCode.CONSENT_INHERITED) : List.of(reason);
     }
 
     private static boolean declaredBefore(List<Purpose> purposes, int index) {
@@ -100,66 +206,35 @@ public final class DecisionFunction {
         return found;
     }
 
-    private PurposeDecision legitimateInterest(Purpose purpose, PurposeRule rule, ConsentAnswer answer) {
-        if (answer.historyExpired()) {
-            return missing(purpose, rule, null, ReasonCode.CONSENT_HISTORY_EXPIRED);
+    /**
+     * Which purposes are opt-out for one event. The event's own jurisdiction is chosen by whoever produced the
+     * event, so it can only tighten: a purpose is opt-out only where the customer's recorded jurisdiction makes it
+     * so and the event's, if it names one, does too.
+     *
+     * @param sent the rule of the event's own jurisdiction; null when the event names none
+     */
+    private record OptOut(JurisdictionRule recorded, JurisdictionRule sent) {
+
+        boolean covers(Purpose purpose) {
+            return recorded.isOptOut(purpose) && (sent == null || sent.isOptOut(purpose));
         }
-        ConsentState record = answer.record();
-        if (record == null) {
-            return permit(purpose, rule, null, ReasonCode.LEGITIMATE_INTEREST);
-        }
-        return switch (record.status()) {
-            case ERASED -> missing(purpose, rule, record, ReasonCode.ERASURE_REQUESTED);
-            case DENIED -> missing(purpose, rule, record, ReasonCode.OBJECTION);
-            // A withdrawn or granted consent is not an objection: the interest still holds.
-            case GRANTED, WITHDRAWN -> permit(purpose, rule, record, ReasonCode.LEGITIMATE_INTEREST);
-        };
     }
 
-    private PurposeDecision consent(Purpose purpose, PurposeRule rule, ConsentAnswer answer, boolean optOut, long eventTime) {
-        if (answer.historyExpired()) {
-            return missing(purpose, rule, null, ReasonCode.CONSENT_HISTORY_EXPIRED);
+    /** How a purpose's basis stands at one time: permitted, a "no" from the customer, or nothing said that covers it. */
+    private record Verdict(Kind kind, ConsentState record, ReasonCode reason) {
+
+        enum Kind { PERMIT, NO, SILENT }
+
+        static Verdict permit(ConsentState record, ReasonCode reason) {
+            return new Verdict(Kind.PERMIT, record, reason);
         }
-        ConsentState record = answer.record();
-        if (record == null) {
-            if (optOut) {
-                return permit(purpose, rule, null, ReasonCode.OPT_OUT_NOT_EXERCISED);
-            }
-            return missing(purpose, rule, null, answer.customerKnown() ? ReasonCode.NO_CONSENT : ReasonCode.UNKNOWN_CUSTOMER);
+
+        static Verdict no(ConsentState record, ReasonCode reason) {
+            return new Verdict(Kind.NO, record, reason);
         }
-        return switch (record.status()) {
-            case ERASED -> missing(purpose, rule, record, ReasonCode.ERASURE_REQUESTED);
-            case DENIED -> missing(purpose, rule, record, optOut ? ReasonCode.OPTED_OUT : ReasonCode.CONSENT_DENIED);
-            case WITHDRAWN -> missing(purpose, rule, record, optOut ? ReasonCode.OPTED_OUT : ReasonCode.CONSENT_WITHDRAWN);
-            case GRANTED -> granted(purpose, rule, record, optOut, eventTime);
-        };
-    }
 
-    private PurposeDecision granted(Purpose purpose, PurposeRule rule, ConsentState record, boolean optOut, long eventTime) {
-        if (!record.isExpiredAt(eventTime)) {
-            return permit(purpose, rule, record, ReasonCode.CONSENT_GRANTED);
+        static Verdict silent(ConsentState record, ReasonCode reason) {
+            return new Verdict(Kind.SILENT, record, reason);
         }
-        // A lapsed grant in an opt-out jurisdiction leaves the customer where they started: not opted out.
-        return optOut ? permit(purpose, rule, record, ReasonCode.OPT_OUT_NOT_EXERCISED)
-                : missing(purpose, rule, record, ReasonCode.CONSENT_EXPIRED);
-    }
-
-    private static PurposeDecision permit(Purpose purpose, PurposeRule rule, ConsentState record, ReasonCode reason) {
-        return new PurposeDecision(purpose, Optional.of(rule), Outcome.PERMIT, reasons(purpose, record, reason), rule.basis(), record);
-    }
-
-    private static PurposeDecision missing(Purpose purpose, PurposeRule rule, ConsentState record, ReasonCode reason) {
-        Outcome outcome = switch (rule.onMissingConsent()) {
-            case DROP -> Outcome.DROP;
-            case REDACT -> Outcome.REDACT;
-            case TAG -> Outcome.TAG;
-        };
-        return new PurposeDecision(purpose, Optional.of(rule), outcome, reasons(purpose, record, reason), rule.basis(), record);
-    }
-
-    /** The reason, plus CONSENT_INHERITED when the record used was captured for an ancestor. */
-    private static List<ReasonCode> reasons(Purpose purpose, ConsentState record, ReasonCode reason) {
-        boolean inherited = record != null && record.purpose() != null && !record.purpose().equals(purpose);
-        return inherited ? List.of(reason, ReasonCode.CONSENT_INHERITED) : List.of(reason);
     }
 }

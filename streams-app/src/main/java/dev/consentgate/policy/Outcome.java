@@ -2,12 +2,12 @@ package dev.consentgate.policy;
 
 /** The outcome of a decision for one (event, purpose). */
 public enum Outcome {
-    /** The legal basis holds: the record, minimized to the purpose's categories, is forwarded. */
+    /** The legal basis holds at the event's time and at the decision's time: the record, minimized to the purpose's categories, is forwarded. */
     PERMIT,
-    /** The basis does not hold and the purpose redacts: an anonymized record is forwarded. */
+    /** The customer said nothing that covers the purpose and the purpose redacts: a pseudonymized record is forwarded. */
     REDACT,
-    /** The basis does not hold and the purpose tags: the minimized record is forwarded, marked. */
+    /** The customer said nothing that covers the purpose and the purpose tags: the minimized record is forwarded, marked. */
     TAG,
-    /** Nothing is forwarded to the purpose. */
+    /** Nothing is forwarded to the purpose: a "no" from the customer, or nothing said and the purpose drops. */
     DROP
 }

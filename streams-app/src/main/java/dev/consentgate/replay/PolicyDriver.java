@@ -44,6 +44,8 @@ final class PolicyDriver implements AutoCloseable {
     private final TestInputTopic<byte[], byte[]> consent;
     private final Map<String, TestInputTopic<byte[], byte[]>> inputs = new HashMap<>();
     private final Map<String, TestOutputTopic<byte[], byte[]>> outputs = new HashMap<>();
+    /** The decision time of the event being decided: the driver decides on this thread, as each record is piped in. */
+    private long recordedDecidedAt;
 
     PolicyDriver(Policy policy, Map<String, Object> configs, ReplaySerde serde, Path stateDir) {
         this.policy = policy;
@@ -60,7 +62,7 @@ final class PolicyDriver implements AutoCloseable {
         ConsentGateConfig config = new ConsentGateConfig(driverConfigs);
         this.auditTopic = config.auditTopic();
         this.dlqTopic = config.dlqTopic();
-        this.driver = new TopologyTestDriver(EnforcementTopology.build(policy, driverConfigs, serde), properties);
+        this.driver = new TopologyTestDriver(EnforcementTopology.build(policy, driverConfigs, serde, taskTime -> recordedDecidedAt), properties);
         this.consent = driver.createInputTopic(config.consentTopic(), WRITE, WRITE);
         for (InputMapping input : policy.inputs()) {
             inputs.put(input.topic(), driver.createInputTopic(input.topic(), WRITE, WRITE));
@@ -81,8 +83,13 @@ final class PolicyDriver implements AutoCloseable {
         drain();
     }
 
-    /** Decides one input record and returns what was written to the audit and dead-letter topics. */
-    Outcome decide(ConsumerRecord<byte[], byte[]> record) {
+    /**
+     * Decides one input record at the decision time its audit record names, and returns what was written to the
+     * audit and dead-letter topics. The driver's own stream time is not the task's: it never saw the task's other
+     * inputs, so it could not tell which consent updates the task had judged at.
+     */
+    Outcome decide(ConsumerRecord<byte[], byte[]> record, long decidedAt) {
+        recordedDecidedAt = decidedAt;
         inputs.get(record.topic()).pipeInput(testRecord(record));
         List<byte[]> audit = new ArrayList<>();
         output(auditTopic).readRecordsToList().forEach(r -> audit.add(r.value()));

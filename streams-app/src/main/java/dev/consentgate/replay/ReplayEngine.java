@@ -43,9 +43,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *
  * <p>Per consent partition p it runs the real enforcement topology ({@link PolicyDriver}) and feeds
  * it what the task of partition p read: the consent records of p in offset order up to each audit
- * record's {@code consentOffset}, then the input record the audit record names. Audit records of p
- * are in decision order, and a decision depends only on the consent read so far, so the replayed
- * audit record must equal the recorded one but for the wall clock, the chain link and the positions.
+ * record's {@code consentOffset}, then the input record the audit record names, decided at the audit
+ * record's {@code decidedAt}. Audit records of p are in decision order, and a decision depends only on
+ * the consent read so far and the decision's time, so the replayed audit record must equal the
+ * recorded one but for the wall clock, the chain link and the positions.
  *
  * <p>Kafka is read with one consumer that is assigned partitions (never subscribed, no group id),
  * read_committed, up to the end offsets captured at the start: the replay is bounded, joins no
@@ -79,7 +80,8 @@ public final class ReplayEngine {
 
     /** One recorded audit record, as plain values, with the fields the replay is driven by. */
     private record AuditEntry(int auditPartition, long auditOffset, Map<String, Object> recorded, Position input,
-                              int consentPartition, long consentOffset, String policyHash, String policyVersion, String eventId) {
+                              int consentPartition, long consentOffset, long decidedAt, String policyHash, String policyVersion,
+                              String eventId) {
     }
 
     private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(30);
@@ -218,7 +220,7 @@ public final class ReplayEngine {
             }
             return;
         }
-        PolicyDriver.Outcome outcome = driver.decide(input);
+        PolicyDriver.Outcome outcome = driver.decide(input, entry.decidedAt());
         Map<String, Object> replayed = outcome.auditValues().size() == 1
                 ? AuditView.of(serde.decodeReplayed(config.auditTopic(), outcome.auditValues().get(0))) : null;
         if (options.whatIf()) {
@@ -287,9 +289,10 @@ public final class ReplayEngine {
                 }
                 AuditEntry entry = new AuditEntry(tp.partition(), record.offset(), recorded, input,
                         number(recorded.get("consentPartition"), -1).intValue(), number(recorded.get("consentOffset"), -1).longValue(),
+                        number(recorded.get("decidedAt"), -1).longValue(),
                         String.valueOf(recorded.get("policyHash")), String.valueOf(recorded.get("policyVersion")),
                         String.valueOf(recorded.get("eventId")));
-                if (entry.consentPartition() < 0) {
+                if (entry.consentPartition() < 0 || entry.decidedAt() < 0) {
                     unreplayable++;
                     continue;
                 }
@@ -307,7 +310,7 @@ public final class ReplayEngine {
         }
         if (unreplayable > 0) {
             throw new ReplayException(ReplayException.Kind.INVALID_INPUT, unreplayable + " audit records in the range were written"
-                    + " before audit records named their consent offset, and cannot be replayed: choose a later --from");
+                    + " before audit records named their consent offset and decision time, and cannot be replayed: choose a later --from");
         }
         return entries;
     }

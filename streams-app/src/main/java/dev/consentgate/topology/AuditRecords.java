@@ -74,6 +74,7 @@ public final class AuditRecords {
                 Instant.ofEpochMilli(processedAt),
                 consentPartition,
                 consentOffset,
+                Instant.ofEpochMilli(decision.decidedAt()),
                 unsealedLink());
     }
 

@@ -2,6 +2,7 @@ package dev.consentgate.topology;
 
 import dev.consentgate.consent.ConsentHistory;
 import dev.consentgate.metrics.EnforcementMetrics;
+import dev.consentgate.policy.DecisionContext;
 import dev.consentgate.policy.DecisionFunction;
 import dev.consentgate.policy.EnforcementMode;
 import dev.consentgate.policy.EventDecision;
@@ -31,7 +32,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The heart of the topology: records consent changes in the consent history and decides each CRM
- * event against the consent of its own time, for every purpose it declares. Per event it forwards
+ * event against the consent of its own time and of the decision's time, for every purpose it declares. Per event it forwards
  * one record to each purpose that may receive it and one audit record, all through one sink, so
  * under exactly-once they commit together.
  */
@@ -48,15 +49,18 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
     private final DeadLetters deadLetters;
     private final TopologySettings settings;
     private final EnforcementMetrics metrics;
+    private final DecisionClock decisionClock;
 
     private ProcessorContext<byte[], Outbound> context;
     private ConsentHistory history;
     private GraceBuffer graceBuffer;
     private AuditChain auditChain;
 
-    EnforcementProcessor(Policy policy, AvroCodec codec, TopologySettings settings, EnforcementMetrics metrics) {
+    EnforcementProcessor(Policy policy, AvroCodec codec, TopologySettings settings, EnforcementMetrics metrics,
+                         DecisionClock decisionClock) {
         this.policy = policy;
         this.metrics = metrics;
+        this.decisionClock = decisionClock;
         this.decisions = new DecisionFunction(policy);
         this.codec = codec;
         this.settings = settings;
@@ -134,11 +138,12 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
         List<Purpose> purposes = Purpose.allOf(event.purposes());
         String customerId = event.customerId();
         long eventTime = event.eventTime();
-        String jurisdiction = event.event().getJurisdiction() != null ? event.event().getJurisdiction()
-                : history.jurisdictionAt(customerId, eventTime);
+        // The customer's recorded jurisdiction stands; the event's own, which its producer chose, can only tighten it.
+        DecisionContext decisionContext = new DecisionContext(eventTime, decisionClock.decidedAt(taskTime(eventTime)),
+                history.jurisdictionAt(customerId, eventTime), event.event().getJurisdiction());
         InputMapping input = settings.mappingsByTopic().get(event.event().getSourceTopic());
         EventDecision decision = decisions.decide(purposes, input::mayDeclare, (purpose, time) -> history.at(customerId, purpose, time),
-                jurisdiction, eventTime);
+                decisionContext);
 
         Headers passedHeaders = passedHeaders(event);
         long timestamp = event.event().getRecordTimestamp();
@@ -157,6 +162,14 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
         auditChain.advance(auditValue);
         deliveries.forEach(this::count);
         metrics.decisionLag(Duration.ofMillis(context.currentSystemTimeMs() - eventTime));
+    }
+
+    /**
+     * The task's time as it decides an event: its stream time, but never before the event's time, nor before the capture
+     * time of a consent record it has read (record timestamps need not be capture times), so every "no" read counts.
+     */
+    private long taskTime(long eventTime) {
+        return Math.max(eventTime, Math.max(context.currentStreamTimeMs(), history.latestCaptureTime()));
     }
 
     /** Purpose labels are the policy's rule keys (or "unknown"), never the declared text: label values stay bounded. */

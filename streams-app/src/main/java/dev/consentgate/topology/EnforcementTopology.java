@@ -58,19 +58,21 @@ public final class EnforcementTopology {
     /** As {@link #build(Policy, Map)}, counting decisions, redactions, dead letters and consent updates in {@code metrics}. */
     public static Topology build(Policy policy, Map<String, ?> configs, EnforcementMetrics metrics) {
         ConsentGateConfig config = new ConsentGateConfig(configs);
-        return build(policy, config, config.valueSerde(configs), metrics);
+        return build(policy, config, config.valueSerde(configs), metrics, DecisionClock.TASK_TIME);
     }
 
     /**
      * As {@link #build(Policy, Map)}, with a value serde the caller made and configured instead of the
-     * one {@code consentgate.value.serde} names: a replay decodes through the production registry but
-     * must not register schemas in it.
+     * one {@code consentgate.value.serde} names, and a clock for the decisions' time: a replay decodes
+     * through the production registry but must not register schemas in it, and decides each event at
+     * its recorded time.
      */
-    public static Topology build(Policy policy, Map<String, ?> configs, Serde<Object> valueSerde) {
-        return build(policy, new ConsentGateConfig(configs), valueSerde, EnforcementMetrics.noop());
+    public static Topology build(Policy policy, Map<String, ?> configs, Serde<Object> valueSerde, DecisionClock decisionClock) {
+        return build(policy, new ConsentGateConfig(configs), valueSerde, EnforcementMetrics.noop(), decisionClock);
     }
 
-    private static Topology build(Policy policy, ConsentGateConfig config, Serde<Object> valueSerde, EnforcementMetrics metrics) {
+    private static Topology build(Policy policy, ConsentGateConfig config, Serde<Object> valueSerde, EnforcementMetrics metrics,
+                                  DecisionClock decisionClock) {
         TopologySettings settings = TopologySettings.of(config, policy);
         AvroCodec codec = new AvroCodec(valueSerde);
         DeadLetters deadLetters = new DeadLetters(settings.dlqTopic(), metrics);
@@ -103,7 +105,7 @@ public final class EnforcementTopology {
         for (int i = 1; i < inbound.size(); i++) {
             merged = merged.merge(inbound.get(i), Named.as("merge-" + i));
         }
-        merged.process(() -> new EnforcementProcessor(policy, codec, settings, metrics), Named.as(ENFORCER),
+        merged.process(() -> new EnforcementProcessor(policy, codec, settings, metrics, decisionClock), Named.as(ENFORCER),
                         ConsentHistory.CONSENT_STORE, ConsentHistory.CUSTOMER_STORE, ConsentHistory.PURPOSE_INDEX_STORE,
                         ConsentHistory.WATERMARK_STORE, GraceBuffer.STORE, AuditChain.STORE)
                 .to(OUTBOUND_TOPIC, OUTBOUND.withName("outbound-sink"));

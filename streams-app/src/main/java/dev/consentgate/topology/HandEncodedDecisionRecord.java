@@ -64,9 +64,9 @@ final class HandEncodedDecisionRecord extends DecisionRecord {
     HandEncodedDecisionRecord(String eventId, String inputTopic, int inputPartition, long inputOffset, Instant eventTime,
                               String customerIdHmac, String jurisdiction, String enforcementMode, List<String> eventReasons,
                               List<PurposeDecision> decisions, String policyVersion, String policyHash, Instant processedAt,
-                              int consentPartition, long consentOffset, AuditChainLink chain) {
+                              int consentPartition, long consentOffset, Instant decidedAt, AuditChainLink chain) {
         super(eventId, inputTopic, inputPartition, inputOffset, eventTime, customerIdHmac, jurisdiction, enforcementMode,
-                eventReasons, decisions, policyVersion, policyHash, processedAt, consentPartition, consentOffset, chain);
+                eventReasons, decisions, policyVersion, policyHash, processedAt, consentPartition, consentOffset, decidedAt, chain);
     }
 
     @Override
@@ -98,6 +98,7 @@ final class HandEncodedDecisionRecord extends DecisionRecord {
         out.writeLong(getProcessedAt().toEpochMilli());
         out.writeInt(getConsentPartition());
         out.writeLong(getConsentOffset());
+        out.writeLong(getDecidedAt().toEpochMilli());
 
         AuditChainLink chain = getChain();
         out.writeLong(chain.getSequence());

@@ -26,12 +26,13 @@ class DecisionExplainerTest {
         // The policy hash changes with every edit of the example policy; everything else is pinned.
         assertThat(text).isEqualToNormalizingNewlines("""
                 Event e-42 (crm.contacts, partition 0, offset 0)
-                  event time 1970-01-01T00:00:02Z; decided 2026-11-22T10:00:00Z under policy 2026-12-05.1 (sha256 %s), mode enforce
+                  event time 1970-01-01T00:00:02Z; decision time 1970-01-01T00:00:02Z (consent judged at both); \
+                processed 2026-11-22T10:00:00Z under policy 2026-12-05.1 (sha256 %s), mode enforce
                   customer HMAC 8c0ff98bc37dbab1aa63af970ec3ecc317637ccad23b608a0dc9481878dbab7b; jurisdiction EU
                   audit record: consent.audit partition 0 offset 17, chain sequence 0
 
                   marketing.communications.email: PERMIT
-                    why: CONSENT_GRANTED: A GRANTED consent record for the purpose held at the event's time. \
+                    why: CONSENT_GRANTED: A GRANTED consent record for the purpose held at the event's time and at the decision's time. \
                 CONSENT_INHERITED: The consent record used was captured for an ancestor of the declared purpose.
                     legal basis: consent; policy rule: marketing.communications.email
                     consent used: GRANTED for marketing, captured 1970-01-01T00:00:01Z via web-banner, expiring 1970-01-01T00:01:30Z, \
@@ -42,7 +43,8 @@ class DecisionExplainerTest {
                     sent to: crm.purpose.marketing.communications.email
 
                   analytics.reporting: REDACT
-                    why: NO_CONSENT: The customer has consent records, but none for this purpose or its ancestors at the event's time.
+                    why: NO_CONSENT: The customer has consent records, but none for this purpose or its ancestors at the event's time \
+                (or at the decision's time).
                     legal basis: consent; policy rule: analytics.reporting
                     consent used: none
                     fields: birthDate (user.demographic.date_of_birth) generalized; country (user.contact.address.country) replaced by its keyed hash; \

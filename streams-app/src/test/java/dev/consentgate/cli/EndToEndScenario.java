@@ -21,7 +21,10 @@ import org.apache.avro.specific.SpecificRecord;
 /**
  * Traffic for the end-to-end tests, and the decisions expected for it, computed by a small model
  * written here independently of the decision code: consent as of event time per (customer,
- * purpose), and the example policy's rules for the purposes used.
+ * purpose), and the example policy's rules for the purposes used. Changes during the run are grants
+ * only: a withdrawal read before an older event is decided drops it too, and which events a live run
+ * decides after reading it depends on how the service interleaves its inputs; a later grant never
+ * changes a decision, which is judged at both times.
  */
 public final class EndToEndScenario {
 
@@ -73,14 +76,14 @@ public final class EndToEndScenario {
                 }
             }
         }
-        // A consent change lands between the previous event and its own (50 ms before it at the usual
-        // spacing), so that every event's expected decision, computed here as the event is made, already
-        // knows every consent change of its time, whatever order the service reads the topics in.
+        // A grant lands between the previous event and its own (50 ms before it at the usual spacing), so
+        // that every event's expected decision, computed here as the event is made, already knows every
+        // consent change of its time, whatever order the service reads the topics in.
         for (int i = 1; i <= events; i++) {
             long time = T0 + i * spacing;
             if (i % 10 == 0) {
                 consent(customer(random.nextInt(customers)), CONSENTED.get(random.nextInt(CONSENTED.size())),
-                        random.nextBoolean() ? ConsentStatus.GRANTED : ConsentStatus.WITHDRAWN, time - spacing / 2);
+                        ConsentStatus.GRANTED, time - spacing / 2);
             }
             event(i, customer(random.nextInt(customers)), time);
         }
@@ -118,28 +121,31 @@ public final class EndToEndScenario {
         });
         decidedEventIds.add(eventId);
         for (String purpose : purposes) {
-            expected(purpose, granted(customer, purpose, time)).ifPresent(decision ->
+            expected(purpose, statusAt(customer, purpose, time)).ifPresent(decision ->
                     expectedByPurpose.get("crm.purpose." + purpose).put(eventId, decision));
         }
     }
 
-    /** The example policy for the purposes used: email and training drop without consent, analytics redacts, essential is contract. */
-    private static java.util.Optional<String> expected(String purpose, boolean granted) {
+    /**
+     * The example policy for the purposes used: email and training drop without consent, analytics redacts where the
+     * customer said nothing (a denial drops), essential is contract.
+     *
+     * @param status the status in force at the event's time; null when the customer said nothing about the purpose
+     */
+    private static java.util.Optional<String> expected(String purpose, ConsentStatus status) {
+        boolean granted = status == ConsentStatus.GRANTED;
         return switch (purpose) {
             case EMAIL, TRAINING -> granted ? java.util.Optional.of("permit") : java.util.Optional.empty();
-            case ANALYTICS -> java.util.Optional.of(granted ? "permit" : "redact");
+            case ANALYTICS -> granted ? java.util.Optional.of("permit") : status == null ? java.util.Optional.of("redact") : java.util.Optional.empty();
             case ESSENTIAL -> java.util.Optional.of("permit");
             default -> throw new IllegalArgumentException(purpose);
         };
     }
 
-    private boolean granted(String customer, String purpose, long time) {
+    private ConsentStatus statusAt(String customer, String purpose, long time) {
         TreeMap<Long, ConsentStatus> statuses = history.get(customer + "|" + purpose);
-        if (statuses == null) {
-            return false;
-        }
-        Map.Entry<Long, ConsentStatus> inForce = statuses.floorEntry(time);
-        return inForce != null && inForce.getValue() == ConsentStatus.GRANTED;
+        Map.Entry<Long, ConsentStatus> inForce = statuses == null ? null : statuses.floorEntry(time);
+        return inForce == null ? null : inForce.getValue();
     }
 
     /** How many decisions of each (purpose, decision) the expected outputs and drops add up to. */

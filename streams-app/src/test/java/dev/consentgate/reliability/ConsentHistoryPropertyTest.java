@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.stream.IntStream;
-import java.util.function.Predicate;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,9 +27,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * topology under the bundled example policy: every audited decision must equal the one a small
  * reference model computes, and no record may reach a purpose topic in the clear without a legal basis.
  *
- * <p>The reference model is written from docs/policy-reference.md, not from DecisionFunction or
- * ConsentHistory. With the default grace period of 0 an event is decided on arrival, so the model
- * judges each event by the consent events of its customer that were <em>sent before it</em>.
+ * <p>The reference model is written from the rules of docs/policy-reference.md, not from DecisionFunction
+ * or ConsentHistory. With the default grace period of 0 an event is decided on arrival, so the model judges
+ * each event by the consent events of its customer that were <em>sent before it</em>, at two times: the
+ * event's own and the decision's, which is the driver's stream time (the latest timestamp sent so far, of
+ * any history in the batch, the event's included).
  *
  * <p>Histories come from a seeded {@link Random}: a failing try names its seed and replays exactly.
  * (jqwik, the usual tool, asks since 1.10 not to be used by AI coding agents, which build this project.)
@@ -38,8 +39,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>Count: a TopologyTestDriver takes 100-300 ms to start and close, so each try runs a batch of
  * {@value #HISTORIES_PER_TRY} independent histories (no customer id shared between them) through one
  * driver: {@value #TRIES} tries × {@value #HISTORIES_PER_TRY} = 1,000 histories per run, each of
- * 2-4 customers with 0-5 consent changes and 1-3 CRM events apiece. Every other try keeps a single customer's
- * entry of the consent purpose index in memory, so that entries are read back from the store all the time.
+ * 2-4 customers with 0-5 consent changes (broad and narrow ones often captured at the same instant) and
+ * 1-3 CRM events apiece, plus late events stamped before a "no" and sent after it. Every other try keeps a
+ * single customer's entry of the consent purpose index in memory, so that entries are read back from the
+ * store all the time.
  */
 class ConsentHistoryPropertyTest {
 
@@ -98,16 +101,11 @@ class ConsentHistoryPropertyTest {
         }
 
         // Then: one audit record per event, in send order, each decision exactly the model's
-        List<Judged> judged = new ArrayList<>();
-        for (int i = 0; i < sendOrder.size(); i++) {
-            if (sendOrder.get(i) instanceof CrmEvent event) {
-                judged.add(new Judged(event, ReferenceModel.before(sendOrder, i, event.customer())));
-            }
-        }
+        List<Judged> judged = judge(sendOrder);
         assertThat(audits).hasSameSizeAs(judged);
         List<String> mismatches = new ArrayList<>();
         for (int i = 0; i < judged.size(); i++) {
-            String expected = judged.get(i).model().expectedAudit(judged.get(i).event());
+            String expected = judged.get(i).expectedAudit();
             String actual = describe(audits.get(i));
             if (!actual.equals(expected)) {
                 mismatches.add("expected " + expected + "\n but was " + actual + "\n consent sent before it: " + judged.get(i).model().arrived());
@@ -123,17 +121,27 @@ class ConsentHistoryPropertyTest {
             for (TestRecord<byte[], byte[]> record : records) {
                 Judged event = eventsById.get(header(record, "consent-event-id"));
                 String decision = header(record, "consent-decision");
-                boolean basisHeld = event.model().legalBasisHeld(purpose, event.event().occurredAt());
-                String missing = RULES.get(purpose).onMissing();
-                boolean allowed = basisHeld ? decision.equals("permit")
-                        // Without a basis a record may only pass anonymized or tagged, as its rule says.
-                        : missing != null && !missing.equals("DROP") && decision.equals(missing.toLowerCase());
-                if (!allowed) {
-                    violations.add(purpose + " got " + event.event().eventId() + " as " + decision + ", legal basis held: " + basisHeld);
+                if (!event.mayReach(purpose, decision)) {
+                    violations.add(purpose + " got " + event.event().eventId() + " as " + decision + ", legal basis held: "
+                            + event.legalBasisHeld(purpose) + ", the customer said no: " + event.saidNo(purpose));
                 }
             }
         });
         assertThat(violations).isEmpty();
+    }
+
+    /** Each CRM event of the send order with its customer's consent as sent before it and the decision's time. */
+    private static List<Judged> judge(List<Step> sendOrder) {
+        List<Judged> judged = new ArrayList<>();
+        long streamTime = Long.MIN_VALUE;
+        for (int i = 0; i < sendOrder.size(); i++) {
+            Step step = sendOrder.get(i);
+            streamTime = Math.max(streamTime, step.timestamp());
+            if (step instanceof CrmEvent event) {
+                judged.add(new Judged(event, ReferenceModel.before(sendOrder, i, event.customer()), streamTime));
+            }
+        }
+        return judged;
     }
 
     /**
@@ -153,13 +161,14 @@ class ConsentHistoryPropertyTest {
 
             // Then: judged as an EU customer, advertising (opt-out only in US-CA) needs consent it does not have
             assertThat(driver.audits()).extracting(ConsentHistoryPropertyTest::describe)
-                    .containsExactly("e-after-move jurisdiction=EU | marketing.advertising:DROP:[NO_CONSENT]");
+                    .containsExactly("e-after-move jurisdiction=EU decidedAt=4000 | marketing.advertising:DROP:[NO_CONSENT]");
             assertThat(driver.purpose(ADVERTISING)).isEmpty();
         }
     }
 
     private static String describe(DecisionRecord audit) {
-        StringBuilder text = new StringBuilder(audit.getEventId() + " jurisdiction=" + audit.getJurisdiction());
+        StringBuilder text = new StringBuilder(audit.getEventId() + " jurisdiction=" + audit.getJurisdiction()
+                + " decidedAt=" + audit.getDecidedAt().toEpochMilli());
         for (PurposeDecision decision : audit.getDecisions()) {
             text.append(" | ").append(decision.getPurpose()).append(':').append(decision.getDecision()).append(':').append(decision.getReasons());
         }
@@ -188,10 +197,77 @@ class ConsentHistoryPropertyTest {
     record Rule(Basis basis, String onMissing) {
     }
 
-    record Judged(CrmEvent event, ReferenceModel model) {
+    /** How a purpose's basis stands at one time: permitted, a "no" from the customer, or nothing said that covers it. */
+    enum Standing { PERMIT, NO, SILENT }
+
+    /** The standing at one time, with its reason and the change it rests on (none when nothing was said). */
+    record Verdict(Standing standing, String reason, Optional<ConsentChange> change) {
     }
 
-    /** One customer's consent as known to the topology when an event arrives: the changes sent before it. */
+    /** One event as the model judges it: at its own time and at the decision's time. */
+    record Judged(CrmEvent event, ReferenceModel model, long decidedAt) {
+
+        String expectedAudit() {
+            StringBuilder text = new StringBuilder(event.eventId() + " jurisdiction=" + model.jurisdiction(event.occurredAt())
+                    + " decidedAt=" + decidedAt);
+            for (String purpose : event.purposes()) {
+                text.append(" | ").append(decide(purpose));
+            }
+            return text.toString();
+        }
+
+        /**
+         * A "no" at either time drops, the event time's first; a permit at both permits, with the event time's reason;
+         * otherwise the rule's missing-consent action, with the reason of a time where nothing covering was said.
+         */
+        private String decide(String purpose) {
+            Optional<Rule> rule = ruleFor(purpose);
+            if (rule.isEmpty()) {
+                return purpose + ":DROP:[UNKNOWN_PURPOSE]";
+            }
+            boolean optOut = model.optOut(purpose, event.occurredAt());
+            Verdict atEvent = model.verdict(purpose, event.occurredAt(), optOut);
+            Verdict atDecision = model.verdict(purpose, decidedAt, optOut);
+            Verdict used;
+            String outcome;
+            if (atEvent.standing() == Standing.NO || atDecision.standing() == Standing.NO) {
+                used = atEvent.standing() == Standing.NO ? atEvent : atDecision;
+                outcome = "DROP";
+            } else if (atEvent.standing() == Standing.PERMIT && atDecision.standing() == Standing.PERMIT) {
+                used = atEvent;
+                outcome = "PERMIT";
+            } else {
+                used = atEvent.standing() == Standing.SILENT ? atEvent : atDecision;
+                outcome = rule.get().onMissing();
+            }
+            List<String> reasons = new ArrayList<>(List.of(used.reason()));
+            // Inherited: the change used was captured for an ancestor (an erasure has no purpose of its own).
+            if (used.change().isPresent() && used.change().get().purpose() != null && !used.change().get().purpose().equals(purpose)) {
+                reasons.add("CONSENT_INHERITED");
+            }
+            return purpose + ":" + outcome + ":" + reasons;
+        }
+
+        /** The safety predicate: a purpose may see the record in the clear only with its basis at both times, marked only after silence. */
+        boolean mayReach(String purpose, String decision) {
+            if (legalBasisHeld(purpose)) {
+                return decision.equals("permit");
+            }
+            String missing = RULES.get(purpose).onMissing();
+            return !saidNo(purpose) && missing != null && !missing.equals("DROP") && decision.equals(missing.toLowerCase());
+        }
+
+        boolean legalBasisHeld(String purpose) {
+            boolean optOut = model.optOut(purpose, event.occurredAt());
+            return model.basisHolds(purpose, event.occurredAt(), optOut) && model.basisHolds(purpose, decidedAt, optOut);
+        }
+
+        boolean saidNo(String purpose) {
+            return model.saidNo(purpose, event.occurredAt()) || model.saidNo(purpose, decidedAt);
+        }
+    }
+
+    /** One customer's consent as known to the topology when an event arrives: the changes sent before it, in send order. */
     record ReferenceModel(List<ConsentChange> arrived) {
 
         static ReferenceModel before(List<Step> sendOrder, int index, String customer) {
@@ -204,109 +280,99 @@ class ConsentHistoryPropertyTest {
             return new ReferenceModel(arrived);
         }
 
-        /** The latest change captured at or before {@code time} that matches; capture times of one customer are distinct. */
-        private Optional<ConsentChange> latest(long time, Predicate<ConsentChange> matching) {
-            return arrived.stream().filter(c -> c.capturedAt() <= time && matching.test(c)).max(Comparator.comparingLong(ConsentChange::capturedAt));
-        }
-
-        /** The record for the purpose or its nearest ancestor; an erasure captured at or after it overrides it. */
+        /**
+         * The statement in force for the purpose at {@code time}: the latest change captured by then about the purpose,
+         * an ancestor, or everything (an erasure); on a tie the more restrictive, then the more specific.
+         */
         Optional<ConsentChange> inForce(String purpose, long time) {
-            Optional<ConsentChange> specific = Optional.empty();
-            for (String candidate : selfAndAncestors(purpose)) {
-                specific = latest(time, c -> candidate.equals(c.purpose()));
-                if (specific.isPresent()) {
-                    break;
-                }
-            }
-            Optional<ConsentChange> erasure = latest(time, c -> c.status() == Status.ERASED);
-            if (erasure.isPresent() && (specific.isEmpty() || erasure.get().capturedAt() >= specific.get().capturedAt())) {
-                return erasure;
-            }
-            return specific;
+            return arrived.stream()
+                    .filter(c -> c.capturedAt() <= time && (c.status() == Status.ERASED || covers(c.purpose(), purpose)))
+                    .max(Comparator.comparingLong(ConsentChange::capturedAt)
+                            .thenComparingInt(c -> restrictiveness(c.status()))
+                            .thenComparingInt(c -> c.purpose() == null ? 0 : c.purpose().length()));
         }
 
-        /** A change without a jurisdiction keeps the one the customer had at that time. */
-        String jurisdiction(long time) {
-            return latest(time, c -> c.jurisdiction() != null).map(ConsentChange::jurisdiction).orElse(null);
-        }
-
-        boolean customerKnown(long time) {
-            return latest(time, c -> true).isPresent();
-        }
-
-        boolean optOut(String purpose, long time) {
-            return US_CA.equals(jurisdiction(time)) && covers(ADVERTISING, purpose);
-        }
-
-        /** The safety predicate, from the decision table only: may the purpose see the record in the clear? */
-        boolean legalBasisHeld(String purpose, long time) {
-            Rule rule = ruleFor(purpose).orElseThrow();
-            Optional<ConsentChange> record = inForce(purpose, time);
-            Optional<Status> status = record.map(ConsentChange::status);
-            return switch (rule.basis()) {
-                case CONTRACT -> true;
-                case LEGITIMATE_INTEREST -> status.isEmpty() || status.get() == Status.GRANTED || status.get() == Status.WITHDRAWN;
-                case CONSENT -> optOut(purpose, time)
-                        ? status.isEmpty() || status.get() == Status.GRANTED
-                        : status.isPresent() && status.get() == Status.GRANTED && !expired(record.get(), time);
+        private static int restrictiveness(Status status) {
+            return switch (status) {
+                case GRANTED -> 0;
+                case DENIED, WITHDRAWN -> 1;
+                case ERASED -> 2;
             };
         }
 
-        String expectedAudit(CrmEvent event) {
-            StringBuilder text = new StringBuilder(event.eventId() + " jurisdiction=" + jurisdiction(event.occurredAt()));
-            for (String purpose : event.purposes()) {
-                text.append(" | ").append(decide(purpose, event.occurredAt()));
+        /** A change without a jurisdiction keeps the one the customer had; of two at one instant, the one sent last. */
+        String jurisdiction(long time) {
+            String found = null;
+            long foundAt = Long.MIN_VALUE;
+            for (ConsentChange change : arrived) {
+                if (change.jurisdiction() != null && change.capturedAt() <= time && change.capturedAt() >= foundAt) {
+                    found = change.jurisdiction();
+                    foundAt = change.capturedAt();
+                }
             }
-            return text.toString();
+            return found;
         }
 
-        private String decide(String purpose, long time) {
-            Optional<Rule> found = ruleFor(purpose);
-            if (found.isEmpty()) {
-                return purpose + ":DROP:[UNKNOWN_PURPOSE]";
+        boolean customerKnown(long time) {
+            return arrived.stream().anyMatch(c -> c.capturedAt() <= time);
+        }
+
+        /** Judged under the customer's recorded jurisdiction at the event's time; contacts carry none of their own here. */
+        boolean optOut(String purpose, long eventTime) {
+            return US_CA.equals(jurisdiction(eventTime)) && covers(ADVERTISING, purpose);
+        }
+
+        /** The basis's standing at one time; {@code optOut} is judged once per event, under the jurisdiction of its time. */
+        Verdict verdict(String purpose, long time, boolean optOut) {
+            Rule rule = ruleFor(purpose).orElseThrow();
+            Optional<ConsentChange> change = inForce(purpose, time);
+            Status status = change.map(ConsentChange::status).orElse(null);
+            if (status == Status.ERASED) {
+                return new Verdict(Standing.NO, "ERASURE_REQUESTED", change);
             }
-            Rule rule = found.get();
-            Optional<ConsentChange> record = inForce(purpose, time);
-            boolean optOut = optOut(purpose, time);
-            String reason;
-            boolean holds;
-            switch (rule.basis()) {
-                case CONTRACT -> {
-                    reason = "CONTRACT";
-                    holds = true;
-                }
-                case LEGITIMATE_INTEREST -> {
-                    Status status = record.map(ConsentChange::status).orElse(Status.GRANTED);
-                    holds = status == Status.GRANTED || status == Status.WITHDRAWN;
-                    reason = switch (status) {
-                        case GRANTED, WITHDRAWN -> "LEGITIMATE_INTEREST";
-                        case DENIED -> "OBJECTION";
-                        case ERASED -> "ERASURE_REQUESTED";
-                    };
-                }
-                default -> {
-                    if (record.isEmpty()) {
-                        holds = optOut;
-                        reason = optOut ? "OPT_OUT_NOT_EXERCISED" : customerKnown(time) ? "NO_CONSENT" : "UNKNOWN_CUSTOMER";
-                    } else {
-                        ConsentChange change = record.get();
-                        boolean live = change.status() == Status.GRANTED && !expired(change, time);
-                        holds = live || (optOut && change.status() == Status.GRANTED);
-                        reason = switch (change.status()) {
-                            case GRANTED -> live ? "CONSENT_GRANTED" : optOut ? "OPT_OUT_NOT_EXERCISED" : "CONSENT_EXPIRED";
-                            case DENIED -> optOut ? "OPTED_OUT" : "CONSENT_DENIED";
-                            case WITHDRAWN -> optOut ? "OPTED_OUT" : "CONSENT_WITHDRAWN";
-                            case ERASED -> "ERASURE_REQUESTED";
-                        };
-                    }
-                }
+            return switch (rule.basis()) {
+                case CONTRACT -> new Verdict(Standing.PERMIT, "CONTRACT", Optional.empty());
+                case LEGITIMATE_INTEREST -> status == Status.DENIED || status == Status.WITHDRAWN
+                        ? new Verdict(Standing.NO, "OBJECTION", change)
+                        : new Verdict(Standing.PERMIT, "LEGITIMATE_INTEREST", change);
+                case CONSENT -> consentVerdict(change, optOut, time);
+            };
+        }
+
+        private Verdict consentVerdict(Optional<ConsentChange> change, boolean optOut, long time) {
+            if (change.isEmpty()) {
+                return optOut ? new Verdict(Standing.PERMIT, "OPT_OUT_NOT_EXERCISED", change)
+                        : new Verdict(Standing.SILENT, customerKnown(time) ? "NO_CONSENT" : "UNKNOWN_CUSTOMER", change);
             }
-            List<String> reasons = new ArrayList<>(List.of(reason));
-            // Inherited: the record used was captured for an ancestor (an erasure has no purpose of its own).
-            if (record.isPresent() && record.get().purpose() != null && !record.get().purpose().equals(purpose)) {
-                reasons.add("CONSENT_INHERITED");
+            return switch (change.get().status()) {
+                case DENIED -> new Verdict(Standing.NO, optOut ? "OPTED_OUT" : "CONSENT_DENIED", change);
+                case WITHDRAWN -> new Verdict(Standing.NO, optOut ? "OPTED_OUT" : "CONSENT_WITHDRAWN", change);
+                case GRANTED -> !expired(change.get(), time) ? new Verdict(Standing.PERMIT, "CONSENT_GRANTED", change)
+                        : optOut ? new Verdict(Standing.PERMIT, "OPT_OUT_NOT_EXERCISED", change)
+                        : new Verdict(Standing.SILENT, "CONSENT_EXPIRED", change);
+                case ERASED -> throw new IllegalStateException("erasures are judged before the basis");
+            };
+        }
+
+        /** The safety predicate's half, from the rules only: does the purpose's basis hold at {@code time}? */
+        boolean basisHolds(String purpose, long time, boolean optOut) {
+            Rule rule = ruleFor(purpose).orElseThrow();
+            Optional<Status> status = inForce(purpose, time).map(ConsentChange::status);
+            if (status.equals(Optional.of(Status.ERASED))) {
+                return false;
             }
-            return purpose + ":" + (holds ? "PERMIT" : rule.onMissing()) + ":" + reasons;
+            return switch (rule.basis()) {
+                case CONTRACT -> true;
+                case LEGITIMATE_INTEREST -> status.isEmpty() || status.get() == Status.GRANTED;
+                case CONSENT -> optOut
+                        ? status.isEmpty() || status.get() == Status.GRANTED
+                        : status.isPresent() && status.get() == Status.GRANTED && !expired(inForce(purpose, time).get(), time);
+            };
+        }
+
+        /** Whether the statement in force at {@code time} is a "no": DENIED, WITHDRAWN or an erasure. */
+        boolean saidNo(String purpose, long time) {
+            return inForce(purpose, time).map(c -> c.status() != Status.GRANTED).orElse(false);
         }
 
         private static boolean expired(ConsentChange change, long time) {
@@ -349,14 +415,25 @@ class ConsentHistoryPropertyTest {
 
     sealed interface Step permits ConsentChange, CrmEvent {
         int sendSlot();
+
+        /** The record timestamp it is sent with: capture time or event time. */
+        long timestamp();
     }
 
     /** A consent change; an erasure has status ERASED, no purpose and no jurisdiction. */
     record ConsentChange(String customer, String purpose, Status status, long capturedAt, Long expiresAt, String jurisdiction,
                          int sendSlot) implements Step {
+        @Override
+        public long timestamp() {
+            return capturedAt;
+        }
     }
 
     record CrmEvent(String eventId, String customer, long occurredAt, List<String> purposes, int sendSlot) implements Step {
+        @Override
+        public long timestamp() {
+            return occurredAt;
+        }
     }
 
     /** {@value #HISTORIES_PER_TRY} independent histories of 2-4 customers each. */
@@ -374,14 +451,17 @@ class ConsentHistoryPropertyTest {
 
     private static CustomerSpec customer(Random random) {
         List<ConsentSpec> consents = new ArrayList<>();
-        // Distinct capture times per customer: two changes at one instant would have no defined order.
-        java.util.Set<Integer> usedSlots = new java.util.HashSet<>();
+        // One change per (key, instant): a second one would replace the first in the store, in send order. Different keys,
+        // a broad and a narrow purpose or an erasure, often share an instant, so the more restrictive must win the tie.
+        java.util.Set<String> usedKeysAndSlots = new java.util.HashSet<>();
+        List<Integer> usedSlots = new ArrayList<>();
         for (int n = between(random, 0, 5); n > 0; n--) {
-            int slot = between(random, 0, 20);
-            if (usedSlots.add(slot)) {
-                consents.add(new ConsentSpec(pick(random, CONSENT_PURPOSES),
-                        weighted(random, new Status[] {Status.GRANTED, Status.DENIED, Status.WITHDRAWN, Status.ERASED}, 4, 2, 2, 1),
-                        slot,
+            int slot = !usedSlots.isEmpty() && random.nextInt(10) < 4 ? pick(random, usedSlots) : between(random, 0, 20);
+            Status status = weighted(random, new Status[] {Status.GRANTED, Status.DENIED, Status.WITHDRAWN, Status.ERASED}, 4, 2, 2, 1);
+            String purpose = pick(random, CONSENT_PURPOSES);
+            if (usedKeysAndSlots.add((status == Status.ERASED ? "*" : purpose) + "@" + slot)) {
+                usedSlots.add(slot);
+                consents.add(new ConsentSpec(purpose, status, slot,
                         random.nextInt(10) < 6 ? null : between(random, 1, 8),
                         weighted(random, JurisdictionChoice.values(), 6, 1, 2),
                         between(random, 0, 999)));
@@ -389,11 +469,23 @@ class ConsentHistoryPropertyTest {
         }
         List<EventSpec> events = new ArrayList<>();
         for (int n = between(random, 1, 3); n > 0; n--) {
-            List<String> purposes = new ArrayList<>(DECLARED_PURPOSES);
-            java.util.Collections.shuffle(purposes, random);
-            events.add(new EventSpec(between(random, 0, 22), List.copyOf(purposes.subList(0, between(random, 1, 3))), between(random, 0, 999)));
+            events.add(new EventSpec(between(random, 0, 22), declared(random), between(random, 0, 999)));
+        }
+        // Late events: stamped before a "no", sent after it, so only the decision's time sees it.
+        for (ConsentSpec consent : consents) {
+            if (consent.status() != Status.GRANTED && consent.timeSlot() > 0 && consent.sendSlot() < 999 && random.nextBoolean()) {
+                events.add(new EventSpec(between(random, 0, consent.timeSlot() - 1), declared(random),
+                        between(random, consent.sendSlot() + 1, 999)));
+            }
         }
         return new CustomerSpec(pick(random, List.of(EU, US_CA)), consents, events);
+    }
+
+    /** One to three distinct purposes an event declares. */
+    private static List<String> declared(Random random) {
+        List<String> purposes = new ArrayList<>(DECLARED_PURPOSES);
+        java.util.Collections.shuffle(purposes, random);
+        return List.copyOf(purposes.subList(0, between(random, 1, 3)));
     }
 
     private static int between(Random random, int min, int max) {

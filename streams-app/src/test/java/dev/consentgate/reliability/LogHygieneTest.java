@@ -89,11 +89,13 @@ class LogHygieneTest {
         driver.consent(CUSTOMER, "personalize", ConsentStatus.DENIED, 100_001, null, "EU");
         driver.consent(OTHER_CUSTOMER, "analytics", ConsentStatus.GRANTED, 100_002, null, "US-CA");
 
-        // Permitted, redacted, dropped and tagged purposes of one event; an unknown customer; an event older than the history
+        // Permitted, redacted and dropped purposes of one event; an unknown customer; events older than the history, one
+        // of them tagged (a legitimate interest whose consent cannot be known, and no objection since)
         driver.send(contact("e-mixed", CUSTOMER, 101_000, EMAIL, "analytics.reporting", "marketing.advertising", "personalize.profiling"));
         driver.send(ENGAGEMENT, "unknown-customer", engagement("e-unknown", "cust-never-seen", 101_000, EMAIL), 101_000);
         driver.send(LEAD_SCORES, OTHER_CUSTOMER, leadScore("e-scores", OTHER_CUSTOMER, 101_000, "analytics.reporting"), 101_000);
         driver.send(contact("e-ancient", CUSTOMER, 50_000, EMAIL));
+        driver.send(contact("e-ancient-tagged", OTHER_CUSTOMER, 50_000, "personalize.profiling"));
 
         // Dead letters: unreadable bytes, a tombstone, no purposes, a consent update older than the history, a bad category
         driver.sendRaw(CONTACTS, CUSTOMER, "jane.doe@example.com,Jane,Doe,94107".getBytes(StandardCharsets.UTF_8));

@@ -50,6 +50,20 @@ class ReplayComparisonTest {
     }
 
     @Test
+    void aDifferentDecisionTimeIsADifference() {
+        // Given a replay decided at another time than recorded: it judged other consent
+        Map<String, Object> recorded = audit("PERMIT", List.of("CONSENT_GRANTED"));
+        Map<String, Object> replayed = audit("PERMIT", List.of("CONSENT_GRANTED"));
+        replayed.put("decidedAt", 4_000L);
+
+        // When they are compared
+        List<AuditView.Difference> differences = AuditView.differences(recorded, replayed);
+
+        // Then the decision time differs
+        assertThat(differences).extracting(Object::toString).containsExactly("decidedAt: 3000 | 4000");
+    }
+
+    @Test
     void aReportWithAMismatchDoesNotMatchAndShowsBothDecisionsSideBySide() throws Exception {
         // Given a replay of three events, one of which was decided differently
         ReplayReport report = new ReplayReport(ReplayReport.Mode.REPLAY, "consent.audit", "everything", Map.of("v1", "ab".repeat(32)), 10);
@@ -154,6 +168,7 @@ class ReplayComparisonTest {
         record.put("inputPartition", 1);
         record.put("inputOffset", 5L);
         record.put("eventTime", 1_000L);
+        record.put("decidedAt", 3_000L);
         record.put("customerIdHmac", "ff".repeat(32));
         record.put("decisions", new ArrayList<>(List.of(purpose)));
         record.put("policyVersion", "v1");

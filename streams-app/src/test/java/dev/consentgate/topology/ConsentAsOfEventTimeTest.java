@@ -14,7 +14,10 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Every event is judged by the consent of its own time, whatever order things arrive in. */
+/**
+ * Every event is judged by the consent of its own time and of the decision's time (the task's stream time
+ * when it decides), whatever order things arrive in.
+ */
 class ConsentAsOfEventTimeTest {
 
     private static final String EMAIL = "marketing.communications.email";
@@ -27,33 +30,43 @@ class ConsentAsOfEventTimeTest {
     }
 
     @Test
-    void anEventFromBeforeAWithdrawalIsPermittedEvenWhenItArrivesAfterIt() {
+    void anEventFromBeforeAWithdrawalThatArrivesAfterItIsDroppedAtTheDecisionsTime() {
+        // Given: a grant, then a withdrawal already read
         driver.consent("cust-2", EMAIL, ConsentStatus.GRANTED, 1_000);
         driver.consent("cust-2", EMAIL, ConsentStatus.WITHDRAWN, 3_000);
 
+        // When: an event stamped between them arrives late, then one after the withdrawal
         driver.send(contact("e-t1", "cust-2", 2_000, EMAIL));
         driver.send(contact("e-t3", "cust-2", 4_000, EMAIL));
 
-        assertThat(driver.purpose(EMAIL)).extracting(r -> header(r, "consent-event-id")).containsExactly("e-t1");
-        assertThat(EnforcementDriver.firstDecisions(driver.audits())).containsExactly("e-t1:PERMIT:CONSENT_GRANTED", "e-t3:DROP:CONSENT_WITHDRAWN");
+        // Then: neither reaches the purpose; the late one was decided at the withdrawal's stream time
+        assertThat(driver.purpose(EMAIL)).isEmpty();
+        List<DecisionRecord> audits = driver.audits();
+        assertThat(EnforcementDriver.firstDecisions(audits)).containsExactly("e-t1:DROP:CONSENT_WITHDRAWN", "e-t3:DROP:CONSENT_WITHDRAWN");
+        assertThat(audits).extracting(a -> a.getDecidedAt().toEpochMilli()).containsExactly(3_000L, 4_000L);
+        assertThat(audits.get(0).getDecisions().get(0).getConsentUsed().getStatus()).isEqualTo("WITHDRAWN");
     }
 
     @Test
-    void lateConsentWithdrawalDoesNotRewriteEarlierDecisionsButLaterEventsSeeIt() {
+    void lateConsentWithdrawalDoesNotRewriteEarlierDecisionsButEveryLaterDecisionSeesIt() {
+        // Given: an event permitted under a grant
         driver.consent("cust-3", EMAIL, ConsentStatus.GRANTED, 1_000);
         driver.send(contact("e-3000", "cust-3", 3_000, EMAIL));
         assertThat(driver.purpose(EMAIL)).hasSize(1);
         assertThat(driver.audits()).hasSize(1);
 
+        // When: a withdrawal captured before that event arrives late
         driver.consent("cust-3", EMAIL, ConsentStatus.WITHDRAWN, 2_000);
 
+        // Then: nothing already decided is redone, and every event decided after it is dropped, older ones at the decision's time
         assertThat(driver.purpose(EMAIL)).isEmpty();
         assertThat(driver.audits()).isEmpty();
         driver.send(contact("e-2500", "cust-3", 2_500, EMAIL));
         driver.send(contact("e-1500", "cust-3", 1_500, EMAIL));
         driver.send(contact("e-3500", "cust-3", 3_500, EMAIL));
         assertThat(EnforcementDriver.firstDecisions(driver.audits())).containsExactly(
-                "e-2500:DROP:CONSENT_WITHDRAWN", "e-1500:PERMIT:CONSENT_GRANTED", "e-3500:DROP:CONSENT_WITHDRAWN");
+                "e-2500:DROP:CONSENT_WITHDRAWN", "e-1500:DROP:CONSENT_WITHDRAWN", "e-3500:DROP:CONSENT_WITHDRAWN");
+        assertThat(driver.purpose(EMAIL)).isEmpty();
     }
 
     @Test
@@ -87,19 +100,22 @@ class ConsentAsOfEventTimeTest {
 
     @Test
     void anErasureDeniesEveryPurposeFromItsTimeUntilConsentIsGivenAgain() {
+        // Given: an event decided before the erasure, then the erasure and a new grant
         driver.consent("cust-e", EMAIL, ConsentStatus.GRANTED, 1_000);
+        driver.send(contact("e-before", "cust-e", 1_500, EMAIL));
         driver.erasure("cust-e", 2_000);
         driver.consent("cust-e", "personalize", ConsentStatus.GRANTED, 3_000);
 
-        driver.send(contact("e-before", "cust-e", 1_500, EMAIL));
+        // When
         driver.send(contact("e-erased", "cust-e", 2_500, EMAIL, "personalize.profiling"));
         driver.send(contact("e-regranted", "cust-e", 3_500, "personalize.profiling"));
 
+        // Then: the erasure drops even the legitimate interest, until a later statement about the purpose
         List<DecisionRecord> audits = driver.audits();
         assertThat(audits).extracting(a -> a.getDecisions().stream().map(d -> d.getDecision() + ":" + d.getReasons()).toList())
                 .containsExactly(
                         List.of("PERMIT:[CONSENT_GRANTED]"),
-                        List.of("DROP:[ERASURE_REQUESTED]", "TAG:[ERASURE_REQUESTED]"),
+                        List.of("DROP:[ERASURE_REQUESTED]", "DROP:[ERASURE_REQUESTED]"),
                         List.of("PERMIT:[LEGITIMATE_INTEREST, CONSENT_INHERITED]"));
     }
 

@@ -130,7 +130,7 @@ class PurposeDecisionsTest {
     }
 
     @Test
-    void legitimateInterestIsPermittedUntilTheCustomerObjectsAndThenTagged() {
+    void legitimateInterestIsPermittedUntilTheCustomerObjectsAndThenDropped() {
         driver.consent("cust-6", EMAIL, ConsentStatus.GRANTED, 1_000);
 
         driver.send(contact("e-before", "cust-6", 2_000, "personalize.profiling"));
@@ -138,14 +138,15 @@ class PurposeDecisionsTest {
         driver.send(contact("e-after", "cust-6", 4_000, "personalize.profiling"));
 
         List<TestRecord<byte[], byte[]>> out = driver.purpose("personalize.profiling");
-        assertThat(out).extracting(r -> header(r, "consent-decision")).containsExactly("permit", "tag");
-        assertThat(out).extracting(r -> header(r, "consent-reasons")).containsExactly("LEGITIMATE_INTEREST", "OBJECTION,CONSENT_INHERITED");
-        assertThat(out).extracting(r -> header(r, "consent-basis")).containsExactly("legitimate_interest", "legitimate_interest");
-        // Tagged or not, the purpose never sees demographics.
-        for (TestRecord<byte[], byte[]> record : out) {
-            assertThat(fieldNames(driver.decode("crm.purpose.personalize.profiling", record.value())))
-                    .doesNotContain("birthDate", "gender").contains("email", "postalCode");
-        }
+        assertThat(out).extracting(r -> header(r, "consent-event-id")).containsExactly("e-before");
+        assertThat(out).extracting(r -> header(r, "consent-decision")).containsExactly("permit");
+        assertThat(out).extracting(r -> header(r, "consent-reasons")).containsExactly("LEGITIMATE_INTEREST");
+        assertThat(out).extracting(r -> header(r, "consent-basis")).containsExactly("legitimate_interest");
+        assertThat(driver.audits()).extracting(a -> a.getDecisions().get(0).getDecision() + ":" + a.getDecisions().get(0).getReasons())
+                .containsExactly("PERMIT:[LEGITIMATE_INTEREST]", "DROP:[OBJECTION, CONSENT_INHERITED]");
+        // The purpose never sees demographics.
+        assertThat(fieldNames(driver.decode("crm.purpose.personalize.profiling", out.get(0).value())))
+                .doesNotContain("birthDate", "gender").contains("email", "postalCode");
     }
 
     @Test
