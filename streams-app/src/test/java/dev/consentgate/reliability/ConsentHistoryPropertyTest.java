@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.stream.IntStream;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,7 +26,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Random consent histories, sent out of order and interleaved with CRM events, through the real
  * topology under the bundled example policy: every audited decision must equal the one a small
- * reference model computes, and no record may reach a purpose topic in the clear without a legal basis.
+ * reference model computes, no record may reach a purpose topic in the clear without a legal basis, and
+ * of a record that does, no field, key or header the purpose may not see ({@link WithUnnamedData}: every
+ * event carries a field nobody categorized, a nested record and an input header holding an email).
  *
  * <p>The reference model is written from the rules of docs/policy-reference.md, not from DecisionFunction
  * or ConsentHistory. With the default grace period of 0 an event is decided on arrival, so the model judges
@@ -90,14 +93,16 @@ class ConsentHistoryPropertyTest {
 
         // When
         List<DecisionRecord> audits;
-        Map<String, List<TestRecord<byte[], byte[]>>> purposeTopics = new HashMap<>();
         Map<String, Object> config = seed % 2 == 0 ? Map.of() : Map.of(ConsentGateConfig.INDEX_CACHE_CUSTOMERS, 1);
+        List<Delivered> delivered = new ArrayList<>();
         try (EnforcementDriver driver = new EnforcementDriver(POLICY, config)) {
             for (Step step : sendOrder) {
                 send(driver, step);
             }
             audits = driver.audits();
-            PURPOSE_TOPICS.forEach(purpose -> purposeTopics.put(purpose, driver.purpose(purpose)));
+            for (String purpose : PURPOSE_TOPICS) {
+                driver.purpose(purpose).forEach(r -> delivered.add(new Delivered(purpose, r, driver.decode("x", r.value()))));
+            }
         }
 
         // Then: one audit record per event, in send order, each decision exactly the model's
@@ -113,21 +118,25 @@ class ConsentHistoryPropertyTest {
         }
         assertThat(mismatches).isEmpty();
 
-        // And: the safety invariant, stated on its own over what the purpose topics actually hold
+        // And: the safety invariant, stated on its own over what the purpose topics actually hold: a record only with a
+        // legal basis at both times (or marked, after silence), and of it only the fields, key and headers the purpose may see
         Map<String, Judged> eventsById = new HashMap<>();
         judged.forEach(j -> eventsById.put(j.event().eventId(), j));
         List<String> violations = new ArrayList<>();
-        purposeTopics.forEach((purpose, records) -> {
-            for (TestRecord<byte[], byte[]> record : records) {
-                Judged event = eventsById.get(header(record, "consent-event-id"));
-                String decision = header(record, "consent-decision");
-                if (!event.mayReach(purpose, decision)) {
-                    violations.add(purpose + " got " + event.event().eventId() + " as " + decision + ", legal basis held: "
-                            + event.legalBasisHeld(purpose) + ", the customer said no: " + event.saidNo(purpose));
-                }
+        for (Delivered out : delivered) {
+            Judged event = eventsById.get(header(out.record(), "consent-event-id"));
+            String decision = header(out.record(), "consent-decision");
+            if (!event.mayReach(out.purpose(), decision)) {
+                violations.add(out.purpose() + " got " + event.event().eventId() + " as " + decision + ", legal basis held: "
+                        + event.legalBasisHeld(out.purpose()) + ", the customer said no: " + event.saidNo(out.purpose()));
             }
-        });
+            violations.addAll(WithUnnamedData.leaks(out.purpose(), decision, out.record(), out.value(), event.event().customer()));
+        }
         assertThat(violations).isEmpty();
+    }
+
+    /** A record a purpose topic received, with its value decoded. */
+    private record Delivered(String purpose, TestRecord<byte[], byte[]> record, GenericRecord value) {
     }
 
     /** Each CRM event of the send order with its customer's consent as sent before it and the decision's time. */
@@ -184,7 +193,9 @@ class ConsentHistoryPropertyTest {
                         change.capturedAt(), change.expiresAt(), change.jurisdiction());
             }
         } else if (step instanceof CrmEvent event) {
-            driver.send(contact(event.eventId(), event.customer(), event.occurredAt(), event.purposes().toArray(String[]::new)));
+            GenericRecord value = WithUnnamedData.contact(event.eventId(), event.customer(), event.occurredAt(), event.purposes());
+            driver.sendRawWithHeaders(EnforcementDriver.CONTACTS, event.customer(), driver.encodeGeneric(EnforcementDriver.CONTACTS, value),
+                    event.occurredAt(), WithUnnamedData.HEADERS);
         }
     }
 

@@ -198,7 +198,7 @@ public final class EnforcementDriver implements AutoCloseable {
     }
 
     /** Sends raw bytes with headers given as name, value, name, value... */
-    void sendRawWithHeaders(String topic, String key, byte[] value, long timestamp, String... namesAndValues) {
+    public void sendRawWithHeaders(String topic, String key, byte[] value, long timestamp, String... namesAndValues) {
         org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
         for (int i = 0; i < namesAndValues.length; i += 2) {
             headers.add(namesAndValues[i], namesAndValues[i + 1].getBytes(StandardCharsets.UTF_8));
@@ -255,7 +255,7 @@ public final class EnforcementDriver implements AutoCloseable {
         return (DecisionRecord) specificReader.deserialize("consent.audit", value);
     }
 
-    GenericRecord decode(String topic, byte[] value) {
+    public GenericRecord decode(String topic, byte[] value) {
         return genericReader.decode(topic, value).record();
     }
 
