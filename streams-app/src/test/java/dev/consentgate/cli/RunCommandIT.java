@@ -111,8 +111,8 @@ class RunCommandIT {
         assertThat(run("topics", "create", "--config", config.toString(), "--policy", policy.toString())).isZero();
 
         List<String> lines = out.toString().lines().toList();
-        assertThat(lines).filteredOn(l -> l.startsWith("created ")).hasSize(8).contains("created " + prefix + ".consent.audit");
-        assertThat(lines).filteredOn(l -> l.startsWith("exists  ")).hasSize(8);
+        assertThat(lines).filteredOn(l -> l.startsWith("created ")).hasSize(9).contains("created " + prefix + ".consent.audit");
+        assertThat(lines).filteredOn(l -> l.startsWith("exists  ")).hasSize(9);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA.bootstrapServers()))) {
             TopicDescription audit = admin.describeTopics(List.of(prefix + ".consent.audit")).allTopicNames().get().get(prefix + ".consent.audit");
             assertThat(audit.partitions()).hasSize(2);
