@@ -51,6 +51,28 @@ class EnforcementMetricsTest {
     }
 
     @Test
+    void shadowModeIsAGaugeAnAlertCanWatch() {
+        metrics.enforcementMode(true);
+
+        assertThat(scrapedLines()).contains("# TYPE consentgate_shadow_mode gauge", "consentgate_shadow_mode 1.0");
+    }
+
+    @Test
+    void enforceModeSetsTheShadowGaugeToZero() {
+        metrics.enforcementMode(false);
+
+        assertThat(scrapedLines()).contains("consentgate_shadow_mode 0.0");
+    }
+
+    @Test
+    void categoryPathsThatNameNoFieldAreCountedPerTopic() {
+        metrics.unmatchedCategoryPaths("crm.orders", 2);
+        metrics.unmatchedCategoryPaths("crm.orders", 1);
+
+        assertThat(scrapedLines()).contains("consentgate_unmatched_category_paths_total{topic=\"crm.orders\"} 3.0");
+    }
+
+    @Test
     void decisionForUnknownPurposeIsLabelledUnknown() {
         metrics.decisionForUnknownPurpose("drop", "UNKNOWN_PURPOSE");
 
