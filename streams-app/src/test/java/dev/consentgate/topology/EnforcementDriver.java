@@ -264,6 +264,11 @@ public final class EnforcementDriver implements AutoCloseable {
         return driver.getKeyValueStore(ConsentHistory.PURPOSE_INDEX_STORE);
     }
 
+    /** The names of a record's top-level fields, in schema order. */
+    public static List<String> fieldNames(GenericRecord record) {
+        return record.getSchema().getFields().stream().map(Schema.Field::name).toList();
+    }
+
     public static String header(TestRecord<?, ?> record, String name) {
         Header header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);

@@ -6,6 +6,7 @@ import static dev.consentgate.topology.EnforcementDriver.HMAC_KEY;
 import static dev.consentgate.topology.EnforcementDriver.LEAD_SCORES;
 import static dev.consentgate.topology.EnforcementDriver.contact;
 import static dev.consentgate.topology.EnforcementDriver.engagement;
+import static dev.consentgate.topology.EnforcementDriver.fieldNames;
 import static dev.consentgate.topology.EnforcementDriver.header;
 import static dev.consentgate.topology.EnforcementDriver.leadScore;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -93,10 +94,6 @@ class FailClosedDataTest {
     @AfterEach
     void close() {
         driver.close();
-    }
-
-    private static List<String> fieldNames(GenericRecord record) {
-        return record.getSchema().getFields().stream().map(Schema.Field::name).toList();
     }
 
     private static String key(TestRecord<byte[], byte[]> record) {

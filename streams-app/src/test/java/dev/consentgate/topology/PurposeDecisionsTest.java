@@ -6,6 +6,7 @@ import static dev.consentgate.topology.EnforcementDriver.HMAC_KEY;
 import static dev.consentgate.topology.EnforcementDriver.LEAD_SCORES;
 import static dev.consentgate.topology.EnforcementDriver.contact;
 import static dev.consentgate.topology.EnforcementDriver.engagement;
+import static dev.consentgate.topology.EnforcementDriver.fieldNames;
 import static dev.consentgate.topology.EnforcementDriver.header;
 import static dev.consentgate.topology.EnforcementDriver.leadScore;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,7 +22,6 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
-import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -38,10 +38,6 @@ class PurposeDecisionsTest {
     @AfterEach
     void close() {
         driver.close();
-    }
-
-    private static List<String> fieldNames(GenericRecord record) {
-        return record.getSchema().getFields().stream().map(Schema.Field::name).toList();
     }
 
     private static List<String> purposes(DecisionRecord audit) {
