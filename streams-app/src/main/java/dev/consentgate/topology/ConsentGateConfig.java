@@ -24,7 +24,7 @@ public final class ConsentGateConfig extends AbstractConfig {
     public static final String DLQ_TOPIC = "consentgate.dlq.topic";
     public static final String HISTORY_RETENTION_MS = "consentgate.consent.history.retention.ms";
     public static final String GRACE_MS = "consentgate.grace.ms";
-    public static final String INDEX_CACHE_CUSTOMERS = "consentgate.consent.index.cache.customers";
+    public static final String CACHED_CUSTOMERS = "consentgate.consent.cache.customers";
     public static final String HMAC_KEY = "consentgate.hmac.key";
     public static final String VALUE_SERDE = "consentgate.value.serde";
 
@@ -39,8 +39,8 @@ public final class ConsentGateConfig extends AbstractConfig {
                     "How far back the consent store answers 'consent as of time t'. Events older than the newest consent time minus this fail closed with CONSENT_HISTORY_EXPIRED.")
             .define(GRACE_MS, Type.LONG, 0L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
                     "How long, in event time, an event waits for consent updates still in flight before it is decided. 0 decides at once.")
-            .define(INDEX_CACHE_CUSTOMERS, Type.INT, 50_000, ConfigDef.Range.atLeast(0), Importance.LOW,
-                    "Per task, how many customers' entries of the consent purpose index are kept in memory (about 200 bytes each, 10 MB at the default). 0 reads every one from the store.")
+            .define(CACHED_CUSTOMERS, Type.INT, 50_000, ConfigDef.Range.atLeast(0), Importance.LOW,
+                    "Per task, how many customers' consent histories are kept decoded in memory (about 300 bytes plus 150 per statement each). 0 decodes every one read from the store.")
             .define(HMAC_KEY, Type.PASSWORD, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH,
                     "Secret key (at least " + KeyedHash.MIN_KEY_BYTES + " bytes, UTF-8) for HMAC-SHA256: the hash redaction action and the customer id in audit records. Keep it stable: changing it changes every hash.")
             .define(VALUE_SERDE, Type.CLASS, ConfluentAvroSerde.class, Importance.LOW,
@@ -74,8 +74,8 @@ public final class ConsentGateConfig extends AbstractConfig {
         return Duration.ofMillis(getLong(GRACE_MS));
     }
 
-    public int indexCacheCustomers() {
-        return getInt(INDEX_CACHE_CUSTOMERS);
+    public int cachedCustomers() {
+        return getInt(CACHED_CUSTOMERS);
     }
 
     public KeyedHash keyedHash() {

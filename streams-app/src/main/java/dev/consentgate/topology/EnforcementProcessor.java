@@ -73,13 +73,7 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
     @Override
     public void init(ProcessorContext<byte[], Outbound> context) {
         this.context = context;
-        this.history = new ConsentHistory(
-                context.getStateStore(ConsentHistory.CONSENT_STORE),
-                context.getStateStore(ConsentHistory.CUSTOMER_STORE),
-                context.getStateStore(ConsentHistory.PURPOSE_INDEX_STORE),
-                context.getStateStore(ConsentHistory.WATERMARK_STORE),
-                settings.historyRetention(),
-                settings.indexCacheCustomers());
+        this.history = ConsentHistory.open(context, settings.historyRetention(), settings.cachedCustomers());
         this.graceBuffer = new GraceBuffer(
                 context.getStateStore(GraceBuffer.STORE),
                 context.getStateStore(ConsentHistory.WATERMARK_STORE),
@@ -122,14 +116,7 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
     private void applyConsent(ConsentUpdate update, Record<String, DeciderInput> record) {
         metrics.consentUpdate(update.state().status().name());
         history.markRead(update.position().offset());
-        if (!history.record(update.customerId(), update.state())) {
-            LOG.warn("Consent update at {} offset {} is older than the consent history retention ({}); sent to the dead-letter topic",
-                    update.position().topic() + "-" + update.position().partition(), update.position().offset(), settings.historyRetention());
-            Rejected rejected = new Rejected(RejectReason.CONSENT_UPDATE_TOO_OLD,
-                    "captured before the consent history retention of " + settings.historyRetention(),
-                    update.rawKey(), update.rawValue(), update.position());
-            context.forward(deadLetters.record(rejected, record.headers(), record.timestamp()));
-        }
+        history.record(update.customerId(), update.state());
     }
 
     private void decide(PendingEvent event) {

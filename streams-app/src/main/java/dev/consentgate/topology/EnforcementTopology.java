@@ -78,10 +78,7 @@ public final class EnforcementTopology {
         DeadLetters deadLetters = new DeadLetters(settings.dlqTopic(), metrics);
 
         StreamsBuilder builder = new StreamsBuilder();
-        builder.addStateStore(ConsentHistory.consentStore(settings.historyRetention()));
-        builder.addStateStore(ConsentHistory.customerStore(settings.historyRetention()));
-        builder.addStateStore(ConsentHistory.purposeIndexStore());
-        builder.addStateStore(ConsentHistory.watermarkStore());
+        ConsentHistory.storeBuilders().forEach(builder::addStateStore);
         builder.addStateStore(GraceBuffer.storeBuilder());
         builder.addStateStore(AuditChain.storeBuilder());
 
@@ -106,8 +103,7 @@ public final class EnforcementTopology {
             merged = merged.merge(inbound.get(i), Named.as("merge-" + i));
         }
         merged.process(() -> new EnforcementProcessor(policy, codec, settings, metrics, decisionClock), Named.as(ENFORCER),
-                        ConsentHistory.CONSENT_STORE, ConsentHistory.CUSTOMER_STORE, ConsentHistory.PURPOSE_INDEX_STORE,
-                        ConsentHistory.WATERMARK_STORE, GraceBuffer.STORE, AuditChain.STORE)
+                        ConsentHistory.CONSENT_STORE, ConsentHistory.WATERMARK_STORE, GraceBuffer.STORE, AuditChain.STORE)
                 .to(OUTBOUND_TOPIC, OUTBOUND.withName("outbound-sink"));
         return builder.build();
     }

@@ -28,8 +28,6 @@ public enum RejectReason {
     INVALID_DATA_CATEGORY,
     /** A consent event that lacks a purpose, or whose key is not its customer id (it would sit on the wrong partition). */
     INVALID_CONSENT_EVENT,
-    /** A consent change older than the consent store's history retention: it can no longer be placed in history. */
-    CONSENT_UPDATE_TOO_OLD,
     /** An unexpected error while deciding the record (a defect, or a record shape ConsentGate does not handle); the detail names the exception type. */
     PROCESSING_ERROR
 }

@@ -16,7 +16,7 @@ record TopologySettings(
         String dlqTopic,
         Duration historyRetention,
         Duration grace,
-        int indexCacheCustomers,
+        int cachedCustomers,
         KeyedHash keyedHash,
         Map<String, InputMapping> mappingsByTopic) {
 
@@ -27,7 +27,7 @@ record TopologySettings(
                 config.dlqTopic(),
                 config.historyRetention(),
                 config.grace(),
-                config.indexCacheCustomers(),
+                config.cachedCustomers(),
                 config.keyedHash(),
                 policy.inputs().stream().collect(Collectors.toUnmodifiableMap(InputMapping::topic, Function.identity())));
     }

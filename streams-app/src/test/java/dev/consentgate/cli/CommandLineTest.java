@@ -86,10 +86,10 @@ class CommandLineTest {
 
     @Test
     void runRefusesANegativeIndexCacheNamingTheKey() throws Exception {
-        Path config = write("app.properties", "consentgate.hmac.key=0123456789abcdef0123\nconsentgate.consent.index.cache.customers=-1\n");
+        Path config = write("app.properties", "consentgate.hmac.key=0123456789abcdef0123\nconsentgate.consent.cache.customers=-1\n");
 
         assertThat(runStoppedByConfig(config)).isEqualTo("consentgate: " + config
-                + ": Invalid value -1 for configuration consentgate.consent.index.cache.customers: Value must be at least 0");
+                + ": Invalid value -1 for configuration consentgate.consent.cache.customers: Value must be at least 0");
     }
 
     @Test

@@ -93,7 +93,7 @@ class ConsentHistoryPropertyTest {
 
         // When
         List<DecisionRecord> audits;
-        Map<String, Object> config = seed % 2 == 0 ? Map.of() : Map.of(ConsentGateConfig.INDEX_CACHE_CUSTOMERS, 1);
+        Map<String, Object> config = seed % 2 == 0 ? Map.of() : Map.of(ConsentGateConfig.CACHED_CUSTOMERS, 1);
         List<Delivered> delivered = new ArrayList<>();
         try (EnforcementDriver driver = new EnforcementDriver(POLICY, config)) {
             for (Step step : sendOrder) {
@@ -293,14 +293,17 @@ class ConsentHistoryPropertyTest {
 
         /**
          * The statement in force for the purpose at {@code time}: the latest change captured by then about the purpose,
-         * an ancestor, or everything (an erasure); on a tie the more restrictive, then the more specific.
+         * an ancestor, or everything (an erasure); on a tie the more restrictive, then the more specific; of two about
+         * the same purpose at one instant and as restrictive, a denial before a withdrawal and the grant that lapses first.
          */
         Optional<ConsentChange> inForce(String purpose, long time) {
             return arrived.stream()
                     .filter(c -> c.capturedAt() <= time && (c.status() == Status.ERASED || covers(c.purpose(), purpose)))
                     .max(Comparator.comparingLong(ConsentChange::capturedAt)
                             .thenComparingInt(c -> restrictiveness(c.status()))
-                            .thenComparingInt(c -> c.purpose() == null ? 0 : c.purpose().length()));
+                            .thenComparingInt(c -> c.purpose() == null ? 0 : c.purpose().length())
+                            .thenComparingInt(c -> -c.status().ordinal())
+                            .thenComparingLong(c -> c.expiresAt() == null ? Long.MIN_VALUE : -c.expiresAt()));
         }
 
         private static int restrictiveness(Status status) {
@@ -311,12 +314,16 @@ class ConsentHistoryPropertyTest {
             };
         }
 
-        /** A change without a jurisdiction keeps the one the customer had; of two at one instant, the one sent last. */
+        /**
+         * A change without a jurisdiction keeps the one the customer had; of two at one instant, the one that sorts first,
+         * whatever the order they were sent in.
+         */
         String jurisdiction(long time) {
             String found = null;
             long foundAt = Long.MIN_VALUE;
             for (ConsentChange change : arrived) {
-                if (change.jurisdiction() != null && change.capturedAt() <= time && change.capturedAt() >= foundAt) {
+                if (change.jurisdiction() != null && change.capturedAt() <= time
+                        && (change.capturedAt() > foundAt || (change.capturedAt() == foundAt && change.jurisdiction().compareTo(found) < 0))) {
                     found = change.jurisdiction();
                     foundAt = change.capturedAt();
                 }

@@ -259,11 +259,6 @@ public final class EnforcementDriver implements AutoCloseable {
         return genericReader.decode(topic, value).record();
     }
 
-    /** The consent history's index of each customer's keys with a version, as the enforcer's task holds it. */
-    KeyValueStore<String, String> purposeIndex() {
-        return driver.getKeyValueStore(ConsentHistory.PURPOSE_INDEX_STORE);
-    }
-
     /** The names of a record's top-level fields, in schema order. */
     public static List<String> fieldNames(GenericRecord record) {
         return record.getSchema().getFields().stream().map(Schema.Field::name).toList();

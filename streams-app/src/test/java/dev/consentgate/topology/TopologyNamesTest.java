@@ -30,7 +30,7 @@ class TopologyNamesTest {
         String description = exampleTopology().describe().toString();
 
         String enforcer = description.lines().filter(l -> l.contains("Processor: enforcer")).findFirst().orElseThrow();
-        assertThat(enforcer).contains("consent-store", "consent-customers", "consent-purposes", "consent-watermarks", "grace-buffer");
+        assertThat(enforcer).contains("consent-histories", "consent-watermarks", "grace-buffer");
         assertThat(description).contains(
                 "input-crm.email-engagement-by-customer-repartition",
                 "input-crm.lead-scores-by-customer-repartition")
