@@ -36,7 +36,7 @@ final class RunCommand implements Callable<Integer> {
         Preflight.requireRegistry(setup.properties());
         try (Admin admin = Admin.create(AppProperties.toProperties(setup.properties()))) {
             Preflight.requireBroker(admin, setup.properties());
-            List<String> problems = new TopicProvisioner(admin).checkReadTopics(
+            List<String> problems = new TopicProvisioner(admin).checkTopicsToRun(
                     TopicLayout.of(setup.config(), setup.policy()), setup.policy(), setup.config());
             Preflight.requireTopics(problems);
         }

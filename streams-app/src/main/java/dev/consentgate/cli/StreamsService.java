@@ -9,6 +9,10 @@ import dev.consentgate.topology.EnforcementTopology;
 import dev.consentgate.topology.TransientErrors;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
@@ -43,7 +47,7 @@ final class StreamsService implements AutoCloseable {
                     + " minimized and tagged with the would-be decision; switch enforcement.mode to enforce to apply decisions",
                     setup.policy().version());
         }
-        Topology topology = EnforcementTopology.build(setup.policy(), setup.properties(), metrics);
+        Topology topology = EnforcementTopology.build(setup.policy(), setup.properties(), metrics, consentPartitions(setup));
         this.streams = new KafkaStreams(topology, AppProperties.toProperties(setup.properties()));
         observability.bindKafkaStreams(streams);
         streams.setUncaughtExceptionHandler(this::onStreamThreadFailure);
@@ -84,6 +88,23 @@ final class StreamsService implements AutoCloseable {
             root = root.getCause();
         }
         return root.getClass().getSimpleName();
+    }
+
+    /** The consent topic's partition count, which names each customer's partition: asked of the broker, never assumed. */
+    private static int consentPartitions(Setup setup) {
+        String topic = setup.config().consentTopic();
+        try (Admin admin = Admin.create(AppProperties.toProperties(setup.properties()))) {
+            Integer count = new TopicProvisioner(admin).partitions(List.of(topic)).get(topic);
+            if (count == null) {
+                throw new CommandFailure(ExitCodes.INVALID_INPUT, "topic " + topic + " does not exist (ConsentGate reads it)");
+            }
+            return count;
+        } catch (ExecutionException | TimeoutException e) {
+            throw new CommandFailure(ExitCodes.UNREACHABLE, "cannot describe topic " + topic + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CommandFailure(ExitCodes.UNREACHABLE, "interrupted while describing topic " + topic);
+        }
     }
 
     static StreamsService start(Setup setup, String httpHost, int httpPort) {

@@ -22,14 +22,20 @@ record TopicLayout(List<String> readTopics, Map<String, Map<String, String>> wri
         Map<String, Map<String, String>> written = new TreeMap<>();
         policy.outputTopics().forEach(topic -> written.put(topic, Map.of()));
         written.put(config.auditTopic(), KEEP_FOREVER);
+        // Consent events, copied to their customer's partition: as much the legal record as the consent topic.
+        written.put(config.reroutedConsentTopic(), KEEP_FOREVER);
         written.put(config.dlqTopic(), Map.of());
         return new TopicLayout(List.copyOf(read), written);
     }
 
-    /** Inputs keyed by customer id are read beside the consent topic, so partition i of each must hold the same customers. */
+    /**
+     * The topics read beside the consent topic whose partition i must answer for the same customers: the rerouted-consent
+     * topic and the inputs keyed by customer id.
+     */
     List<String> coPartitioned(Policy policy, ConsentGateConfig config) {
         List<String> topics = new ArrayList<>();
         topics.add(config.consentTopic());
+        topics.add(config.reroutedConsentTopic());
         policy.inputs().stream().filter(InputMapping::keyedByCustomerId).map(InputMapping::topic).forEach(topics::add);
         return topics;
     }

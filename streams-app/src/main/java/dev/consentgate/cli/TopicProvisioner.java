@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -50,7 +51,9 @@ final class TopicProvisioner {
      */
     List<String> checkReadTopics(TopicLayout layout, Policy policy, ConsentGateConfig config)
             throws ExecutionException, InterruptedException, TimeoutException {
-        Map<String, Integer> partitions = partitions(layout.readTopics());
+        Set<String> described = new TreeSet<>(layout.readTopics());
+        described.addAll(layout.coPartitioned(policy, config));
+        Map<String, Integer> partitions = partitions(described);
         List<String> problems = new ArrayList<>();
         layout.readTopics().stream().filter(t -> !partitions.containsKey(t))
                 .forEach(t -> problems.add("topic " + t + " does not exist (ConsentGate reads it)"));
@@ -66,6 +69,17 @@ final class TopicProvisioner {
             // Task i writes the hash chain of audit partition i: other counts would leave chains unwritten or mixed.
             problems.add("the audit topic " + config.auditTopic() + " has " + auditPartitions + " partitions; it needs as many as "
                     + config.consentTopic() + " (" + consentPartitions + "), one hash chain per enforcing task");
+        }
+        return problems;
+    }
+
+    /** Problems that stop {@code run}: the read topics' ({@link #checkReadTopics}), and a rerouted-consent topic not created yet. */
+    List<String> checkTopicsToRun(TopicLayout layout, Policy policy, ConsentGateConfig config)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        List<String> problems = new ArrayList<>(checkReadTopics(layout, policy, config));
+        String rerouted = config.reroutedConsentTopic();
+        if (!partitions(List.of(rerouted)).containsKey(rerouted)) {
+            problems.add("topic " + rerouted + " does not exist (ConsentGate reads and writes it): `consentgate topics create` creates it");
         }
         return problems;
     }

@@ -27,13 +27,15 @@ public final class ConsentHistory {
 
     public static final String CONSENT_STORE = "consent-histories";
     /**
-     * Keeps the highest consent time seen by this task (the history's cut-off follows it) and the offset of the
-     * last consent record applied, which tells an auditor's replay exactly what the history held.
+     * Keeps the highest consent time seen by this task (the history's cut-off follows it) and the offsets of the
+     * last consent records applied from the consent topic and the rerouted-consent topic, which tell an auditor's
+     * replay exactly what the history held.
      */
     public static final String WATERMARK_STORE = "consent-watermarks";
 
     private static final String MAX_CONSENT_TIME = "max-consent-time";
     private static final String LAST_READ_OFFSET = "last-read-offset";
+    private static final String LAST_REROUTED_OFFSET = "last-rerouted-offset";
     private static final int MAX_CACHED_PURPOSES = 10_000;
 
     private final KeyValueStore<String, CustomerHistory> store;
@@ -49,6 +51,7 @@ public final class ConsentHistory {
     private final Map<Purpose, List<String>> ancestorKeys = new HashMap<>();
     private long maxConsentTime;
     private long lastReadOffset;
+    private long lastReroutedOffset;
 
     private ConsentHistory(KeyValueStore<String, CustomerHistory> store, KeyValueStore<String, Long> watermarks,
                            Duration historyRetention, int cachedCustomers) {
@@ -58,8 +61,13 @@ public final class ConsentHistory {
         this.recent = new RecentHistories(cachedCustomers);
         Long stored = watermarks.get(MAX_CONSENT_TIME);
         this.maxConsentTime = stored == null ? Long.MIN_VALUE : stored;
-        Long offset = watermarks.get(LAST_READ_OFFSET);
-        this.lastReadOffset = offset == null ? -1 : offset;
+        this.lastReadOffset = offset(watermarks, LAST_READ_OFFSET);
+        this.lastReroutedOffset = offset(watermarks, LAST_REROUTED_OFFSET);
+    }
+
+    private static long offset(KeyValueStore<String, Long> watermarks, String key) {
+        Long offset = watermarks.get(key);
+        return offset == null ? -1 : offset;
     }
 
     /**
@@ -82,15 +90,29 @@ public final class ConsentHistory {
                         .withCachingEnabled());
     }
 
-    /** Notes that the consent record at {@code offset} of this task's consent partition was read and applied. */
+    /** Notes that the consent record at {@code offset} of this task's consent partition was applied. */
     public void markRead(long offset) {
         lastReadOffset = offset;
         watermarks.put(LAST_READ_OFFSET, offset);
     }
 
-    /** The offset of the last consent record applied, -1 before the first: the history holds exactly the records up to it. */
+    /** Notes that the consent record at {@code offset} of this task's rerouted-consent partition was applied. */
+    public void markRerouted(long offset) {
+        lastReroutedOffset = offset;
+        watermarks.put(LAST_REROUTED_OFFSET, offset);
+    }
+
+    /**
+     * The offset of the last consent record applied from the consent partition, -1 before the first: with
+     * {@link #lastReroutedOffset()}, the history holds exactly the records up to it that belong to this partition.
+     */
     public long lastReadOffset() {
         return lastReadOffset;
+    }
+
+    /** The offset of the last consent record applied from the rerouted-consent partition, -1 before the first. */
+    public long lastReroutedOffset() {
+        return lastReroutedOffset;
     }
 
     /** The latest capture time of the consent records stored, {@link Long#MIN_VALUE} before the first. */

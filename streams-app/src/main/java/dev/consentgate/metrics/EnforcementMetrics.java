@@ -37,6 +37,7 @@ public final class EnforcementMetrics {
     private final CounterCache<String> consentUpdates;
     private final Timer decisionLag;
     private final CounterCache<String> unmatchedCategoryPaths;
+    private final CounterCache<String> misplacedRecords;
     private final MeterRegistry registry;
 
     public EnforcementMetrics(MeterRegistry registry) {
@@ -69,6 +70,10 @@ public final class EnforcementMetrics {
                 .register(registry);
         unmatchedCategoryPaths = new CounterCache<>(topic -> Counter.builder(MeterNames.UNMATCHED_CATEGORY_PATHS)
                 .description("Category paths of an input mapping that name no field of a schema met on the topic")
+                .tag(TOPIC, topic)
+                .register(registry));
+        misplacedRecords = new CounterCache<>(topic -> Counter.builder(MeterNames.MISPLACED_RECORDS)
+                .description("Records that arrived on a partition other than their customer id's and were moved to it")
                 .tag(TOPIC, topic)
                 .register(registry));
     }
@@ -124,6 +129,11 @@ public final class EnforcementMetrics {
     /** Counts {@code paths} category paths of the mapping of input {@code topic} that a newly met schema does not have. */
     public void unmatchedCategoryPaths(String topic, int paths) {
         unmatchedCategoryPaths.increment(topic, paths);
+    }
+
+    /** Counts a record of {@code topic} that was on another partition than its customer id's and was moved there. */
+    public void misplacedRecord(String topic) {
+        misplacedRecords.increment(topic, 1);
     }
 
     /** Shows whether the policy runs in shadow mode, for an alert: shadow mode drops nothing. */

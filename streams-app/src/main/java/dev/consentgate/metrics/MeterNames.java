@@ -33,6 +33,13 @@ public final class MeterNames {
      */
     public static final String UNMATCHED_CATEGORY_PATHS = "consentgate.unmatched.category.paths";
 
+    /**
+     * Counter {@code consentgate_misplaced_records_total}: records that arrived on a partition other than their customer
+     * id's and were moved to it; tag topic (the consent topic or an input keyed by customer id). Above zero, a producer
+     * partitions with something other than Kafka's murmur2 on the customer id: correct, but each costs a second write.
+     */
+    public static final String MISPLACED_RECORDS = "consentgate.misplaced.records";
+
     /** Gauge {@code consentgate_shadow_mode}: 1 while the policy runs in shadow mode (nothing is dropped), else 0. */
     public static final String SHADOW_MODE = "consentgate.shadow.mode";
 

@@ -24,7 +24,7 @@ final class AuditView {
      * Fields a replay does not compare: the wall clock, the hash chain (checked by {@code audit verify}),
      * and the positions that are the replay's own (it matched the records by them).
      */
-    static final Set<String> NOT_COMPARED = Set.of("processedAt", "chain", "consentPartition", "consentOffset",
+    static final Set<String> NOT_COMPARED = Set.of("processedAt", "chain", "consentPartition", "consentOffset", "reroutedConsentOffset",
             "inputPartition", "inputOffset");
 
     private AuditView() {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -32,8 +33,6 @@ final class PartitionCursor {
         this.endExclusive = endExclusive;
         this.progress = progress;
         this.position = from;
-        consumer.assign(List.of(partition));
-        consumer.seek(partition, from);
     }
 
     /** The next record without taking it; null when the partition is read up to its bound. */
@@ -49,6 +48,11 @@ final class PartitionCursor {
 
     private void fill() {
         long stalledSince = System.nanoTime();
+        if (buffer.isEmpty() && position < endExclusive && !consumer.assignment().equals(Set.of(partition))) {
+            // Cursors take turns on one consumer (a consent partition and its rerouted one): each resumes where it stopped.
+            consumer.assign(List.of(partition));
+            consumer.seek(partition, position);
+        }
         while (buffer.isEmpty() && position < endExclusive) {
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL).records(partition)) {
                 if (record.offset() < endExclusive) {

@@ -3,6 +3,7 @@ package dev.consentgate.replay;
 import dev.consentgate.policy.Policy;
 import dev.consentgate.serde.AvroDecodeException;
 import dev.consentgate.topology.ConsentGateConfig;
+import dev.consentgate.topology.CustomerPartitions;
 import dev.consentgate.topology.OutputHeaders;
 import dev.consentgate.topology.TransientErrors;
 import java.io.IOException;
@@ -42,9 +43,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * Re-derives decisions from the sources and compares them with the audit topic.
  *
  * <p>Per consent partition p it runs the real enforcement topology ({@link PolicyDriver}) and feeds
- * it what the task of partition p read: the consent records of p in offset order up to each audit
- * record's {@code consentOffset}, then the input record the audit record names, decided at the audit
- * record's {@code decidedAt}. Audit records of p are in decision order, and a decision depends only on
+ * it what the task of partition p applied: the consent records of p that belong to p (their customer
+ * id's partition) in offset order up to each audit record's {@code consentOffset}, and those of the
+ * rerouted-consent topic's partition p up to its {@code reroutedConsentOffset} (the consent records
+ * that arrived on other partitions, copied to p), then the input record the audit record names,
+ * decided at the audit record's {@code decidedAt}. The consent history answers the same whatever
+ * order its records were applied in. Audit records of p are in decision order, and a decision depends only on
  * the consent read so far and the decision's time, so the replayed audit record must equal the
  * recorded one but for the wall clock, the chain link and the positions.
  *
@@ -80,8 +84,8 @@ public final class ReplayEngine {
 
     /** One recorded audit record, as plain values, with the fields the replay is driven by. */
     private record AuditEntry(int auditPartition, long auditOffset, Map<String, Object> recorded, Position input,
-                              int consentPartition, long consentOffset, long decidedAt, String policyHash, String policyVersion,
-                              String eventId) {
+                              int consentPartition, long consentOffset, long reroutedConsentOffset, long decidedAt,
+                              String policyHash, String policyVersion, String eventId) {
     }
 
     private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(30);
@@ -118,11 +122,12 @@ public final class ReplayEngine {
             List<TopicPartition> auditPartitions = partitions(consumer, config.auditTopic());
             List<TopicPartition> dlqPartitions = partitions(consumer, config.dlqTopic());
             List<TopicPartition> consentPartitions = partitions(consumer, config.consentTopic());
+            List<TopicPartition> reroutedPartitions = optionalPartitions(consumer, config.reroutedConsentTopic());
             List<TopicPartition> inputPartitions = new ArrayList<>();
             for (String topic : inputTopics) {
                 inputPartitions.addAll(partitions(consumer, topic));
             }
-            List<TopicPartition> all = Stream.of(auditPartitions, dlqPartitions, consentPartitions, inputPartitions)
+            List<TopicPartition> all = Stream.of(auditPartitions, dlqPartitions, consentPartitions, reroutedPartitions, inputPartitions)
                     .flatMap(List::stream).toList();
             Map<TopicPartition, Long> begin = offsets(() -> consumer.beginningOffsets(all, METADATA_TIMEOUT));
             Map<TopicPartition, Long> end = offsets(() -> consumer.endOffsets(all, METADATA_TIMEOUT));
@@ -144,8 +149,9 @@ public final class ReplayEngine {
                     throw new ReplayException(ReplayException.Kind.INVALID_INPUT, "audit records name consent partition "
                             + partition.getKey() + ", which " + config.consentTopic() + " does not have");
                 }
-                replayPartition(consumer, serde, consentPartition, begin.get(consentPartition), end.get(consentPartition),
-                        partition.getValue(), byHash, inputs, stateDir, report);
+                ConsentSources sources = new ConsentSources(consentPartition, new TopicPartition(config.reroutedConsentTopic(), partition.getKey()),
+                        new CustomerPartitions(consentPartitions.size()), begin, end);
+                replayPartition(consumer, serde, sources, partition.getValue(), byHash, inputs, stateDir, report);
             }
         } catch (KafkaException e) {
             throw new ReplayException(ReplayException.Kind.UNREACHABLE, "Kafka: " + e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -156,21 +162,37 @@ public final class ReplayEngine {
         return report;
     }
 
-    private void replayPartition(KafkaConsumer<byte[], byte[]> consumer, ReplaySerde serde, TopicPartition consentPartition,
-                                 long begin, long end, List<AuditEntry> entries, Map<String, Policy> byHash,
+    /**
+     * Where the task of one consent partition read its consent: that partition, and the same partition of the
+     * rerouted-consent topic; with each one's first and end offsets (a topic that does not exist has none).
+     */
+    private record ConsentSources(TopicPartition consent, TopicPartition rerouted, CustomerPartitions customers,
+                                  Map<TopicPartition, Long> begin, Map<TopicPartition, Long> end) {
+
+        long begin(TopicPartition tp) {
+            return begin.getOrDefault(tp, 0L);
+        }
+
+        long end(TopicPartition tp) {
+            return end.getOrDefault(tp, 0L);
+        }
+
+        /** Whether the task applied the record of the consent partition: those on another partition than their customer's were copied away. */
+        boolean applied(ConsumerRecord<byte[], byte[]> record) {
+            // A key that is not the customer id was dead-lettered by the task as well; applying it does the same again.
+            return record.key() == null || !customers.isMisplaced(new String(record.key(), StandardCharsets.UTF_8), consent.partition());
+        }
+    }
+
+    private void replayPartition(KafkaConsumer<byte[], byte[]> consumer, ReplaySerde serde, ConsentSources sources,
+                                 List<AuditEntry> entries, Map<String, Policy> byHash,
                                  Map<Position, ConsumerRecord<byte[], byte[]>> inputs, Path stateDir, ReplayReport report) {
         entries.sort(Comparator.comparingInt(AuditEntry::auditPartition).thenComparingLong(AuditEntry::auditOffset));
-        long needed = entries.stream().mapToLong(AuditEntry::consentOffset).max().orElse(-1) + 1;
-        if (needed > end) {
-            report.note("audit records of consent partition " + consentPartition.partition() + " name consent offsets up to "
-                    + (needed - 1) + " but the partition ends at " + end);
-        }
-        if (begin > 0 && needed > 0) {
-            report.note("consent partition " + consentPartition.partition() + " starts at offset " + begin
-                    + ": the records before it are deleted, decisions that depended on them cannot be reproduced");
-        }
-        long bound = Math.min(needed, end);
-        progress.addToTotal(Math.max(0, bound - begin));
+        TopicPartition consentPartition = sources.consent();
+        PartitionCursor consent = cursor(consumer, report, sources, consentPartition,
+                entries.stream().mapToLong(AuditEntry::consentOffset).max().orElse(-1) + 1);
+        PartitionCursor rerouted = cursor(consumer, report, sources, sources.rerouted(),
+                entries.stream().mapToLong(AuditEntry::reroutedConsentOffset).max().orElse(-1) + 1);
         Map<String, PolicyDriver> drivers = new LinkedHashMap<>();
         try {
             if (options.whatIf()) {
@@ -183,24 +205,32 @@ public final class ReplayEngine {
                             stateDir.resolve(consentPartition.partition() + "-" + drivers.size())));
                 }
             }
-            PartitionCursor consent = new PartitionCursor(consumer, consentPartition, begin, bound, progress);
             long applied = -1;
+            long reroutedApplied = -1;
             for (AuditEntry entry : entries) {
                 ConsumerRecord<byte[], byte[]> input = inputs.get(entry.input());
                 if (input == null) {
                     report.auditWithoutInput(entry.eventId(), entry.input().toString());
                     continue;
                 }
-                if (entry.consentOffset() < applied) {
-                    mismatch(report, entry, "decided at consent offset " + entry.consentOffset()
-                            + ", before consent already applied for an earlier audit record (" + applied + ")", List.of(), null);
+                if (entry.consentOffset() < applied || entry.reroutedConsentOffset() < reroutedApplied) {
+                    mismatch(report, entry, "decided at consent offsets " + entry.consentOffset() + " and " + entry.reroutedConsentOffset()
+                            + " (rerouted), before consent already applied for an earlier audit record (" + applied + " and "
+                            + reroutedApplied + ")", List.of(), null);
                     continue;
                 }
                 while (consent.peek() != null && consent.peek().offset() <= entry.consentOffset()) {
                     ConsumerRecord<byte[], byte[]> record = consent.next();
+                    if (sources.applied(record)) {
+                        drivers.values().forEach(d -> d.consent(record));
+                    }
+                }
+                while (rerouted.peek() != null && rerouted.peek().offset() <= entry.reroutedConsentOffset()) {
+                    ConsumerRecord<byte[], byte[]> record = rerouted.next();
                     drivers.values().forEach(d -> d.consent(record));
                 }
                 applied = entry.consentOffset();
+                reroutedApplied = entry.reroutedConsentOffset();
                 PolicyDriver driver = options.whatIf() ? drivers.values().iterator().next() : drivers.get(entry.policyHash());
                 replayEvent(serde, driver, entry, input, report);
                 progress.replayed();
@@ -208,6 +238,24 @@ public final class ReplayEngine {
         } finally {
             drivers.values().forEach(PolicyDriver::close);
         }
+    }
+
+    /** A cursor over {@code tp} up to {@code needed} (exclusive), noting in the report what the topic no longer holds. */
+    private PartitionCursor cursor(KafkaConsumer<byte[], byte[]> consumer, ReplayReport report, ConsentSources sources,
+                                   TopicPartition tp, long needed) {
+        long begin = sources.begin(tp);
+        long end = sources.end(tp);
+        if (needed > end) {
+            report.note("audit records of consent partition " + sources.consent().partition() + " name offsets of " + tp.topic()
+                    + " up to " + (needed - 1) + " but its partition " + tp.partition() + " ends at " + end);
+        }
+        if (begin > 0 && needed > 0) {
+            report.note(tp.topic() + " partition " + tp.partition() + " starts at offset " + begin
+                    + ": the records before it are deleted, decisions that depended on them cannot be reproduced");
+        }
+        long bound = Math.min(needed, end);
+        progress.addToTotal(Math.max(0, bound - begin));
+        return new PartitionCursor(consumer, tp, begin, Math.max(begin, bound), progress);
     }
 
     private void replayEvent(ReplaySerde serde, PolicyDriver driver, AuditEntry entry, ConsumerRecord<byte[], byte[]> input,
@@ -289,6 +337,7 @@ public final class ReplayEngine {
                 }
                 AuditEntry entry = new AuditEntry(tp.partition(), record.offset(), recorded, input,
                         number(recorded.get("consentPartition"), -1).intValue(), number(recorded.get("consentOffset"), -1).longValue(),
+                        number(recorded.get("reroutedConsentOffset"), -1).longValue(),
                         number(recorded.get("decidedAt"), -1).longValue(),
                         String.valueOf(recorded.get("policyHash")), String.valueOf(recorded.get("policyVersion")),
                         String.valueOf(recorded.get("eventId")));
@@ -438,6 +487,12 @@ public final class ReplayEngine {
         }
         return infos.stream().map(i -> new TopicPartition(topic, i.partition()))
                 .sorted(Comparator.comparingInt(TopicPartition::partition)).toList();
+    }
+
+    /** The partitions of a topic that need not exist (the rerouted-consent topic of a deployment from before it): none if it does not. */
+    private static List<TopicPartition> optionalPartitions(KafkaConsumer<byte[], byte[]> consumer, String topic) {
+        List<PartitionInfo> infos = consumer.partitionsFor(topic, METADATA_TIMEOUT);
+        return infos == null || infos.isEmpty() ? List.of() : partitions(consumer, topic);
     }
 
     private static Map<TopicPartition, Long> offsets(java.util.function.Supplier<Map<TopicPartition, Long>> query) {

@@ -50,10 +50,11 @@ public final class AuditRecords {
      * ({@link HandEncodedDecisionRecord}), so it is not {@code equals} to a decoded DecisionRecord.
      *
      * @param consentPartition the consent topic's partition read beside the event
-     * @param consentOffset    the offset of the last consent record read from it, -1 if none
+     * @param consentOffset    the offset of the last consent record applied from it, -1 if none
+     * @param reroutedOffset   the offset of the last record applied from the same partition of the rerouted-consent topic, -1 if none
      */
     public DecisionRecord build(PendingEvent event, EventDecision decision, List<Delivery> deliveries, long processedAt,
-                                int consentPartition, long consentOffset) {
+                                int consentPartition, long consentOffset, long reroutedOffset) {
         SourcePosition position = event.position();
         // All-arguments constructors, not the generated builders: this runs for every event, and the builders
         // validate every field and deep-copy the defaults of the ones left unset. The link is the schema's default
@@ -75,6 +76,7 @@ public final class AuditRecords {
                 consentPartition,
                 consentOffset,
                 Instant.ofEpochMilli(decision.decidedAt()),
+                reroutedOffset,
                 unsealedLink());
     }
 

@@ -20,6 +20,7 @@ import org.apache.kafka.common.config.types.Password;
 public final class ConsentGateConfig extends AbstractConfig {
 
     public static final String CONSENT_TOPIC = "consentgate.consent.topic";
+    public static final String REROUTED_CONSENT_TOPIC = "consentgate.consent.rerouted.topic";
     public static final String AUDIT_TOPIC = "consentgate.audit.topic";
     public static final String DLQ_TOPIC = "consentgate.dlq.topic";
     public static final String HISTORY_RETENTION_MS = "consentgate.consent.history.retention.ms";
@@ -31,6 +32,10 @@ public final class ConsentGateConfig extends AbstractConfig {
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(CONSENT_TOPIC, Type.STRING, "consent.events", new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Topic of consent events (Avro ConsentEvent, key = customer id). Must have as many partitions as every input topic.")
+            .define(REROUTED_CONSENT_TOPIC, Type.STRING, "consent.events.rerouted", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Where consent events that arrive on a partition other than their customer id's (a producer that does not partition "
+                            + "with Kafka's murmur2 on the key) are copied to, on their customer id's partition; read beside the consent topic. "
+                            + "Same partitions and retention as the consent topic.")
             .define(AUDIT_TOPIC, Type.STRING, "consent.audit", new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Topic receiving one DecisionRecord per input event.")
             .define(DLQ_TOPIC, Type.STRING, "consent.dlq", new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -56,6 +61,10 @@ public final class ConsentGateConfig extends AbstractConfig {
 
     public String consentTopic() {
         return getString(CONSENT_TOPIC);
+    }
+
+    public String reroutedConsentTopic() {
+        return getString(REROUTED_CONSENT_TOPIC);
     }
 
     public String auditTopic() {

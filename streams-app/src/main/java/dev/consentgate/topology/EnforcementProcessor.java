@@ -115,7 +115,11 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
 
     private void applyConsent(ConsentUpdate update, Record<String, DeciderInput> record) {
         metrics.consentUpdate(update.state().status().name());
-        history.markRead(update.position().offset());
+        if (update.position().topic().equals(settings.reroutedConsentTopic())) {
+            history.markRerouted(update.position().offset());
+        } else {
+            history.markRead(update.position().offset());
+        }
         history.record(update.customerId(), update.state());
     }
 
@@ -140,7 +144,8 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
             deliveries.add(deliver(event, value, purposeDecision, passedHeaders, timestamp, outputs));
         }
         AuditChain.Sealed auditValue = auditChain.seal(
-                audit.build(event, decision, deliveries, context.currentSystemTimeMs(), auditChain.partition(), history.lastReadOffset()),
+                audit.build(event, decision, deliveries, context.currentSystemTimeMs(), auditChain.partition(), history.lastReadOffset(),
+                        history.lastReroutedOffset()),
                 record -> codec.encode(settings.auditTopic(), record));
         byte[] auditKey = event.event().getEventId().getBytes(StandardCharsets.UTF_8);
         outputs.add(new Record<>(auditKey, new Outbound(settings.auditTopic(), auditValue.value(), auditChain.partition()), timestamp));

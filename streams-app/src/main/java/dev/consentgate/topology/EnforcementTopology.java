@@ -27,12 +27,16 @@ import org.apache.kafka.streams.processor.TopicNameExtractor;
  *
  * <pre>
  * consent.events ─► consent-reader ─┬─ rejected ─► dead letters
- *                                   └─────────────────────────────┐
- * input topic ─► input-T-envelope ─┬─ rejected ─► dead letters    ├─► enforcer ─► purpose topics,
- *                                  └─ [input-T-by-customer        │              consent.audit,
- *                                      repartition, unless keyed  │              consent.dlq
- *                                      by customer id] ───────────┘
+ *                                   ├─ misplaced ─► consent-rerouter ─► consent.events.rerouted
+ *                                   └─ in place ──────────────────────────┐
+ * consent.events.rerouted ─► consent-rerouted-reader ─────────────────────┤
+ * input topic ─► input-T-envelope ─┬─ rejected ─► dead letters            ├─► enforcer ─► purpose topics,
+ *                                  └─ [input-T-by-customer repartition,   │              consent.audit,
+ *                                      unless keyed by customer id and    │              consent.dlq
+ *                                      on its customer's partition] ──────┘
  * </pre>
+ *
+ * <p>A customer's partition is the one {@link CustomerPartitions} names, whatever partitioner the producers used.
  */
 public final class EnforcementTopology {
 
@@ -57,8 +61,16 @@ public final class EnforcementTopology {
 
     /** As {@link #build(Policy, Map)}, counting decisions, redactions, dead letters and consent updates in {@code metrics}. */
     public static Topology build(Policy policy, Map<String, ?> configs, EnforcementMetrics metrics) {
+        return build(policy, configs, metrics, 1);
+    }
+
+    /**
+     * As {@link #build(Policy, Map, EnforcementMetrics)} for a consent topic of {@code partitions} partitions: records on
+     * another partition than their customer id's are moved to it. The service passes the count it finds on the broker.
+     */
+    public static Topology build(Policy policy, Map<String, ?> configs, EnforcementMetrics metrics, int partitions) {
         ConsentGateConfig config = new ConsentGateConfig(configs);
-        return build(policy, config, config.valueSerde(configs), metrics, DecisionClock.TASK_TIME);
+        return build(policy, config, config.valueSerde(configs), metrics, DecisionClock.TASK_TIME, new CustomerPartitions(partitions));
     }
 
     /**
@@ -68,11 +80,11 @@ public final class EnforcementTopology {
      * its recorded time.
      */
     public static Topology build(Policy policy, Map<String, ?> configs, Serde<Object> valueSerde, DecisionClock decisionClock) {
-        return build(policy, new ConsentGateConfig(configs), valueSerde, EnforcementMetrics.noop(), decisionClock);
+        return build(policy, new ConsentGateConfig(configs), valueSerde, EnforcementMetrics.noop(), decisionClock, CustomerPartitions.SINGLE);
     }
 
     private static Topology build(Policy policy, ConsentGateConfig config, Serde<Object> valueSerde, EnforcementMetrics metrics,
-                                  DecisionClock decisionClock) {
+                                  DecisionClock decisionClock, CustomerPartitions partitions) {
         TopologySettings settings = TopologySettings.of(config, policy);
         AvroCodec codec = new AvroCodec(valueSerde);
         DeadLetters deadLetters = new DeadLetters(settings.dlqTopic(), metrics);
@@ -86,7 +98,19 @@ public final class EnforcementTopology {
         KStream<String, DeciderInput> consents = builder
                 .stream(settings.consentTopic(), RAW.withName("consent-source"))
                 .process(() -> new ConsentReader(codec), Named.as("consent-reader"));
-        inbound.add(acceptedOnly(consents, "consent", deadLetters));
+        Map<String, KStream<String, DeciderInput>> placed = acceptedOnly(consents, "consent", deadLetters).split(Named.as("consent-placement-"))
+                .branch((key, value) -> isMisplaced(partitions, value), Branched.as("misplaced"))
+                .defaultBranch(Branched.as("in-place"));
+        placed.get("consent-placement-misplaced")
+                .process(() -> new ConsentRerouter(settings.reroutedConsentTopic(), metrics), Named.as("consent-rerouter"))
+                .to(settings.reroutedConsentTopic(), Produced.with(Serdes.ByteArray(), Outbound.VALUE_SERDE)
+                        .withStreamPartitioner(new CustomerKeyPartitioner()).withName("consent-rerouted-sink"));
+        inbound.add(placed.get("consent-placement-in-place"));
+        // Written by the rerouter above, so on its customer's partition: never checked, or moved, again.
+        KStream<String, DeciderInput> rerouted = builder
+                .stream(settings.reroutedConsentTopic(), RAW.withName("consent-rerouted-source"))
+                .process(() -> new ConsentReader(codec), Named.as("consent-rerouted-reader"));
+        inbound.add(acceptedOnly(rerouted, "consent-rerouted", deadLetters));
 
         List<InputMapping> inputs = policy.inputs().stream().sorted(Comparator.comparing(InputMapping::topic)).toList();
         for (InputMapping input : inputs) {
@@ -95,7 +119,7 @@ public final class EnforcementTopology {
                     .stream(input.topic(), RAW.withName(name + "-source"))
                     .process(() -> new EnvelopeReader(codec, input, metrics), Named.as(name + "-envelope"));
             KStream<String, DeciderInput> accepted = acceptedOnly(read, name, deadLetters);
-            inbound.add(input.keyedByCustomerId() ? accepted : byCustomer(accepted, name));
+            inbound.add(input.keyedByCustomerId() ? inPlaceOrMoved(accepted, name, partitions, metrics) : byCustomer(accepted, name));
         }
 
         KStream<String, DeciderInput> merged = inbound.get(0);
@@ -117,6 +141,27 @@ public final class EnforcementTopology {
                 .process(() -> new DeadLetterWriter(deadLetters), Named.as(name + "-dead-letters"))
                 .to(OUTBOUND_TOPIC, OUTBOUND.withName(name + "-dead-letter-sink"));
         return branches.get(name + "-accepted");
+    }
+
+    /** Whether a consent event or an event read from a topic keyed by customer id is on another partition than its customer's. */
+    private static boolean isMisplaced(CustomerPartitions partitions, DeciderInput value) {
+        return value instanceof ConsentUpdate update
+                ? partitions.isMisplaced(update.customerId(), update.position().partition())
+                : partitions.isMisplaced(((PendingEvent) value).customerId(), ((PendingEvent) value).position().partition());
+    }
+
+    /**
+     * Events of a topic keyed by customer id stay where they are when that is their customer's partition; the others, put
+     * elsewhere by their producer's partitioner, are moved there like the events of any other topic.
+     */
+    private static KStream<String, DeciderInput> inPlaceOrMoved(KStream<String, DeciderInput> accepted, String name,
+                                                                CustomerPartitions partitions, EnforcementMetrics metrics) {
+        Map<String, KStream<String, DeciderInput>> placed = accepted.split(Named.as(name + "-placement-"))
+                .branch((key, value) -> isMisplaced(partitions, value), Branched.as("misplaced"))
+                .defaultBranch(Branched.as("in-place"));
+        KStream<String, DeciderInput> misplaced = placed.get(name + "-placement-misplaced")
+                .peek((key, value) -> metrics.misplacedRecord(((PendingEvent) value).position().topic()), Named.as(name + "-misplaced-count"));
+        return placed.get(name + "-placement-in-place").merge(byCustomer(misplaced, name), Named.as(name + "-placed"));
     }
 
     /** Moves events to the partition of their customer id, where that customer's consent lives. */

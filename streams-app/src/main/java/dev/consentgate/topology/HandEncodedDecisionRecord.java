@@ -64,9 +64,11 @@ final class HandEncodedDecisionRecord extends DecisionRecord {
     HandEncodedDecisionRecord(String eventId, String inputTopic, int inputPartition, long inputOffset, Instant eventTime,
                               String customerIdHmac, String jurisdiction, String enforcementMode, List<String> eventReasons,
                               List<PurposeDecision> decisions, String policyVersion, String policyHash, Instant processedAt,
-                              int consentPartition, long consentOffset, Instant decidedAt, AuditChainLink chain) {
+                              int consentPartition, long consentOffset, Instant decidedAt, long reroutedConsentOffset,
+                              AuditChainLink chain) {
         super(eventId, inputTopic, inputPartition, inputOffset, eventTime, customerIdHmac, jurisdiction, enforcementMode,
-                eventReasons, decisions, policyVersion, policyHash, processedAt, consentPartition, consentOffset, decidedAt, chain);
+                eventReasons, decisions, policyVersion, policyHash, processedAt, consentPartition, consentOffset, decidedAt,
+                reroutedConsentOffset, chain);
     }
 
     @Override
@@ -99,6 +101,7 @@ final class HandEncodedDecisionRecord extends DecisionRecord {
         out.writeInt(getConsentPartition());
         out.writeLong(getConsentOffset());
         out.writeLong(getDecidedAt().toEpochMilli());
+        out.writeLong(getReroutedConsentOffset());
 
         AuditChainLink chain = getChain();
         out.writeLong(chain.getSequence());

@@ -13,9 +13,9 @@ final class OutboundPartitioner implements StreamPartitioner<byte[], Outbound> {
             return Optional.empty();
         }
         if (value.partition() >= numPartitions) {
-            // Another partition would interleave two tasks' chains: stop rather than write a chain no one can verify.
+            // Another partition would interleave two tasks' audit chains, or give a customer's consent to another task: stop.
             throw new IllegalStateException("topic " + topic + " has " + numPartitions + " partitions but needs at least "
-                    + (value.partition() + 1) + ": the audit topic must have as many partitions as the consent topic");
+                    + (value.partition() + 1) + ": it must have as many partitions as the consent topic");
         }
         return Optional.of(Set.of(value.partition()));
     }

@@ -16,6 +16,8 @@ public final class OutputHeaders {
     public static final String DLQ_TOPIC = "consent-dlq-topic";
     public static final String DLQ_PARTITION = "consent-dlq-partition";
     public static final String DLQ_OFFSET = "consent-dlq-offset";
+    /** On a rerouted consent event: where it was read, {@code topic-partition@offset}. */
+    public static final String REROUTED_FROM = "consent-rerouted-from";
 
     private OutputHeaders() {
     }

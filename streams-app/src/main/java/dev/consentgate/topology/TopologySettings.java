@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 /** What the processors need from the configuration and the policy, resolved once at build time. */
 record TopologySettings(
         String consentTopic,
+        String reroutedConsentTopic,
         String auditTopic,
         String dlqTopic,
         Duration historyRetention,
@@ -23,6 +24,7 @@ record TopologySettings(
     static TopologySettings of(ConsentGateConfig config, Policy policy) {
         return new TopologySettings(
                 config.consentTopic(),
+                config.reroutedConsentTopic(),
                 config.auditTopic(),
                 config.dlqTopic(),
                 config.historyRetention(),

@@ -1,6 +1,7 @@
 package dev.consentgate.topology;
 
 import dev.consentgate.consent.ConsentHistory;
+import dev.consentgate.metrics.EnforcementMetrics;
 import dev.consentgate.policy.Policy;
 import dev.consentgate.policy.PolicyParser;
 import dev.consentgate.sample.ContactUpdated;
@@ -60,6 +61,14 @@ public final class EnforcementDriver implements AutoCloseable {
     private final Map<String, TestOutputTopic<byte[], byte[]>> outputs = new HashMap<>();
 
     public EnforcementDriver(String policyYaml, Map<String, Object> overrides) {
+        this(policyYaml, overrides, 1);
+    }
+
+    /**
+     * A driver whose topology believes the consent topic has {@code partitions} partitions. The test driver has one
+     * (every record arrives on partition 0), so the records of customers whose partition is another are misplaced.
+     */
+    public EnforcementDriver(String policyYaml, Map<String, Object> overrides, int partitions) {
         Map<String, Object> config = new HashMap<>();
         config.put("schema.registry.url", "mock://" + scope);
         config.put(ConsentGateConfig.HMAC_KEY, HMAC_KEY);
@@ -76,7 +85,7 @@ public final class EnforcementDriver implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.getAbsolutePath());
-        driver = new TopologyTestDriver(EnforcementTopology.build(policy, config), props);
+        driver = new TopologyTestDriver(EnforcementTopology.build(policy, config, EnforcementMetrics.noop(), partitions), props);
 
         serializer = new ConfluentAvroSerializer();
         serializer.configure(config, false);

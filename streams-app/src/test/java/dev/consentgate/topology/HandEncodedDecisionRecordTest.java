@@ -79,7 +79,7 @@ class HandEncodedDecisionRecordTest {
         assertThat(fieldNames(DecisionRecord.getClassSchema())).as(addIt).containsExactly(
                 "eventId", "inputTopic", "inputPartition", "inputOffset", "eventTime", "customerIdHmac", "jurisdiction",
                 "enforcementMode", "eventReasons", "decisions", "policyVersion", "policyHash", "processedAt",
-                "consentPartition", "consentOffset", "decidedAt", "chain");
+                "consentPartition", "consentOffset", "decidedAt", "reroutedConsentOffset", "chain");
         assertThat(fieldNames(PurposeDecision.getClassSchema())).as(addIt).containsExactly(
                 "purpose", "rule", "decision", "reasons", "legalBasis", "consentUsed", "fields", "outputTopic");
         assertThat(fieldNames(ConsentRecordUsed.getClassSchema())).as(addIt).containsExactly(
@@ -186,7 +186,7 @@ class HandEncodedDecisionRecordTest {
                 plain.getInputOffset(), plain.getEventTime(), plain.getCustomerIdHmac(), plain.getJurisdiction(),
                 plain.getEnforcementMode(), plain.getEventReasons(), plain.getDecisions(), plain.getPolicyVersion(),
                 plain.getPolicyHash(), plain.getProcessedAt(), plain.getConsentPartition(), plain.getConsentOffset(),
-                plain.getDecidedAt(), plain.getChain());
+                plain.getDecidedAt(), plain.getReroutedConsentOffset(), plain.getChain());
     }
 
     @Test

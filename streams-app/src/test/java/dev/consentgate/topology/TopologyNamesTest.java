@@ -26,14 +26,18 @@ class TopologyNamesTest {
     }
 
     @Test
-    void theEnforcerOwnsTheConsentHistoryAndGraceStoresAndRepartitionTopicsAreNamedPerInput() {
+    void theEnforcerOwnsTheConsentHistoryAndGraceStoresAndRepartitionTopicsAreNamedPerInputAndConsentIsReroutedThroughItsOwnTopic() {
         String description = exampleTopology().describe().toString();
 
         String enforcer = description.lines().filter(l -> l.contains("Processor: enforcer")).findFirst().orElseThrow();
         assertThat(enforcer).contains("consent-histories", "consent-watermarks", "grace-buffer");
+        // Contacts are keyed by customer id: only those a producer put on another partition take their repartition topic
         assertThat(description).contains(
+                "input-crm.contacts-by-customer-repartition",
                 "input-crm.email-engagement-by-customer-repartition",
-                "input-crm.lead-scores-by-customer-repartition")
-                .doesNotContain("input-crm.contacts-by-customer-repartition");
+                "input-crm.lead-scores-by-customer-repartition",
+                "Processor: input-crm.contacts-placement-misplaced",
+                "Processor: consent-rerouter",
+                "Source: consent-rerouted-source (topics: [consent.events.rerouted])");
     }
 }
