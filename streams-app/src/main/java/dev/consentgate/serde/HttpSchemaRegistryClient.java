@@ -36,6 +36,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final int SUBJECT_NOT_FOUND = 40401;
     private static final int SCHEMA_NOT_FOUND = 40403;
+    private static final int CONFLICT_ATTEMPTS = 2;
 
     private final List<String> baseUrls;
     private final String authorization;
@@ -46,6 +47,14 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private final ConcurrentMap<Integer, Schema> schemasById = new ConcurrentHashMap<>();
 
     private record SubjectSchema(String subject, Schema schema) {
+    }
+
+    /** HTTP 409: an incompatible schema, or a registration that lost a race to an identical one. */
+    private static final class Conflict extends SerializationException {
+
+        Conflict(String message) {
+            super(message);
+        }
     }
 
     /** A client with {@link #DEFAULT_TIMEOUT} for connecting and for each request. */
@@ -79,18 +88,41 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
     @Override
     public int register(String subject, Schema schema) {
-        return cachedId(subject, schema, () -> {
-            String what = "registering " + schema.getFullName() + " under subject '" + subject + "'";
-            return idOf(call("/subjects/" + encode(subject) + "/versions", schemaBody(schema), what), what);
-        });
+        return cachedId(subject, schema, () -> registerOrFindRaced(subject, schema));
     }
 
     @Override
     public int lookup(String subject, Schema schema) {
-        return cachedId(subject, schema, () -> {
-            String what = "looking up " + schema.getFullName() + " under subject '" + subject + "'";
-            return idOf(call("/subjects/" + encode(subject), schemaBody(schema), what), what);
-        });
+        return cachedId(subject, schema, () -> lookupUncached(subject, schema));
+    }
+
+    /**
+     * Registers, telling a lost race from a refusal. Instances meeting a new schema at once all register it, and
+     * Apicurio answers those that lose the race HTTP 409 "already exists", the status an incompatible schema gets too.
+     * After a lost race the schema is there, so it is looked up; after a refusal it is not. One more registration
+     * covers a winner whose registration was not yet visible: a second conflict with nothing found is a refusal.
+     */
+    private int registerOrFindRaced(String subject, Schema schema) {
+        String what = "registering " + schema.getFullName() + " under subject '" + subject + "'";
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return idOf(call("/subjects/" + encode(subject) + "/versions", schemaBody(schema), what), what);
+            } catch (Conflict conflict) {
+                try {
+                    return lookupUncached(subject, schema);
+                } catch (SchemaNotFoundException notThere) {
+                    if (attempt == CONFLICT_ATTEMPTS) {
+                        throw new SerializationException(conflict.getMessage());
+                    }
+                    LOG.debug("Schema registry conflict when {} with the schema not found; registering again", what);
+                }
+            }
+        }
+    }
+
+    private int lookupUncached(String subject, Schema schema) {
+        String what = "looking up " + schema.getFullName() + " under subject '" + subject + "'";
+        return idOf(call("/subjects/" + encode(subject), schemaBody(schema), what), what);
     }
 
     @Override
@@ -204,6 +236,9 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         if (errorCode == SUBJECT_NOT_FOUND || errorCode == SCHEMA_NOT_FOUND || status == 404) {
             throw new SchemaNotFoundException("Schema registry " + baseUrl + " found nothing when "
                     + what + " (" + detail + ")");
+        }
+        if (status == 409) {
+            throw new Conflict("Schema registry " + baseUrl + " refused " + what + " (" + detail + ")");
         }
         throw new SerializationException("Schema registry " + baseUrl + " refused " + what + " ("
                 + detail + ")");

@@ -25,8 +25,9 @@ final class RegistryRetry {
         for (int attempt = 1; ; attempt++) {
             try {
                 return registryCall.get();
-            } catch (SchemaRegistryUnavailableException e) {
-                if (attempt == ATTEMPTS) {
+            } catch (RuntimeException e) {
+                // Another serde (Confluent's) reports an unreachable registry as a SerializationException around the I/O error.
+                if (attempt == ATTEMPTS || !TransientErrors.isTransient(e)) {
                     throw e;
                 }
                 LOG.warn("Schema registry unavailable (attempt {} of {}): {}; retrying in {} ms", attempt, ATTEMPTS, e.getMessage(), backoff.toMillis());

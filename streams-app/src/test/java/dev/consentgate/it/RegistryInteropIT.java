@@ -22,8 +22,16 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.apache.avro.JsonProperties;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.generic.GenericRecord;
@@ -46,6 +54,9 @@ class RegistryInteropIT {
 
     private static final Instant OCCURRED_AT = Instant.parse("2025-03-01T10:15:30.123Z");
     private static final int UNKNOWN_SCHEMA_ID = 2_000_000_000;
+    /** Races per phase: before the fix, clients lost the very first one; several make a lost race near certain. */
+    private static final int RACES = 10;
+    private static final int RACING_INSTANCES = 4;
 
     private static ApicurioRegistry registry;
     private static CcompatSubjects subjects;
@@ -152,6 +163,56 @@ class RegistryInteropIT {
         // Then
         assertThat(second).isEqualTo(first);
         assertThat(first).isEqualTo(subjects.latestId("interop.register-twice-value"));
+    }
+
+    @Test
+    void instancesRegisteringTheSameNewSchemasAtOnceAllGetTheirIds() throws Exception {
+        // Given instances, each with its own client, meeting the same new subjects and then the same new version at once,
+        // as service instances do with the schema of a minimized output on the first event: Apicurio answers the
+        // registrations that lose each race HTTP 409 "already exists"
+        Schema v1 = ContactUpdated.getClassSchema();
+        Schema v2 = contactUpdatedWith(new Schema.Field("tenant",
+                Schema.createUnion(Schema.create(Schema.Type.NULL), Schema.create(Schema.Type.STRING)), "added", JsonProperties.NULL_VALUE));
+        List<String> subjectNames = IntStream.range(0, RACES).mapToObj(i -> "interop.race-" + i + "-value").toList();
+
+        // When
+        Map<String, List<Integer>> v1Ids = registerAtOnce(subjectNames, v1);
+        Map<String, List<Integer>> v2Ids = registerAtOnce(subjectNames, v2);
+
+        // Then every instance got the id the registry holds for its subject's version
+        for (String subject : subjectNames) {
+            assertThat(v1Ids.get(subject)).as(subject + " version 1").containsOnly(subjects.versionId(subject, "1"))
+                    .hasSize(RACING_INSTANCES);
+            assertThat(v2Ids.get(subject)).as(subject + " latest version").containsOnly(subjects.latestId(subject))
+                    .hasSize(RACING_INSTANCES);
+        }
+    }
+
+    /** Per subject, the ids that fresh clients, one per instance, get when they all register {@code schema} at the same moment. */
+    private static Map<String, List<Integer>> registerAtOnce(List<String> subjectNames, Schema schema) throws Exception {
+        ExecutorService instances = Executors.newFixedThreadPool(RACING_INSTANCES);
+        try {
+            Map<String, List<Integer>> ids = new HashMap<>();
+            for (String subject : subjectNames) {
+                CyclicBarrier start = new CyclicBarrier(RACING_INSTANCES);
+                List<Future<Integer>> answers = new ArrayList<>();
+                for (int i = 0; i < RACING_INSTANCES; i++) {
+                    HttpSchemaRegistryClient client = httpClient();
+                    answers.add(instances.submit(() -> {
+                        start.await();
+                        return client.register(subject, schema);
+                    }));
+                }
+                List<Integer> subjectIds = new ArrayList<>();
+                for (Future<Integer> answer : answers) {
+                    subjectIds.add(answer.get(1, TimeUnit.MINUTES));
+                }
+                ids.put(subject, subjectIds);
+            }
+            return ids;
+        } finally {
+            instances.shutdownNow();
+        }
     }
 
     @Test

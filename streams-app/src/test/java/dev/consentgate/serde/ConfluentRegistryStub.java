@@ -44,6 +44,9 @@ final class ConfluentRegistryStub implements AutoCloseable {
     private volatile int failureStatus;
     private volatile String failureBody = "";
     private volatile Duration delay = Duration.ZERO;
+    private final AtomicInteger conflicts = new AtomicInteger();
+    private volatile String conflictBody = "";
+    private volatile boolean registeredByWinner;
 
     private ConfluentRegistryStub() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -67,6 +70,17 @@ final class ConfluentRegistryStub implements AutoCloseable {
     void failWith(int status, String body) {
         failureBody = body;
         failureStatus = status;
+    }
+
+    /**
+     * Answers the next {@code count} registrations with HTTP 409 and {@code body}. With {@code registeredByWinner}, the
+     * schema is registered first, as by a client that won a race to register it; without, nothing is registered, as for
+     * an incompatible schema or a winner whose registration is not visible yet.
+     */
+    void conflictOnRegistrations(int count, String body, boolean registeredByWinner) {
+        this.conflictBody = body;
+        this.registeredByWinner = registeredByWinner;
+        conflicts.set(count);
     }
 
     /** Waits this long before answering each request. */
@@ -110,7 +124,12 @@ final class ConfluentRegistryStub implements AutoCloseable {
         Matcher register = REGISTER.matcher(path);
         Matcher lookup = LOOKUP.matcher(path);
         Matcher byId = BY_ID.matcher(path);
-        if (method.equals("POST") && register.matches()) {
+        if (method.equals("POST") && register.matches() && conflicts.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            if (registeredByWinner) {
+                register(decode(register.group(1)), schemaIn(body));
+            }
+            respond(exchange, 409, conflictBody);
+        } else if (method.equals("POST") && register.matches()) {
             int id = register(decode(register.group(1)), schemaIn(body));
             respond(exchange, 200, "{\"id\":" + id + "}");
         } else if (method.equals("POST") && lookup.matches()) {

@@ -23,6 +23,11 @@ import org.junit.jupiter.api.Test;
 class HttpSchemaRegistryClientTest {
 
     private static final String SECRET = "s3cr3t-pw";
+    private static final String VERSIONS = "/subjects/crm.contacts-value/versions";
+    private static final String SUBJECT = "/subjects/crm.contacts-value";
+    /** What Apicurio answers a client that loses a race to register a new subject's first schema. */
+    private static final String APICURIO_ALREADY_EXISTS =
+            "{\"error_code\":409,\"message\":\"An artifact with ID 'crm.contacts-value' in group 'null' already exists.\"}";
 
     private ConfluentRegistryStub stub;
     private HttpSchemaRegistryClient client;
@@ -222,16 +227,46 @@ class HttpSchemaRegistryClientTest {
 
     @Test
     void incompatibleSchemaIsRefusedPermanentlyWithTheRegistrysMessage() {
-        // Given
-        stub.failWith(409, "{\"error_code\":409,\"message\":\"Schema being registered is incompatible"
-                + " with an earlier schema\"}");
+        // Given a registry that refuses every registration of the schema and does not have it
+        stub.conflictOnRegistrations(Integer.MAX_VALUE, "{\"error_code\":409,\"message\":\"Schema being registered is"
+                + " incompatible with an earlier schema\"}", false);
 
-        // When / Then
+        // When / Then: asked twice, looked up twice, then refused
         assertThatThrownBy(() -> client.register("crm.contacts-value", TestRecords.CONTACT))
-                .isInstanceOf(SerializationException.class)
-                .isNotInstanceOf(SchemaNotFoundException.class)
-                .hasMessageContaining("'crm.contacts-value'")
-                .hasMessageContaining("HTTP 409, error_code 409: Schema being registered is incompatible");
+                .isExactlyInstanceOf(SerializationException.class)
+                .hasMessage("Schema registry " + stub.url() + " refused registering " + TestRecords.CONTACT.getFullName()
+                        + " under subject 'crm.contacts-value' (HTTP 409, error_code 409: Schema being registered is"
+                        + " incompatible with an earlier schema)");
+        assertThat(stub.requests()).extracting(ConfluentRegistryStub.Request::path).containsExactly(
+                VERSIONS, SUBJECT, VERSIONS, SUBJECT);
+    }
+
+    @Test
+    void registrationThatLosesARaceToAnIdenticalOneGetsTheWinnersId() {
+        // Given another client registering the same schema first, and the registry answering this one as Apicurio does
+        stub.conflictOnRegistrations(1, APICURIO_ALREADY_EXISTS, true);
+
+        // When
+        int id = client.register("crm.contacts-value", TestRecords.CONTACT);
+
+        // Then
+        assertThat(id).isEqualTo(1);
+        assertThat(stub.requests()).extracting(ConfluentRegistryStub.Request::path).containsExactly(VERSIONS, SUBJECT);
+        assertThat(client.register("crm.contacts-value", TestRecords.CONTACT)).as("answered from the cache").isEqualTo(1);
+        assertThat(stub.requests()).hasSize(2);
+    }
+
+    @Test
+    void conflictWithTheWinnersSchemaNotYetVisibleIsRegisteredAgain() {
+        // Given a conflict while the schema the winner registers cannot be looked up yet
+        stub.conflictOnRegistrations(1, APICURIO_ALREADY_EXISTS, false);
+
+        // When
+        int id = client.register("crm.contacts-value", TestRecords.CONTACT);
+
+        // Then
+        assertThat(id).isEqualTo(1);
+        assertThat(stub.requests()).extracting(ConfluentRegistryStub.Request::path).containsExactly(VERSIONS, SUBJECT, VERSIONS);
     }
 
     @Test
