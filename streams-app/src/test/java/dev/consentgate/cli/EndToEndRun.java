@@ -48,6 +48,7 @@ public final class EndToEndRun {
 
     private final String bootstrapServers;
     private final String applicationId;
+    private final int partitions;
     private final Map<String, Object> properties = new HashMap<>();
     private final String policyYaml;
     private final Policy policy;
@@ -58,8 +59,14 @@ public final class EndToEndRun {
 
     /** A run against the broker at {@code bootstrapServers} and the registry at {@code registryUrl}, e.g. a {@code mock://} scope shared in the JVM. */
     public EndToEndRun(String bootstrapServers, String registryUrl, String applicationId) throws Exception {
+        this(bootstrapServers, registryUrl, applicationId, PARTITIONS);
+    }
+
+    /** A run whose input topics, and so the consent topic's copies, have {@code partitions} partitions: one task each. */
+    public EndToEndRun(String bootstrapServers, String registryUrl, String applicationId, int partitions) throws Exception {
         this.bootstrapServers = bootstrapServers;
         this.applicationId = applicationId;
+        this.partitions = partitions;
         properties.putAll(AppProperties.defaults());
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -94,8 +101,8 @@ public final class EndToEndRun {
         return policyYaml;
     }
 
-    /** The run's properties, without a state directory. */
-    Map<String, Object> properties() {
+    /** The run's properties, without a state directory: what {@code --config} holds, e.g. for a replay. */
+    public Map<String, Object> properties() {
         return new HashMap<>(properties);
     }
 
@@ -137,7 +144,7 @@ public final class EndToEndRun {
             TopicProvisioner provisioner = new TopicProvisioner(admin);
             List<NewTopic> inputs = new ArrayList<>();
             for (String name : List.of("consent.events", "crm.contacts", "crm.email-engagement", "crm.lead-scores")) {
-                inputs.add(new NewTopic(topic(name), PARTITIONS, (short) 1));
+                inputs.add(new NewTopic(topic(name), partitions, (short) 1));
             }
             provisioner.create(inputs);
             TopicLayout layout = TopicLayout.of(setup.config(), policy);

@@ -179,7 +179,7 @@ public final class EndToEndScenario {
         return String.format("c-%04d", number);
     }
 
-    private static SpecificRecord contact(String eventId, String customer, long time, List<String> purposes) {
+    public static SpecificRecord contact(String eventId, String customer, long time, List<String> purposes) {
         return ContactUpdated.newBuilder().setEventId(eventId).setCustomerId(customer).setOccurredAt(Instant.ofEpochMilli(time))
                 .setPurposes(purposes).setEmail(customer + "@example.com").setFirstName("Ada").setLastName("Lovelace")
                 .setPostalCode("94107").setGender("female").build();
@@ -196,12 +196,12 @@ public final class EndToEndScenario {
         return record;
     }
 
-    private static SpecificRecord engagement(String eventId, String customer, long time, List<String> purposes) {
+    public static SpecificRecord engagement(String eventId, String customer, long time, List<String> purposes) {
         return EmailEngagement.newBuilder().setEventId(eventId).setCustomerId(customer).setOccurredAt(Instant.ofEpochMilli(time))
                 .setPurposes(purposes).setCampaignId("spring").setAction("opened").setEmail(customer + "@example.com").build();
     }
 
-    private static SpecificRecord leadScore(String eventId, String customer, long time, List<String> purposes) {
+    public static SpecificRecord leadScore(String eventId, String customer, long time, List<String> purposes) {
         return LeadScoringFeatures.newBuilder().setEventId(eventId).setCustomerId(customer).setOccurredAt(Instant.ofEpochMilli(time))
                 .setPurposes(purposes).setEmail(customer + "@example.com").setAgeBand("25-34").setLeadScore(0.5).build();
     }

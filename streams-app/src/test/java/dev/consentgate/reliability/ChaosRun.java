@@ -36,10 +36,10 @@ final class ChaosRun implements AutoCloseable {
      * A killed instance's group membership lasts until its session times out; 6 s (the broker's
      * smallest allowed) instead of the default 45 s keeps the test short. Nothing else is tuned.
      */
-    private static final Map<String, String> SERVICE_OVERRIDES = Map.of(
+    static final Map<String, String> SERVICE_OVERRIDES = Map.of(
             "session.timeout.ms", "6000",
             "heartbeat.interval.ms", "1500");
-    private static final List<String> SERVICE_JVM_OPTIONS = List.of("-Xms256m", "-Xmx768m");
+    static final List<String> SERVICE_JVM_OPTIONS = List.of("-Xms256m", "-Xmx768m");
     /** The share of the CRM events sent only after the last fault: half of what lies beyond the last fault point, so all of it does. */
     static final int HELD_BACK_PERCENT = (100 - ChaosSettings.LAST_FAULT_PERCENT) / 2;
 
@@ -125,10 +125,15 @@ final class ChaosRun implements AutoCloseable {
 
     /** Deletes the state directory, as when an instance is replaced on a new machine: the next service restores from the changelogs. */
     void wipeState() throws IOException {
-        if (!Files.exists(stateDir)) {
+        deleteTree(stateDir);
+    }
+
+    /** Deletes a directory and everything under it, if it exists. */
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
             return;
         }
-        try (Stream<Path> paths = Files.walk(stateDir)) {
+        try (Stream<Path> paths = Files.walk(root)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> {
                 try {
                     Files.delete(path);
