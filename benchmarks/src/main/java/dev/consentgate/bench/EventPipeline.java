@@ -92,7 +92,7 @@ public final class EventPipeline {
             written += output.length + outputKey.length;
             deliveries.add(new AuditRecords.Delivery(purposeDecision, planned, rule.outputTopic()));
         }
-        byte[] auditValue = serde.serializer().serialize(AUDIT_TOPIC, audit.build(event, decision, deliveries, envelope.eventTime(), 0, -1));
+        byte[] auditValue = serde.serializer().serialize(AUDIT_TOPIC, audit.build(event, decision, deliveries, envelope.eventTime(), 0, -1, -1));
         return written + auditValue.length;
     }
 
