@@ -31,12 +31,12 @@ final class CustomerHistorySerde implements Serde<CustomerHistory> {
     private static CustomerConsentHistory toAvro(CustomerHistory history) {
         List<JurisdictionChange> jurisdictions = new ArrayList<>(history.jurisdictions().size());
         history.jurisdictions().forEach(j -> jurisdictions.add(new JurisdictionChange(j.at(), j.jurisdiction())));
-        return new CustomerConsentHistory(history.statements().stream().map(ConsentStateSerde::toRecordUsed).toList(), jurisdictions);
+        return new CustomerConsentHistory(history.statements().stream().map(ConsentStates::toRecordUsed).toList(), jurisdictions);
     }
 
     private static CustomerHistory fromAvro(CustomerConsentHistory avro) {
         return CustomerHistory.of(
-                avro.getStatements().stream().map(ConsentStateSerde::fromRecordUsed).toList(),
+                avro.getStatements().stream().map(ConsentStates::fromRecordUsed).toList(),
                 avro.getJurisdictions().stream().map(j -> new CustomerHistory.JurisdictionAt(j.getAt(), j.getJurisdiction())).toList());
     }
 }

@@ -1,7 +1,7 @@
 package dev.consentgate.topology;
 
 import dev.consentgate.audit.ChainHash;
-import dev.consentgate.consent.ConsentStateSerde;
+import dev.consentgate.consent.ConsentStates;
 import dev.consentgate.policy.EventDecision;
 import dev.consentgate.policy.FieldAction;
 import dev.consentgate.policy.KeyedHash;
@@ -92,7 +92,7 @@ public final class AuditRecords {
                 decision(d.outcome()),
                 names(d.reasons()),
                 d.basis() == null ? null : PolicyWords.word(d.basis()),
-                d.consentUsed() == null ? null : ConsentStateSerde.toRecordUsed(d.consentUsed()),
+                d.consentUsed() == null ? null : ConsentStates.toRecordUsed(d.consentUsed()),
                 delivery.planned().auditFields(),
                 delivery.outputTopic());
     }

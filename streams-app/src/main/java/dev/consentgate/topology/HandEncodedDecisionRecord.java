@@ -150,7 +150,7 @@ final class HandEncodedDecisionRecord extends DecisionRecord {
         AvroStrings.writeRepeated(out, reason.name());
     }
 
-    /** A consent state as {@link #writeConsent} writes the record {@code ConsentStateSerde.toRecordUsed} makes of it. */
+    /** A consent state as {@link #writeConsent} writes the record {@code ConsentStates.toRecordUsed} makes of it. */
     private static void writeConsentState(Encoder out, ConsentState consent) throws IOException {
         writeOptional(out, consent.purpose() == null ? null : consent.purpose().key());
         AvroStrings.writeRepeated(out, consent.status().name());

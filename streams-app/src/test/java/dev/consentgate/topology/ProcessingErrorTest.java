@@ -5,12 +5,8 @@ import static dev.consentgate.topology.EnforcementDriver.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.consentgate.schema.ConsentStatus;
-import dev.consentgate.serde.ConfluentAvroSerde;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -19,28 +15,11 @@ import org.junit.jupiter.api.Test;
 class ProcessingErrorTest {
 
     /** A serde that fails, like a defect would, when asked to write the training topic. */
-    public static final class FailingForTrainingSerde implements Serde<Object> {
-
-        private final ConfluentAvroSerde delegate = new ConfluentAvroSerde();
+    public static final class FailingForTrainingSerde extends SerializerFailingFor {
 
         @Override
-        public void configure(Map<String, ?> configs, boolean isKey) {
-            delegate.configure(configs, isKey);
-        }
-
-        @Override
-        public Serializer<Object> serializer() {
-            return (topic, data) -> {
-                if (topic.endsWith("marketing.communications.email")) {
-                    throw new IllegalStateException("defect while writing jane.doe@example.com");
-                }
-                return delegate.serializer().serialize(topic, data);
-            };
-        }
-
-        @Override
-        public Deserializer<Object> deserializer() {
-            return delegate.deserializer();
+        protected RuntimeException failureFor(String topic) {
+            return topic.endsWith("marketing.communications.email") ? new IllegalStateException("defect while writing jane.doe@example.com") : null;
         }
     }
 

@@ -5,13 +5,9 @@ import static dev.consentgate.topology.EnforcementDriver.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.consentgate.schema.ConsentStatus;
-import dev.consentgate.serde.ConfluentAvroSerde;
 import dev.consentgate.serde.SchemaRegistryUnavailableException;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -23,28 +19,12 @@ class TransientRegistryErrorTest {
     private static final AtomicInteger EMAIL_FAILURES_LEFT = new AtomicInteger();
 
     /** ConsentGate's serde, with a registry that answers HTTP 503 while failures are left for the email purpose's topic. */
-    public static final class FlakyRegistrySerde implements Serde<Object> {
-
-        private final ConfluentAvroSerde delegate = new ConfluentAvroSerde();
+    public static final class FlakyRegistrySerde extends SerializerFailingFor {
 
         @Override
-        public void configure(Map<String, ?> configs, boolean isKey) {
-            delegate.configure(configs, isKey);
-        }
-
-        @Override
-        public Serializer<Object> serializer() {
-            return (topic, data) -> {
-                if (topic.endsWith("marketing.communications.email") && EMAIL_FAILURES_LEFT.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                    throw new SchemaRegistryUnavailableException("Schema registry answered HTTP 503 when registering");
-                }
-                return delegate.serializer().serialize(topic, data);
-            };
-        }
-
-        @Override
-        public Deserializer<Object> deserializer() {
-            return delegate.deserializer();
+        protected RuntimeException failureFor(String topic) {
+            return topic.endsWith("marketing.communications.email") && EMAIL_FAILURES_LEFT.getAndUpdate(n -> Math.max(0, n - 1)) > 0
+                    ? new SchemaRegistryUnavailableException("Schema registry answered HTTP 503 when registering") : null;
         }
     }
 

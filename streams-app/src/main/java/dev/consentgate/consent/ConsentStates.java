@@ -4,29 +4,15 @@ import dev.consentgate.policy.ConsentState;
 import dev.consentgate.policy.ConsentStatus;
 import dev.consentgate.policy.Purpose;
 import dev.consentgate.schema.ConsentRecordUsed;
-import dev.consentgate.serde.SpecificAvroBinary;
 import java.time.Instant;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Serde of the consent store's values: the {@link ConsentRecordUsed} Avro record in plain binary,
- * without a registry (the store and its changelog are internal). The same record shape is what an
- * audit record reports as the consent used, so {@link #toRecordUsed} serves both.
+ * A consent state as the {@link ConsentRecordUsed} Avro record, the shape in which an audit record reports the
+ * consent used and the consent store keeps each statement, and back.
  */
-public final class ConsentStateSerde implements Serde<ConsentState> {
+public final class ConsentStates {
 
-    private static final SpecificAvroBinary<ConsentRecordUsed> BINARY = new SpecificAvroBinary<>(ConsentRecordUsed.class);
-
-    @Override
-    public Serializer<ConsentState> serializer() {
-        return (topic, state) -> state == null ? null : BINARY.encode(toRecordUsed(state));
-    }
-
-    @Override
-    public Deserializer<ConsentState> deserializer() {
-        return (topic, bytes) -> bytes == null ? null : fromRecordUsed(BINARY.decode(bytes));
+    private ConsentStates() {
     }
 
     public static ConsentRecordUsed toRecordUsed(ConsentState state) {
