@@ -1,6 +1,6 @@
 package dev.consentgate.cli;
 
-/** The process exit codes of every command, documented in the README. */
+/** The process exit codes of every command, documented in docs/reference.md. */
 public final class ExitCodes {
 
     /** Success; for {@code run}, a clean shutdown on SIGTERM. */
