@@ -34,8 +34,14 @@ public final class ConsentHistory {
     public static final String WATERMARK_STORE = "consent-watermarks";
 
     private static final String MAX_CONSENT_TIME = "max-consent-time";
-    private static final String LAST_READ_OFFSET = "last-read-offset";
-    private static final String LAST_REROUTED_OFFSET = "last-rerouted-offset";
+    private static final String LAST_READ_OFFSET = "consent-read-offset";
+    private static final String LAST_REROUTED_OFFSET = "rerouted-read-offset";
+    /**
+     * The key under which builds with the versioned consent stores kept their last read offset. Found, the consent
+     * topic's committed offsets are past records whose statements the new store never saw: deciding on would forget
+     * every objection and erasure among them, so the task refuses to start (see docs/operations.md, upgrading).
+     */
+    private static final String VERSIONED_STORE_READ_OFFSET = "last-read-offset";
     private static final int MAX_CACHED_PURPOSES = 10_000;
 
     private final KeyValueStore<String, CustomerHistory> store;
@@ -59,6 +65,12 @@ public final class ConsentHistory {
         this.watermarks = watermarks;
         this.historyRetentionMs = historyRetention.toMillis();
         this.recent = new RecentHistories(cachedCustomers);
+        if (watermarks.get(VERSIONED_STORE_READ_OFFSET) != null) {
+            throw new IllegalStateException("the state of this application was written by a ConsentGate build with the versioned consent"
+                    + " stores, and this build keeps consent in the consent-histories store, which is empty: the consent topic must be"
+                    + " read again from its start. Follow docs/operations.md, Upgrading (reset the consent topic's offsets and the"
+                    + " consent stores' changelogs), or start under a new application.id");
+        }
         Long stored = watermarks.get(MAX_CONSENT_TIME);
         this.maxConsentTime = stored == null ? Long.MIN_VALUE : stored;
         this.lastReadOffset = offset(watermarks, LAST_READ_OFFSET);
@@ -125,11 +137,13 @@ public final class ConsentHistory {
      * cut-off still counts if no later change of its purpose came before the cut-off.
      */
     public void record(String customerId, ConsentState state) {
+        // Changed below before it is stored: should the store refuse it, the next read must not find the change.
+        CustomerHistory history = history(customerId);
+        recent.remove(customerId);
         if (state.capturedAt() > maxConsentTime) {
             maxConsentTime = state.capturedAt();
             watermarks.put(MAX_CONSENT_TIME, maxConsentTime);
         }
-        CustomerHistory history = history(customerId);
         if (history == null) {
             history = new CustomerHistory();
         }

@@ -10,22 +10,43 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Serde of the consent store's values: {@link CustomerConsentHistory} in plain Avro binary, without a
- * registry (the store and its changelog are internal); each statement in the shape an audit record reports
- * a consent record in.
+ * Serde of the consent store's values: a format byte, then {@link CustomerConsentHistory} in plain Avro
+ * binary, without a registry (the store and its changelog are internal); each statement in the shape an
+ * audit record reports a consent record in. A later build that changes the value's schema writes another
+ * format byte and reads this one with this schema as the writer's.
  */
 final class CustomerHistorySerde implements Serde<CustomerHistory> {
 
+    static final byte FORMAT = 1;
     private static final SpecificAvroBinary<CustomerConsentHistory> BINARY = new SpecificAvroBinary<>(CustomerConsentHistory.class);
 
     @Override
     public Serializer<CustomerHistory> serializer() {
-        return (topic, history) -> history == null ? null : BINARY.encode(toAvro(history));
+        return (topic, history) -> {
+            if (history == null) {
+                return null;
+            }
+            byte[] avro = BINARY.encode(toAvro(history));
+            byte[] framed = new byte[avro.length + 1];
+            framed[0] = FORMAT;
+            System.arraycopy(avro, 0, framed, 1, avro.length);
+            return framed;
+        };
     }
 
     @Override
     public Deserializer<CustomerHistory> deserializer() {
-        return (topic, bytes) -> bytes == null ? null : fromAvro(BINARY.decode(bytes));
+        return (topic, bytes) -> {
+            if (bytes == null) {
+                return null;
+            }
+            if (bytes.length == 0 || bytes[0] != FORMAT) {
+                // Never guess at consent: a value this build cannot read stops the task rather than answering "no record".
+                throw new IllegalStateException("a consent store value of format " + (bytes.length == 0 ? "(empty)" : bytes[0])
+                        + "; this build reads format " + FORMAT);
+            }
+            return fromAvro(BINARY.decode(bytes, 1, bytes.length - 1));
+        };
     }
 
     private static CustomerConsentHistory toAvro(CustomerHistory history) {

@@ -39,8 +39,13 @@ public final class SpecificAvroBinary<T extends SpecificRecord> {
     }
 
     public T decode(byte[] bytes) {
+        return decode(bytes, 0, bytes.length);
+    }
+
+    /** Decodes the record in {@code bytes[offset, offset + length)}. */
+    public T decode(byte[] bytes, int offset, int length) {
         try {
-            return reader.read(null, DecoderFactory.get().binaryDecoder(bytes, null));
+            return reader.read(null, DecoderFactory.get().binaryDecoder(bytes, offset, length, null));
         } catch (IOException e) {
             throw new UncheckedIOException("unreadable " + what, e);
         }

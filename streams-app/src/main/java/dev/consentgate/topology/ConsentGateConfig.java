@@ -4,6 +4,8 @@ import dev.consentgate.policy.KeyedHash;
 import dev.consentgate.serde.ConfluentAvroSerde;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -54,6 +56,13 @@ public final class ConsentGateConfig extends AbstractConfig {
 
     public ConsentGateConfig(Map<?, ?> originals) {
         super(DEFINITION, originals, false);
+        List<String> topics = List.of(consentTopic(), reroutedConsentTopic(), auditTopic(), dlqTopic());
+        if (new HashSet<>(topics).size() < topics.size()) {
+            // One topic in two roles would feed dead letters or audit records back in as consent, or mix them.
+            throw new ConfigException("the consent, rerouted-consent, audit and dead-letter topics must be four different topics: "
+                    + CONSENT_TOPIC + "=" + consentTopic() + ", " + REROUTED_CONSENT_TOPIC + "=" + reroutedConsentTopic() + ", "
+                    + AUDIT_TOPIC + "=" + auditTopic() + ", " + DLQ_TOPIC + "=" + dlqTopic());
+        }
         if (hmacKeyBytes().length < KeyedHash.MIN_KEY_BYTES) {
             throw new ConfigException(HMAC_KEY + " must be at least " + KeyedHash.MIN_KEY_BYTES + " bytes long");
         }

@@ -85,7 +85,17 @@ class CommandLineTest {
     }
 
     @Test
-    void runRefusesANegativeIndexCacheNamingTheKey() throws Exception {
+    void runRefusesTheDeadLetterTopicAsTheReroutedConsentTopicNamingBoth() throws Exception {
+        Path config = write("app.properties", "consentgate.hmac.key=0123456789abcdef0123\nconsentgate.consent.rerouted.topic=consent.dlq\n");
+
+        assertThat(runStoppedByConfig(config)).isEqualTo("consentgate: " + config
+                + ": the consent, rerouted-consent, audit and dead-letter topics must be four different topics:"
+                + " consentgate.consent.topic=consent.events, consentgate.consent.rerouted.topic=consent.dlq,"
+                + " consentgate.audit.topic=consent.audit, consentgate.dlq.topic=consent.dlq");
+    }
+
+    @Test
+    void runRefusesANegativeHistoryCacheNamingTheKey() throws Exception {
         Path config = write("app.properties", "consentgate.hmac.key=0123456789abcdef0123\nconsentgate.consent.cache.customers=-1\n");
 
         assertThat(runStoppedByConfig(config)).isEqualTo("consentgate: " + config

@@ -1,6 +1,7 @@
 package dev.consentgate.consent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.consentgate.policy.ConsentState;
 import dev.consentgate.policy.ConsentStatus;
@@ -116,6 +117,16 @@ class CustomerHistoryTest {
         assertThat(read).isEqualTo(history);
         assertThat(read.at("marketing", 1_500).expiresAt()).isEqualTo(50_000L);
         assertThat(read.at(CustomerHistory.ERASURE, 2_000).status()).isEqualTo(ConsentStatus.ERASED);
+    }
+
+    @Test
+    void aValueOfAnotherFormatIsRefusedNotReadAsNoConsent() {
+        CustomerHistorySerde serde = new CustomerHistorySerde();
+        byte[] bytes = serde.serializer().serialize("t", new CustomerHistory());
+        bytes[0] = 2;
+
+        assertThatThrownBy(() -> serde.deserializer().deserialize("t", bytes))
+                .isInstanceOf(IllegalStateException.class).hasMessage("a consent store value of format 2; this build reads format 1");
     }
 
     /** The statements added one by one, each with the cut-off of the highest capture time so far, as the consent store does. */
