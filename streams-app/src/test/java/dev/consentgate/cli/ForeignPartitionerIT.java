@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -28,6 +29,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
@@ -82,16 +84,17 @@ class ForeignPartitionerIT {
 
         Map<String, Long> misplacedCounted;
         try (StreamsService service = StreamsService.start(run.setup(), "127.0.0.1", 0)) {
-            // Then each misplaced consent event is copied once, to its customer's partition, naming where it came from
-            List<ConsumerRecord<byte[], byte[]>> copies = KafkaTestSupport.readCommitted(KAFKA.bootstrapServers(), List.of(reroutedTopic),
-                    r -> r.size() >= misplacedConsent.size(), EndToEndRun.PROCESSING_TIMEOUT);
+            // Then each misplaced consent event is copied once, to its customer's partition, naming where it came from:
+            // the copies commit with the consent records' offsets, so all are there once those are committed.
+            awaitConsumed(applicationId, consentRead);
+            List<ConsumerRecord<byte[], byte[]>> copies = readToEnd(reroutedTopic);
             assertThat(copies).allSatisfy(copy -> assertThat(copy.partition()).isEqualTo(home.of(KafkaTestSupport.key(copy))));
             Map<String, Long> copiesPerOrigin = copies.stream()
                     .collect(Collectors.groupingBy(r -> String.valueOf(KafkaTestSupport.header(r, "consent-rerouted-from")), Collectors.counting()));
             assertThat(copiesPerOrigin).isEqualTo(misplacedConsent.stream().collect(Collectors.toMap(p -> p, p -> 1L)));
             // A copy is applied a commit after the consent event it copies: events produced meanwhile would race it,
             // as they race consent that arrives late. The scenario's model knows all consent of an event's time.
-            awaitConsumed(applicationId, consentRead, copies);
+            awaitConsumed(applicationId, copies);
 
             // When the events are put where CRC32 puts them
             run.send(run.serialize(events), CRC32_PRODUCER);
@@ -151,13 +154,27 @@ class ForeignPartitionerIT {
         assertThat(records).allSatisfy(r -> assertThat(r.partition()).isEqualTo(Crc32Partitioner.partition(r.key(), PARTITIONS)));
     }
 
-    /** Waits until the service has committed, so applied, every consent record and every copy of one. */
-    private void awaitConsumed(String applicationId, List<ConsumerRecord<byte[], byte[]>> consent, List<ConsumerRecord<byte[], byte[]>> copies) {
-        Map<TopicPartition, Long> next = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : consent) {
-            next.merge(new TopicPartition(r.topic(), r.partition()), r.offset() + 1, Math::max);
+    /** Everything committed on the topic when called, read with a read_committed consumer up to its end offsets. */
+    private static List<ConsumerRecord<byte[], byte[]>> readToEnd(String topic) {
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = KafkaTestSupport.readCommittedConsumer(KAFKA.bootstrapServers())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + EndToEndRun.PROCESSING_TIMEOUT.toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                assertThat(System.nanoTime()).as("reading %s to its end offsets %s", topic, end).isLessThan(deadline);
+                consumer.poll(Duration.ofMillis(250)).forEach(records::add);
+            }
         }
-        for (ConsumerRecord<byte[], byte[]> r : copies) {
+        return records;
+    }
+
+    /** Waits until the service has committed, so applied, every one of the records. */
+    private static void awaitConsumed(String applicationId, List<ConsumerRecord<byte[], byte[]>> records) {
+        Map<TopicPartition, Long> next = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
             next.merge(new TopicPartition(r.topic(), r.partition()), r.offset() + 1, Math::max);
         }
         try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", KAFKA.bootstrapServers()))) {
