@@ -88,10 +88,12 @@ class ForeignPartitionerIT {
             // the copies commit with the consent records' offsets, so all are there once those are committed.
             awaitConsumed(applicationId, consentRead);
             List<ConsumerRecord<byte[], byte[]>> copies = readToEnd(reroutedTopic);
-            assertThat(copies).allSatisfy(copy -> assertThat(copy.partition()).isEqualTo(home.of(KafkaTestSupport.key(copy))));
-            Map<String, Long> copiesPerOrigin = copies.stream()
-                    .collect(Collectors.groupingBy(r -> String.valueOf(KafkaTestSupport.header(r, "consent-rerouted-from")), Collectors.counting()));
-            assertThat(copiesPerOrigin).isEqualTo(misplacedConsent.stream().collect(Collectors.toMap(p -> p, p -> 1L)));
+            assertThat(copies.size()).as("copies of the %s misplaced consent records", misplacedConsent.size()).isEqualTo(misplacedConsent.size());
+            assertThat(copies.stream().filter(copy -> copy.partition() != home.of(KafkaTestSupport.key(copy))).count())
+                    .as("copies off their customer's partition").isZero();
+            Set<String> origins = copies.stream().map(r -> String.valueOf(KafkaTestSupport.header(r, "consent-rerouted-from"))).collect(Collectors.toSet());
+            assertThat(origins.size()).as("distinct origins of the copies").isEqualTo(copies.size());
+            assertThat(origins.stream().filter(o -> !misplacedConsent.contains(o)).limit(10).toList()).as("copies of no misplaced record").isEmpty();
             // A copy is applied a commit after the consent event it copies: events produced meanwhile would race it,
             // as they race consent that arrives late. The scenario's model knows all consent of an event's time.
             awaitConsumed(applicationId, copies);
@@ -151,7 +153,8 @@ class ForeignPartitionerIT {
 
     /** The producer did use the CRC32 partitioner: a record on a partition by its key is one the test can count. */
     private static void assertOnCrc32Partitions(List<ConsumerRecord<byte[], byte[]>> records) {
-        assertThat(records).allSatisfy(r -> assertThat(r.partition()).isEqualTo(Crc32Partitioner.partition(r.key(), PARTITIONS)));
+        assertThat(records.stream().filter(r -> r.partition() != Crc32Partitioner.partition(r.key(), PARTITIONS)).count())
+                .as("records off their CRC32 partition").isZero();
     }
 
     /** Everything committed on the topic when called, read with a read_committed consumer up to its end offsets. */
