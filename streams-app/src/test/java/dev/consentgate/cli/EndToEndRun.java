@@ -76,6 +76,7 @@ public final class EndToEndRun {
         properties.put(ConsentGateConfig.CONSENT_TOPIC, applicationId + ".consent.events");
         properties.put(ConsentGateConfig.AUDIT_TOPIC, applicationId + ".consent.audit");
         properties.put(ConsentGateConfig.DLQ_TOPIC, applicationId + ".consent.dlq");
+        properties.put(ConsentGateConfig.REROUTED_CONSENT_TOPIC, applicationId + ".consent.events.rerouted");
         policyYaml = examplePolicyFor(applicationId);
         policy = PolicyParser.parse("example-policy.yaml", policyYaml.getBytes(StandardCharsets.UTF_8));
         createTopics();
@@ -174,7 +175,12 @@ public final class EndToEndRun {
 
     /** Sends the records and waits until the broker has them all; fails if any cannot be sent. */
     public void send(List<ProducerRecord<byte[], byte[]>> records) {
-        KafkaTestSupport.send(bootstrapServers, records);
+        send(records, Map.of());
+    }
+
+    /** As {@link #send(List)} with a producer configured with {@code producerOverrides}, e.g. another partitioner. */
+    public void send(List<ProducerRecord<byte[], byte[]>> records, Map<String, ?> producerOverrides) {
+        KafkaTestSupport.send(bootstrapServers, records, producerOverrides);
     }
 
     public void assertOutputsMatch(EndToEndScenario scenario) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
@@ -29,16 +30,27 @@ public final class KafkaTestSupport {
     }
 
     public static KafkaProducer<byte[], byte[]> producer(String bootstrapServers) {
+        return producer(bootstrapServers, Map.of());
+    }
+
+    /** A producer with {@code overrides} of its settings, e.g. another {@code partitioner.class}. */
+    public static KafkaProducer<byte[], byte[]> producer(String bootstrapServers, Map<String, ?> overrides) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        props.putAll(overrides);
         return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     /** Sends the records, in order, and waits until the broker has them all; fails if any cannot be sent. */
     public static void send(String bootstrapServers, List<ProducerRecord<byte[], byte[]>> records) {
+        send(bootstrapServers, records, Map.of());
+    }
+
+    /** As {@link #send(String, List)} with a producer configured with {@code producerOverrides}. */
+    public static void send(String bootstrapServers, List<ProducerRecord<byte[], byte[]>> records, Map<String, ?> producerOverrides) {
         AtomicReference<Exception> failure = new AtomicReference<>();
-        try (KafkaProducer<byte[], byte[]> producer = producer(bootstrapServers)) {
+        try (KafkaProducer<byte[], byte[]> producer = producer(bootstrapServers, producerOverrides)) {
             for (ProducerRecord<byte[], byte[]> record : records) {
                 producer.send(record, (metadata, exception) -> {
                     if (exception != null) {
