@@ -43,8 +43,9 @@ final class ConsentRerouter implements Processor<String, DeciderInput, byte[], O
         if (!warned) {
             warned = true;
             LOG.warn("Consent events on {}-{} belong to other partitions by Kafka's default partitioner (murmur2 of the customer id):"
-                    + " their producer partitions otherwise. They are copied to {} and decided correctly, at the cost of a second write;"
-                    + " see consentgate_misplaced_records_total", from.topic(), from.partition(), reroutedTopic);
+                    + " their producer partitions otherwise. They are copied to {} and applied on their customer's partition from there, a"
+                    + " commit or more later than if produced in place: a \"no\" takes effect late. Partition consent with murmur2"
+                    + " (docs/configuration.md, Partitioners); see consentgate_misplaced_records_total", from.topic(), from.partition(), reroutedTopic);
         }
         metrics.misplacedRecord(from.topic());
         Headers headers = new RecordHeaders(record.headers().toArray());
