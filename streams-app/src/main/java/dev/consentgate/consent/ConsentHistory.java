@@ -68,8 +68,8 @@ public final class ConsentHistory {
         if (watermarks.get(VERSIONED_STORE_READ_OFFSET) != null) {
             throw new IllegalStateException("the state of this application was written by a ConsentGate build with the versioned consent"
                     + " stores, and this build keeps consent in the consent-histories store, which is empty: the consent topic must be"
-                    + " read again from its start. Follow docs/operations.md, Upgrading (reset the consent topic's offsets and the"
-                    + " consent stores' changelogs), or start under a new application.id");
+                    + " read again from its start. Follow docs/operations.md, Upgrading: reset the consent topic's offsets, delete the"
+                    + " changelogs of the old consent stores and of consent-watermarks, and the state directories");
         }
         Long stored = watermarks.get(MAX_CONSENT_TIME);
         this.maxConsentTime = stored == null ? Long.MIN_VALUE : stored;
