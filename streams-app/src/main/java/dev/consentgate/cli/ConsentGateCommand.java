@@ -1,7 +1,12 @@
 package dev.consentgate.cli;
 
+import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /** The {@code consentgate} command line. */
 @Command(name = "consentgate", mixinStandardHelpOptions = true, versionProvider = ConsentGateCommand.Version.class,
@@ -38,7 +43,47 @@ public final class ConsentGateCommand {
             cmd.getErr().println("consentgate: " + exception);
             return ExitCodes.RUNTIME_FAILURE;
         });
+        IParameterExceptionHandler picocliHandler = commandLine.getParameterExceptionHandler();
+        commandLine.setParameterExceptionHandler((exception, args) -> {
+            if (exception instanceof UnmatchedArgumentException unmatched && unknownCommand(unmatched) != null) {
+                return reportUnknownCommand(unmatched);
+            }
+            return picocliHandler.handleParseException(exception, args);
+        });
+        commandLine.setExecutionStrategy(parseResult -> {
+            // With --help, picocli prints the usage and exits 0 even when arguments were left unmatched (an unknown
+            // command such as `consentgate subject export --help`): they are the same error as without --help.
+            for (ParseResult level = parseResult; level != null; level = level.subcommand()) {
+                if (!level.unmatched().isEmpty()) {
+                    throw new UnmatchedArgumentException(level.commandSpec().commandLine(), level.unmatched());
+                }
+            }
+            return new CommandLine.RunLast().execute(parseResult);
+        });
         return commandLine;
+    }
+
+    /**
+     * The unknown command among the arguments left unmatched, or null: the first that is not an option, after a
+     * command that has subcommands (a command without them has no commands to get wrong).
+     */
+    private static String unknownCommand(UnmatchedArgumentException exception) {
+        if (exception.getCommandLine().getSubcommands().isEmpty()) {
+            return null;
+        }
+        List<String> unmatched = exception.getUnmatched();
+        return unmatched.stream().filter(argument -> !argument.startsWith("-")).findFirst().orElse(null);
+    }
+
+    /** One line naming the unknown command and the command it was given to, picocli's suggestions, and that command's usage. */
+    private static int reportUnknownCommand(UnmatchedArgumentException exception) {
+        CommandLine known = exception.getCommandLine();
+        PrintWriter err = known.getErr();
+        err.println("consentgate: unknown command '" + unknownCommand(exception) + "' for '"
+                + known.getCommandSpec().qualifiedName() + "'");
+        UnmatchedArgumentException.printSuggestions(exception, err);
+        known.usage(err, known.getColorScheme());
+        return ExitCodes.INVALID_INPUT;
     }
 
     /** The version from the jar's manifest. */

@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -99,21 +100,33 @@ final class TopicProvisioner {
                 created.add(topic);
             }
         });
-        create(toCreate);
-        return new Report(created, List.copyOf(existing.keySet().stream().sorted().toList()), List.of());
+        // A topic created just before may be missing from the broker's topic list for a moment: creating it again
+        // finds it exists, and it is reported as existing, not as created.
+        Set<String> foundExisting = create(toCreate);
+        created.removeAll(foundExisting);
+        Set<String> allExisting = new TreeSet<>(existing.keySet());
+        allExisting.addAll(foundExisting);
+        return new Report(created, List.copyOf(allExisting), List.of());
     }
 
-    void create(List<NewTopic> topics) throws ExecutionException, InterruptedException, TimeoutException {
+    /** Creates the topics; returns those that existed already (another instance, or this one a moment ago, created them). */
+    Set<String> create(List<NewTopic> topics) throws ExecutionException, InterruptedException, TimeoutException {
+        Set<String> existed = new TreeSet<>();
         if (topics.isEmpty()) {
-            return;
+            return existed;
         }
-        try {
-            admin.createTopics(topics).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            // Another instance created it meanwhile: the wanted state is reached.
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw e;
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        for (Map.Entry<String, KafkaFuture<Void>> result : admin.createTopics(topics).values().entrySet()) {
+            try {
+                result.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException e) {
+                // The wanted state is reached.
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+                existed.add(result.getKey());
             }
         }
+        return existed;
     }
 }

@@ -1,15 +1,33 @@
 package dev.consentgate.demo;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.Writer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
-import org.apache.kafka.server.common.MetadataVersion;
+import java.util.Properties;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.common.utils.Utils;
 
 /**
- * A single-node KRaft broker (combined broker and controller) in this JVM, from Kafka's own test
- * kit: the demo's and the integration tests' broker, so nothing needs to be installed.
+ * A single-node KRaft broker (combined broker and controller) in this JVM: the demo's and the
+ * integration tests' broker, so nothing needs to be installed. It is set up as an operator does it
+ * ({@code kafka-storage format}, then the server Kafka's {@code kafka-server-start} runs), with
+ * Kafka's own classes, in a temporary directory deleted on {@link #close()}. Kafka's test kit
+ * ({@code KafkaClusterTestKit}) is not used: from Kafka 4.4 it needs the test classes of
+ * {@code kafka-clients}, which are not published for 4.4.0.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -25,56 +43,105 @@ public final class EmbeddedKafka implements AutoCloseable {
             "group.initial.rebalance.delay.ms", "0",
             "auto.create.topics.enable", "false");
 
-    private final KafkaClusterTestKit cluster;
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
 
-    private EmbeddedKafka(KafkaClusterTestKit cluster) {
-        this.cluster = cluster;
+    private final Path dir;
+    private final KafkaRaftServer server;
+    private final String bootstrapServers;
+
+    private EmbeddedKafka(Path dir, KafkaRaftServer server, String bootstrapServers) {
+        this.dir = dir;
+        this.server = server;
+        this.bootstrapServers = bootstrapServers;
     }
 
-    /** Starts the broker and waits until it serves requests. */
+    /** Starts the broker on two free loopback ports and waits until it serves requests. */
     public static EmbeddedKafka start() throws Exception {
-        TestKitNodes nodes = new TestKitNodes.Builder()
-                .setCombined(true)
-                .setNumBrokerNodes(1)
-                .setNumControllerNodes(1)
-                // The test kit's default is the newest metadata version under development; run what a release runs.
-                .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
-                .build();
-        KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
-        SINGLE_NODE_SETTINGS.forEach(builder::setConfigProp);
-        KafkaClusterTestKit cluster = builder.build();
+        Path dir = Files.createTempDirectory("consentgate-kafka-");
         try {
-            formatQuietly(cluster);
-            cluster.startup();
-            cluster.waitForReadyBrokers();
-        } catch (Exception e) {
-            cluster.close();
+            int brokerPort = freeLoopbackPort();
+            int controllerPort = freeLoopbackPort();
+            Properties props = new Properties();
+            props.putAll(SINGLE_NODE_SETTINGS);
+            props.put("process.roles", "broker,controller");
+            props.put("node.id", "1");
+            props.put("controller.quorum.voters", "1@localhost:" + controllerPort);
+            props.put("listeners", "PLAINTEXT://localhost:" + brokerPort + ",CONTROLLER://localhost:" + controllerPort);
+            props.put("advertised.listeners", "PLAINTEXT://localhost:" + brokerPort);
+            props.put("controller.listener.names", "CONTROLLER");
+            props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+            props.put("log.dirs", dir.resolve("data").toString());
+            format(dir, props);
+            KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+            String bootstrapServers = "localhost:" + brokerPort;
+            try {
+                server.startup();
+                awaitAnswer(bootstrapServers);
+            } catch (Exception | Error e) {
+                server.shutdown();
+                server.awaitShutdown();
+                throw e;
+            }
+            return new EmbeddedKafka(dir, server, bootstrapServers);
+        } catch (Exception | Error e) {
+            Utils.delete(dir.toFile());
             throw e;
         }
-        return new EmbeddedKafka(cluster);
     }
 
     /**
-     * Kafka's storage formatter prints the bootstrap metadata and the log directory's path to standard
-     * output, and the test kit gives no way to send that elsewhere; standard output is the demo's and
-     * the commands' own, so it is muted while the broker's directories are formatted.
+     * Formats the log directory as {@code kafka-storage format} does, at the newest production metadata
+     * version (the tool's default). What the tool prints (the bootstrap metadata, the directory's path)
+     * is dropped: standard output is the demo's and the commands' own.
      */
-    private static void formatQuietly(KafkaClusterTestKit cluster) throws Exception {
-        PrintStream out = System.out;
-        System.setOut(new PrintStream(OutputStream.nullOutputStream()));
-        try {
-            cluster.format();
-        } finally {
-            System.setOut(out);
+    private static void format(Path dir, Properties props) throws IOException {
+        Path config = dir.resolve("server.properties");
+        try (Writer out = Files.newBufferedWriter(config)) {
+            props.store(out, "single-node KRaft broker of consentgate demo");
+        }
+        int exit = StorageTool.execute(new String[] {"format", "--cluster-id", Uuid.randomUuid().toString(),
+                "--config", config.toString()}, new PrintStream(OutputStream.nullOutputStream()));
+        if (exit != 0) {
+            throw new IllegalStateException("formatting the broker's log directory " + dir + " failed with " + exit);
+        }
+    }
+
+    /** Waits until the broker answers, which it does once it has caught up with the metadata and is unfenced. */
+    private static void awaitAnswer(String bootstrapServers) throws Exception {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(props)) {
+            long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+            while (true) {
+                try {
+                    admin.describeCluster(new DescribeClusterOptions().timeoutMs(5_000)).nodes().get();
+                    return;
+                } catch (Exception notYet) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("the broker did not answer within " + START_TIMEOUT, notYet);
+                    }
+                }
+            }
+        }
+    }
+
+    private static int freeLoopbackPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
         }
     }
 
     public String bootstrapServers() {
-        return cluster.bootstrapServers();
+        return bootstrapServers;
     }
 
     @Override
     public void close() throws Exception {
-        cluster.close();
+        try {
+            server.shutdown();
+            server.awaitShutdown();
+        } finally {
+            Utils.delete(dir.toFile());
+        }
     }
 }

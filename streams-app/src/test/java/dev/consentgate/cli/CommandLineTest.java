@@ -171,9 +171,52 @@ class CommandLineTest {
     }
 
     @Test
+    void anUnknownCommandWithHelpIsNamedWithTheTopUsageAndExitsTwo() {
+        assertThat(run("subject", "export", "--help")).isEqualTo(ExitCodes.INVALID_INPUT);
+
+        assertThat(err.toString().lines().toList()).first().isEqualTo("consentgate: unknown command 'subject' for 'consentgate'");
+        assertThat(err.toString().lines().toList()).element(1).isEqualTo("Usage: consentgate [-hV] [COMMAND]");
+        assertThat(err.toString()).contains("Commands:", "  topics", "Exit codes:");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void anUnknownCommandWithoutHelpIsTheSameError() {
+        assertThat(run("subject", "export")).isEqualTo(ExitCodes.INVALID_INPUT);
+
+        assertThat(err.toString().lines().limit(2).toList()).containsExactly(
+                "consentgate: unknown command 'subject' for 'consentgate'", "Usage: consentgate [-hV] [COMMAND]");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void anUnknownSubcommandNamesItAndPrintsTheUsageOfTheNearestKnownCommand() {
+        for (String[] command : new String[][] {{"topics", "frobnicate", "--help"}, {"topics", "frobnicate"},
+                {"--help", "topics", "frobnicate"}}) {
+            err.getBuffer().setLength(0);
+
+            assertThat(run(command)).as(String.join(" ", command)).isEqualTo(ExitCodes.INVALID_INPUT);
+
+            assertThat(err.toString().lines().limit(3).toList()).as(String.join(" ", command)).containsExactly(
+                    "consentgate: unknown command 'frobnicate' for 'consentgate topics'",
+                    "Did you mean: topics create?",
+                    "Usage: consentgate topics [-hV] [COMMAND]");
+        }
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void extraArgumentsWithHelpAreAUsageErrorToo() {
+        assertThat(run("run", "extra", "--help")).isEqualTo(ExitCodes.INVALID_INPUT);
+
+        assertThat(err.toString()).contains("'extra'", "Usage: consentgate run");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
     void everyCommandHasHelp() {
         for (String[] command : new String[][] {{"--help"}, {"run", "--help"}, {"demo", "--help"}, {"policy", "validate", "--help"},
-                {"topics", "create", "--help"}}) {
+                {"topics", "create", "--help"}, {"topics", "--help"}, {"audit", "verify", "--help"}, {"replay", "--help"}}) {
             assertThat(run(command)).as(String.join(" ", command)).isZero();
         }
         assertThat(out.toString()).contains("Exit codes:", "3   Kafka or the schema registry cannot be reached at start");
