@@ -36,7 +36,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * its own use the same. One broker: every internal topic must do with one replica, or
      * transactions (exactly-once) hang.
      */
-    public static final Map<String, String> SINGLE_NODE_SETTINGS = Map.of(
+    private static final Map<String, String> SINGLE_NODE_SETTINGS = Map.of(
             "offsets.topic.replication.factor", "1",
             "transaction.state.log.replication.factor", "1",
             "transaction.state.log.min.isr", "1",
@@ -55,22 +55,27 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.bootstrapServers = bootstrapServers;
     }
 
+    /** The configuration of a single-node KRaft broker (broker and controller in one) on loopback, its log in {@code logDir}. */
+    public static Properties singleNodeConfig(int brokerPort, int controllerPort, Path logDir) {
+        Properties props = new Properties();
+        props.putAll(SINGLE_NODE_SETTINGS);
+        props.put("process.roles", "broker,controller");
+        props.put("node.id", "1");
+        props.put("controller.quorum.voters", "1@localhost:" + controllerPort);
+        props.put("listeners", "PLAINTEXT://localhost:" + brokerPort + ",CONTROLLER://localhost:" + controllerPort);
+        props.put("advertised.listeners", "PLAINTEXT://localhost:" + brokerPort);
+        props.put("controller.listener.names", "CONTROLLER");
+        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.put("log.dirs", logDir.toString());
+        return props;
+    }
+
     /** Starts the broker on two free loopback ports and waits until it serves requests. */
     public static EmbeddedKafka start() throws Exception {
         Path dir = Files.createTempDirectory("consentgate-kafka-");
         try {
             int brokerPort = freeLoopbackPort();
-            int controllerPort = freeLoopbackPort();
-            Properties props = new Properties();
-            props.putAll(SINGLE_NODE_SETTINGS);
-            props.put("process.roles", "broker,controller");
-            props.put("node.id", "1");
-            props.put("controller.quorum.voters", "1@localhost:" + controllerPort);
-            props.put("listeners", "PLAINTEXT://localhost:" + brokerPort + ",CONTROLLER://localhost:" + controllerPort);
-            props.put("advertised.listeners", "PLAINTEXT://localhost:" + brokerPort);
-            props.put("controller.listener.names", "CONTROLLER");
-            props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-            props.put("log.dirs", dir.resolve("data").toString());
+            Properties props = singleNodeConfig(brokerPort, freeLoopbackPort(), dir.resolve("data"));
             format(dir, props);
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             String bootstrapServers = "localhost:" + brokerPort;

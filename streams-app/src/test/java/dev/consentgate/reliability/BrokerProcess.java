@@ -77,18 +77,8 @@ final class BrokerProcess implements AutoCloseable {
     /** Formats a new broker's log directory under {@code dir}, on two free loopback ports, and starts it. */
     static BrokerProcess startIn(Path dir) throws Exception {
         int brokerPort = ApicurioRegistry.freeLoopbackPort();
-        int controllerPort = ApicurioRegistry.freeLoopbackPort();
-        Properties props = new Properties();
-        props.putAll(EmbeddedKafka.SINGLE_NODE_SETTINGS);
-        props.put("process.roles", "broker,controller");
-        props.put("node.id", "1");
-        props.put("controller.quorum.voters", "1@localhost:" + controllerPort);
-        props.put("listeners", "PLAINTEXT://localhost:" + brokerPort + ",CONTROLLER://localhost:" + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://localhost:" + brokerPort);
-        props.put("controller.listener.names", "CONTROLLER");
-        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         Path logDir = dir.resolve("data");
-        props.put("log.dirs", logDir.toString());
+        Properties props = EmbeddedKafka.singleNodeConfig(brokerPort, ApicurioRegistry.freeLoopbackPort(), logDir);
         Path config = dir.resolve("server.properties");
         try (Writer out = Files.newBufferedWriter(config)) {
             props.store(out, "single-node KRaft broker of BrokerRestartIT");
