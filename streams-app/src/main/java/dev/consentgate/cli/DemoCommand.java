@@ -179,7 +179,7 @@ final class DemoCommand implements Callable<Integer> {
         tally.examples().forEach(e -> out.println("  " + e));
         out.println();
         out.println("permit: the purpose got the record, minimized to the data categories it may see");
-        out.println("redact: the purpose got an anonymized record (fields removed, hashed or generalized)");
+        out.println("redact: the purpose got a pseudonymized record (fields removed, hashed with a keyed HMAC or generalized)");
         out.println("tag:    the purpose got the record marked with the decision (consent-* headers)");
         out.println("drop:   the purpose got nothing; consent.audit says why");
         out.flush();
