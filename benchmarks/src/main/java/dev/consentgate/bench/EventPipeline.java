@@ -7,19 +7,19 @@ import dev.consentgate.policy.InputMapping;
 import dev.consentgate.policy.KeyedHash;
 import dev.consentgate.policy.Policy;
 import dev.consentgate.policy.Purpose;
-import dev.consentgate.policy.PurposeDecision;
+import dev.consentgate.policy.PurposeVerdict;
 import dev.consentgate.policy.PurposeRule;
 import dev.consentgate.policy.ValueRedactor;
 import dev.consentgate.schema.internal.BufferedEvent;
 import dev.consentgate.serde.ConfluentAvroSerde;
-import dev.consentgate.topology.AuditRecords;
-import dev.consentgate.topology.Envelope;
-import dev.consentgate.topology.EnvelopeExtractor;
-import dev.consentgate.topology.OutputPlans;
-import dev.consentgate.topology.PendingEvent;
-import dev.consentgate.topology.RecordMinimizer;
-import dev.consentgate.topology.RejectException;
-import dev.consentgate.topology.SourcePosition;
+import dev.consentgate.audit.AuditRecords;
+import dev.consentgate.ingest.Envelope;
+import dev.consentgate.ingest.EnvelopeExtractor;
+import dev.consentgate.output.OutputPlans;
+import dev.consentgate.ingest.PendingEvent;
+import dev.consentgate.output.RecordMinimizer;
+import dev.consentgate.ingest.RejectException;
+import dev.consentgate.ingest.SourcePosition;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -54,7 +54,7 @@ public final class EventPipeline {
         this.serde = serde;
         this.extractor = new EnvelopeExtractor(mapping);
         this.decisions = new DecisionFunction(policy);
-        this.plans = new OutputPlans(Map.of(SampleContacts.TOPIC, mapping));
+        this.plans = new OutputPlans(Map.of(SampleContacts.TOPIC, mapping), AuditRecords::fieldTreatments);
         this.minimizer = new RecordMinimizer(new ValueRedactor(keyedHash));
         this.audit = new AuditRecords(policy, keyedHash);
         this.keyedHash = keyedHash;
@@ -77,7 +77,7 @@ public final class EventPipeline {
 
         int written = 0;
         List<AuditRecords.Delivery> deliveries = new ArrayList<>(decision.decisions().size());
-        for (PurposeDecision purposeDecision : decision.decisions()) {
+        for (PurposeVerdict purposeDecision : decision.decisions()) {
             if (purposeDecision.rule().isEmpty() || !purposeDecision.forwards()) {
                 deliveries.add(AuditRecords.Delivery.none(purposeDecision));
                 continue;

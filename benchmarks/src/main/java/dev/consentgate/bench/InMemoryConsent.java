@@ -3,7 +3,7 @@ package dev.consentgate.bench;
 import dev.consentgate.policy.ConsentAnswer;
 import dev.consentgate.policy.ConsentLookup;
 import dev.consentgate.policy.ConsentState;
-import dev.consentgate.policy.ConsentStatus;
+import dev.consentgate.policy.ConsentChoice;
 import dev.consentgate.policy.Purpose;
 import java.util.HashMap;
 import java.util.List;
@@ -33,8 +33,8 @@ public final class InMemoryConsent {
             }
             String jurisdiction = jurisdiction(i);
             Map<Purpose, ConsentAnswer> answers = new HashMap<>();
-            answers.put(EMAIL, ConsentAnswer.found(state(EMAIL, i % 8 == 1 ? ConsentStatus.WITHDRAWN : ConsentStatus.GRANTED, jurisdiction, i)));
-            answers.put(ANALYTICS, ConsentAnswer.found(state(ANALYTICS, ConsentStatus.GRANTED, jurisdiction, i)));
+            answers.put(EMAIL, ConsentAnswer.found(state(EMAIL, i % 8 == 1 ? ConsentChoice.WITHDRAWN : ConsentChoice.GRANTED, jurisdiction, i)));
+            answers.put(ANALYTICS, ConsentAnswer.found(state(ANALYTICS, ConsentChoice.GRANTED, jurisdiction, i)));
             byCustomer.put(SampleContacts.customerId(i), answers);
             jurisdictions.put(SampleContacts.customerId(i), jurisdiction);
         }
@@ -58,7 +58,7 @@ public final class InMemoryConsent {
         return (purpose, time) -> answers.getOrDefault(purpose, ConsentAnswer.none(true));
     }
 
-    private static ConsentState state(Purpose purpose, ConsentStatus status, String jurisdiction, int customer) {
+    private static ConsentState state(Purpose purpose, ConsentChoice status, String jurisdiction, int customer) {
         return new ConsentState(purpose, status, CAPTURED_AT, null, jurisdiction, "web-banner", "privacy-notice-2026-10", "cmp-" + customer);
     }
 }

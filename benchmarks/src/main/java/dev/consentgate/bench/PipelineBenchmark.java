@@ -5,7 +5,7 @@ import dev.consentgate.policy.Policy;
 import dev.consentgate.serde.ConfluentAvroSerde;
 import dev.consentgate.serde.InMemorySchemaRegistry;
 import dev.consentgate.serde.SchemaRegistryClient;
-import dev.consentgate.topology.RejectException;
+import dev.consentgate.ingest.RejectException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

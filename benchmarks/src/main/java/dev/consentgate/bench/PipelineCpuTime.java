@@ -1,6 +1,6 @@
 package dev.consentgate.bench;
 
-import dev.consentgate.topology.RejectException;
+import dev.consentgate.ingest.RejectException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;

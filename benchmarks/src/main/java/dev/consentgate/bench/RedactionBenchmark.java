@@ -1,15 +1,16 @@
 package dev.consentgate.bench;
 
+import dev.consentgate.audit.AuditRecords;
 import dev.consentgate.policy.KeyedHash;
-import dev.consentgate.policy.Outcome;
+import dev.consentgate.policy.Verdict;
 import dev.consentgate.policy.Policy;
 import dev.consentgate.policy.Purpose;
 import dev.consentgate.policy.PurposeRule;
 import dev.consentgate.policy.ValueRedactor;
 import dev.consentgate.serde.ConfluentAvroSerde;
 import dev.consentgate.serde.InMemorySchemaRegistry;
-import dev.consentgate.topology.OutputPlans;
-import dev.consentgate.topology.RecordMinimizer;
+import dev.consentgate.output.OutputPlans;
+import dev.consentgate.output.RecordMinimizer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -54,7 +55,7 @@ public class RedactionBenchmark {
     @Setup
     public void setUp() {
         Policy policy = ExamplePolicy.load();
-        plans = new OutputPlans(Map.of());
+        plans = new OutputPlans(Map.of(), AuditRecords::fieldTreatments);
         minimizer = new RecordMinimizer(new ValueRedactor(new KeyedHash(ExamplePolicy.HMAC_KEY.getBytes(StandardCharsets.UTF_8))));
         analytics = policy.ruleFor(Purpose.of("analytics.reporting")).orElseThrow();
         aiTraining = policy.ruleFor(Purpose.of("train_ai_system")).orElseThrow();
@@ -70,15 +71,15 @@ public class RedactionBenchmark {
 
     @Benchmark
     public GenericRecord redactForAnalyticsWithoutConsent() {
-        return minimize(analytics, Outcome.REDACT);
+        return minimize(analytics, Verdict.REDACT);
     }
 
     @Benchmark
     public GenericRecord minimizeForAiTrainingWithConsent() {
-        return minimize(aiTraining, Outcome.PERMIT);
+        return minimize(aiTraining, Verdict.PERMIT);
     }
 
-    private GenericRecord minimize(PurposeRule rule, Outcome outcome) {
+    private GenericRecord minimize(PurposeRule rule, Verdict outcome) {
         GenericRecord contact = contacts[next];
         next = (next + 1) % CONTACTS;
         OutputPlans.PlannedOutput planned = plans.plan(SampleContacts.TOPIC, contact.getSchema(), rule, outcome);

@@ -1,6 +1,6 @@
 package dev.consentgate.bench.e2e;
 
-import dev.consentgate.demo.EmbeddedKafka;
+import dev.consentgate.testing.EmbeddedKafka;
 
 /** The child JVM of the broker: starts the demo's single-node KRaft broker and runs until its stdin closes. */
 public final class BrokerMain {

@@ -2,7 +2,7 @@ package dev.consentgate.bench.e2e;
 
 import dev.consentgate.bench.ExamplePolicy;
 import dev.consentgate.policy.Policy;
-import dev.consentgate.topology.ConsentGateConfig;
+import dev.consentgate.config.ConsentGateConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.consentgate.bench.e2e;
 
 import dev.consentgate.bench.ExamplePolicy;
-import dev.consentgate.topology.ConsentGateConfig;
+import dev.consentgate.config.ConsentGateConfig;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serde;

@@ -1,11 +1,11 @@
 package dev.consentgate.bench.e2e;
 
 import dev.consentgate.bench.ExamplePolicy;
-import dev.consentgate.cli.AppProperties;
+import dev.consentgate.enforce.StreamsDefaults;
 import dev.consentgate.metrics.EnforcementMetrics;
-import dev.consentgate.metrics.ObservabilityRegistry;
-import dev.consentgate.topology.ConsentGateConfig;
-import dev.consentgate.topology.EnforcementTopology;
+import dev.consentgate.health.ObservabilityRegistry;
+import dev.consentgate.config.ConsentGateConfig;
+import dev.consentgate.enforce.EnforcementTopology;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashMap;
@@ -76,7 +76,7 @@ public final class StreamsAppMain {
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
         // Every app runs with the service's settings (`consentgate run`'s defaults): the same guarantee, exactly-once,
         // which is what the comparison is about, and the same producer batches.
-        props.putAll(AppProperties.defaults());
+        props.putAll(StreamsDefaults.defaults());
         // Both topics are preloaded, so without waiting an event can overtake the consents captured
         // before it whenever the consent partition's fetch buffer runs dry, and be judged without
         // them. Waiting keeps the merge in timestamp order, as live traffic is; the baseline has one

@@ -3,7 +3,7 @@ package dev.consentgate.bench.e2e;
 import dev.consentgate.bench.ExamplePolicy;
 import dev.consentgate.bench.SampleContacts;
 import dev.consentgate.policy.Policy;
-import dev.consentgate.topology.ConsentGateConfig;
+import dev.consentgate.config.ConsentGateConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

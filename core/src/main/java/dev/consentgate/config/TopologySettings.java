@@ -1,0 +1,40 @@
+package dev.consentgate.config;
+
+import dev.consentgate.policy.InputMapping;
+import dev.consentgate.policy.KeyedHash;
+import dev.consentgate.policy.Policy;
+import dev.consentgate.policy.ValueRedactor;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** What the processors need from the configuration and the policy, resolved once at build time. */
+public record TopologySettings(
+        String consentTopic,
+        String reroutedConsentTopic,
+        String auditTopic,
+        String dlqTopic,
+        Duration historyRetention,
+        Duration grace,
+        int cachedCustomers,
+        KeyedHash keyedHash,
+        Map<String, InputMapping> mappingsByTopic) {
+
+    public static TopologySettings of(ConsentGateConfig config, Policy policy) {
+        return new TopologySettings(
+                config.consentTopic(),
+                config.reroutedConsentTopic(),
+                config.auditTopic(),
+                config.dlqTopic(),
+                config.historyRetention(),
+                config.grace(),
+                config.cachedCustomers(),
+                config.keyedHash(),
+                policy.inputs().stream().collect(Collectors.toUnmodifiableMap(InputMapping::topic, Function.identity())));
+    }
+
+    public ValueRedactor redactor() {
+        return new ValueRedactor(keyedHash);
+    }
+}

@@ -1,0 +1,201 @@
+package dev.consentgate.consent;
+
+import dev.consentgate.policy.ConsentState;
+import dev.consentgate.policy.ConsentChoice;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One customer's consent statements and jurisdictions over time: the value the consent store holds per
+ * customer.
+ *
+ * <p>What it holds depends only on the set of statements added and the latest history cut-off, never on
+ * the order they were added in: a statement arriving late is placed by its capture time, two statements
+ * about the same purpose at the same instant keep the more restrictive one, and pruning drops only what
+ * no time after the cut-off can see. That is what lets a restart, a restore or a replay that reads the
+ * same records in another order give the same answers.
+ */
+final class CustomerHistory {
+
+    /** The key of erasures, which cover every purpose. */
+    static final String ERASURE = "*";
+
+    /**
+     * Of two statements about one purpose at one instant, the one kept sorts first: erasure, then a "no", then
+     * a grant; a grant that lapses earlier before one that lapses later; then by the remaining fields, so the
+     * choice never depends on arrival order.
+     */
+    static final Comparator<ConsentState> MORE_RESTRICTIVE_FIRST = Comparator
+            .comparingInt((ConsentState s) -> -restrictiveness(s.status()))
+            .thenComparing(ConsentState::status)
+            .thenComparing(ConsentState::expiresAt, Comparator.nullsLast(Comparator.naturalOrder()))
+            .thenComparing(ConsentState::jurisdiction, Comparator.nullsLast(Comparator.naturalOrder()))
+            .thenComparing(ConsentState::source, Comparator.nullsLast(Comparator.naturalOrder()))
+            .thenComparing(ConsentState::noticeVersion, Comparator.nullsLast(Comparator.naturalOrder()))
+            .thenComparing(ConsentState::consentId, Comparator.nullsLast(Comparator.naturalOrder()));
+
+    /** Per purpose key (or {@link #ERASURE}), its statements in capture-time order, one per instant. */
+    private final Map<String, List<ConsentState>> statements;
+    /** One entry per instant with a statement, in time order; the jurisdiction it carried or null. */
+    private final List<JurisdictionAt> jurisdictions;
+
+    /** A statement's instant and the jurisdiction it carried, null for none. */
+    record JurisdictionAt(long at, String jurisdiction) {
+    }
+
+    CustomerHistory() {
+        this(new HashMap<>(), new ArrayList<>());
+    }
+
+    private CustomerHistory(Map<String, List<ConsentState>> statements, List<JurisdictionAt> jurisdictions) {
+        this.statements = statements;
+        this.jurisdictions = jurisdictions;
+    }
+
+    /** Rebuilds a history from what {@link #statements()} and {@link #jurisdictions()} gave, in any order. */
+    static CustomerHistory of(List<ConsentState> statements, List<JurisdictionAt> jurisdictions) {
+        CustomerHistory history = new CustomerHistory();
+        statements.forEach(history::placeStatement);
+        jurisdictions.forEach(j -> history.placeJurisdiction(j.at(), j.jurisdiction()));
+        return history;
+    }
+
+    /** Erasure over any "no" over a grant: a tie in capture time must never resolve towards processing. */
+    static int restrictiveness(ConsentChoice status) {
+        return switch (status) {
+            case GRANTED -> 0;
+            case DENIED, WITHDRAWN -> 1;
+            case ERASED -> 2;
+        };
+    }
+
+    static String keyOf(ConsentState state) {
+        return state.status() == ConsentChoice.ERASED ? ERASURE : state.purpose().key();
+    }
+
+    /** Adds a statement, then drops what is older than {@code cutoff} and superseded by then. */
+    void add(ConsentState state, long cutoff) {
+        placeStatement(state);
+        placeJurisdiction(state.capturedAt(), state.jurisdiction());
+        prune(cutoff);
+    }
+
+    /** The statement in force for {@code key} at {@code time}: the latest captured at or before it; null if none. */
+    ConsentState at(String key, long time) {
+        List<ConsentState> versions = statements.get(key);
+        if (versions == null) {
+            return null;
+        }
+        for (int i = versions.size() - 1; i >= 0; i--) {
+            if (versions.get(i).capturedAt() <= time) {
+                return versions.get(i);
+            }
+        }
+        return null;
+    }
+
+    /** Whether the customer had made any statement at or before {@code time}. */
+    boolean knownAt(long time) {
+        return !jurisdictions.isEmpty() && jurisdictions.get(0).at() <= time;
+    }
+
+    /** The jurisdiction at {@code time}: the one of the latest statement by then that carried one; null if none did. */
+    String jurisdictionAt(long time) {
+        for (int i = jurisdictions.size() - 1; i >= 0; i--) {
+            JurisdictionAt entry = jurisdictions.get(i);
+            if (entry.at() <= time && entry.jurisdiction() != null) {
+                return entry.jurisdiction();
+            }
+        }
+        return null;
+    }
+
+    List<ConsentState> statements() {
+        List<ConsentState> all = new ArrayList<>();
+        statements.values().forEach(all::addAll);
+        return all;
+    }
+
+    List<JurisdictionAt> jurisdictions() {
+        return jurisdictions;
+    }
+
+    private void placeStatement(ConsentState state) {
+        List<ConsentState> versions = statements.computeIfAbsent(keyOf(state), k -> new ArrayList<>(2));
+        int i = versions.size();
+        while (i > 0 && versions.get(i - 1).capturedAt() > state.capturedAt()) {
+            i--;
+        }
+        if (i > 0 && versions.get(i - 1).capturedAt() == state.capturedAt()) {
+            ConsentState present = versions.get(i - 1);
+            if (MORE_RESTRICTIVE_FIRST.compare(state, present) < 0) {
+                versions.set(i - 1, state);
+            }
+            return;
+        }
+        versions.add(i, state);
+    }
+
+    /** At one instant a jurisdiction beats none, and of two the one that sorts first stays: a fixed choice, not arrival order. */
+    private void placeJurisdiction(long at, String jurisdiction) {
+        int i = jurisdictions.size();
+        while (i > 0 && jurisdictions.get(i - 1).at() > at) {
+            i--;
+        }
+        if (i > 0 && jurisdictions.get(i - 1).at() == at) {
+            String present = jurisdictions.get(i - 1).jurisdiction();
+            if (jurisdiction != null && (present == null || jurisdiction.compareTo(present) < 0)) {
+                jurisdictions.set(i - 1, new JurisdictionAt(at, jurisdiction));
+            }
+            return;
+        }
+        jurisdictions.add(i, new JurisdictionAt(at, jurisdiction));
+    }
+
+    /**
+     * Drops each version that a later version of the same key replaced at or before {@code cutoff}: no time from the
+     * cut-off on can see it. Of the jurisdictions, keeps every entry after the cut-off, the last one at or before it
+     * (the customer was known then), and the last one by then that carried a jurisdiction.
+     */
+    private void prune(long cutoff) {
+        for (List<ConsentState> versions : statements.values()) {
+            int firstKept = 0;
+            while (firstKept + 1 < versions.size() && versions.get(firstKept + 1).capturedAt() <= cutoff) {
+                firstKept++;
+            }
+            versions.subList(0, firstKept).clear();
+        }
+        int lastAtCutoff = -1;
+        int lastCarrying = -1;
+        for (int i = 0; i < jurisdictions.size() && jurisdictions.get(i).at() <= cutoff; i++) {
+            lastAtCutoff = i;
+            if (jurisdictions.get(i).jurisdiction() != null) {
+                lastCarrying = i;
+            }
+        }
+        List<JurisdictionAt> kept = new ArrayList<>(jurisdictions.size());
+        for (int i = 0; i < jurisdictions.size(); i++) {
+            if (i > lastAtCutoff || i == lastAtCutoff || i == lastCarrying) {
+                kept.add(jurisdictions.get(i));
+            }
+        }
+        if (kept.size() < jurisdictions.size()) {
+            jurisdictions.clear();
+            jurisdictions.addAll(kept);
+        }
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof CustomerHistory that && statements.equals(that.statements) && jurisdictions.equals(that.jurisdictions);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(statements, jurisdictions);
+    }
+}

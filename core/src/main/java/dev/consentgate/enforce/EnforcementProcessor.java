@@ -1,0 +1,257 @@
+package dev.consentgate.enforce;
+
+import dev.consentgate.audit.AuditChain;
+import dev.consentgate.audit.AuditRecords;
+import dev.consentgate.config.TopologySettings;
+import dev.consentgate.deadletter.DeadLetters;
+import dev.consentgate.ingest.AvroCodec;
+import dev.consentgate.ingest.ConsentUpdate;
+import dev.consentgate.ingest.DeciderInput;
+import dev.consentgate.ingest.PendingEvent;
+import dev.consentgate.output.Outbound;
+import dev.consentgate.output.OutputHeaders;
+import dev.consentgate.output.OutputPlans;
+import dev.consentgate.output.RecordMinimizer;
+import dev.consentgate.consent.ConsentHistory;
+import dev.consentgate.metrics.EnforcementMetrics;
+import dev.consentgate.policy.DecisionContext;
+import dev.consentgate.policy.DecisionFunction;
+import dev.consentgate.policy.EnforcementMode;
+import dev.consentgate.policy.EventDecision;
+import dev.consentgate.policy.InputMapping;
+import dev.consentgate.policy.Verdict;
+import dev.consentgate.policy.Policy;
+import dev.consentgate.policy.PolicyWords;
+import dev.consentgate.policy.Purpose;
+import dev.consentgate.policy.PurposeVerdict;
+import dev.consentgate.policy.PurposeRule;
+import dev.consentgate.schema.internal.BufferedHeader;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The heart of the topology: records consent changes in the consent history and decides each CRM
+ * event against the consent of its own time and of the decision's time, for every purpose it declares. Per event it forwards
+ * one record to each purpose that may receive it and one audit record, all through one sink, so
+ * under exactly-once they commit together.
+ */
+final class EnforcementProcessor implements Processor<String, DeciderInput, byte[], Outbound> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EnforcementProcessor.class);
+
+    private final Policy policy;
+    private final DecisionFunction decisions;
+    private final AvroCodec codec;
+    private final OutputPlans plans;
+    private final RecordMinimizer minimizer;
+    private final AuditRecords audit;
+    private final DeadLetters deadLetters;
+    private final TopologySettings settings;
+    private final EnforcementMetrics metrics;
+    private final DecisionClock decisionClock;
+
+    private ProcessorContext<byte[], Outbound> context;
+    private ConsentHistory history;
+    private GraceBuffer graceBuffer;
+    private AuditChain auditChain;
+
+    EnforcementProcessor(Policy policy, AvroCodec codec, TopologySettings settings, EnforcementMetrics metrics,
+                         DecisionClock decisionClock) {
+        this.policy = policy;
+        this.metrics = metrics;
+        this.decisionClock = decisionClock;
+        this.decisions = new DecisionFunction(policy);
+        this.codec = codec;
+        this.settings = settings;
+        this.plans = new OutputPlans(settings.mappingsByTopic(), AuditRecords::fieldTreatments);
+        this.minimizer = new RecordMinimizer(settings.redactor());
+        this.audit = new AuditRecords(policy, settings.keyedHash());
+        this.deadLetters = new DeadLetters(settings.dlqTopic(), metrics);
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], Outbound> context) {
+        this.context = context;
+        this.history = ConsentHistory.open(context, settings.historyRetention(), settings.cachedCustomers());
+        this.graceBuffer = new GraceBuffer(
+                context.getStateStore(GraceBuffer.STORE),
+                context.getStateStore(ConsentHistory.WATERMARK_STORE),
+                settings.grace().toMillis());
+        this.auditChain = new AuditChain(context.getStateStore(AuditChain.STORE), context.taskId().partition());
+    }
+
+    @Override
+    public void process(Record<String, DeciderInput> record) {
+        record.value().match(this::consent, this::event);
+    }
+
+    private Void consent(ConsentUpdate update) {
+        applyConsent(update);
+        if (!settings.grace().isZero()) {
+            graceBuffer.advance(update.state().capturedAt());
+            graceBuffer.releaseDue(this::decide);
+        }
+        return null;
+    }
+
+    private Void event(PendingEvent event) {
+        if (settings.grace().isZero()) {
+            // No grace: every event is decided as it comes, and the buffer and its event time are never needed.
+            decide(event);
+            return null;
+        }
+        graceBuffer.advance(event.eventTime());
+        // Release the earlier waiting events first, so decisions stay in event-time order.
+        graceBuffer.releaseDue(this::decide);
+        if (graceBuffer.isDue(event.eventTime())) {
+            decide(event);
+        } else {
+            graceBuffer.hold(event);
+        }
+        return null;
+    }
+
+    private void applyConsent(ConsentUpdate update) {
+        metrics.consentUpdate(update.state().status().name());
+        if (update.position().topic().equals(settings.reroutedConsentTopic())) {
+            history.markRerouted(update.position().offset());
+        } else {
+            history.markRead(update.position().offset());
+        }
+        history.record(update.customerId(), update.state());
+    }
+
+    private void decide(PendingEvent event) {
+        GenericRecord value = event.decodedOrNull() != null ? event.decodedOrNull()
+                : codec.decode(event.event().getSourceTopic(), bytes(event.event().getValue()));
+        List<Purpose> purposes = Purpose.allOf(event.purposes());
+        String customerId = event.customerId();
+        long eventTime = event.eventTime();
+        // The customer's recorded jurisdiction stands; the event's own, which its producer chose, can only tighten it.
+        DecisionContext decisionContext = new DecisionContext(eventTime, decisionClock.decidedAt(taskTime(eventTime)),
+                history.jurisdictionAt(customerId, eventTime), event.event().getJurisdiction());
+        InputMapping input = settings.mappingsByTopic().get(event.event().getSourceTopic());
+        EventDecision decision = decisions.decide(purposes, input::mayDeclare, (purpose, time) -> history.at(customerId, purpose, time),
+                decisionContext);
+
+        Headers passedHeaders = passedHeaders(event);
+        long timestamp = event.event().getRecordTimestamp();
+        List<AuditRecords.Delivery> deliveries = new ArrayList<>(decision.decisions().size());
+        List<Record<byte[], Outbound>> outputs = new ArrayList<>(decision.decisions().size() + 1);
+        for (PurposeVerdict purposeDecision : decision.decisions()) {
+            deliveries.add(deliver(event, value, purposeDecision, passedHeaders, timestamp, outputs));
+        }
+        AuditChain.Sealed auditValue = auditChain.seal(
+                audit.build(event, decision, deliveries, context.currentSystemTimeMs(), auditChain.partition(), history.lastReadOffset(),
+                        history.lastReroutedOffset()),
+                record -> codec.encode(settings.auditTopic(), record));
+        byte[] auditKey = event.event().getEventId().getBytes(StandardCharsets.UTF_8);
+        outputs.add(new Record<>(auditKey, new Outbound(settings.auditTopic(), auditValue.value(), auditChain.partition()), timestamp));
+        // Everything is built before anything is forwarded: an error part-way leaves no purpose record without its audit record.
+        outputs.forEach(context::forward);
+        auditChain.advance(auditValue);
+        deliveries.forEach(this::count);
+        metrics.decisionLag(Duration.ofMillis(context.currentSystemTimeMs() - eventTime));
+    }
+
+    /**
+     * The task's time as it decides an event: its stream time, but never before the event's time, nor before the capture
+     * time of a consent record it has read (record timestamps need not be capture times), so every "no" read counts.
+     */
+    private long taskTime(long eventTime) {
+        return Math.max(eventTime, Math.max(context.currentStreamTimeMs(), history.latestCaptureTime()));
+    }
+
+    /** Purpose labels are the policy's rule keys (or "unknown"), never the declared text: label values stay bounded. */
+    private void count(AuditRecords.Delivery delivery) {
+        PurposeVerdict decision = delivery.decision();
+        String outcome = PolicyWords.word(decision.outcome());
+        String reason = decision.reasons().get(0).name();
+        if (decision.rule().isEmpty()) {
+            metrics.decisionForUnknownPurpose(outcome, reason);
+            return;
+        }
+        String purpose = decision.rule().get().purpose().key();
+        metrics.decision(purpose, outcome, reason);
+        delivery.fields().forEach(field -> metrics.redactedField(purpose, field.category().key()));
+    }
+
+    /** Adds the purpose's record to {@code outputs} if it gets one, and says what was done for the audit record. */
+    private AuditRecords.Delivery deliver(PendingEvent event, GenericRecord value, PurposeVerdict decision,
+                                          Headers passedHeaders, long timestamp, List<Record<byte[], Outbound>> outputs) {
+        boolean shadow = policy.enforcementMode() == EnforcementMode.SHADOW;
+        if (decision.rule().isEmpty() || (!shadow && !decision.forwards())) {
+            return AuditRecords.Delivery.none(decision);
+        }
+        PurposeRule rule = decision.rule().get();
+        // Shadow mode forwards what enforcement would drop, minimized exactly as a tagged record is.
+        Verdict delivered = decision.outcome() == Verdict.DROP ? Verdict.TAG : decision.outcome();
+        OutputPlans.PlannedOutput planned = plans.plan(event.event().getSourceTopic(), value.getSchema(), rule, delivered);
+        byte[] output = planned.plan().isUnchanged()
+                // Nothing to remove or transform: forward the producer's bytes as they came.
+                ? bytes(event.event().getValue())
+                : codec.encode(rule.outputTopic(), minimizer.apply(value, planned.minimization()));
+        // The key is the customer id, in the clear only where the purpose may see its category: elsewhere its keyed
+        // hash, which still puts each customer's records on one partition. The input key is never copied: it may hold
+        // anything. A pseudonymized record carries no input header either.
+        String customerId = event.customerId();
+        byte[] outputKey = utf8(planned.keyInClear() ? customerId : settings.keyedHash().hex(customerId));
+        Headers headers = decisionHeaders(delivered == Verdict.REDACT ? new RecordHeaders() : passedHeaders,
+                decision, event.event().getEventId());
+        outputs.add(new Record<>(outputKey, new Outbound(rule.outputTopic(), output), timestamp, headers));
+        return new AuditRecords.Delivery(decision, planned, rule.outputTopic());
+    }
+
+    private Headers decisionHeaders(Headers input, PurposeVerdict decision, String eventId) {
+        Headers headers = new RecordHeaders(input.toArray());
+        headers.add(OutputHeaders.DECISION, utf8(PolicyWords.word(decision.outcome())));
+        headers.add(OutputHeaders.BASIS, utf8(PolicyWords.word(decision.basis())));
+        headers.add(OutputHeaders.REASONS, utf8(decision.reasons().stream().map(Enum::name).collect(Collectors.joining(","))));
+        headers.add(OutputHeaders.POLICY_VERSION, utf8(policy.version()));
+        headers.add(OutputHeaders.EVENT_ID, utf8(eventId));
+        headers.add(OutputHeaders.MODE, utf8(PolicyWords.word(policy.enforcementMode())));
+        return headers;
+    }
+
+    /**
+     * The input headers the input mapping lists in {@code pass_headers}; every other one is dropped, since a header
+     * is data nobody categorized. A {@code consent-} header never passes: only ConsentGate writes those.
+     */
+    private Headers passedHeaders(PendingEvent event) {
+        RecordHeaders headers = new RecordHeaders();
+        Set<String> passed = settings.mappingsByTopic().get(event.event().getSourceTopic()).passHeaders();
+        if (passed.isEmpty()) {
+            return headers;
+        }
+        for (BufferedHeader header : event.event().getHeaders()) {
+            if (passed.contains(header.getKey()) && !header.getKey().startsWith(OutputHeaders.PREFIX)) {
+                headers.add(header.getKey(), header.getValue() == null ? null : bytes(header.getValue()));
+            }
+        }
+        return headers;
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        ByteBuffer view = buffer.duplicate();
+        byte[] copy = new byte[view.remaining()];
+        view.get(copy);
+        return copy;
+    }
+
+    private static byte[] utf8(String value) {
+        return value.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,206 @@
+package dev.consentgate.enforce;
+
+import dev.consentgate.audit.AuditChain;
+import dev.consentgate.config.ConsentGateConfig;
+import dev.consentgate.config.TopologySettings;
+import dev.consentgate.deadletter.DeadLetterWriter;
+import dev.consentgate.deadletter.DeadLetters;
+import dev.consentgate.ingest.AvroCodec;
+import dev.consentgate.ingest.ConsentReader;
+import dev.consentgate.ingest.ConsentRerouter;
+import dev.consentgate.ingest.ConsentUpdate;
+import dev.consentgate.ingest.CustomerKeyPartitioner;
+import dev.consentgate.ingest.CustomerPartitions;
+import dev.consentgate.ingest.DeciderInput;
+import dev.consentgate.ingest.EnvelopeReader;
+import dev.consentgate.ingest.PendingEvent;
+import dev.consentgate.ingest.PendingEventSerde;
+import dev.consentgate.ingest.ReaderOutput;
+import dev.consentgate.ingest.Rejected;
+import dev.consentgate.output.Outbound;
+import dev.consentgate.output.OutboundPartitioner;
+import dev.consentgate.consent.ConsentHistory;
+import dev.consentgate.metrics.EnforcementMetrics;
+import dev.consentgate.policy.InputMapping;
+import dev.consentgate.policy.Policy;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.TopicNameExtractor;
+
+/**
+ * Builds the enforcement topology from a configuration and a policy; {@code main} and the tests
+ * share this one method. Every processor, store and internal topic has a fixed name, so internal
+ * topic names survive refactoring.
+ *
+ * <pre>
+ * consent.events ─► consent-reader ─┬─ rejected ─► dead letters
+ *                                   ├─ misplaced ─► consent-rerouter ─► consent.events.rerouted
+ *                                   └─ in place ──────────────────────────┐
+ * consent.events.rerouted ─► consent-rerouted-reader ─────────────────────┤
+ * input topic ─► input-T-envelope ─┬─ rejected ─► dead letters            ├─► enforcer ─► purpose topics,
+ *                                  └─ [input-T-by-customer repartition,   │              consent.audit,
+ *                                      unless keyed by customer id and    │              consent.dlq
+ *                                      on its customer's partition] ──────┘
+ * </pre>
+ *
+ * <p>A customer's partition is the one {@link CustomerPartitions} names, whatever partitioner the producers used.
+ */
+public final class EnforcementTopology {
+
+    /** Name of the processor that decides; its stores are the consent history and the grace buffer. */
+    public static final String ENFORCER = "enforcer";
+
+    private static final TopicNameExtractor<byte[], Outbound> OUTBOUND_TOPIC = (key, value, context) -> value.topic();
+    private static final Produced<byte[], Outbound> OUTBOUND = Produced.with(Serdes.ByteArray(), Outbound.VALUE_SERDE)
+            .withStreamPartitioner(new OutboundPartitioner());
+    private static final Consumed<byte[], byte[]> RAW = Consumed.with(Serdes.ByteArray(), Serdes.ByteArray());
+
+    private EnforcementTopology() {
+    }
+
+    /**
+     * @param configs ConsentGate keys ({@link ConsentGateConfig}) and the serde's keys
+     *                ({@code schema.registry.url}, {@code auto.register.schemas}, ...)
+     */
+    public static Topology build(Policy policy, Map<String, ?> configs) {
+        return build(policy, configs, EnforcementMetrics.noop());
+    }
+
+    /** As {@link #build(Policy, Map)}, counting decisions, redactions, dead letters and consent updates in {@code metrics}. */
+    public static Topology build(Policy policy, Map<String, ?> configs, EnforcementMetrics metrics) {
+        return build(policy, configs, metrics, 1);
+    }
+
+    /**
+     * As {@link #build(Policy, Map, EnforcementMetrics)} for a consent topic of {@code partitions} partitions: records on
+     * another partition than their customer id's are moved to it. The service passes the count it finds on the broker.
+     */
+    public static Topology build(Policy policy, Map<String, ?> configs, EnforcementMetrics metrics, int partitions) {
+        ConsentGateConfig config = new ConsentGateConfig(configs);
+        return build(policy, config, config.valueSerde(configs), metrics, DecisionClock.TASK_TIME, new CustomerPartitions(partitions));
+    }
+
+    /**
+     * As {@link #build(Policy, Map)}, with a value serde the caller made and configured instead of the
+     * one {@code consentgate.value.serde} names, and a clock for the decisions' time: a replay decodes
+     * through the production registry but must not register schemas in it, and decides each event at
+     * its recorded time.
+     */
+    public static Topology build(Policy policy, Map<String, ?> configs, Serde<Object> valueSerde, DecisionClock decisionClock) {
+        return build(policy, new ConsentGateConfig(configs), valueSerde, EnforcementMetrics.noop(), decisionClock, CustomerPartitions.SINGLE);
+    }
+
+    private static Topology build(Policy policy, ConsentGateConfig config, Serde<Object> valueSerde, EnforcementMetrics metrics,
+                                  DecisionClock decisionClock, CustomerPartitions partitions) {
+        TopologySettings settings = TopologySettings.of(config, policy);
+        AvroCodec codec = new AvroCodec(valueSerde);
+        DeadLetters deadLetters = new DeadLetters(settings.dlqTopic(), metrics);
+
+        StreamsBuilder builder = new StreamsBuilder();
+        ConsentHistory.storeBuilders().forEach(builder::addStateStore);
+        builder.addStateStore(GraceBuffer.storeBuilder());
+        builder.addStateStore(AuditChain.storeBuilder());
+
+        List<KStream<String, DeciderInput>> inbound = new ArrayList<>();
+        KStream<String, ReaderOutput> consents = builder
+                .stream(settings.consentTopic(), RAW.withName("consent-source"))
+                .process(() -> new ConsentReader(codec), Named.as("consent-reader"));
+        Map<String, KStream<String, ConsentUpdate>> placed = consentsOnly(consents, "consent", deadLetters)
+                .split(Named.as("consent-placement-"))
+                .branch((key, value) -> isMisplaced(partitions, value), Branched.as("misplaced"))
+                .defaultBranch(Branched.as("in-place"));
+        placed.get("consent-placement-misplaced")
+                .process(() -> new ConsentRerouter(settings.reroutedConsentTopic(), metrics), Named.as("consent-rerouter"))
+                .to(settings.reroutedConsentTopic(), Produced.with(Serdes.ByteArray(), Outbound.VALUE_SERDE)
+                        .withStreamPartitioner(new CustomerKeyPartitioner()).withName("consent-rerouted-sink"));
+        inbound.add(asInput(placed.get("consent-placement-in-place"), "consent-in-place"));
+        // Written by the rerouter above, so on its customer's partition: never checked, or moved, again.
+        KStream<String, ReaderOutput> rerouted = builder
+                .stream(settings.reroutedConsentTopic(), RAW.withName("consent-rerouted-source"))
+                .process(() -> new ConsentReader(codec), Named.as("consent-rerouted-reader"));
+        inbound.add(asInput(consentsOnly(rerouted, "consent-rerouted", deadLetters), "consent-rerouted"));
+
+        List<InputMapping> inputs = policy.inputs().stream().sorted(Comparator.comparing(InputMapping::topic)).toList();
+        for (InputMapping input : inputs) {
+            String name = "input-" + input.topic();
+            KStream<String, ReaderOutput> read = builder
+                    .stream(input.topic(), RAW.withName(name + "-source"))
+                    .process(() -> new EnvelopeReader(codec, input, metrics), Named.as(name + "-envelope"));
+            KStream<String, PendingEvent> accepted = accepted(read, name, deadLetters, NONE_FROM_CONSENT, List::of);
+            KStream<String, PendingEvent> placedEvents = input.keyedByCustomerId() ? inPlaceOrMoved(accepted, name, partitions, metrics)
+                    : byCustomer(accepted, name);
+            inbound.add(asInput(placedEvents, name));
+        }
+
+        KStream<String, DeciderInput> merged = inbound.get(0);
+        for (int i = 1; i < inbound.size(); i++) {
+            merged = merged.merge(inbound.get(i), Named.as("merge-" + i));
+        }
+        merged.process(() -> new EnforcementProcessor(policy, codec, settings, metrics, decisionClock), Named.as(ENFORCER),
+                        ConsentHistory.CONSENT_STORE, ConsentHistory.WATERMARK_STORE, GraceBuffer.STORE, AuditChain.STORE)
+                .to(OUTBOUND_TOPIC, OUTBOUND.withName("outbound-sink"));
+        return builder.build();
+    }
+
+    private static final Function<ConsentUpdate, List<PendingEvent>> NONE_FROM_CONSENT = update -> List.of();
+    private static final Function<PendingEvent, List<ConsentUpdate>> NONE_FROM_EVENT = event -> List.of();
+
+    private static KStream<String, ConsentUpdate> consentsOnly(KStream<String, ReaderOutput> read, String name, DeadLetters deadLetters) {
+        return accepted(read, name, deadLetters, List::of, NONE_FROM_EVENT);
+    }
+
+    /**
+     * Sends a reader's rejected records to the dead-letter topic and returns the accepted ones of the kind the reader
+     * makes: a consent reader's updates, an envelope reader's events.
+     */
+    private static <T> KStream<String, T> accepted(KStream<String, ReaderOutput> read, String name, DeadLetters deadLetters,
+                                                   Function<ConsentUpdate, List<T>> fromConsent, Function<PendingEvent, List<T>> fromEvent) {
+        read.flatMapValues(value -> value.match(update -> List.<Rejected>of(), event -> List.<Rejected>of(), List::of),
+                        Named.as(name + "-rejected"))
+                .process(() -> new DeadLetterWriter(deadLetters), Named.as(name + "-dead-letters"))
+                .to(OUTBOUND_TOPIC, OUTBOUND.withName(name + "-dead-letter-sink"));
+        return read.flatMapValues(value -> value.match(fromConsent, fromEvent, rejected -> List.<T>of()), Named.as(name + "-accepted"));
+    }
+
+    /** The enforcer's one input type; an upcast, named for the topology description. */
+    private static KStream<String, DeciderInput> asInput(KStream<String, ? extends DeciderInput> stream, String name) {
+        return stream.mapValues(value -> (DeciderInput) value, Named.as(name + "-input"));
+    }
+
+    /** Whether a consent event or an event read from a topic keyed by customer id is on another partition than its customer's. */
+    private static boolean isMisplaced(CustomerPartitions partitions, DeciderInput value) {
+        return partitions.isMisplaced(value.customerId(), value.position().partition());
+    }
+
+    /**
+     * Events of a topic keyed by customer id stay where they are when that is their customer's partition; the others, put
+     * elsewhere by their producer's partitioner, are moved there like the events of any other topic.
+     */
+    private static KStream<String, PendingEvent> inPlaceOrMoved(KStream<String, PendingEvent> accepted, String name,
+                                                                CustomerPartitions partitions, EnforcementMetrics metrics) {
+        Map<String, KStream<String, PendingEvent>> placed = accepted.split(Named.as(name + "-placement-"))
+                .branch((key, value) -> isMisplaced(partitions, value), Branched.as("misplaced"))
+                .defaultBranch(Branched.as("in-place"));
+        KStream<String, PendingEvent> misplaced = placed.get(name + "-placement-misplaced")
+                .peek((key, value) -> metrics.misplacedRecord(value.position().topic()), Named.as(name + "-misplaced-count"));
+        return placed.get(name + "-placement-in-place").merge(byCustomer(misplaced, name), Named.as(name + "-placed"));
+    }
+
+    /** Moves events to the partition of their customer id, where that customer's consent lives. */
+    private static KStream<String, PendingEvent> byCustomer(KStream<String, PendingEvent> accepted, String name) {
+        return accepted.repartition(Repartitioned.with(Serdes.String(), new PendingEventSerde()).withName(name + "-by-customer"));
+    }
+}

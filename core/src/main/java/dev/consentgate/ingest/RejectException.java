@@ -1,0 +1,16 @@
+package dev.consentgate.ingest;
+
+/** A record that cannot be decided; carries the dead-letter reason. The message holds no record content. */
+public final class RejectException extends Exception {
+
+    private final RejectReason reason;
+
+    RejectException(RejectReason reason, String message) {
+        super(message, null, false, false);
+        this.reason = reason;
+    }
+
+    RejectReason reason() {
+        return reason;
+    }
+}

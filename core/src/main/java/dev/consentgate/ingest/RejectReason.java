@@ -1,0 +1,33 @@
+package dev.consentgate.ingest;
+
+/** Why a record went to the dead-letter topic instead of being decided. */
+public enum RejectReason {
+    /** Fewer bytes than the wire format's header. */
+    TRUNCATED,
+    /** The first byte is not the Confluent wire format's magic byte 0. */
+    BAD_MAGIC_BYTE,
+    /** The registry does not know the record's schema id. */
+    UNKNOWN_SCHEMA_ID,
+    /** The bytes are not Avro of the schema they name. */
+    MALFORMED_AVRO,
+    /** Well-framed Avro whose value is not a record (a string, number, array, map, enum or non-record union branch): it has no envelope. */
+    NOT_A_RECORD,
+    /** A null value (tombstone) where an event was expected. */
+    NULL_VALUE,
+    /** The input mapping's customer id is absent or empty. */
+    MISSING_CUSTOMER_ID,
+    /** The input mapping's purposes are absent (an empty list is decided, with NO_PURPOSE). */
+    MISSING_PURPOSES,
+    /** A declared purpose is not a dotted key of lowercase words. */
+    INVALID_PURPOSE,
+    /** The input mapping's event time is absent. */
+    MISSING_EVENT_TIME,
+    /** The event time is negative or not a timestamp. */
+    INVALID_EVENT_TIME,
+    /** The record's schema has a {@code data_category} property that is not a valid category: its fields cannot be minimized safely. */
+    INVALID_DATA_CATEGORY,
+    /** A consent event that lacks a purpose, or whose key is not its customer id (it would sit on the wrong partition). */
+    INVALID_CONSENT_EVENT,
+    /** An unexpected error while deciding the record (a defect, or a record shape ConsentGate does not handle); the detail names the exception type. */
+    PROCESSING_ERROR
+}

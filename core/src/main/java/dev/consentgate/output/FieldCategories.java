@@ -1,0 +1,116 @@
+package dev.consentgate.output;
+
+import dev.consentgate.serde.AvroValues;
+import dev.consentgate.policy.DataCategory;
+import dev.consentgate.policy.InputMapping;
+import dev.consentgate.policy.ValueSource;
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.avro.Schema;
+
+/**
+ * The data category of every data field of an input schema, at any depth, as one input topic's mapping
+ * sees it. A field's category is its own (the policy's {@code categories:} path, else the schema's
+ * {@code data_category} property), else its parent field's, else {@code user}: personal data of
+ * unknown kind, so that nothing the schema or the policy leaves unnamed passes where personal data may
+ * not. Nested records are walked into (optional ones too); arrays, maps and other unions take their
+ * field's category as a whole. The fields the envelope reads as event id, event time and purposes
+ * describe the event and are left out: they pass everywhere.
+ *
+ * @param byPath          field path (dotted below the top) → category, for every leaf data field, in schema order
+ * @param unmatchedPaths  the mapping's {@code categories:} paths that name no field of the schema, sorted
+ * @param customerId      the category of the customer id: its field's, or {@code user.unique_id} when it is read
+ *                        from the key or a header; it decides whether a purpose sees the record key in the clear
+ */
+public record FieldCategories(Map<String, DataCategory> byPath, Set<String> unmatchedPaths, DataCategory customerId) {
+
+    /** The category of a customer id that no field carries. */
+    static final DataCategory UNIQUE_ID = DataCategory.of("user.unique_id");
+
+    /** The Avro field property that names a field's data category. */
+    static final String CATEGORY_PROPERTY = "data_category";
+
+    public FieldCategories {
+        byPath = Collections.unmodifiableMap(new LinkedHashMap<>(byPath));
+        unmatchedPaths = Set.copyOf(unmatchedPaths);
+    }
+
+    /**
+     * @param mapping the input topic's mapping; null for a topic without one (nothing mapped, no envelope fields)
+     * @throws IllegalArgumentException when a {@code data_category} property is not a valid category
+     */
+    public static FieldCategories of(Schema schema, InputMapping mapping) {
+        Map<String, DataCategory> mapped = mapping == null ? Map.of() : mapping.fieldCategories();
+        Set<String> envelope = mapping == null ? Set.of() : mapping.envelopeFields();
+        Walk walk = new Walk(mapped, envelope);
+        walk.record(schema, "", null);
+        Set<String> unmatched = new TreeSet<>(mapped.keySet());
+        unmatched.removeAll(walk.seenPaths);
+        DataCategory customerId = mapping != null && mapping.customerId().kind() == ValueSource.Kind.FIELD
+                ? walk.byPath.getOrDefault(mapping.customerId().name(), DataCategory.PERSONAL)
+                : UNIQUE_ID;
+        return new FieldCategories(walk.byPath, unmatched, customerId);
+    }
+
+    /**
+     * The record a field of this schema holds, for a record or an optional record ({@code ["null", Rec]}); null for
+     * anything else, whose category then covers it whole.
+     */
+    static Schema nestedRecord(Schema schema) {
+        if (schema.getType() == Schema.Type.RECORD) {
+            return schema;
+        }
+        if (schema.getType() == Schema.Type.UNION && schema.getTypes().size() == 2 && AvroValues.isNullable(schema)) {
+            Schema other = AvroValues.nonNull(schema);
+            return other.getType() == Schema.Type.RECORD ? other : null;
+        }
+        return null;
+    }
+
+    /** One walk over a schema's fields, depth first. */
+    private static final class Walk {
+
+        private final Map<String, DataCategory> mapped;
+        private final Set<String> envelope;
+        private final Map<String, DataCategory> byPath = new LinkedHashMap<>();
+        private final Set<String> seenPaths = new HashSet<>();
+        /** The records being walked: a record that holds itself is not walked into again. */
+        private final Deque<String> recordsOnPath = new ArrayDeque<>();
+
+        Walk(Map<String, DataCategory> mapped, Set<String> envelope) {
+            this.mapped = mapped;
+            this.envelope = envelope;
+        }
+
+        void record(Schema record, String prefix, DataCategory inherited) {
+            recordsOnPath.push(record.getFullName());
+            for (Schema.Field field : record.getFields()) {
+                String path = prefix + field.name();
+                seenPaths.add(path);
+                if (envelope.contains(path)) {
+                    continue;
+                }
+                DataCategory own = mapped.containsKey(path) ? mapped.get(path) : declared(field);
+                DataCategory category = own != null ? own : inherited;
+                Schema nested = nestedRecord(field.schema());
+                if (nested != null && !recordsOnPath.contains(nested.getFullName())) {
+                    record(nested, path + ".", category);
+                } else {
+                    byPath.put(path, category != null ? category : DataCategory.PERSONAL);
+                }
+            }
+            recordsOnPath.pop();
+        }
+
+        private static DataCategory declared(Schema.Field field) {
+            Object declared = field.getObjectProp(CATEGORY_PROPERTY);
+            return declared == null ? null : DataCategory.of(declared.toString());
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.consentgate.policy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * What a purpose's output record does with each data field of an input record, at any depth: fields
+ * are named by their dotted path ({@code address.zip}). A field the plan does not list passes
+ * unchanged. A plan depends only on (rule, delivered outcome, field categories), so the topology
+ * computes it once per input topic and schema and reuses it.
+ */
+public final class FieldPlan {
+
+    public static final FieldPlan UNCHANGED = new FieldPlan(List.of());
+
+    private final List<FieldAction> actions;
+    /** The actions by field path, for building the output schema and the minimization once per plan. */
+    private final Map<String, FieldAction> byField;
+
+    private FieldPlan(List<FieldAction> actions) {
+        this.actions = List.copyOf(actions);
+        this.byField = actions.stream().collect(Collectors.toUnmodifiableMap(FieldAction::field, a -> a));
+    }
+
+    /**
+     * The plan for a record delivered to a purpose.
+     *
+     * @param delivered       what the purpose receives: {@link Verdict#PERMIT} and {@link Verdict#TAG} a record minimized
+     *                        to the categories the purpose may see, {@link Verdict#REDACT} a pseudonymized one;
+     *                        {@link Verdict#DROP} delivers nothing
+     * @param fieldCategories field path → category, for every data field of the input record (uncategorized ones as
+     *                        {@link DataCategory#PERSONAL}); the envelope's fields are not data and are left out
+     */
+    public static FieldPlan of(PurposeRule rule, Verdict delivered, Map<String, DataCategory> fieldCategories) {
+        if (delivered == Verdict.DROP) {
+            return UNCHANGED;
+        }
+        List<FieldAction> actions = fieldCategories.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .map(e -> actionFor(rule, delivered, e.getKey(), e.getValue()))
+                .flatMap(Optional::stream)
+                .toList();
+        return actions.isEmpty() ? UNCHANGED : new FieldPlan(actions);
+    }
+
+    private static Optional<FieldAction> actionFor(PurposeRule rule, Verdict delivered, String field, DataCategory category) {
+        if (!rule.mayDisclose(category)) {
+            return Optional.of(new FieldAction(field, category, RedactionAction.REMOVE));
+        }
+        // A pseudonymized record keeps operational data, and personal data only as the redact map transforms it.
+        if (delivered == Verdict.REDACT && category.isPersonal()) {
+            return Optional.of(new FieldAction(field, category, rule.redactionFor(category)));
+        }
+        return Optional.empty();
+    }
+
+    /** True when the output record equals the input: its bytes can be forwarded without re-encoding. */
+    public boolean isUnchanged() {
+        return actions.isEmpty();
+    }
+
+    /** The removed or transformed fields, sorted by field path. */
+    public List<FieldAction> actions() {
+        return actions;
+    }
+
+    public Map<String, FieldAction> byField() {
+        return byField;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof FieldPlan plan && plan.actions.equals(actions);
+    }
+
+    @Override
+    public int hashCode() {
+        return actions.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "FieldPlan" + actions;
+    }
+}

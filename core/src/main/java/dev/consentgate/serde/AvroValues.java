@@ -1,0 +1,72 @@
+package dev.consentgate.serde;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import org.apache.avro.LogicalType;
+import org.apache.avro.LogicalTypes;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
+
+/** Converts Avro generic values to the plain Java values the policy layer works with. */
+public final class AvroValues {
+
+    private AvroValues() {
+    }
+
+    /** The non-null branch of an optional union, or the schema itself. A loop: it runs for every redacted value. */
+    public static Schema nonNull(Schema schema) {
+        if (schema.getType() != Schema.Type.UNION) {
+            return schema;
+        }
+        for (Schema branch : schema.getTypes()) {
+            if (branch.getType() != Schema.Type.NULL) {
+                return branch;
+            }
+        }
+        return schema;
+    }
+
+    public static boolean isNullable(Schema schema) {
+        return schema.getType() == Schema.Type.NULL
+                || (schema.getType() == Schema.Type.UNION && schema.getTypes().stream().anyMatch(s -> s.getType() == Schema.Type.NULL));
+    }
+
+    /** Dates and timestamps become {@link LocalDate} and {@link Instant}; strings become {@link String}. */
+    public static Object toJava(Object value, Schema schema) {
+        if (value == null) {
+            return null;
+        }
+        LogicalType logical = nonNull(schema).getLogicalType();
+        if (value instanceof Integer days && logical instanceof LogicalTypes.Date) {
+            return LocalDate.ofEpochDay(days);
+        }
+        if (value instanceof Long millis && logical instanceof LogicalTypes.TimestampMillis) {
+            return Instant.ofEpochMilli(millis);
+        }
+        if (value instanceof Long micros && logical instanceof LogicalTypes.TimestampMicros) {
+            return Instant.EPOCH.plusNanos(micros * 1000);
+        }
+        return value instanceof CharSequence ? value.toString() : value;
+    }
+
+    /** Epoch millis from a long or an {@link Instant}; null otherwise. */
+    public static Long epochMillis(Object value) {
+        if (value instanceof Number number) {
+            return number.longValue();
+        }
+        return value instanceof Instant instant ? instant.toEpochMilli() : null;
+    }
+
+    /**
+     * The named field's value, or null when the record's schema has none: inputs may be of any schema. Looked up by
+     * name once, then read by position.
+     */
+    public static Object field(GenericRecord record, String name) {
+        Schema.Field field = record.getSchema().getField(name);
+        return field == null ? null : record.get(field.pos());
+    }
+
+    public static String text(Object value) {
+        return value == null ? null : value.toString();
+    }
+}

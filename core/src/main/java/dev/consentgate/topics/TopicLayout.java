@@ -1,0 +1,42 @@
+package dev.consentgate.topics;
+
+import dev.consentgate.policy.InputMapping;
+import dev.consentgate.policy.Policy;
+import dev.consentgate.config.ConsentGateConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.common.config.TopicConfig;
+
+/** The topics a configuration and policy read and write, with the settings ConsentGate creates them with. */
+public record TopicLayout(List<String> readTopics, Map<String, Map<String, String>> writtenTopics) {
+
+    /** Consent events and decisions are the legal record: kept until an operator decides otherwise. */
+    public static final Map<String, String> KEEP_FOREVER = Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1");
+
+    public static TopicLayout of(ConsentGateConfig config, Policy policy) {
+        List<String> read = new ArrayList<>();
+        read.add(config.consentTopic());
+        policy.inputs().stream().map(InputMapping::topic).forEach(read::add);
+        Map<String, Map<String, String>> written = new TreeMap<>();
+        policy.outputTopics().forEach(topic -> written.put(topic, Map.of()));
+        written.put(config.auditTopic(), KEEP_FOREVER);
+        // Consent events, copied to their customer's partition: as much the legal record as the consent topic.
+        written.put(config.reroutedConsentTopic(), KEEP_FOREVER);
+        written.put(config.dlqTopic(), Map.of());
+        return new TopicLayout(List.copyOf(read), written);
+    }
+
+    /**
+     * The topics read beside the consent topic whose partition i must answer for the same customers: the rerouted-consent
+     * topic and the inputs keyed by customer id.
+     */
+    List<String> coPartitioned(Policy policy, ConsentGateConfig config) {
+        List<String> topics = new ArrayList<>();
+        topics.add(config.consentTopic());
+        topics.add(config.reroutedConsentTopic());
+        policy.inputs().stream().filter(InputMapping::keyedByCustomerId).map(InputMapping::topic).forEach(topics::add);
+        return topics;
+    }
+}

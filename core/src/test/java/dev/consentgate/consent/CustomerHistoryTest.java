@@ -1,0 +1,147 @@
+package dev.consentgate.consent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.consentgate.policy.ConsentState;
+import dev.consentgate.policy.ConsentChoice;
+import dev.consentgate.policy.Purpose;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One customer's history, the consent store's value: what it answers depends on the statements added, never
+ * on the order they came in, and survives its own encoding (what a restart or a restore reads back).
+ */
+class CustomerHistoryTest {
+
+    private static final long NO_CUTOFF = Long.MIN_VALUE;
+
+    @Test
+    void aLateStatementIsPlacedByItsCaptureTime() {
+        CustomerHistory history = new CustomerHistory();
+        history.add(state("marketing", ConsentChoice.GRANTED, 1_000, "EU"), NO_CUTOFF);
+        history.add(state("marketing", ConsentChoice.WITHDRAWN, 3_000, null), NO_CUTOFF);
+        history.add(state("marketing", ConsentChoice.DENIED, 1_500, "US-CA"), NO_CUTOFF);
+
+        assertThat(history.at("marketing", 999)).isNull();
+        assertThat(history.at("marketing", 1_200).status()).isEqualTo(ConsentChoice.GRANTED);
+        assertThat(history.at("marketing", 2_000).status()).isEqualTo(ConsentChoice.DENIED);
+        assertThat(history.at("marketing", 3_000).status()).isEqualTo(ConsentChoice.WITHDRAWN);
+        assertThat(history.knownAt(999)).isFalse();
+        assertThat(history.knownAt(1_000)).isTrue();
+        assertThat(history.jurisdictionAt(1_200)).isEqualTo("EU");
+        assertThat(history.jurisdictionAt(2_000)).isEqualTo("US-CA");
+        // The withdrawal carried none: the customer keeps the one they had
+        assertThat(history.jurisdictionAt(5_000)).isEqualTo("US-CA");
+    }
+
+    @Test
+    void twoStatementsAboutOnePurposeAtOneInstantKeepTheMoreRestrictiveWhicheverCameFirst() {
+        for (boolean grantFirst : new boolean[] {true, false}) {
+            CustomerHistory history = new CustomerHistory();
+            ConsentState grant = state("marketing", ConsentChoice.GRANTED, 1_000, "US-CA");
+            ConsentState denial = state("marketing", ConsentChoice.DENIED, 1_000, "EU");
+            history.add(grantFirst ? grant : denial, NO_CUTOFF);
+            history.add(grantFirst ? denial : grant, NO_CUTOFF);
+
+            assertThat(history.at("marketing", 1_000)).isEqualTo(denial);
+            assertThat(history.statements()).containsExactly(denial);
+            // Of two jurisdictions at one instant the one that sorts first stays, also whichever came first
+            assertThat(history.jurisdictionAt(1_000)).isEqualTo("EU");
+        }
+    }
+
+    @Test
+    void pruningKeepsWhatTheCutOffCanStillSeeAndTheCustomerStaysKnown() {
+        CustomerHistory history = new CustomerHistory();
+        history.add(state("marketing", ConsentChoice.GRANTED, 1_000, "EU"), NO_CUTOFF);
+        history.add(state("marketing", ConsentChoice.WITHDRAWN, 2_000, null), NO_CUTOFF);
+        history.add(state("analytics", ConsentChoice.GRANTED, 2_500, null), NO_CUTOFF);
+        history.add(state("marketing", ConsentChoice.GRANTED, 9_000, null), 5_000);
+
+        // The grant at 1,000 was replaced before the cut-off: nothing from 5,000 on can see it
+        assertThat(history.statements()).extracting(s -> s.purpose().key() + "@" + s.capturedAt())
+                .containsExactlyInAnyOrder("marketing@2000", "marketing@9000", "analytics@2500");
+        assertThat(history.at("marketing", 5_000).status()).isEqualTo(ConsentChoice.WITHDRAWN);
+        assertThat(history.jurisdictionAt(5_000)).isEqualTo("EU");
+        assertThat(history.knownAt(5_000)).isTrue();
+        assertThat(history.jurisdictions()).extracting(CustomerHistory.JurisdictionAt::at).containsExactly(1_000L, 2_500L, 9_000L);
+    }
+
+    @Test
+    void anyOrderOfTheSameStatementsGivesTheSameAnswersAtEveryTimeFromTheCutOffOn() {
+        Random random = new Random(20261205);
+        String[] keys = {"marketing", "marketing.communications", "analytics", CustomerHistory.ERASURE};
+        String[] jurisdictions = {null, "EU", "US-CA", "BR"};
+        for (int trial = 0; trial < 500; trial++) {
+            List<ConsentState> statements = new ArrayList<>();
+            int count = 1 + random.nextInt(12);
+            for (int i = 0; i < count; i++) {
+                String key = keys[random.nextInt(keys.length)];
+                ConsentChoice status = key.equals(CustomerHistory.ERASURE) ? ConsentChoice.ERASED
+                        : ConsentChoice.values()[random.nextInt(3)];
+                statements.add(state(key, status, 1_000L * random.nextInt(20), jurisdictions[random.nextInt(jurisdictions.length)]));
+            }
+            long retention = 1_000L * (1 + random.nextInt(25));
+            CustomerHistory inOrder = replay(statements, retention);
+            List<ConsentState> shuffled = new ArrayList<>(statements);
+            Collections.shuffle(shuffled, random);
+            CustomerHistory reordered = replay(shuffled, retention);
+            CustomerHistory reread = CustomerHistory.of(reordered.statements(), reordered.jurisdictions());
+            long cutoff = statements.stream().mapToLong(ConsentState::capturedAt).max().orElseThrow() - retention;
+            for (long time = Math.max(cutoff, 0); time <= 21_000; time += 500) {
+                for (CustomerHistory other : List.of(reordered, reread)) {
+                    for (String key : keys) {
+                        assertThat(other.at(key, time)).as("trial %d, %s at %d", trial, key, time).isEqualTo(inOrder.at(key, time));
+                    }
+                    assertThat(other.jurisdictionAt(time)).as("trial %d, jurisdiction at %d", trial, time).isEqualTo(inOrder.jurisdictionAt(time));
+                    assertThat(other.knownAt(time)).as("trial %d, known at %d", trial, time).isEqualTo(inOrder.knownAt(time));
+                }
+            }
+        }
+    }
+
+    @Test
+    void theEncodedHistoryReadsBackEqual() {
+        CustomerHistory history = new CustomerHistory();
+        history.add(new ConsentState(Purpose.of("marketing"), ConsentChoice.GRANTED, 1_000, 50_000L, "EU", "web", "v3", "c-1"), NO_CUTOFF);
+        history.add(state(CustomerHistory.ERASURE, ConsentChoice.ERASED, 2_000, null), NO_CUTOFF);
+        CustomerHistorySerde serde = new CustomerHistorySerde();
+
+        CustomerHistory read = serde.deserializer().deserialize("t", serde.serializer().serialize("t", history));
+
+        assertThat(read).isEqualTo(history);
+        assertThat(read.at("marketing", 1_500).expiresAt()).isEqualTo(50_000L);
+        assertThat(read.at(CustomerHistory.ERASURE, 2_000).status()).isEqualTo(ConsentChoice.ERASED);
+    }
+
+    @Test
+    void aValueOfAnotherFormatIsRefusedNotReadAsNoConsent() {
+        CustomerHistorySerde serde = new CustomerHistorySerde();
+        byte[] bytes = serde.serializer().serialize("t", new CustomerHistory());
+        bytes[0] = 2;
+
+        assertThatThrownBy(() -> serde.deserializer().deserialize("t", bytes))
+                .isInstanceOf(IllegalStateException.class).hasMessage("a consent store value of format 2; this build reads format 1");
+    }
+
+    /** The statements added one by one, each with the cut-off of the highest capture time so far, as the consent store does. */
+    private static CustomerHistory replay(List<ConsentState> statements, long retention) {
+        CustomerHistory history = new CustomerHistory();
+        long max = Long.MIN_VALUE;
+        for (ConsentState statement : statements) {
+            max = Math.max(max, statement.capturedAt());
+            history.add(statement, max - retention);
+        }
+        return history;
+    }
+
+    private static ConsentState state(String key, ConsentChoice status, long capturedAt, String jurisdiction) {
+        Purpose purpose = key.equals(CustomerHistory.ERASURE) ? null : Purpose.of(key);
+        return new ConsentState(purpose, status, capturedAt, null, jurisdiction, null, null, null);
+    }
+}

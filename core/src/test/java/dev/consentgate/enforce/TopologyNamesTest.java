@@ -1,0 +1,44 @@
+package dev.consentgate.enforce;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.consentgate.config.ConsentGateConfig;
+import dev.consentgate.policy.PolicyParser;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
+import org.junit.jupiter.api.Test;
+
+/** Internal topic and store names are part of the deployment: a refactoring must not change them. */
+class TopologyNamesTest {
+
+    private static Topology exampleTopology() {
+        return EnforcementTopology.build(
+                PolicyParser.parse("example-policy.yaml", EnforcementDriver.examplePolicy().getBytes(StandardCharsets.UTF_8)),
+                Map.of("schema.registry.url", "mock://names", ConsentGateConfig.HMAC_KEY, EnforcementDriver.HMAC_KEY));
+    }
+
+    @Test
+    void everyProcessorStoreAndInternalTopicHasAChosenName() {
+        TopologyDescription description = exampleTopology().describe();
+
+        assertThat(description.toString()).doesNotContain("KSTREAM-", "KTABLE-", "KSTORE-");
+    }
+
+    @Test
+    void theEnforcerOwnsTheConsentHistoryAndGraceStoresAndRepartitionTopicsAreNamedPerInputAndConsentIsReroutedThroughItsOwnTopic() {
+        String description = exampleTopology().describe().toString();
+
+        String enforcer = description.lines().filter(l -> l.contains("Processor: enforcer")).findFirst().orElseThrow();
+        assertThat(enforcer).contains("consent-histories", "consent-watermarks", "grace-buffer");
+        // Contacts are keyed by customer id: only those a producer put on another partition take their repartition topic
+        assertThat(description).contains(
+                "input-crm.contacts-by-customer-repartition",
+                "input-crm.email-engagement-by-customer-repartition",
+                "input-crm.lead-scores-by-customer-repartition",
+                "Processor: input-crm.contacts-placement-misplaced",
+                "Processor: consent-rerouter",
+                "Source: consent-rerouted-source (topics: [consent.events.rerouted])");
+    }
+}

@@ -1,0 +1,195 @@
+package dev.consentgate.demo;
+
+import dev.consentgate.cli.AppProperties;
+import dev.consentgate.cli.CommandFailure;
+import dev.consentgate.topics.TopicLayout;
+import dev.consentgate.topics.TopicProvisioner;
+import dev.consentgate.enforce.StreamsDefaults;
+import dev.consentgate.cli.ExitCodes;
+import dev.consentgate.cli.Setup;
+import dev.consentgate.cli.StreamsService;
+import dev.consentgate.testing.EmbeddedKafka;
+import dev.consentgate.policy.Policy;
+import dev.consentgate.policy.PolicyParser;
+import dev.consentgate.serde.ConfluentAvroSerializer;
+import dev.consentgate.config.ConsentGateConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code consentgate demo}: the whole pipeline on one machine with nothing installed. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Run the whole pipeline in this process: a single-node KRaft broker, an in-memory schema registry, "
+                + "the bundled example policy, generated consents and CRM events, live decision counts, and /metrics.",
+                "With --events N it stops after N events, prints a summary and exits 0."})
+final class DemoCommand implements Callable<Integer> {
+
+    private static final int PARTITIONS = 3;
+    private static final String CLEAR_SCREEN = "\033[H\033[2J";
+
+    @Option(names = "--events", paramLabel = "N", description = "Process N events, print a summary and exit (default: run until Ctrl-C).")
+    Long events;
+
+    @Option(names = "--customers", paramLabel = "N", defaultValue = "5000", description = "Number of customers (default: ${DEFAULT-VALUE}).")
+    int customers;
+
+    @Option(names = "--rate", paramLabel = "EVENTS/S", defaultValue = "500", description = "Events produced per second (default: ${DEFAULT-VALUE}).")
+    int rate;
+
+    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080", description = "Port of /metrics and /health (default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        // The demo runs a broker in this process: its start-up chatter and transient retries are not the user's concern.
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
+        System.setProperty("org.slf4j.simpleLogger.log.kafka", "off");
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("Starting a single-node Kafka broker in this process...");
+        out.flush();
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            Setup setup = setup(kafka.bootstrapServers());
+            createTopics(setup);
+            DecisionTally tally = new DecisionTally();
+            try (StreamsService service = StreamsService.start(setup, "127.0.0.1", httpPort);
+                 TopicFollower follower = new TopicFollower(kafka.bootstrapServers(), setup.properties(),
+                         setup.config().auditTopic(), setup.config().dlqTopic(), tally);
+                 KafkaProducer<byte[], byte[]> producer = producer(kafka.bootstrapServers())) {
+                ConfluentAvroSerializer serializer = new ConfluentAvroSerializer();
+                serializer.configure(setup.properties(), false);
+                long produced = produce(producer, serializer, service, tally, out);
+                return summary(tally, produced, service.httpPort(), out);
+            }
+        }
+    }
+
+    private Setup setup(String bootstrapServers) throws IOException {
+        Map<String, Object> properties = new HashMap<>(StreamsDefaults.defaults());
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "consentgate-demo");
+        properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        properties.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("consentgate-demo").toString());
+        properties.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
+        properties.put("schema.registry.url", "mock://consentgate-demo");
+        // A fresh random key per run: the demo's hashes are meant to be unlinkable to any other run.
+        properties.put(ConsentGateConfig.HMAC_KEY, UUID.randomUUID().toString());
+        Policy policy;
+        try (InputStream in = DemoCommand.class.getResourceAsStream("/policy/example-policy.yaml")) {
+            policy = PolicyParser.parse("example-policy.yaml", in.readAllBytes());
+        }
+        return new Setup(properties, new ConsentGateConfig(properties), policy);
+    }
+
+    /** The demo owns its broker, so it also creates the topics ConsentGate reads. */
+    private static void createTopics(Setup setup) throws Exception {
+        try (Admin admin = Admin.create(AppProperties.toProperties(setup.properties()))) {
+            TopicProvisioner provisioner = new TopicProvisioner(admin);
+            List<NewTopic> inputs = new ArrayList<>();
+            inputs.add(new NewTopic(DemoTraffic.CONSENT_TOPIC, PARTITIONS, (short) 1).configs(TopicLayout.KEEP_FOREVER));
+            DemoTraffic.INPUT_TOPICS.forEach(t -> inputs.add(new NewTopic(t, PARTITIONS, (short) 1)));
+            provisioner.create(inputs);
+            provisioner.createWrittenTopics(TopicLayout.of(setup.config(), setup.policy()), setup.config().consentTopic(), Optional.empty());
+        }
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer(String bootstrapServers) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** Produces the traffic at the chosen rate, refreshing the board every second; returns the input records sent. */
+    private long produce(KafkaProducer<byte[], byte[]> producer, ConfluentAvroSerializer serializer, StreamsService service,
+                         DecisionTally tally, PrintWriter out) throws InterruptedException {
+        DemoTraffic traffic = new DemoTraffic(42, customers);
+        traffic.initialConsents().forEach(m -> send(producer, serializer, m));
+        long sent = 0;
+        long startedAt = System.nanoTime();
+        long nextRefresh = 0;
+        while (events == null || sent < events) {
+            for (DemoTraffic.Message message : traffic.next()) {
+                send(producer, serializer, message);
+                if (!message.topic().equals(DemoTraffic.CONSENT_TOPIC)) {
+                    sent++;
+                }
+            }
+            long elapsedMs = (System.nanoTime() - startedAt) / 1_000_000;
+            long aheadMs = sent * 1000 / rate - elapsedMs;
+            if (aheadMs > 0) {
+                Thread.sleep(aheadMs);
+            }
+            if (elapsedMs >= nextRefresh) {
+                board(tally, service, out);
+                nextRefresh = elapsedMs + 1000;
+            }
+        }
+        producer.flush();
+        waitUntilDecided(tally, sent, service, out);
+        return sent;
+    }
+
+    private static void send(KafkaProducer<byte[], byte[]> producer, ConfluentAvroSerializer serializer, DemoTraffic.Message message) {
+        byte[] value = message.rawValue() != null ? message.rawValue() : serializer.serialize(message.topic(), message.value());
+        producer.send(new ProducerRecord<>(message.topic(), message.key().getBytes(java.nio.charset.StandardCharsets.UTF_8), value));
+    }
+
+    private void waitUntilDecided(DecisionTally tally, long sent, StreamsService service, PrintWriter out) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (tally.events() + tally.deadLetters() < sent) {
+            if (System.nanoTime() > deadline || service.awaitStop(Duration.ofSeconds(1))) {
+                throw new CommandFailure(ExitCodes.RUNTIME_FAILURE, "only " + (tally.events() + tally.deadLetters())
+                        + " of " + sent + " events were decided; Kafka Streams is " + service.state());
+            }
+            board(tally, service, out);
+        }
+    }
+
+    private void board(DecisionTally tally, StreamsService service, PrintWriter out) {
+        boolean terminal = System.console() != null;
+        out.print(terminal ? CLEAR_SCREEN : "\n");
+        out.printf("ConsentGate demo  |  Kafka Streams %s  |  metrics: http://127.0.0.1:%d/metrics%n%n", service.state(), service.httpPort());
+        out.print(BoardRenderer.table(tally));
+        out.flush();
+    }
+
+    private static int summary(DecisionTally tally, long produced, int port, PrintWriter out) {
+        out.println();
+        out.println("Summary: " + produced + " CRM events produced; every one decided or dead-lettered.");
+        out.println();
+        out.print(BoardRenderer.table(tally));
+        out.println();
+        out.println("Example decisions from the audit topic (customer ids are only ever stored as keyed hashes):");
+        tally.examples().forEach(e -> out.println("  " + e));
+        out.println();
+        out.println("permit: the purpose got the record, minimized to the data categories it may see");
+        out.println("redact: the purpose got a pseudonymized record (fields removed, hashed with a keyed HMAC or generalized)");
+        out.println("tag:    the purpose got the record marked with the decision (consent-* headers)");
+        out.println("drop:   the purpose got nothing; consent.audit says why");
+        out.flush();
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,167 @@
+package dev.consentgate.cli;
+
+import dev.consentgate.testing.EndToEndRun;
+import dev.consentgate.testing.RunnableJar;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.consentgate.testing.KafkaBroker;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import picocli.CommandLine;
+
+/** {@code run} and {@code topics create} against a real broker: the start-up checks, idempotent topic creation, SIGTERM. */
+class RunCommandIT {
+
+    @RegisterExtension
+    static final KafkaBroker KAFKA = new KafkaBroker();
+
+    @TempDir
+    Path dir;
+
+    private String prefix;
+    private Path config;
+    private Path policy;
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @BeforeEach
+    void writeConfigAndPolicy() throws Exception {
+        prefix = "run-" + UUID.randomUUID().toString().substring(0, 8);
+        config = writeConfig(KAFKA.bootstrapServers(), "mock://" + prefix);
+        policy = Files.writeString(dir.resolve("policy.yaml"), EndToEndRun.examplePolicyFor(prefix));
+    }
+
+    private Path writeConfig(String bootstrap, String registry) throws Exception {
+        return Files.writeString(dir.resolve("app-" + UUID.randomUUID() + ".properties"), String.join("\n",
+                "bootstrap.servers=" + bootstrap,
+                "application.id=" + prefix,
+                "schema.registry.url=" + registry,
+                "consentgate.hmac.key=run-command-it-key-0001",
+                "consentgate.consent.topic=" + prefix + ".consent.events",
+                "consentgate.audit.topic=" + prefix + ".consent.audit",
+                "consentgate.dlq.topic=" + prefix + ".consent.dlq",
+                // Each test its own rerouted-consent topic: with the default name, the first test to create it fixes its
+                // partition count for the tests after it on the class's broker.
+                "consentgate.consent.rerouted.topic=" + prefix + ".consent.events.rerouted",
+                "state.dir=" + dir.resolve("state"),
+                "default.api.timeout.ms=5000",
+                "request.timeout.ms=5000", ""));
+    }
+
+    private int run(String... args) {
+        CommandLine commandLine = ConsentGateCommand.commandLine();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        return commandLine.execute(args);
+    }
+
+    private void createInputTopics(int consentPartitions, int inputPartitions) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA.bootstrapServers()))) {
+            admin.createTopics(List.of(
+                    new NewTopic(prefix + ".consent.events", consentPartitions, (short) 1),
+                    new NewTopic(prefix + ".crm.contacts", inputPartitions, (short) 1),
+                    new NewTopic(prefix + ".crm.email-engagement", inputPartitions, (short) 1),
+                    new NewTopic(prefix + ".crm.lead-scores", inputPartitions, (short) 1))).all().get();
+        }
+    }
+
+    @Test
+    void runStopsWithExitThreeWhenTheBrokerCannotBeReached() throws Exception {
+        Path unreachable = writeConfig("127.0.0.1:1", "mock://x");
+
+        int exit = run("run", "--config", unreachable.toString(), "--policy", policy.toString(), "--http-port", "0");
+
+        assertThat(exit).isEqualTo(3);
+        assertThat(err.toString().lines()).singleElement().satisfies(line ->
+                assertThat(line).startsWith("consentgate: cannot reach Kafka at bootstrap.servers=127.0.0.1:1 within 15 s"));
+    }
+
+    @Test
+    void runStopsWithExitThreeWhenTheRegistryCannotBeReached() throws Exception {
+        Path noRegistry = writeConfig(KAFKA.bootstrapServers(), "http://127.0.0.1:1");
+
+        int exit = run("run", "--config", noRegistry.toString(), "--policy", policy.toString(), "--http-port", "0");
+
+        assertThat(exit).isEqualTo(3);
+        assertThat(err.toString()).isEqualTo("consentgate: cannot reach the schema registry at http://127.0.0.1:1: ConnectException" + System.lineSeparator());
+    }
+
+    @Test
+    void runStopsWithExitFourNamingMissingInputTopics() {
+        int exit = run("run", "--config", config.toString(), "--policy", policy.toString(), "--http-port", "0");
+
+        assertThat(exit).isEqualTo(4);
+        assertThat(err.toString()).startsWith("consentgate: topic " + prefix + ".consent.events does not exist (ConsentGate reads it); topic "
+                + prefix + ".crm.contacts does not exist");
+    }
+
+    @Test
+    void topicsCreateMakesTheWrittenTopicsLikeTheConsentTopicAndIsIdempotent() throws Exception {
+        createInputTopics(2, 2);
+
+        assertThat(run("topics", "create", "--config", config.toString(), "--policy", policy.toString())).isZero();
+        assertThat(run("topics", "create", "--config", config.toString(), "--policy", policy.toString())).isZero();
+
+        List<String> lines = out.toString().lines().toList();
+        assertThat(lines).filteredOn(l -> l.startsWith("created ")).hasSize(10).contains("created " + prefix + ".consent.audit");
+        assertThat(lines).filteredOn(l -> l.startsWith("exists  ")).hasSize(10);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA.bootstrapServers()))) {
+            TopicDescription audit = admin.describeTopics(List.of(prefix + ".consent.audit")).allTopicNames().get().get(prefix + ".consent.audit");
+            assertThat(audit.partitions()).hasSize(2);
+            String retention = admin.describeConfigs(List.of(new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, prefix + ".consent.audit"))).all().get().values().iterator().next()
+                    .get("retention.ms").value();
+            assertThat(retention).isEqualTo("-1");
+        }
+    }
+
+    @Test
+    void topicsCreateRefusesConsentAndInputTopicsWithDifferentPartitionCounts() throws Exception {
+        createInputTopics(3, 2);
+
+        int exit = run("topics", "create", "--config", config.toString(), "--policy", policy.toString());
+
+        assertThat(exit).isEqualTo(4);
+        assertThat(err.toString()).contains("must have the same number of partitions", prefix + ".consent.events=3", prefix + ".crm.contacts=2");
+    }
+
+    @Test
+    void runStopsWithExitFourWhenTheAuditTopicHasOtherPartitionsThanTheConsentTopic() throws Exception {
+        createInputTopics(2, 2);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(prefix + ".consent.audit", 1, (short) 1))).all().get();
+        }
+
+        int exit = run("run", "--config", config.toString(), "--policy", policy.toString(), "--http-port", "0");
+
+        assertThat(exit).isEqualTo(4);
+        assertThat(err.toString()).startsWith("consentgate: the audit topic " + prefix + ".consent.audit has 1 partitions; it needs as many as "
+                + prefix + ".consent.events (2), one hash chain per enforcing task");
+    }
+
+    @Test
+    void theRunnableJarServesHealthAndStopsWithExitZeroOnSigterm() throws Exception {
+        createInputTopics(1, 1);
+        assertThat(run("topics", "create", "--config", config.toString(), "--policy", policy.toString())).isZero();
+        try (RunnableJar service = RunnableJar.run(config, policy, dir.resolve("run.log"), List.of())) {
+            assertThat(service.awaitReady(Duration.ofSeconds(90))).as("ready; log:%n%s", service.log()).isTrue();
+
+            int exit = service.stop(Duration.ofSeconds(60));
+
+            assertThat(exit).as("exit code; log:%n%s", service.log()).isZero();
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package dev.consentgate.testing;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * A single-node KRaft broker (combined broker and controller) in this JVM: the demo's and the
+ * integration tests' broker, so nothing needs to be installed. It is set up as an operator does it
+ * ({@code kafka-storage format}, then the server Kafka's {@code kafka-server-start} runs), with
+ * Kafka's own classes, in a temporary directory deleted on {@link #close()}. Kafka's test kit
+ * ({@code KafkaClusterTestKit}) is not used: from Kafka 4.4 it needs the test classes of
+ * {@code kafka-clients}, which are not published for 4.4.0.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+
+    /**
+     * What a single-node broker needs beyond Kafka's defaults; tests that run a broker in a JVM of
+     * its own use the same. One broker: every internal topic must do with one replica, or
+     * transactions (exactly-once) hang.
+     */
+    private static final Map<String, String> SINGLE_NODE_SETTINGS = Map.of(
+            "offsets.topic.replication.factor", "1",
+            "transaction.state.log.replication.factor", "1",
+            "transaction.state.log.min.isr", "1",
+            "group.initial.rebalance.delay.ms", "0",
+            "auto.create.topics.enable", "false");
+
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
+
+    private final Path dir;
+    private final KafkaRaftServer server;
+    private final String bootstrapServers;
+
+    private EmbeddedKafka(Path dir, KafkaRaftServer server, String bootstrapServers) {
+        this.dir = dir;
+        this.server = server;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    /** The configuration of a single-node KRaft broker (broker and controller in one) on loopback, its log in {@code logDir}. */
+    public static Properties singleNodeConfig(int brokerPort, int controllerPort, Path logDir) {
+        Properties props = new Properties();
+        props.putAll(SINGLE_NODE_SETTINGS);
+        props.put("process.roles", "broker,controller");
+        props.put("node.id", "1");
+        props.put("controller.quorum.voters", "1@localhost:" + controllerPort);
+        props.put("listeners", "PLAINTEXT://localhost:" + brokerPort + ",CONTROLLER://localhost:" + controllerPort);
+        props.put("advertised.listeners", "PLAINTEXT://localhost:" + brokerPort);
+        props.put("controller.listener.names", "CONTROLLER");
+        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.put("log.dirs", logDir.toString());
+        return props;
+    }
+
+    /** Starts the broker on two free loopback ports and waits until it serves requests. */
+    public static EmbeddedKafka start() throws Exception {
+        Path dir = Files.createTempDirectory("consentgate-kafka-");
+        try {
+            int brokerPort = freeLoopbackPort();
+            Properties props = singleNodeConfig(brokerPort, freeLoopbackPort(), dir.resolve("data"));
+            format(dir, props);
+            KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+            String bootstrapServers = "localhost:" + brokerPort;
+            try {
+                server.startup();
+                awaitAnswer(bootstrapServers);
+            } catch (Exception | Error e) {
+                server.shutdown();
+                server.awaitShutdown();
+                throw e;
+            }
+            return new EmbeddedKafka(dir, server, bootstrapServers);
+        } catch (Exception | Error e) {
+            Utils.delete(dir.toFile());
+            throw e;
+        }
+    }
+
+    /**
+     * Formats the log directory as {@code kafka-storage format} does, at the newest production metadata
+     * version (the tool's default). What the tool prints (the bootstrap metadata, the directory's path)
+     * is dropped: standard output is the demo's and the commands' own.
+     */
+    private static void format(Path dir, Properties props) throws IOException {
+        Path config = dir.resolve("server.properties");
+        try (Writer out = Files.newBufferedWriter(config)) {
+            props.store(out, "single-node KRaft broker of consentgate demo");
+        }
+        int exit = StorageTool.execute(new String[] {"format", "--cluster-id", Uuid.randomUuid().toString(),
+                "--config", config.toString()}, new PrintStream(OutputStream.nullOutputStream()));
+        if (exit != 0) {
+            throw new IllegalStateException("formatting the broker's log directory " + dir + " failed with " + exit);
+        }
+    }
+
+    /** Waits until the broker answers, which it does once it has caught up with the metadata and is unfenced. */
+    private static void awaitAnswer(String bootstrapServers) throws Exception {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(props)) {
+            long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+            while (true) {
+                try {
+                    admin.describeCluster(new DescribeClusterOptions().timeoutMs(5_000)).nodes().get();
+                    return;
+                } catch (Exception notYet) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("the broker did not answer within " + START_TIMEOUT, notYet);
+                    }
+                }
+            }
+        }
+    }
+
+    private static int freeLoopbackPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            server.shutdown();
+            server.awaitShutdown();
+        } finally {
+            Utils.delete(dir.toFile());
+        }
+    }
+}

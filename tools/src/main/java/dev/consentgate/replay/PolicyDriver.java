@@ -1,0 +1,129 @@
+package dev.consentgate.replay;
+
+import dev.consentgate.policy.InputMapping;
+import dev.consentgate.policy.Policy;
+import dev.consentgate.config.ConsentGateConfig;
+import dev.consentgate.enforce.EnforcementTopology;
+import dev.consentgate.output.OutputHeaders;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+
+/**
+ * The real enforcement topology under one policy, run in a {@link TopologyTestDriver}: records are
+ * processed one at a time as they are piped in, state lives in a temporary directory, and nothing
+ * reaches a broker. One driver replays one consent partition, so its stores hold what that
+ * partition's task held.
+ */
+final class PolicyDriver implements AutoCloseable {
+
+    private static final ByteArraySerializer WRITE = new ByteArraySerializer();
+    private static final ByteArrayDeserializer READ = new ByteArrayDeserializer();
+
+    /** What the topology wrote for one event: audit values, and the reasons of any dead letters. */
+    record Outcome(List<byte[]> auditValues, List<String> deadLetterReasons) {
+    }
+
+    private final Policy policy;
+    private final TopologyTestDriver driver;
+    private final String auditTopic;
+    private final String dlqTopic;
+    private final TestInputTopic<byte[], byte[]> consent;
+    private final Map<String, TestInputTopic<byte[], byte[]>> inputs = new HashMap<>();
+    private final Map<String, TestOutputTopic<byte[], byte[]>> outputs = new HashMap<>();
+    /** The decision time of the event being decided: the driver decides on this thread, as each record is piped in. */
+    private long recordedDecidedAt;
+
+    PolicyDriver(Policy policy, Map<String, Object> configs, ReplaySerde serde, Path stateDir) {
+        this.policy = policy;
+        Map<String, Object> driverConfigs = new HashMap<>(configs);
+        // An event held for late consent was decided when it was released: fed right after the consent
+        // read up to that moment, it is decided the same way at once.
+        driverConfigs.put(ConsentGateConfig.GRACE_MS, 0L);
+        driverConfigs.put(StreamsConfig.APPLICATION_ID_CONFIG, "consentgate-replay");
+        driverConfigs.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "replay.invalid:9092");
+        driverConfigs.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        driverConfigs.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+        Properties properties = new Properties();
+        properties.putAll(driverConfigs);
+        ConsentGateConfig config = new ConsentGateConfig(driverConfigs);
+        this.auditTopic = config.auditTopic();
+        this.dlqTopic = config.dlqTopic();
+        this.driver = new TopologyTestDriver(EnforcementTopology.build(policy, driverConfigs, serde, taskTime -> recordedDecidedAt), properties);
+        this.consent = driver.createInputTopic(config.consentTopic(), WRITE, WRITE);
+        for (InputMapping input : policy.inputs()) {
+            inputs.put(input.topic(), driver.createInputTopic(input.topic(), WRITE, WRITE));
+        }
+    }
+
+    Policy policy() {
+        return policy;
+    }
+
+    boolean reads(String topic) {
+        return inputs.containsKey(topic);
+    }
+
+    /** Applies one consent record; what the topology writes for it (a dead letter at most) is discarded. */
+    void consent(ConsumerRecord<byte[], byte[]> record) {
+        consent.pipeInput(testRecord(record));
+        drain();
+    }
+
+    /**
+     * Decides one input record at the decision time its audit record names, and returns what was written to the
+     * audit and dead-letter topics. The driver's own stream time is not the task's: it never saw the task's other
+     * inputs, so it could not tell which consent updates the task had judged at.
+     */
+    Outcome decide(ConsumerRecord<byte[], byte[]> record, long decidedAt) {
+        recordedDecidedAt = decidedAt;
+        inputs.get(record.topic()).pipeInput(testRecord(record));
+        List<byte[]> audit = new ArrayList<>();
+        written(auditTopic).forEach(r -> audit.add(r.value()));
+        List<String> deadLetters = new ArrayList<>();
+        for (TestRecord<byte[], byte[]> dead : written(dlqTopic)) {
+            Header reason = dead.headers().lastHeader(OutputHeaders.DLQ_REASON);
+            deadLetters.add(reason == null ? "unknown" : new String(reason.value(), StandardCharsets.UTF_8));
+        }
+        drain();
+        return new Outcome(audit, deadLetters);
+    }
+
+    /** The driver keeps every output in memory until read: purpose records and changelogs are dropped as they come. */
+    private void drain() {
+        for (String topic : driver.producedTopicNames()) {
+            output(topic).readRecordsToList();
+        }
+    }
+
+    /** What the topology wrote to {@code topic}; none for a topic it never wrote to, which the driver would warn about on each read. */
+    private List<TestRecord<byte[], byte[]>> written(String topic) {
+        return driver.producedTopicNames().contains(topic) ? output(topic).readRecordsToList() : List.of();
+    }
+
+    private TestOutputTopic<byte[], byte[]> output(String topic) {
+        return outputs.computeIfAbsent(topic, t -> driver.createOutputTopic(t, READ, READ));
+    }
+
+    private static TestRecord<byte[], byte[]> testRecord(ConsumerRecord<byte[], byte[]> record) {
+        return new TestRecord<>(record.key(), record.value(), record.headers(), record.timestamp());
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}

@@ -1,0 +1,40 @@
+package dev.consentgate.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.consentgate.cli.ConsentGateCommand;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The auditor's commands join the service's command line when this module is on the class path. */
+class AuditorCommandsTest {
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine commandLine = ConsentGateCommand.commandLine();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        return commandLine.execute(args);
+    }
+
+    @Test
+    void theAuditorsCommandsAndTheServicesHaveHelp() {
+        for (String[] command : new String[][] {{"audit", "verify", "--help"}, {"explain", "--help"}, {"replay", "--help"},
+                {"run", "--help"}}) {
+            assertThat(run(command)).as(String.join(" ", command)).isZero();
+        }
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void theTopUsageListsTheServicesCommandsThenTheAuditors() {
+        assertThat(run("--help")).isZero();
+
+        assertThat(out.toString().lines().filter(line -> line.matches("  [a-z]+ .*")).map(line -> line.trim().split(" ")[0]))
+                .containsExactly("run", "policy", "topics", "audit", "explain", "replay");
+    }
+}
