@@ -1,5 +1,8 @@
-package dev.consentgate.cli;
+package dev.consentgate.tools;
 
+import dev.consentgate.cli.ConsentGateCommand;
+import dev.consentgate.cli.Setup;
+import dev.consentgate.cli.StreamsService;
 import dev.consentgate.testing.EndToEndRun;
 import dev.consentgate.testing.EndToEndScenario;
 import dev.consentgate.testing.KafkaTestSupport;

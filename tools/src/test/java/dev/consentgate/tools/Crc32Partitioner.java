@@ -1,4 +1,4 @@
-package dev.consentgate.cli;
+package dev.consentgate.tools;
 
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
