@@ -31,6 +31,8 @@ import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -109,7 +111,7 @@ public final class EnforcementTopology {
         AvroCodec codec = new AvroCodec(valueSerde);
         DeadLetters deadLetters = new DeadLetters(settings.dlqTopic(), metrics);
 
-        StreamsBuilder builder = new StreamsBuilder();
+        StreamsBuilder builder = builder(config);
         ConsentHistory.storeBuilders().forEach(builder::addStateStore);
         builder.addStateStore(GraceBuffer.storeBuilder());
         builder.addStateStore(AuditChain.storeBuilder());
@@ -153,6 +155,20 @@ public final class EnforcementTopology {
                         ConsentHistory.CONSENT_STORE, ConsentHistory.WATERMARK_STORE, GraceBuffer.STORE, AuditChain.STORE)
                 .to(OUTBOUND_TOPIC, OUTBOUND.withName("outbound-sink"));
         return builder.build();
+    }
+
+    /**
+     * A builder under the application's Kafka Streams settings when they name an application, so that Kafka Streams checks
+     * what they ask of the topology at build time: {@code ensure.explicit.internal.resource.naming} (on by default, see
+     * {@link StreamsDefaults}) refuses a store, changelog or repartition topic without a chosen name. A test or a replay
+     * that builds without an application id gets a plain builder.
+     */
+    private static StreamsBuilder builder(ConsentGateConfig config) {
+        Map<String, Object> settings = config.originals();
+        if (!settings.containsKey(StreamsConfig.APPLICATION_ID_CONFIG)) {
+            return new StreamsBuilder();
+        }
+        return new StreamsBuilder(new TopologyConfig(new StreamsConfig(settings)));
     }
 
     private static final Function<ConsentUpdate, List<PendingEvent>> NONE_FROM_CONSENT = update -> List.of();

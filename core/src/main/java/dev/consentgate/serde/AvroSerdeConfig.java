@@ -1,20 +1,23 @@
 package dev.consentgate.serde;
 
+import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.types.Password;
 
-/** Configuration keys, named exactly as Confluent's Avro serde names them. */
-public final class AvroSerdeConfig {
+/**
+ * The serde's and the registry client's settings, declared once and named exactly as Confluent's Avro serde names them,
+ * so that one properties file configures either serde.
+ */
+public final class AvroSerdeConfig extends AbstractConfig {
 
-    /** Comma-separated registry base URLs, tried in order; or a single {@code mock://<scope>}. */
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
-    /** {@code USER_INFO} to send {@link #BASIC_AUTH_USER_INFO} as HTTP basic auth. */
     public static final String BASIC_AUTH_CREDENTIALS_SOURCE = "basic.auth.credentials.source";
-    /** {@code user:password} for HTTP basic auth. */
     public static final String BASIC_AUTH_USER_INFO = "basic.auth.user.info";
-    /** Register unknown schemas on serialize (default true) or only look them up. */
     public static final String AUTO_REGISTER_SCHEMAS = "auto.register.schemas";
-    /** Deserialize into generated classes (true) or GenericRecords (default false). */
     public static final String SPECIFIC_AVRO_READER = "specific.avro.reader";
 
     static final String MOCK_URL_PREFIX = "mock://";
@@ -22,29 +25,49 @@ public final class AvroSerdeConfig {
     /** Confluent's default source: credentials embedded in the URL, which this client refuses. */
     static final String URL_SOURCE = "URL";
 
-    private AvroSerdeConfig() {
+    public static final ConfigDef DEFINITION = new ConfigDef()
+            .define(SCHEMA_REGISTRY_URL, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH,
+                    "Comma-separated base URLs of the schema registry (Confluent's REST API: Confluent Schema Registry, "
+                            + "Apicurio's `/apis/ccompat/v7`, Karapace), tried in order on a connection failure or HTTP 5xx; or "
+                            + "`mock://<scope>` alone, an in-memory registry shared in the JVM (tests, the demo). A URL may not "
+                            + "carry credentials.")
+            .define(BASIC_AUTH_CREDENTIALS_SOURCE, Type.STRING, URL_SOURCE,
+                    ConfigDef.CaseInsensitiveValidString.in(URL_SOURCE, USER_INFO_SOURCE), Importance.MEDIUM,
+                    "`USER_INFO` sends `" + BASIC_AUTH_USER_INFO + "` as HTTP basic authentication; `URL` (Confluent's default) "
+                            + "sends none, since credentials in the URL are refused.")
+            .define(BASIC_AUTH_USER_INFO, Type.PASSWORD, null, Importance.MEDIUM,
+                    "`user:password` for HTTP basic authentication, with `" + BASIC_AUTH_CREDENTIALS_SOURCE + "=USER_INFO` "
+                            + "only. Never logged.")
+            .define(AUTO_REGISTER_SCHEMAS, Type.BOOLEAN, true, Importance.MEDIUM,
+                    "Register a schema the registry does not know when writing (the purpose records' minimized schemas, the "
+                            + "audit record's), or only look schemas up and fail a record whose schema is not registered.")
+            .define(SPECIFIC_AVRO_READER, Type.BOOLEAN, false, Importance.LOW,
+                    "Read into the generated Avro classes instead of generic records. ConsentGate itself reads generic "
+                            + "records; the auditor's tools set it.");
+
+    public AvroSerdeConfig(Map<?, ?> originals) {
+        super(DEFINITION, originals, false);
     }
 
-    static boolean autoRegisterSchemas(Map<String, ?> configs) {
-        return booleanValue(configs, AUTO_REGISTER_SCHEMAS, true);
+    List<String> registryUrls() {
+        return getList(SCHEMA_REGISTRY_URL);
     }
 
-    static boolean specificAvroReader(Map<String, ?> configs) {
-        return booleanValue(configs, SPECIFIC_AVRO_READER, false);
+    boolean sendsUserInfo() {
+        return getString(BASIC_AUTH_CREDENTIALS_SOURCE).equalsIgnoreCase(USER_INFO_SOURCE);
     }
 
-    private static boolean booleanValue(Map<String, ?> configs, String key, boolean defaultValue) {
-        Object value = configs.get(key);
-        if (value == null) {
-            return defaultValue;
-        }
-        if (value instanceof Boolean flag) {
-            return flag;
-        }
-        String text = value.toString().trim();
-        if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
-            return Boolean.parseBoolean(text);
-        }
-        throw new ConfigException(key, value, "must be true or false");
+    /** The {@code user:password} set, or null. */
+    String userInfo() {
+        Password userInfo = getPassword(BASIC_AUTH_USER_INFO);
+        return userInfo == null ? null : userInfo.value();
+    }
+
+    boolean autoRegisterSchemas() {
+        return getBoolean(AUTO_REGISTER_SCHEMAS);
+    }
+
+    boolean specificAvroReader() {
+        return getBoolean(SPECIFIC_AVRO_READER);
     }
 }

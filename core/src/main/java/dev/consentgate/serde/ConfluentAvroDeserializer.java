@@ -41,7 +41,7 @@ public final class ConfluentAvroDeserializer implements Deserializer<Object> {
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
         this.registry = SchemaRegistryClients.fromConfig(configs);
-        this.specificReader = AvroSerdeConfig.specificAvroReader(configs);
+        this.specificReader = new AvroSerdeConfig(configs).specificAvroReader();
     }
 
     /** A GenericRecord or, with a specific reader, an instance of the generated class; null for null. */

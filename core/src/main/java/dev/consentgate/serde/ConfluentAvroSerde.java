@@ -23,8 +23,9 @@ public final class ConfluentAvroSerde implements Serde<Object> {
 
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
+        AvroSerdeConfig config = new AvroSerdeConfig(configs);
         build(SchemaRegistryClients.fromConfig(configs), isKey,
-                AvroSerdeConfig.autoRegisterSchemas(configs), AvroSerdeConfig.specificAvroReader(configs));
+                config.autoRegisterSchemas(), config.specificAvroReader());
     }
 
     @Override

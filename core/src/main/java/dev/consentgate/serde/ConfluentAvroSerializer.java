@@ -46,7 +46,7 @@ public final class ConfluentAvroSerializer implements Serializer<Object> {
         this.registry = SchemaRegistryClients.fromConfig(configs);
         this.isKey = isKey;
         this.subjects.clear();
-        this.autoRegister = AvroSerdeConfig.autoRegisterSchemas(configs);
+        this.autoRegister = new AvroSerdeConfig(configs).autoRegisterSchemas();
     }
 
     @Override

@@ -4,18 +4,14 @@ import static dev.consentgate.serde.AvroSerdeConfig.BASIC_AUTH_CREDENTIALS_SOURC
 import static dev.consentgate.serde.AvroSerdeConfig.BASIC_AUTH_USER_INFO;
 import static dev.consentgate.serde.AvroSerdeConfig.MOCK_URL_PREFIX;
 import static dev.consentgate.serde.AvroSerdeConfig.SCHEMA_REGISTRY_URL;
-import static dev.consentgate.serde.AvroSerdeConfig.URL_SOURCE;
 import static dev.consentgate.serde.AvroSerdeConfig.USER_INFO_SOURCE;
 
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.config.types.Password;
 
 /** Builds the registry client that Confluent-style serde configuration asks for. */
 public final class SchemaRegistryClients {
@@ -30,7 +26,8 @@ public final class SchemaRegistryClients {
      * @throws ConfigException naming the key when a setting is missing or malformed
      */
     public static SchemaRegistryClient fromConfig(Map<String, ?> configs) {
-        List<String> urls = urls(configs.get(SCHEMA_REGISTRY_URL));
+        AvroSerdeConfig config = new AvroSerdeConfig(configs);
+        List<String> urls = urls(config.registryUrls());
         if (urls.stream().anyMatch(url -> url.startsWith(MOCK_URL_PREFIX))) {
             return mockScope(urls);
         }
@@ -38,19 +35,11 @@ public final class SchemaRegistryClients {
         for (int i = 0; i < urls.size(); i++) {
             baseUrls.add(httpUrl(urls.get(i), i + 1));
         }
-        return new HttpSchemaRegistryClient(baseUrls, basicAuthUserInfo(configs));
+        return new HttpSchemaRegistryClient(baseUrls, basicAuthUserInfo(config));
     }
 
-    private static List<String> urls(Object value) {
-        if (value == null) {
-            throw new ConfigException("Missing required configuration \"" + SCHEMA_REGISTRY_URL
-                    + "\" which has no default value.");
-        }
-        // Kafka hands LIST-typed settings over either as the raw string or already split.
-        Collection<?> entries = value instanceof Collection<?> list ? list
-                : Arrays.asList(value.toString().split(","));
-        List<String> urls = entries.stream().map(entry -> String.valueOf(entry).trim())
-                .filter(entry -> !entry.isEmpty()).toList();
+    private static List<String> urls(List<String> entries) {
+        List<String> urls = entries.stream().map(String::trim).filter(entry -> !entry.isEmpty()).toList();
         if (urls.isEmpty()) {
             throw new ConfigException("Configuration \"" + SCHEMA_REGISTRY_URL
                     + "\" must list at least one URL.");
@@ -94,11 +83,9 @@ public final class SchemaRegistryClients {
     }
 
     /** The {@code user:password} to send, or null for no authentication. */
-    private static String basicAuthUserInfo(Map<String, ?> configs) {
-        Object source = configs.get(BASIC_AUTH_CREDENTIALS_SOURCE);
-        Object userInfo = configs.get(BASIC_AUTH_USER_INFO);
-        String sourceName = source == null ? URL_SOURCE : source.toString().trim();
-        if (sourceName.equalsIgnoreCase(URL_SOURCE)) {
+    private static String basicAuthUserInfo(AvroSerdeConfig config) {
+        String userInfo = config.userInfo();
+        if (!config.sendsUserInfo()) {
             // Confluent would silently ignore the user info here; refusing keeps both serdes
             // sending the same credentials for the same configuration.
             if (userInfo != null) {
@@ -108,13 +95,7 @@ public final class SchemaRegistryClients {
             }
             return null;
         }
-        if (!sourceName.equalsIgnoreCase(USER_INFO_SOURCE)) {
-            throw new ConfigException(BASIC_AUTH_CREDENTIALS_SOURCE, source,
-                    "only " + USER_INFO_SOURCE + " is supported");
-        }
-        // A Password's toString() is "[hidden]"; its value is the secret itself.
-        String text = userInfo == null ? ""
-                : userInfo instanceof Password password ? password.value() : userInfo.toString();
+        String text = userInfo == null ? "" : userInfo;
         if (text.indexOf(':') < 1) {
             throw new ConfigException("Configuration \"" + BASIC_AUTH_USER_INFO
                     + "\" must be user:password when " + BASIC_AUTH_CREDENTIALS_SOURCE + "="

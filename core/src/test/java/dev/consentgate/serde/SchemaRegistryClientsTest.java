@@ -123,8 +123,8 @@ class SchemaRegistryClientsTest {
                 "schema.registry.url", "http://sr-1:8081",
                 "basic.auth.credentials.source", "SASL_INHERIT")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("basic.auth.credentials.source")
-                .hasMessageContaining("only USER_INFO is supported");
+                .hasMessage("Invalid value SASL_INHERIT for configuration basic.auth.credentials.source:"
+                        + " String must be one of (case insensitive): USER_INFO, URL");
     }
 
     @Test

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** The README's first command, in-process: the demo decides N events and exits 0 with a summary. */
 class DemoCommandIT {
@@ -15,11 +14,7 @@ class DemoCommandIT {
     void theDemoDecidesEveryEventPrintsASummaryAndExitsZero() {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine commandLine = ConsentGateCommand.commandLine();
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-
-        int exit = commandLine.execute("demo", "--events", "1500", "--rate", "3000", "--customers", "500", "--http-port", "0");
+        int exit = ConsentGateCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true), "demo", "--events", "1500", "--rate", "3000", "--customers", "500", "--http-port", "0");
 
         assertThat(exit).as("stderr: %s", err).isZero();
         String summary = out.toString().substring(out.toString().lastIndexOf("Summary:"));

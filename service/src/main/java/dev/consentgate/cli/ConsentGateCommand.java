@@ -33,6 +33,14 @@ public final class ConsentGateCommand {
         System.exit(commandLine().execute(args));
     }
 
+    /** Runs the command line with {@code args}, writing to {@code out} and {@code err}, and returns the exit code. */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine commandLine = commandLine();
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        return commandLine.execute(args);
+    }
+
     /** The command line with ConsentGate's error handling: a {@link CommandFailure} is one line on stderr, not a stack trace. */
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new ConsentGateCommand());

@@ -12,7 +12,6 @@ import java.util.Map;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The command line's contract without a broker: exit codes, messages, environment overrides. */
 class CommandLineTest {
@@ -24,10 +23,7 @@ class CommandLineTest {
     private final StringWriter err = new StringWriter();
 
     private int run(String... args) {
-        CommandLine commandLine = ConsentGateCommand.commandLine();
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        return commandLine.execute(args);
+        return ConsentGateCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
     }
 
     private Path write(String name, String content) throws Exception {

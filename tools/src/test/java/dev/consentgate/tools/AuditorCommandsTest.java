@@ -6,7 +6,6 @@ import dev.consentgate.cli.ConsentGateCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** The auditor's commands join the service's command line when this module is on the class path. */
 class AuditorCommandsTest {
@@ -15,10 +14,7 @@ class AuditorCommandsTest {
     private final StringWriter err = new StringWriter();
 
     private int run(String... args) {
-        CommandLine commandLine = ConsentGateCommand.commandLine();
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        return commandLine.execute(args);
+        return ConsentGateCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
     }
 
     @Test
