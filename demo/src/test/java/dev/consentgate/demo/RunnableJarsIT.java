@@ -41,7 +41,7 @@ class RunnableJarsIT {
     void eachJarOffersItsCommands() throws Exception {
         assertThat(commands(SERVICE)).containsExactly("run", "policy", "topics");
         assertThat(commands(TOOLS)).containsExactly("run", "policy", "topics", "audit", "explain", "replay");
-        assertThat(commands(DEMO)).containsExactly("run", "policy", "topics", "audit", "explain", "replay", "demo");
+        assertThat(commands(DEMO)).containsExactly("run", "policy", "topics", "demo", "audit", "explain", "replay");
     }
 
     /** The command names of {@code --help}, in its order. */

@@ -1,6 +1,7 @@
 package dev.consentgate.cli;
 
 import java.io.PrintWriter;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -44,9 +45,10 @@ public final class ConsentGateCommand {
     /** The command line with ConsentGate's error handling: a {@link CommandFailure} is one line on stderr, not a stack trace. */
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new ConsentGateCommand());
-        for (CommandExtension extension : ServiceLoader.load(CommandExtension.class)) {
-            extension.commands().forEach(commandLine::addSubcommand);
-        }
+        // In class-name order, so the usage lists commands alike whatever order the class path gives the jars.
+        ServiceLoader.load(CommandExtension.class).stream()
+                .sorted(Comparator.comparing(provider -> provider.type().getName()))
+                .forEach(provider -> provider.get().commands().forEach(commandLine::addSubcommand));
         commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
             if (exception instanceof CommandFailure failure) {
                 cmd.getErr().println("consentgate: " + failure.getMessage());
