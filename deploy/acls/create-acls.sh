@@ -12,7 +12,8 @@ if [[ $# -lt 1 || $# -gt 2 ]]; then
   exit 2
 fi
 bootstrap=$1
-command_config=(${2:+--command-config "$2"})
+command_config=()
+if [[ $# -eq 2 ]]; then command_config=(--command-config "$2"); fi
 kafka_acls=${KAFKA_ACLS:-kafka-acls.sh}
 
 application_id=consentgate
