@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The ACLs of deploy/strimzi's KafkaUsers, for a cluster without Strimzi's User Operator: the service's user
+# and one user per purpose consumer of the example policy. A test checks that both grant exactly the same.
+#
+#   create-acls.sh BOOTSTRAP_SERVERS [ADMIN_CLIENT_PROPERTIES]
+#
+# Runs kafka-acls.sh from PATH (or $KAFKA_ACLS). Adding an ACL that exists is harmless, so it can run again.
+set -euo pipefail
+
+if [[ $# -lt 1 || $# -gt 2 ]]; then
+  echo "usage: $0 BOOTSTRAP_SERVERS [ADMIN_CLIENT_PROPERTIES]" >&2
+  exit 2
+fi
+bootstrap=$1
+command_config=()
+if [[ $# -eq 2 ]]; then command_config=(--command-config "$2"); fi
+kafka_acls=${KAFKA_ACLS:-kafka-acls.sh}
+
+application_id=consentgate
+inputs=(crm.contacts crm.email-engagement crm.lead-scores)
+purposes=(marketing.communications.email analytics.reporting personalize.profiling train_ai_system
+          marketing.advertising sales.prospecting essential.service)
+
+# allow USER RESOURCE_OPTION RESOURCE_NAME PATTERN_TYPE OPERATION...   (RESOURCE_OPTION: --topic, --group, --transactional-id)
+allow() {
+  local user=$1 resource_option=$2 resource_name=$3 pattern_type=$4
+  shift 4
+  local operations=()
+  for operation in "$@"; do operations+=(--operation "$operation"); done
+  "$kafka_acls" --bootstrap-server "$bootstrap" "${command_config[@]}" --add \
+    --allow-principal "User:$user" --allow-host '*' \
+    "$resource_option" "$resource_name" --resource-pattern-type "$pattern_type" "${operations[@]}"
+}
+
+# The service: what it reads, what it writes, its internal topics, its group and its transactional ids.
+allow "$application_id" --topic consent.events literal Read Describe
+for topic in "${inputs[@]}"; do
+  allow "$application_id" --topic "$topic" literal Read Describe
+done
+allow "$application_id" --topic consent.events.rerouted literal Read Write Describe
+allow "$application_id" --topic consent.audit literal Write Describe
+allow "$application_id" --topic consent.dlq literal Write Describe
+for purpose in "${purposes[@]}"; do
+  allow "$application_id" --topic "crm.purpose.$purpose" literal Write Describe
+done
+allow "$application_id" --topic "$application_id-" prefixed Create Read Write Describe Delete DescribeConfigs
+allow "$application_id" --group "$application_id" literal Read Describe
+allow "$application_id" --transactional-id "$application_id-" prefixed Write Describe
+
+# Each purpose's consumer: its purpose topic and its own group, named like the user (no underscores, as in Strimzi).
+for purpose in "${purposes[@]}"; do
+  consumer="consumer-${purpose//_/-}"
+  allow "$consumer" --topic "crm.purpose.$purpose" literal Read Describe
+  allow "$consumer" --group "$consumer" literal Read
+done

@@ -1,0 +1,140 @@
+package dev.consentgate.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.strimzi.api.kafka.model.user.KafkaUser;
+import io.strimzi.api.kafka.model.user.KafkaUserScramSha512ClientAuthentication;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AclTest {
+
+    private static final String PURPOSE_TOPIC_PREFIX = "crm.purpose.";
+
+    private static StrimziManifests strimzi;
+    private static DeployedLayout deployed;
+
+    @BeforeAll
+    static void load(@TempDir Path secrets) {
+        strimzi = StrimziManifests.load(DeployFiles.STRIMZI);
+        deployed = DeployedLayout.of(RenderedManifests.of(DeployFiles.KUBERNETES), secrets);
+    }
+
+    @Test
+    void theScriptGrantsExactlyWhatTheKafkaUsersGrant(@TempDir Path work) {
+        Set<AclBinding> fromScript = AclScript.grants(DeployFiles.ACL_SCRIPT, work);
+        Set<AclBinding> fromKafkaUsers = KafkaUserAcls.of(strimzi.users());
+
+        assertThat(fromScript).as("granted by the script only").containsExactlyInAnyOrderElementsOf(fromKafkaUsers);
+        // The service: 39 (the 14 topics, internal topics, group, transactional ids); 7 consumers: 3 each.
+        assertThat(fromKafkaUsers).hasSize(60);
+    }
+
+    @Test
+    void theServiceMayDoExactlyWhatItsTopicsInternalTopicsGroupAndTransactionsNeed() {
+        String applicationId = deployed.applicationId();
+        Set<AclBinding> expected = new HashSet<>();
+        deployed.topics().readTopics().forEach(topic -> expected.addAll(allow(ResourceType.TOPIC, topic, PatternType.LITERAL,
+                AclOperation.READ, AclOperation.DESCRIBE)));
+        deployed.topics().writtenTopics().keySet().forEach(topic -> expected.addAll(allow(ResourceType.TOPIC, topic,
+                PatternType.LITERAL, AclOperation.WRITE, AclOperation.DESCRIBE)));
+        // Written on a misplaced consent event and read back beside the consent topic.
+        expected.addAll(allow(ResourceType.TOPIC, deployed.config().reroutedConsentTopic(), PatternType.LITERAL, AclOperation.READ));
+        // Kafka Streams creates, reads, writes, purges and checks its changelog and repartition topics.
+        expected.addAll(allow(ResourceType.TOPIC, applicationId + "-", PatternType.PREFIXED, AclOperation.CREATE,
+                AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE, AclOperation.DELETE, AclOperation.DESCRIBE_CONFIGS));
+        expected.addAll(allow(ResourceType.GROUP, applicationId, PatternType.LITERAL, AclOperation.READ, AclOperation.DESCRIBE));
+        expected.addAll(allow(ResourceType.TRANSACTIONAL_ID, applicationId + "-", PatternType.PREFIXED, AclOperation.WRITE,
+                AclOperation.DESCRIBE));
+
+        assertThat(KafkaUserAcls.of(strimzi.user(applicationId)))
+                .containsExactlyInAnyOrderElementsOf(withPrincipal("User:" + applicationId, expected));
+    }
+
+    @Test
+    void eachPurposeTopicIsReadByItsOwnConsumerAndNoConsumerReadsAnotherTopic() {
+        Set<AclBinding> all = KafkaUserAcls.of(strimzi.users());
+        List<String> purposeTopics = deployed.topics().writtenTopics().keySet().stream()
+                .filter(topic -> topic.startsWith(PURPOSE_TOPIC_PREFIX)).toList();
+        List<String> everyTopic = Stream.concat(deployed.topics().readTopics().stream(),
+                deployed.topics().writtenTopics().keySet().stream()).toList();
+
+        assertThat(purposeTopics).hasSize(7);
+        for (String topic : purposeTopics) {
+            String consumer = "User:consumer-" + topic.substring(PURPOSE_TOPIC_PREFIX.length()).replace('_', '-');
+            assertThat(everyTopic).as(consumer + " may read").filteredOn(other -> allows(all, consumer, other, AclOperation.READ))
+                    .containsExactly(topic);
+            assertThat(everyTopic).as(consumer + " may write").filteredOn(other -> allows(all, consumer, other, AclOperation.WRITE))
+                    .isEmpty();
+        }
+        Set<String> readersOfPurposeTopics = new TreeSet<>();
+        all.stream().filter(binding -> binding.pattern().resourceType() == ResourceType.TOPIC)
+                .filter(binding -> binding.entry().operation() == AclOperation.READ)
+                .filter(binding -> purposeTopics.stream().anyMatch(topic -> matches(binding.pattern(), topic)))
+                .forEach(binding -> readersOfPurposeTopics.add(binding.entry().principal()));
+        assertThat(readersOfPurposeTopics).hasSize(purposeTopics.size()).doesNotContain("User:" + deployed.applicationId());
+    }
+
+    @Test
+    void everyUserAuthenticatesWithScramAndIsAllowedNothingElse() {
+        assertThat(strimzi.users()).extracting(user -> user.getMetadata().getName()).containsExactlyInAnyOrder("consentgate",
+                "consumer-marketing.communications.email", "consumer-analytics.reporting", "consumer-personalize.profiling",
+                "consumer-train-ai-system", "consumer-marketing.advertising", "consumer-sales.prospecting",
+                "consumer-essential.service");
+        for (KafkaUser user : strimzi.users()) {
+            assertThat(user.getSpec().getAuthentication()).isInstanceOf(KafkaUserScramSha512ClientAuthentication.class);
+            assertThat(KafkaUserAcls.of(user)).allSatisfy(binding -> {
+                assertThat(binding.entry().permissionType()).isEqualTo(AclPermissionType.ALLOW);
+                assertThat(binding.entry().host()).isEqualTo("*");
+                assertThat(binding.pattern().name()).isNotEqualTo(ResourcePattern.WILDCARD_RESOURCE);
+                assertThat(binding.pattern().resourceType()).isNotEqualTo(ResourceType.CLUSTER);
+            });
+        }
+    }
+
+    private static Set<AclBinding> allow(ResourceType type, String name, PatternType patternType, AclOperation... operations) {
+        Set<AclBinding> bindings = new HashSet<>();
+        for (AclOperation operation : operations) {
+            bindings.add(new AclBinding(new ResourcePattern(type, name, patternType),
+                    new AccessControlEntry("", "*", operation, AclPermissionType.ALLOW)));
+        }
+        return bindings;
+    }
+
+    private static Set<AclBinding> withPrincipal(String principal, Set<AclBinding> bindings) {
+        Set<AclBinding> named = new HashSet<>();
+        bindings.forEach(binding -> named.add(new AclBinding(binding.pattern(), new AccessControlEntry(principal,
+                binding.entry().host(), binding.entry().operation(), binding.entry().permissionType()))));
+        return named;
+    }
+
+    /** Whether the bindings let the principal do the operation on the topic, as Kafka's authorizer matches patterns. */
+    private static boolean allows(Set<AclBinding> bindings, String principal, String topic, AclOperation operation) {
+        return bindings.stream().anyMatch(binding -> binding.entry().principal().equals(principal)
+                && binding.entry().permissionType() == AclPermissionType.ALLOW
+                && (binding.entry().operation() == operation || binding.entry().operation() == AclOperation.ALL)
+                && binding.pattern().resourceType() == ResourceType.TOPIC && matches(binding.pattern(), topic));
+    }
+
+    private static boolean matches(ResourcePattern pattern, String name) {
+        return switch (pattern.patternType()) {
+            case LITERAL -> pattern.name().equals(name) || pattern.name().equals(ResourcePattern.WILDCARD_RESOURCE);
+            case PREFIXED -> name.startsWith(pattern.name());
+            default -> throw new IllegalArgumentException("unexpected pattern " + pattern);
+        };
+    }
+}

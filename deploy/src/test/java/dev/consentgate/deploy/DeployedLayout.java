@@ -1,0 +1,21 @@
+package dev.consentgate.deploy;
+
+import dev.consentgate.config.ConsentGateConfig;
+import dev.consentgate.policy.PolicyParser;
+import dev.consentgate.topics.TopicLayout;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * The topics ConsentGate reads and writes as deployed: the real TopicLayout of the ConfigMaps' properties file and policy,
+ * so the Strimzi manifests and ACLs cannot drift from the code or the deployed configuration.
+ */
+record DeployedLayout(String applicationId, ConsentGateConfig config, TopicLayout topics) {
+
+    static DeployedLayout of(RenderedManifests manifests, Path secretsDirectory) {
+        ConsentGateConfig config = new ConsentGateConfig(DeployedConfiguration.mountedAt(manifests, secretsDirectory));
+        String policy = manifests.configMap("consentgate-policy").getData().get("policy.yaml");
+        return new DeployedLayout(DeployedConfiguration.properties(manifests).get("application.id"), config,
+                TopicLayout.of(config, PolicyParser.parse("policy.yaml", policy.getBytes(StandardCharsets.UTF_8))));
+    }
+}

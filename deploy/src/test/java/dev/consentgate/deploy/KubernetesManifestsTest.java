@@ -1,0 +1,234 @@
+package dev.consentgate.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
+
+import dev.consentgate.config.ConsentGateConfig;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@EnableKubernetesMockClient(crud = true)
+class KubernetesManifestsTest {
+
+    private static final List<String> ARGS = List.of("run", "--config", "/etc/consentgate/config/app.properties",
+            "--policy", "/etc/consentgate/policy/policy.yaml", "--http-port", "8080");
+
+    static KubernetesClient client;
+
+    // Kept referenced: java.util.logging forgets the level of a logger that has been garbage collected.
+    private static final java.util.logging.Logger MOCK_SERVER_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+    private static RenderedManifests base;
+    private static RenderedManifests overlay;
+
+    @BeforeAll
+    static void render() {
+        // One INFO line per request otherwise.
+        MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
+        base = RenderedManifests.of(DeployFiles.KUBERNETES);
+        overlay = RenderedManifests.of(DeployFiles.EXAMPLE_OVERLAY);
+    }
+
+    @Test
+    void theBaseHoldsOneObjectPerNumberedFileAndTheKustomizationListsThemAll() {
+        assertThat(base.objects()).extracting(object -> object.getKind() + "/" + object.getMetadata().getName())
+                .containsExactlyInAnyOrder("ServiceAccount/consentgate", "ConfigMap/consentgate-policy",
+                        "ConfigMap/consentgate-config", "Secret/consentgate", "Service/consentgate",
+                        "Service/consentgate-metrics", "StatefulSet/consentgate", "PodDisruptionBudget/consentgate");
+        List<String> numberedFiles = DeployFiles.yamlFiles(DeployFiles.KUBERNETES).stream()
+                .map(file -> file.getFileName().toString()).filter(name -> !name.equals("kustomization.yaml")).toList();
+        assertThat(kustomizationResources(DeployFiles.KUBERNETES)).containsExactlyElementsOf(numberedFiles);
+        numberedFiles.forEach(name -> assertThat(name).matches("\\d{3}-[A-Za-z]+-[a-z0-9.-]+\\.yaml"));
+    }
+
+    @Test
+    void everyObjectReadsBackFromTheApiServerAsItWasApplied() {
+        assertRoundTrip(base, "consentgate");
+        assertRoundTrip(overlay, "crm-privacy");
+    }
+
+    @Test
+    void theStatefulSetRunsTheServiceAsOperationsDescribes() {
+        StatefulSet statefulSet = client.resource(base.statefulSet()).inNamespace("consentgate-checked").create();
+        Container container = statefulSet.getSpec().getTemplate().getSpec().getContainers().get(0);
+
+        assertThat(statefulSet.getSpec().getTemplate().getSpec().getContainers()).hasSize(1);
+        assertThat(container.getImage()).isEqualTo("consentgate:0.1.0-SNAPSHOT");
+        assertThat(container.getArgs()).containsExactlyElementsOf(ARGS);
+        assertThat(container.getPorts()).singleElement()
+                .satisfies(port -> assertThat(port.getName()).isEqualTo("metrics"))
+                .satisfies(port -> assertThat(port.getContainerPort()).isEqualTo(8080));
+        assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/health/live");
+        assertThat(container.getLivenessProbe().getHttpGet().getPort()).isEqualTo(new IntOrString("metrics"));
+        assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/health/ready");
+        assertThat(container.getReadinessProbe().getHttpGet().getPort()).isEqualTo(new IntOrString("metrics"));
+
+        var podSecurity = statefulSet.getSpec().getTemplate().getSpec().getSecurityContext();
+        assertThat(podSecurity.getRunAsNonRoot()).isTrue();
+        assertThat(podSecurity.getRunAsUser()).isEqualTo(10001L);
+        assertThat(podSecurity.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        var containerSecurity = container.getSecurityContext();
+        assertThat(containerSecurity.getReadOnlyRootFilesystem()).isTrue();
+        assertThat(containerSecurity.getAllowPrivilegeEscalation()).isFalse();
+        assertThat(containerSecurity.getCapabilities().getDrop()).containsExactly("ALL");
+
+        assertThat(container.getResources().getRequests())
+                .containsOnly(entry("cpu", new Quantity("1")), entry("memory", new Quantity("1536Mi")));
+        assertThat(container.getResources().getLimits())
+                .containsOnly(entry("cpu", new Quantity("2")), entry("memory", new Quantity("1536Mi")));
+
+        assertThat(container.getVolumeMounts().stream().collect(Collectors.toMap(VolumeMount::getMountPath, VolumeMount::getName)))
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        DeployedConfiguration.CONFIG_MOUNT, "config",
+                        "/etc/consentgate/policy", "policy",
+                        DeployedConfiguration.SECRETS_MOUNT, "secrets",
+                        "/var/lib/consentgate", "state",
+                        "/tmp", "tmp"));
+        assertThat(container.getVolumeMounts()).filteredOn(mount -> mount.getName().matches("config|policy|secrets"))
+                .allSatisfy(mount -> assertThat(mount.getReadOnly()).isTrue());
+        Map<String, Volume> volumes = statefulSet.getSpec().getTemplate().getSpec().getVolumes().stream()
+                .collect(Collectors.toMap(Volume::getName, volume -> volume));
+        assertThat(volumes).containsOnlyKeys("config", "policy", "secrets", "tmp");
+        assertThat(volumes.get("tmp").getEmptyDir()).isNotNull();
+        assertThat(statefulSet.getSpec().getVolumeClaimTemplates()).singleElement()
+                .satisfies(claim -> assertThat(claim.getMetadata().getName()).isEqualTo("state"))
+                .satisfies(claim -> assertThat(claim.getSpec().getAccessModes()).containsExactly("ReadWriteOnce"));
+    }
+
+    @Test
+    void everyConfigMapSecretServiceAccountAndPortTheObjectsNameExists() {
+        StatefulSet statefulSet = base.statefulSet();
+        var pod = statefulSet.getSpec().getTemplate();
+        List<Volume> volumes = pod.getSpec().getVolumes();
+
+        assertThat(volumes.stream().filter(volume -> volume.getConfigMap() != null).map(volume -> volume.getConfigMap().getName()))
+                .containsExactlyInAnyOrder("consentgate-config", "consentgate-policy")
+                .allSatisfy(name -> assertThat(base.configMap(name)).isNotNull());
+        assertThat(volumes.stream().filter(volume -> volume.getSecret() != null).map(volume -> volume.getSecret().getSecretName()))
+                .containsExactly("consentgate")
+                .allSatisfy(name -> assertThat(base.secret(name)).isNotNull());
+        assertThat(base.only(ServiceAccount.class, pod.getSpec().getServiceAccountName())).isNotNull();
+        assertThat(base.only(Service.class, statefulSet.getSpec().getServiceName()).getSpec().getClusterIP()).isEqualTo("None");
+
+        Map<String, String> podLabels = pod.getMetadata().getLabels();
+        assertThat(statefulSet.getSpec().getSelector().getMatchLabels()).isEqualTo(podLabels);
+        assertThat(base.only(PodDisruptionBudget.class, "consentgate").getSpec().getSelector().getMatchLabels()).isEqualTo(podLabels);
+        assertThat(base.only(PodDisruptionBudget.class, "consentgate").getSpec().getMaxUnavailable()).isEqualTo(new IntOrString(1));
+        for (String name : List.of("consentgate", "consentgate-metrics")) {
+            Service service = base.only(Service.class, name);
+            assertThat(podLabels).containsAllEntriesOf(service.getSpec().getSelector());
+            assertThat(service.getSpec().getPorts()).singleElement()
+                    .satisfies(port -> assertThat(port.getTargetPort()).isEqualTo(new IntOrString("metrics")))
+                    .satisfies(port -> assertThat(port.getPort()).isEqualTo(8080));
+        }
+    }
+
+    @Test
+    void thePolicyConfigMapHoldsTheExamplePolicyUnchanged() throws IOException {
+        try (InputStream example = getClass().getResourceAsStream("/policy/example-policy.yaml")) {
+            assertThat(base.configMap("consentgate-policy").getData())
+                    .containsExactly(entry("policy.yaml", new String(example.readAllBytes(), StandardCharsets.UTF_8)));
+        }
+    }
+
+    @Test
+    void theConfigurationReadsItsSecretsFromTheMountedSecretThroughKafkasConfigProvider(@TempDir Path secrets) {
+        Map<String, String> secretValues = DeployedConfiguration.secretValues(base);
+        Map<String, String> written = DeployedConfiguration.properties(base);
+        Map<String, String> mounted = DeployedConfiguration.mountedAt(base, secrets);
+
+        assertThat(written).contains(entry("application.id", "consentgate"), entry("state.dir", "/var/lib/consentgate"),
+                entry("num.standby.replicas", "1"), entry("security.protocol", "SASL_SSL"),
+                entry("sasl.mechanism", "SCRAM-SHA-512"), entry("config.providers", "dir"),
+                entry("config.providers.dir.class", "org.apache.kafka.common.config.provider.DirectoryConfigProvider"),
+                entry("consentgate.hmac.key", "${dir:/etc/consentgate/secrets:hmac-key}"),
+                entry("ssl.truststore.location", "/etc/consentgate/secrets/ca.p12"));
+        assertThat(secretValues).containsOnlyKeys(referencedSecretKeys(written));
+
+        // The real configurations resolve the references, as run builds them.
+        assertThat(new ConsentGateConfig(mounted).getPassword(ConsentGateConfig.HMAC_KEY).value())
+                .isEqualTo(secretValues.get("hmac-key"));
+        StreamsConfig streams = new StreamsConfig(mounted);
+        assertThat(streams.originals().get("sasl.jaas.config")).isEqualTo(
+                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"consentgate\" password=\""
+                        + secretValues.get("sasl-password") + "\";");
+        assertThat(streams.originals().get("ssl.truststore.password")).isEqualTo(secretValues.get("ca.password"));
+    }
+
+    @Test
+    void theOverlayChangesOnlyNamespaceReplicasAndImage() {
+        var serialization = new StrictKubernetesSerialization();
+        List<HasMetadata> expected = base.objects().stream().map(object -> {
+            HasMetadata copy = serialization.clone(object);
+            copy.getMetadata().setNamespace("crm-privacy");
+            if (copy instanceof StatefulSet statefulSet) {
+                statefulSet.getSpec().setReplicas(3);
+                statefulSet.getSpec().getTemplate().getSpec().getContainers().get(0)
+                        .setImage("registry.example.com/platform/consentgate:0.1.0");
+            }
+            return copy;
+        }).toList();
+
+        assertThat(overlay.objects()).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(base.statefulSet().getSpec().getReplicas()).isEqualTo(2);
+    }
+
+    private static void assertRoundTrip(RenderedManifests manifests, String namespace) {
+        for (HasMetadata object : manifests.objects()) {
+            client.resource(object).inNamespace(namespace).create();
+            HasMetadata readBack = client.resources(object.getClass()).inNamespace(namespace)
+                    .withName(object.getMetadata().getName()).get();
+            assertThat(readBack).as(object.getKind() + " " + object.getMetadata().getName()).isNotNull();
+            assertThat(withoutServerFields(readBack)).isEqualTo(withoutServerFields(object, namespace));
+        }
+    }
+
+    /** The object as applied, without what the API server adds (uid, resource version, creation time). */
+    private static HasMetadata withoutServerFields(HasMetadata object) {
+        return withoutServerFields(object, object.getMetadata().getNamespace());
+    }
+
+    private static HasMetadata withoutServerFields(HasMetadata object, String namespace) {
+        HasMetadata copy = new StrictKubernetesSerialization().clone(object);
+        copy.getMetadata().setNamespace(namespace);
+        copy.getMetadata().setUid(null);
+        copy.getMetadata().setResourceVersion(null);
+        copy.getMetadata().setCreationTimestamp(null);
+        copy.getMetadata().setGeneration(null);
+        return copy;
+    }
+
+    private static List<String> kustomizationResources(Path directory) {
+        Matcher item = Pattern.compile("(?m)^  - (\\S+)$").matcher(DeployFiles.read(directory.resolve("kustomization.yaml")));
+        return item.results().map(match -> match.group(1)).toList();
+    }
+
+    private static List<String> referencedSecretKeys(Map<String, String> properties) {
+        Pattern reference = Pattern.compile(Pattern.quote(DeployedConfiguration.SECRETS_MOUNT) + "[:/]([A-Za-z0-9.-]+)");
+        return properties.values().stream().flatMap(value -> reference.matcher(value).results()).map(match -> match.group(1))
+                .distinct().toList();
+    }
+}
