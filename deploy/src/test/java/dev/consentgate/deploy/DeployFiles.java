@@ -14,6 +14,7 @@ final class DeployFiles {
     static final Path EXAMPLE_OVERLAY = Path.of("overlays", "example");
     static final Path STRIMZI = Path.of("strimzi");
     static final Path ACL_SCRIPT = Path.of("acls", "create-acls.sh");
+    static final Path IMAGE_PASSWD = Path.of("src", "image", "rootfs", "etc", "passwd");
 
     private DeployFiles() {
     }
@@ -25,6 +26,16 @@ final class DeployFiles {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The numeric user id the image's {@code /etc/passwd} gives the user {@code consentgate}. */
+    static long imageUserId() {
+        return read(IMAGE_PASSWD).lines()
+                .map(line -> line.split(":"))
+                .filter(fields -> fields[0].equals("consentgate"))
+                .mapToLong(fields -> Long.parseLong(fields[2]))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException(IMAGE_PASSWD + " has no user consentgate"));
     }
 
     static String read(Path file) {

@@ -88,7 +88,8 @@ class KubernetesManifestsTest {
 
         var podSecurity = statefulSet.getSpec().getTemplate().getSpec().getSecurityContext();
         assertThat(podSecurity.getRunAsNonRoot()).isTrue();
-        assertThat(podSecurity.getRunAsUser()).isEqualTo(10001L);
+        assertThat(podSecurity.getRunAsUser()).isEqualTo(65532L).isEqualTo(DeployFiles.imageUserId());
+        assertThat(podSecurity.getFsGroup()).isEqualTo(65532L);
         assertThat(podSecurity.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
         var containerSecurity = container.getSecurityContext();
         assertThat(containerSecurity.getReadOnlyRootFilesystem()).isTrue();

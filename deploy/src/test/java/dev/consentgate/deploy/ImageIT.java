@@ -1,0 +1,304 @@
+package dev.consentgate.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The image the build makes (target/consentgate-image.tar, an OCI image layout): its configuration, and its
+ * entrypoint run from its own files. Without a container engine there is no chroot, so the layers are applied in
+ * order to a directory and the entrypoint's program is started through the image's own dynamic loader, with the
+ * image's library directories and not the machine's library cache, and with the runtime's java.library.path
+ * (where System.loadLibrary looks) moved under the root. The loader still falls back to the machine's system
+ * directories for a library the image lacks, so the runtime probe checks that every shared object the process
+ * mapped is the image's.
+ */
+class ImageIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path work;
+
+    private static Path root;
+    private static JsonNode config;
+    /** The runtime's java.library.path under the root; empty while it is being read. */
+    private static String javaLibraryPath;
+
+    @BeforeAll
+    static void unpackImage() throws Exception {
+        Path layout = work.resolve("layout");
+        try (InputStream in = Files.newInputStream(Path.of(System.getProperty("consentgate.image.tar")))) {
+            extract(in, layout);
+        }
+        JsonNode index = JSON.readTree(layout.resolve("index.json").toFile());
+        assertThat(index.path("manifests")).hasSize(1);
+        JsonNode manifest = JSON.readTree(blob(layout, index.path("manifests").get(0)));
+        config = JSON.readTree(blob(layout, manifest.path("config")));
+        root = Files.createDirectory(work.resolve("root"));
+        for (JsonNode layer : manifest.path("layers")) {
+            assertThat(layer.path("mediaType").asText()).isEqualTo("application/vnd.oci.image.layer.v1.tar+gzip");
+            try (InputStream in = new GZIPInputStream(Files.newInputStream(blob(layout, layer).toPath()))) {
+                extract(in, root);
+            }
+        }
+    }
+
+    @Test
+    void configRunsTheServiceAsAnUnprivilegedUserWithItsVolumesPortAndLabels() {
+        JsonNode c = config.path("config");
+        assertThat(config.path("os").asText()).isEqualTo("linux");
+        assertThat(strings(c.path("Entrypoint"))).containsExactly("/opt/java/bin/java", "-Duser.language=en",
+                "-Duser.country=US", "-XX:MaxRAMPercentage=60", "-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=/tmp",
+                "-jar", "/app/consentgate.jar");
+        assertThat(strings(c.path("Cmd"))).isEmpty();
+        assertThat(c.path("User").asText()).isEqualTo("65532:65532");
+        assertThat(c.path("WorkingDir").asText()).isEqualTo("/var/lib/consentgate");
+        assertThat(strings(c.path("Env"))).containsExactly("CONSENTGATE_STATE_DIR=/var/lib/consentgate");
+        assertThat(names(c.path("ExposedPorts"))).containsExactly("8080/tcp");
+        assertThat(names(c.path("Volumes"))).containsExactlyInAnyOrder("/var/lib/consentgate", "/tmp");
+        assertThat(JSON.convertValue(c.path("Labels"), new TypeReference<Map<String, String>>() { })).isEqualTo(Map.of(
+                "org.opencontainers.image.title", "ConsentGate",
+                "org.opencontainers.image.description", "Consent and purpose enforcement for CRM event streams on Kafka",
+                "org.opencontainers.image.version", System.getProperty("consentgate.version"),
+                "org.opencontainers.image.base.name", "scratch"));
+        assertThat(root.resolve("etc/passwd")).content()
+                .contains("consentgate:x:65532:65532:ConsentGate:/var/lib/consentgate:/sbin/nologin");
+    }
+
+    @Test
+    void entrypointPrintsTheVersion() throws Exception {
+        Run run = run(entrypoint(), "--version");
+        assertThat(run.stderr()).isEmpty();
+        assertThat(run.stdout()).isEqualTo("consentgate " + System.getProperty("consentgate.version") + "\n");
+        assertThat(run.exitCode()).isZero();
+    }
+
+    @Test
+    void entrypointListsTheServiceCommands() throws Exception {
+        Run run = run(entrypoint(), "--help");
+        assertThat(run.stderr()).isEmpty();
+        List<String> lines = run.stdout().lines().toList();
+        assertThat(lines.get(0)).isEqualTo("Usage: consentgate [-hV] [COMMAND]");
+        List<String> commands = lines.subList(lines.indexOf("Commands:") + 1, lines.size()).stream()
+                .takeWhile(line -> !line.isEmpty())
+                .filter(line -> line.matches("  \\S.*"))
+                .map(line -> line.trim().split(" ")[0])
+                .toList();
+        assertThat(commands).containsExactly("run", "policy", "topics");
+        assertThat(run.exitCode()).isZero();
+    }
+
+    @Test
+    void runtimeLoadsRocksDbCodecsAndTlsFromTheImageAlone() throws Exception {
+        Path tmp = Files.createDirectory(work.resolve("tmp"));
+        List<String> entrypoint = entrypoint();
+        int jar = entrypoint.indexOf("-jar");
+        Path probeClasses = Path.of(ImageRuntimeProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        List<String> command = new ArrayList<>(entrypoint.subList(0, jar));
+        command.addAll(List.of("-Djava.io.tmpdir=" + tmp, "-cp", entrypoint.get(jar + 1) + ":" + probeClasses));
+        command.add(ImageRuntimeProbe.class.getName());
+
+        Run run = run(command, root.resolve("var/lib/consentgate/probe-state").toString());
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        List<String> lines = run.stdout().lines().toList();
+        assertThat(lines.subList(0, 7))
+                .containsExactly("rocksdb ok", "zstd ok", "snappy ok", "lz4 ok", "tls ok", "beans ok", "mapped:");
+        List<String> mapped = lines.subList(7, lines.size());
+        String image = root.toRealPath() + "/";
+        String extracted = tmp.toRealPath() + "/";
+        assertThat(mapped).allSatisfy(path -> assertThat(path)
+                        .matches(p -> p.startsWith(image) || p.startsWith(extracted), "in the image or copied from its jar"))
+                .anyMatch(path -> path.equals(image + "lib64/ld-linux-x86-64.so.2") || path.startsWith(image + "lib/ld-linux"))
+                .anyMatch(path -> path.startsWith(image + "opt/java/lib/server/libjvm.so"))
+                .anyMatch(path -> path.startsWith(extracted) && path.contains("rocksdbjni"));
+    }
+
+    /** The image's entrypoint with its program and the absolute paths it names resolved under the unpacked root. */
+    private static List<String> entrypoint() {
+        List<String> command = new ArrayList<>();
+        for (String arg : strings(config.path("config").path("Entrypoint"))) {
+            command.add(arg.startsWith("/") && Files.exists(root.resolve(arg.substring(1)))
+                    ? root.resolve(arg.substring(1)).toString() : arg);
+        }
+        return command;
+    }
+
+    /**
+     * Starts a command through the image's dynamic loader and library directories, ignoring the machine's library
+     * cache, in the image's working directory, with the image's environment only.
+     */
+    private static Run run(List<String> command, String... args) throws Exception {
+        Path loader;
+        try (Stream<Path> files = Stream.of("lib64", "lib").map(root::resolve).filter(Files::isDirectory)
+                .flatMap(ImageIT::list)) {
+            List<Path> loaders = files.filter(f -> f.getFileName().toString().startsWith("ld-linux")).toList();
+            assertThat(loaders).hasSize(1);
+            loader = loaders.get(0);
+        }
+        Set<String> libraryDirs;
+        try (Stream<Path> files = Files.walk(root)) {
+            libraryDirs = files.filter(Files::isRegularFile)
+                    .filter(f -> !f.startsWith(root.resolve("opt")) && !f.startsWith(root.resolve("app"))
+                            && f.getFileName().toString().contains(".so"))
+                    .map(f -> f.getParent().toString())
+                    .collect(Collectors.toCollection(TreeSet::new));
+        }
+        List<String> full = new ArrayList<>(List.of(loader.toString(), "--inhibit-cache", "--library-path",
+                String.join(":", libraryDirs)));
+        full.addAll(command);
+        if (javaLibraryPath == null) {
+            javaLibraryPath = "";
+            Run settings = run(List.of(command.get(0), "-XshowSettings:properties", "-version"));
+            assertThat(settings.exitCode()).as(settings.stderr()).isZero();
+            List<String> lines = settings.stderr().lines().toList();
+            int first = lines.indexOf(lines.stream().filter(l -> l.startsWith("    java.library.path = ")).findFirst().orElseThrow());
+            List<String> dirs = new ArrayList<>(List.of(lines.get(first).substring("    java.library.path = ".length())));
+            lines.subList(first + 1, lines.size()).stream().takeWhile(l -> l.startsWith("        /"))
+                    .forEach(l -> dirs.add(l.trim()));
+            javaLibraryPath = dirs.stream().map(dir -> root + dir).collect(Collectors.joining(":"));
+        }
+        if (!javaLibraryPath.isEmpty()) {
+            full.add(full.indexOf(command.get(0)) + 1, "-Djava.library.path=" + javaLibraryPath);
+        }
+        full.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(full)
+                .directory(root.resolve(config.path("config").path("WorkingDir").asText().substring(1)).toFile());
+        builder.environment().clear();
+        for (String variable : strings(config.path("config").path("Env"))) {
+            builder.environment().put(variable.substring(0, variable.indexOf('=')), variable.substring(variable.indexOf('=') + 1));
+        }
+        Path stdout = Files.createTempFile(work, "stdout", ".txt");
+        Path stderr = Files.createTempFile(work, "stderr", ".txt");
+        Process process = builder.redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("%s finished", full).isTrue();
+        return new Run(process.exitValue(), Files.readString(stdout), Files.readString(stderr));
+    }
+
+    private record Run(int exitCode, String stdout, String stderr) {
+    }
+
+    /** Extracts a tar into a directory as a container engine applies a layer: in order, honouring whiteouts. */
+    private static void extract(InputStream in, Path target) throws IOException {
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(new BufferedInputStream(in))) {
+            for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
+                Path path = target.resolve(entry.getName()).normalize();
+                assertThat(path.startsWith(target)).as("%s inside the archive's directory", entry.getName()).isTrue();
+                String name = path.getFileName() == null ? "" : path.getFileName().toString();
+                if (name.equals(".wh..wh..opq")) {
+                    try (Stream<Path> children = list(path.getParent())) {
+                        for (Path child : children.toList()) {
+                            delete(child);
+                        }
+                    }
+                    continue;
+                }
+                if (name.startsWith(".wh.")) {
+                    delete(path.resolveSibling(name.substring(".wh.".length())));
+                    continue;
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(path);
+                } else {
+                    Files.createDirectories(path.getParent());
+                    delete(path);
+                    if (entry.isSymbolicLink()) {
+                        Files.createSymbolicLink(path, Path.of(entry.getLinkName()));
+                        continue;
+                    } else if (entry.isLink()) {
+                        Files.createLink(path, target.resolve(entry.getLinkName()).normalize());
+                    } else {
+                        Files.copy(tar, path, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+                Files.setPosixFilePermissions(path, permissions(entry.getMode()));
+            }
+        }
+    }
+
+    private static Set<PosixFilePermission> permissions(int mode) {
+        PosixFilePermission[] all = PosixFilePermission.values(); // OWNER_READ .. OTHERS_EXECUTE, highest bit first
+        Set<PosixFilePermission> set = new TreeSet<>();
+        for (int bit = 0; bit < 9; bit++) {
+            if ((mode & (1 << (8 - bit))) != 0) {
+                set.add(all[bit]);
+            }
+        }
+        return set;
+    }
+
+    private static void delete(Path path) throws IOException {
+        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> tree = Files.walk(path)) {
+            for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    private static Stream<Path> list(Path dir) {
+        try {
+            return Files.list(dir);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A blob of the layout, after checking its digest and size. */
+    private static java.io.File blob(Path layout, JsonNode descriptor) throws Exception {
+        String digest = descriptor.path("digest").asText();
+        assertThat(digest).startsWith("sha256:");
+        Path blob = layout.resolve("blobs/sha256").resolve(digest.substring("sha256:".length()));
+        MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+        try (InputStream in = Files.newInputStream(blob)) {
+            byte[] buffer = new byte[1 << 16];
+            for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
+                sha256.update(buffer, 0, n);
+            }
+        }
+        assertThat("sha256:" + HexFormat.of().formatHex(sha256.digest())).isEqualTo(digest);
+        assertThat(Files.size(blob)).isEqualTo(descriptor.path("size").asLong());
+        return blob.toFile();
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        array.forEach(value -> values.add(value.asText()));
+        return values;
+    }
+
+    private static List<String> names(JsonNode object) {
+        List<String> names = new ArrayList<>();
+        object.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+}
