@@ -40,6 +40,10 @@ public final class BrokerSecurity {
         props.put("ssl.keystore.type", "PKCS12");
         props.put("ssl.keystore.password", certificates.password());
         props.put("ssl.key.password", certificates.password());
+        // The broker connects to itself on the inter-broker listener, and checks at start that it could.
+        props.put("ssl.truststore.location", certificates.trustStore().toString());
+        props.put("ssl.truststore.type", "PKCS12");
+        props.put("ssl.truststore.password", certificates.password());
         props.put("sasl.mechanism.controller.protocol", "PLAIN");
         props.put("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
         props.put("listener.name.controller.plain.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required"
