@@ -29,7 +29,7 @@ class SeveralInstancesIT {
     static final KafkaBroker KAFKA = new KafkaBroker();
 
     private static final int PARTITIONS = 3;
-    /** Where in the run the kill comes: early enough that events keep arriving while the survivor takes over and the killed instance returns. */
+    /** Where in the run the kill comes, at the latest; the events held back by the run arrive after it. */
     private static final double KILL_AT = 0.3;
     private static final Duration TAKEOVER_TIMEOUT = Duration.ofMinutes(1);
 
@@ -39,12 +39,14 @@ class SeveralInstancesIT {
         try (ChaosRun chaos = ChaosRun.create(KAFKA.bootstrapServers(), "instances", settings, Map.of("num.standby.replicas", "1"));
              GroupAssignment group = new GroupAssignment(KAFKA.bootstrapServers(), chaos.applicationId())) {
             String consentTopic = chaos.applicationId() + ".consent.events";
-            // Given two instances sharing the partitions, and events arriving
+            // Given events arriving, and two instances sharing the partitions. The consent history is on the broker before
+            // the instances start, as in the other crash tests: the expected decisions assume it is read before the events
+            // that follow it, which Kafka Streams ensures only for records already on the broker when a task fetches.
+            chaos.startTraffic();
             RunnableJar survivor = chaos.startInstance("a");
             RunnableJar victim = chaos.startInstance("b");
             group.awaitStableAssignment(2, Set.of(), consentTopic, PARTITIONS, ChaosRun.READY_TIMEOUT);
             Set<String> members = group.members();
-            chaos.startTraffic();
             chaos.awaitAudited(Math.round(chaos.events() * KILL_AT), victim);
 
             // When one of them is killed
@@ -53,6 +55,8 @@ class SeveralInstancesIT {
             int exitCode = victim.kill();
             chaos.fault("SIGKILL of instance b (pid %d) at %s audit records committed per partition", victim.pid(),
                     Arrays.toString(auditedAtKill));
+            // The events held back arrive now, on every partition, so that every audit partition has work once taken over
+            chaos.releaseHeldBackTraffic();
 
             // Then the survivor alone holds every partition, and every audit partition goes on
             group.awaitStableAssignment(1, members, consentTopic, PARTITIONS, TAKEOVER_TIMEOUT);
@@ -63,11 +67,10 @@ class SeveralInstancesIT {
                     ChaosRun.SERVICE_OVERRIDES.get("session.timeout.ms"), resumed.toMillis());
             assertThat(exitCode).as("exit code of a JVM ended by SIGKILL").isEqualTo(128 + 9);
             assertThat(survivor.isAlive()).as("the survivor runs on").isTrue();
-            assertThat(chaos.progress.committed()).as("work left once taken over (%s)", chaos.replay()).isLessThan(chaos.events());
+            assertThat(Arrays.stream(auditedAtKill).sum()).as("killed mid-run (%s)", chaos.replay()).isLessThan(chaos.events());
 
             // And once the killed instance is back, every output is written exactly once
             try (RunnableJar restarted = chaos.startInstance("b")) {
-                chaos.releaseHeldBackTraffic();
                 chaos.assertExactlyOnce();
                 assertThat(restarted.stop(Duration.ofSeconds(60))).as("exit code on SIGTERM of the restarted instance").isZero();
                 assertThat(survivor.stop(Duration.ofSeconds(60))).as("exit code on SIGTERM of the survivor").isZero();
