@@ -9,7 +9,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import dev.consentgate.enforce.StreamsDefaults;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
 
 /**
  * The application's properties: the file, overridden by environment variables, over ConsentGate's
@@ -18,6 +22,13 @@ import dev.consentgate.enforce.StreamsDefaults;
  * <p>An environment variable {@code CONSENTGATE_<NAME>} sets the property named by lower-casing
  * NAME and reading {@code _} as {@code .} and {@code __} as {@code _}: {@code CONSENTGATE_BOOTSTRAP_SERVERS}
  * sets {@code bootstrap.servers}, {@code CONSENTGATE_CONSENTGATE_HMAC_KEY} sets {@code consentgate.hmac.key}.
+ *
+ * <p>Values may name secrets held elsewhere through Kafka's config providers: with {@code config.providers=dir} and
+ * {@code config.providers.dir.class=org.apache.kafka.common.config.provider.DirectoryConfigProvider},
+ * {@code ${dir:/etc/consentgate/secrets:hmac-key}} is the content of that file (a Kubernetes secret volume). They are
+ * replaced here, once, for every key, ConsentGate's and Kafka's alike: the properties handed on hold the values and
+ * no {@code config.providers} settings, so that a client made from a subset of them (the auditor's consumers) sees
+ * the same values as Kafka Streams.
  */
 public final class AppProperties {
 
@@ -38,7 +49,33 @@ public final class AppProperties {
                 merged.put(propertyName(name.substring(ENV_PREFIX.length())), value);
             }
         });
-        return merged;
+        return resolveVariables(merged);
+    }
+
+    /**
+     * The properties with every {@code ${provider:path:key}} variable of the configured providers replaced by Kafka's
+     * config providers (as any Kafka client would), without the {@code config.providers} settings. A variable that does
+     * not resolve (a missing file or key) is refused rather than used as it stands, say as an HMAC key; the message
+     * names the key, never a value.
+     */
+    static Map<String, Object> resolveVariables(Map<String, Object> properties) {
+        Object providers = properties.get(AbstractConfig.CONFIG_PROVIDERS_CONFIG);
+        if (providers == null || providers.toString().isBlank()) {
+            return properties;
+        }
+        Map<String, Object> resolved = new TreeMap<>(new AbstractConfig(new ConfigDef(), properties, false).originals());
+        resolved.keySet().removeIf(name -> name.equals(AbstractConfig.CONFIG_PROVIDERS_CONFIG)
+                || name.startsWith(AbstractConfig.CONFIG_PROVIDERS_CONFIG + "."));
+        for (String alias : providers.toString().split(",")) {
+            Pattern unresolved = Pattern.compile("\\$\\{" + Pattern.quote(alias.trim()) + ":[^}]*}");
+            resolved.forEach((name, value) -> {
+                if (value instanceof String text && unresolved.matcher(text).find()) {
+                    throw new ConfigException(name + " names a value of config provider '" + alias.trim()
+                            + "' that it does not have (a missing file or key?)");
+                }
+            });
+        }
+        return resolved;
     }
 
     static String propertyName(String environmentSuffix) {

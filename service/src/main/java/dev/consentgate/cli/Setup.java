@@ -33,6 +33,8 @@ public record Setup(Map<String, Object> properties, ConsentGateConfig config, Po
             properties = AppProperties.load(configFile, environment);
         } catch (IOException e) {
             throw new CommandFailure(ExitCodes.INVALID_INPUT, "cannot read the configuration file " + configFile + ": " + e);
+        } catch (ConfigException e) {
+            throw new CommandFailure(ExitCodes.INVALID_INPUT, configFile + ": " + e.getMessage());
         }
         ConsentGateConfig config;
         try {

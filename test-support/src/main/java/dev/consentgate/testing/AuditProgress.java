@@ -3,6 +3,7 @@ package dev.consentgate.testing;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -15,6 +16,7 @@ import org.apache.kafka.common.errors.WakeupException;
 public final class AuditProgress implements AutoCloseable {
 
     private final AtomicLong committed = new AtomicLong();
+    private final AtomicLongArray committedByPartition;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Thread thread;
     private volatile boolean closing;
@@ -26,6 +28,7 @@ public final class AuditProgress implements AutoCloseable {
         List<TopicPartition> partitions = consumer.partitionsFor(auditTopic).stream()
                 .map(p -> new TopicPartition(p.topic(), p.partition()))
                 .toList();
+        committedByPartition = new AtomicLongArray(partitions.size());
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         thread = new Thread(this::count, "audit-progress");
@@ -36,7 +39,10 @@ public final class AuditProgress implements AutoCloseable {
     private void count() {
         try (consumer) {
             while (!closing) {
-                committed.addAndGet(consumer.poll(Duration.ofMillis(100)).count());
+                consumer.poll(Duration.ofMillis(100)).forEach(record -> {
+                    committedByPartition.incrementAndGet(record.partition());
+                    committed.incrementAndGet();
+                });
             }
         } catch (WakeupException closed) {
             // close() woke the consumer up
@@ -45,6 +51,15 @@ public final class AuditProgress implements AutoCloseable {
 
     public long committed() {
         return committed.get();
+    }
+
+    /** The audit records committed so far on each partition of the audit topic, indexed by partition. */
+    public long[] committedByPartition() {
+        long[] counts = new long[committedByPartition.length()];
+        for (int partition = 0; partition < counts.length; partition++) {
+            counts[partition] = committedByPartition.get(partition);
+        }
+        return counts;
     }
 
     /**

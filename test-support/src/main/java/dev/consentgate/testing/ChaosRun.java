@@ -48,6 +48,7 @@ public final class ChaosRun implements AutoCloseable {
     private final String applicationId;
     private final Path dir;
     private final Path stateDir;
+    private final Map<String, String> overrides;
     private final Path config;
     private final Path policy;
     private final long createdAt = System.nanoTime();
@@ -55,7 +56,7 @@ public final class ChaosRun implements AutoCloseable {
     private PacedTraffic traffic;
     private int services;
 
-    private ChaosRun(String bootstrapServers, String name, ChaosSettings settings) throws Exception {
+    private ChaosRun(String bootstrapServers, String name, ChaosSettings settings, Map<String, String> serviceSettings) throws Exception {
         this.settings = settings;
         this.name = name;
         this.bootstrapServers = bootstrapServers;
@@ -64,10 +65,10 @@ public final class ChaosRun implements AutoCloseable {
         stateDir = dir.resolve("state");
         run = new EndToEndRun(bootstrapServers, ApicurioRegistry.shared().ccompatUrl(), applicationId);
         scenario = new EndToEndScenario(settings.seed(), settings.customers(), settings.events());
-        Map<String, String> overrides = new HashMap<>(SERVICE_OVERRIDES);
-        overrides.put("state.dir", stateDir.toString());
+        overrides = new HashMap<>(SERVICE_OVERRIDES);
+        overrides.putAll(serviceSettings);
         overrides.put("processing.guarantee", settings.guarantee());
-        config = run.writeConfig(dir, overrides);
+        config = run.writeConfig(dir, withStateDir(stateDir));
         policy = run.writePolicy(dir.resolve("policy.yaml"));
         progress = new AuditProgress(bootstrapServers, run.auditTopic());
         report("seed %d, %,d events, %,d customers, %,d poisoned records, processing.guarantee %s; replay with %s; logs in %s",
@@ -77,7 +78,19 @@ public final class ChaosRun implements AutoCloseable {
 
     /** A run against the broker at {@code bootstrapServers}, with its own application id and topics. */
     public static ChaosRun create(String bootstrapServers, String name, ChaosSettings settings) throws Exception {
-        return new ChaosRun(bootstrapServers, name, settings);
+        return create(bootstrapServers, name, settings, Map.of());
+    }
+
+    /** As {@link #create(String, String, ChaosSettings)}, the services started with {@code serviceSettings} too, e.g. standby replicas. */
+    public static ChaosRun create(String bootstrapServers, String name, ChaosSettings settings, Map<String, String> serviceSettings)
+            throws Exception {
+        return new ChaosRun(bootstrapServers, name, settings, serviceSettings);
+    }
+
+    private Map<String, String> withStateDir(Path state) {
+        Map<String, String> settings = new HashMap<>(overrides);
+        settings.put("state.dir", state.toString());
+        return settings;
     }
 
     /**
@@ -105,9 +118,21 @@ public final class ChaosRun implements AutoCloseable {
 
     /** Starts a service (a new JVM running the jar) and waits until it is ready; its log is service-N.log. */
     public RunnableJar startService() throws Exception {
+        return startService(config);
+    }
+
+    /**
+     * Starts one of several instances that run side by side, as on separate machines: each its own state directory,
+     * {@code state-<instance>}, which it keeps across restarts. Waits until it is ready; its log is service-N.log.
+     */
+    public RunnableJar startInstance(String instance) throws Exception {
+        return startService(run.writeConfig(dir, withStateDir(dir.resolve("state-" + instance))));
+    }
+
+    private RunnableJar startService(Path serviceConfig) throws Exception {
         services++;
         long started = System.nanoTime();
-        RunnableJar service = RunnableJar.run(config, policy, dir.resolve("service-" + services + ".log"), SERVICE_JVM_OPTIONS);
+        RunnableJar service = RunnableJar.run(serviceConfig, policy, dir.resolve("service-" + services + ".log"), SERVICE_JVM_OPTIONS);
         if (!service.awaitReady(READY_TIMEOUT)) {
             String tail = tail(service.log(), 40);
             service.close();
@@ -138,6 +163,11 @@ public final class ChaosRun implements AutoCloseable {
                 }
             });
         }
+    }
+
+    /** The run's application id: the consumer group of its services. */
+    public String applicationId() {
+        return applicationId;
     }
 
     /** The number of decided events: the audit records the run ends with. */

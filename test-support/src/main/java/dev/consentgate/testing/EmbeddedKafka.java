@@ -9,6 +9,8 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import kafka.server.KafkaConfig;
@@ -48,11 +50,13 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Path dir;
     private final KafkaRaftServer server;
     private final String bootstrapServers;
+    private final BrokerSecurity security;
 
-    private EmbeddedKafka(Path dir, KafkaRaftServer server, String bootstrapServers) {
+    private EmbeddedKafka(Path dir, KafkaRaftServer server, String bootstrapServers, BrokerSecurity security) {
         this.dir = dir;
         this.server = server;
         this.bootstrapServers = bootstrapServers;
+        this.security = security;
     }
 
     /** The configuration of a single-node KRaft broker (broker and controller in one) on loopback, its log in {@code logDir}. */
@@ -72,22 +76,36 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Starts the broker on two free loopback ports and waits until it serves requests. */
     public static EmbeddedKafka start() throws Exception {
+        return start(false);
+    }
+
+    /**
+     * Starts a broker that requires TLS and SASL/SCRAM-SHA-512 from its clients and enforces ACLs ({@link BrokerSecurity});
+     * its certificates are made for it, in its directory.
+     */
+    public static EmbeddedKafka startSecured() throws Exception {
+        return start(true);
+    }
+
+    private static EmbeddedKafka start(boolean secured) throws Exception {
         Path dir = Files.createTempDirectory("consentgate-kafka-");
         try {
             int brokerPort = freeLoopbackPort();
-            Properties props = singleNodeConfig(brokerPort, freeLoopbackPort(), dir.resolve("data"));
-            format(dir, props);
+            BrokerSecurity security = secured ? new BrokerSecurity(TlsCertificates.generate(Files.createDirectory(dir.resolve("tls")))) : null;
+            Properties props = secured ? security.serverConfig(brokerPort, freeLoopbackPort(), dir.resolve("data"))
+                    : singleNodeConfig(brokerPort, freeLoopbackPort(), dir.resolve("data"));
+            format(dir, props, secured ? security.formatArguments() : List.of());
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             String bootstrapServers = "localhost:" + brokerPort;
             try {
                 server.startup();
-                awaitAnswer(bootstrapServers);
+                awaitAnswer(bootstrapServers, secured ? security.superUserSettings() : Map.of());
             } catch (Exception | Error e) {
                 server.shutdown();
                 server.awaitShutdown();
                 throw e;
             }
-            return new EmbeddedKafka(dir, server, bootstrapServers);
+            return new EmbeddedKafka(dir, server, bootstrapServers, security);
         } catch (Exception | Error e) {
             Utils.delete(dir.toFile());
             throw e;
@@ -99,22 +117,24 @@ public final class EmbeddedKafka implements AutoCloseable {
      * version (the tool's default). What the tool prints (the bootstrap metadata, the directory's path)
      * is dropped: standard output is the demo's and the commands' own.
      */
-    private static void format(Path dir, Properties props) throws IOException {
+    private static void format(Path dir, Properties props, List<String> arguments) throws IOException {
         Path config = dir.resolve("server.properties");
         try (Writer out = Files.newBufferedWriter(config)) {
             props.store(out, "single-node KRaft broker of consentgate demo");
         }
-        int exit = StorageTool.execute(new String[] {"format", "--cluster-id", Uuid.randomUuid().toString(),
-                "--config", config.toString()}, new PrintStream(OutputStream.nullOutputStream()));
+        List<String> command = new ArrayList<>(List.of("format", "--cluster-id", Uuid.randomUuid().toString(), "--config", config.toString()));
+        command.addAll(arguments);
+        int exit = StorageTool.execute(command.toArray(String[]::new), new PrintStream(OutputStream.nullOutputStream()));
         if (exit != 0) {
             throw new IllegalStateException("formatting the broker's log directory " + dir + " failed with " + exit);
         }
     }
 
     /** Waits until the broker answers, which it does once it has caught up with the metadata and is unfenced. */
-    private static void awaitAnswer(String bootstrapServers) throws Exception {
+    private static void awaitAnswer(String bootstrapServers, Map<String, Object> clientSettings) throws Exception {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.putAll(clientSettings);
         try (Admin admin = Admin.create(props)) {
             long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
             while (true) {
@@ -138,6 +158,14 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** A secured broker's security: how its clients connect. */
+    public BrokerSecurity security() {
+        if (security == null) {
+            throw new IllegalStateException("this broker is not secured: its clients connect in plaintext");
+        }
+        return security;
     }
 
     @Override

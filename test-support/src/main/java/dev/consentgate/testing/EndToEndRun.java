@@ -49,7 +49,9 @@ public final class EndToEndRun {
     private static final int DIFFERENCES_SHOWN = 20;
 
     private final String bootstrapServers;
+    private final Map<String, Object> clientSettings;
     private final String applicationId;
+    private final String topicPrefix;
     private final int partitions;
     private final Map<String, Object> properties = new HashMap<>();
     private final String policyYaml;
@@ -66,8 +68,28 @@ public final class EndToEndRun {
 
     /** A run whose input topics, and so the consent topic's copies, have {@code partitions} partitions: one task each. */
     public EndToEndRun(String bootstrapServers, String registryUrl, String applicationId, int partitions) throws Exception {
+        this(bootstrapServers, Map.of(), registryUrl, applicationId, applicationId + ".", partitions);
+        createWrittenTopics();
+    }
+
+    /**
+     * A run under the topic names a deployment has: the example policy's and ConsentGate's defaults, without a prefix,
+     * so that what a deployment names (ACLs) applies as it is. The test's own clients (creating the input topics,
+     * producing the scenario, reading the outputs) connect with {@code clientSettings}, e.g. a secured broker's
+     * administrator; {@link #writeConfig} does not write them, so a service of the run connects as its overrides say.
+     * Only the topics ConsentGate reads are created: {@code consentgate topics create} makes the rest.
+     */
+    public static EndToEndRun withDeploymentTopicNames(String bootstrapServers, Map<String, ?> clientSettings, String registryUrl,
+                                                       String applicationId) throws Exception {
+        return new EndToEndRun(bootstrapServers, clientSettings, registryUrl, applicationId, "", PARTITIONS);
+    }
+
+    private EndToEndRun(String bootstrapServers, Map<String, ?> clientSettings, String registryUrl, String applicationId,
+                        String topicPrefix, int partitions) throws Exception {
         this.bootstrapServers = bootstrapServers;
+        this.clientSettings = Map.copyOf(clientSettings);
         this.applicationId = applicationId;
+        this.topicPrefix = topicPrefix;
         this.partitions = partitions;
         properties.putAll(StreamsDefaults.defaults());
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
@@ -75,23 +97,25 @@ public final class EndToEndRun {
         properties.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
         properties.put("schema.registry.url", registryUrl);
         properties.put(ConsentGateConfig.HMAC_KEY, "end-to-end-hmac-key-0001");
-        properties.put(ConsentGateConfig.CONSENT_TOPIC, applicationId + ".consent.events");
-        properties.put(ConsentGateConfig.AUDIT_TOPIC, applicationId + ".consent.audit");
-        properties.put(ConsentGateConfig.DLQ_TOPIC, applicationId + ".consent.dlq");
-        properties.put(ConsentGateConfig.REROUTED_CONSENT_TOPIC, applicationId + ".consent.events.rerouted");
-        policyYaml = examplePolicyFor(applicationId);
+        properties.put(ConsentGateConfig.CONSENT_TOPIC, topic("consent.events"));
+        properties.put(ConsentGateConfig.AUDIT_TOPIC, topic("consent.audit"));
+        properties.put(ConsentGateConfig.DLQ_TOPIC, topic("consent.dlq"));
+        properties.put(ConsentGateConfig.REROUTED_CONSENT_TOPIC, topic("consent.events.rerouted"));
+        policyYaml = topicPrefix.isEmpty() ? examplePolicy() : examplePolicyFor(applicationId);
         policy = PolicyParser.parse("example-policy.yaml", policyYaml.getBytes(StandardCharsets.UTF_8));
-        createTopics();
+        createReadTopics();
     }
 
     /** The bundled example policy with its input and purpose topics prefixed by {@code prefix}, one run's topics. */
     public static String examplePolicyFor(String prefix) throws IOException {
-        String yaml;
-        try (InputStream in = EndToEndRun.class.getResourceAsStream("/policy/example-policy.yaml")) {
-            yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        return yaml.replace("topic: crm.", "topic: " + prefix + ".crm.")
+        return examplePolicy().replace("topic: crm.", "topic: " + prefix + ".crm.")
                 .replace("output_topic_prefix: crm.purpose.", "output_topic_prefix: " + prefix + ".crm.purpose.");
+    }
+
+    private static String examplePolicy() throws IOException {
+        try (InputStream in = EndToEndRun.class.getResourceAsStream("/policy/example-policy.yaml")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     /** Writes this run's policy as the file of {@code consentgate run --policy}. */
@@ -135,16 +159,23 @@ public final class EndToEndRun {
     }
 
     public String topic(String name) {
-        return applicationId + "." + name;
+        return topicPrefix + name;
     }
 
     public String auditTopic() {
         return topic("consent.audit");
     }
 
-    private void createTopics() throws Exception {
+    /** The test's own clients' settings: the run's properties and the client settings it was given. */
+    private Map<String, Object> clientProperties() {
+        Map<String, Object> client = new HashMap<>(properties);
+        client.putAll(clientSettings);
+        return client;
+    }
+
+    private void createReadTopics() throws Exception {
         ConsentGateConfig config = new ConsentGateConfig(properties);
-        try (Admin admin = Admin.create(properties)) {
+        try (Admin admin = Admin.create(clientProperties())) {
             TopicProvisioner provisioner = new TopicProvisioner(admin);
             List<NewTopic> inputs = new ArrayList<>();
             for (String name : List.of("consent.events", "crm.contacts", "crm.email-engagement", "crm.lead-scores")) {
@@ -152,10 +183,17 @@ public final class EndToEndRun {
             }
             provisioner.create(inputs);
             TopicLayout layout = TopicLayout.of(config, policy);
-            // A loaded broker may list a topic a moment after creating it; the written topics copy the consent topic's partitions.
+            // A loaded broker may list a topic a moment after creating it.
             Awaitility.await().atMost(Duration.ofSeconds(30))
                     .untilAsserted(() -> assertThat(provisioner.checkReadTopics(layout, policy, config)).isEmpty());
-            provisioner.createWrittenTopics(layout, config.consentTopic(), Optional.empty());
+        }
+    }
+
+    /** The topics the service writes, with the consent topic's partitions, as {@code consentgate topics create} makes them. */
+    private void createWrittenTopics() throws Exception {
+        ConsentGateConfig config = new ConsentGateConfig(properties);
+        try (Admin admin = Admin.create(clientProperties())) {
+            new TopicProvisioner(admin).createWrittenTopics(TopicLayout.of(config, policy), config.consentTopic(), Optional.empty());
         }
     }
 
@@ -183,7 +221,9 @@ public final class EndToEndRun {
 
     /** As {@link #send(List)} with a producer configured with {@code producerOverrides}, e.g. another partitioner. */
     public void send(List<ProducerRecord<byte[], byte[]>> records, Map<String, ?> producerOverrides) {
-        KafkaTestSupport.send(bootstrapServers, records, producerOverrides);
+        Map<String, Object> settings = new HashMap<>(clientSettings);
+        settings.putAll(producerOverrides);
+        KafkaTestSupport.send(bootstrapServers, records, settings);
     }
 
     public void assertOutputsMatch(EndToEndScenario scenario) {
@@ -203,7 +243,7 @@ public final class EndToEndRun {
         all.add(topic("consent.dlq"));
         int expectedOutputs = scenario.expectedByPurpose.values().stream().mapToInt(Map::size).sum();
         int expectedTotal = expectedOutputs + scenario.decidedEventIds.size() + scenario.poisonedKeys.size();
-        List<ConsumerRecord<byte[], byte[]>> records = KafkaTestSupport.readCommitted(bootstrapServers, all,
+        List<ConsumerRecord<byte[], byte[]>> records = KafkaTestSupport.readCommitted(bootstrapServers, clientSettings, all,
                 r -> r.size() >= expectedTotal, timeout);
         Map<String, List<ConsumerRecord<byte[], byte[]>>> byTopic = records.stream()
                 .collect(Collectors.groupingBy(ConsumerRecord::topic));

@@ -71,14 +71,28 @@ public final class KafkaTestSupport {
      */
     public static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrapServers, Collection<String> topics,
                                                                      Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration timeout) {
-        return readCommitted(bootstrapServers, topics, done, timeout, Duration.ofSeconds(3));
+        return readCommitted(bootstrapServers, Map.of(), topics, done, timeout);
+    }
+
+    /** As {@link #readCommitted(String, Collection, Predicate, Duration)} with {@code clientSettings}, e.g. a secured broker's. */
+    public static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrapServers, Map<String, ?> clientSettings,
+                                                                     Collection<String> topics,
+                                                                     Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration timeout) {
+        return readCommitted(bootstrapServers, clientSettings, topics, done, timeout, Duration.ofSeconds(3));
     }
 
     public static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrapServers, Collection<String> topics,
                                                                      Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration timeout,
                                                                      Duration settle) {
+        return readCommitted(bootstrapServers, Map.of(), topics, done, timeout, settle);
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrapServers, Map<String, ?> clientSettings,
+                                                                      Collection<String> topics,
+                                                                      Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration timeout,
+                                                                      Duration settle) {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = readCommittedConsumer(bootstrapServers)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = readCommittedConsumer(bootstrapServers, clientSettings)) {
             consumer.subscribe(topics);
             long deadline = System.nanoTime() + timeout.toNanos();
             while (!done.test(records) && System.nanoTime() < deadline) {
@@ -94,11 +108,17 @@ public final class KafkaTestSupport {
 
     /** A consumer in a group of its own that reads from the start and sees only what committed transactions wrote. */
     public static KafkaConsumer<byte[], byte[]> readCommittedConsumer(String bootstrapServers) {
+        return readCommittedConsumer(bootstrapServers, Map.of());
+    }
+
+    /** As {@link #readCommittedConsumer(String)} with {@code clientSettings} (security settings, a group id) over the defaults. */
+    public static KafkaConsumer<byte[], byte[]> readCommittedConsumer(String bootstrapServers, Map<String, ?> clientSettings) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "e2e-reader-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.putAll(clientSettings);
         return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 

@@ -95,6 +95,16 @@ public final class RunnableJar implements AutoCloseable {
         return false;
     }
 
+    /** The body of {@code GET path} on the service's HTTP port, e.g. {@code /metrics}; fails unless it answers 200. */
+    public String httpGet(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + httpPort + path)).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("GET " + path + " answered " + response.statusCode());
+        }
+        return response.body();
+    }
+
     /** SIGTERM, then waits for the JVM to end; its exit code. */
     public int stop(Duration timeout) throws InterruptedException {
         process.destroy();
