@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The ACLs of deploy/strimzi's KafkaUsers, for a cluster without Strimzi's User Operator: the service's user
-# and one user per purpose consumer of the example policy. A test checks that both grant exactly the same.
+# The ACLs of deploy/strimzi's KafkaUsers, for a cluster without Strimzi's User Operator: the service's user,
+# the auditor's tools' user and one user per purpose consumer of the example policy. A test checks that both grant exactly the same.
 #
 #   create-acls.sh BOOTSTRAP_SERVERS [ADMIN_CLIENT_PROPERTIES]
 #
@@ -46,6 +46,12 @@ done
 allow "$application_id" --topic "$application_id-" prefixed Create Read Write Describe Delete DescribeConfigs
 allow "$application_id" --group "$application_id" literal Read Describe
 allow "$application_id" --transactional-id "$application_id-" prefixed Write Describe
+
+# The auditor's tools (audit verify, explain, replay): read only, partitions assigned, no group.
+auditor="$application_id-auditor"
+for topic in consent.events consent.events.rerouted "${inputs[@]}" consent.audit consent.dlq; do
+  allow "$auditor" --topic "$topic" literal Read Describe
+done
 
 # Each purpose's consumer: its purpose topic and its own group, named like the user (no underscores, as in Strimzi).
 for purpose in "${purposes[@]}"; do

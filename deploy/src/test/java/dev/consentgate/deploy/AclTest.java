@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AclTest {
 
     private static final String PURPOSE_TOPIC_PREFIX = "crm.purpose.";
+    private static final String AUDITOR = "consentgate-auditor";
 
     private static StrimziManifests strimzi;
     private static DeployedLayout deployed;
@@ -40,8 +41,9 @@ class AclTest {
         Set<AclBinding> fromKafkaUsers = KafkaUserAcls.of(strimzi.users());
 
         assertThat(fromScript).as("granted by the script only").containsExactlyInAnyOrderElementsOf(fromKafkaUsers);
-        // The service: 39 (the 14 topics, internal topics, group, transactional ids); 7 consumers: 3 each.
-        assertThat(fromKafkaUsers).hasSize(60);
+        // The service: 39 (the 14 topics, internal topics, group, transactional ids); the auditor: 7 topics, 2 each;
+        // 7 consumers: 3 each.
+        assertThat(fromKafkaUsers).hasSize(74);
     }
 
     @Test
@@ -63,6 +65,17 @@ class AclTest {
 
         assertThat(KafkaUserAcls.of(strimzi.user(applicationId)))
                 .containsExactlyInAnyOrderElementsOf(withPrincipal("User:" + applicationId, expected));
+    }
+
+    @Test
+    void theAuditorMayReadWhatReplayReadsAndWriteNothing() {
+        Set<AclBinding> expected = new HashSet<>();
+        Stream.concat(deployed.topics().readTopics().stream(), Stream.of(deployed.config().reroutedConsentTopic(),
+                        deployed.config().auditTopic(), deployed.config().dlqTopic()))
+                .forEach(topic -> expected.addAll(allow(ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.READ,
+                        AclOperation.DESCRIBE)));
+
+        assertThat(KafkaUserAcls.of(strimzi.user(AUDITOR))).containsExactlyInAnyOrderElementsOf(withPrincipal("User:" + AUDITOR, expected));
     }
 
     @Test
@@ -91,7 +104,7 @@ class AclTest {
 
     @Test
     void everyUserAuthenticatesWithScramAndIsAllowedNothingElse() {
-        assertThat(strimzi.users()).extracting(user -> user.getMetadata().getName()).containsExactlyInAnyOrder("consentgate",
+        assertThat(strimzi.users()).extracting(user -> user.getMetadata().getName()).containsExactlyInAnyOrder("consentgate", AUDITOR,
                 "consumer-marketing.communications.email", "consumer-analytics.reporting", "consumer-personalize.profiling",
                 "consumer-train-ai-system", "consumer-marketing.advertising", "consumer-sales.prospecting",
                 "consumer-essential.service");

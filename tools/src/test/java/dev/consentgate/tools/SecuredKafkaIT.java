@@ -25,11 +25,14 @@ import java.util.UUID;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.provider.DirectoryConfigProvider;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,11 +40,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * ConsentGate against a broker secured as in production: TLS and SASL/SCRAM-SHA-512 only, ACLs enforced by
- * StandardAuthorizer, no super user but the broker's own. The service's user and a purpose consumer's are created,
- * and given exactly the ACLs of the deploy files' Strimzi KafkaUsers. As the service's user, {@code topics create}
- * makes the topics ConsentGate writes, the runnable jar decides a run with every output exactly once, and
- * {@code audit verify}, {@code explain} and {@code replay} work. The purpose consumer reads its purpose's topic and
- * nothing else. The SASL password and the HMAC key come from files, as from a Kubernetes secret volume, through
+ * StandardAuthorizer, no super user but the broker's own. The service's user, the auditor's and a purpose consumer's
+ * are created, and given exactly the ACLs of the deploy files' Strimzi KafkaUsers. The cluster's operator runs
+ * {@code topics create}; as the service's user, the runnable jar decides a run with every output exactly once; as the
+ * auditor's user, {@code audit verify}, {@code explain} and {@code replay} work, and the auditor can change nothing.
+ * The purpose consumer reads its purpose's topic and nothing else. The SASL password and the HMAC key come from files, as from a Kubernetes secret volume, through
  * Kafka's DirectoryConfigProvider, and appear in no log and not in /metrics.
  */
 class SecuredKafkaIT {
@@ -52,16 +55,19 @@ class SecuredKafkaIT {
     private static final Path STRIMZI = Path.of("..", "deploy", "strimzi");
     private static final String HMAC_KEY = "hmac-key-from-a-secret-volume-" + UUID.randomUUID();
     private static final String SERVICE_PASSWORD = "service-password-" + UUID.randomUUID();
+    private static final String AUDITOR_PASSWORD = "auditor-password-" + UUID.randomUUID();
     private static final String PURPOSE_PASSWORD = "purpose-password-" + UUID.randomUUID();
     private static final String PURPOSE_TOPIC = "crm.purpose.analytics.reporting";
     private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(2);
 
     private static StrimziUser serviceUser;
+    private static StrimziUser auditorUser;
     private static StrimziUser purposeUser;
     private static EndToEndRun run;
     private static EndToEndScenario scenario;
     private static Path dir;
     private static Path config;
+    private static Path auditorConfig;
     private static Path policy;
     private static RunnableJar service;
     private static String topicsCreateOutput;
@@ -69,22 +75,28 @@ class SecuredKafkaIT {
     @BeforeAll
     static void runTheServiceAsItsUser() throws Exception {
         // Given the deploy files' users, with their ACLs, on a secured broker
-        serviceUser = StrimziUser.read(STRIMZI.resolve("050-KafkaUser-consentgate.yaml"));
-        purposeUser = StrimziUser.read(STRIMZI.resolve("051-KafkaUser-purpose-analytics-reporting.yaml"));
-        KAFKA.createUser(serviceUser.name(), SERVICE_PASSWORD);
-        KAFKA.createUser(purposeUser.name(), PURPOSE_PASSWORD);
-        KAFKA.grant(serviceUser.acls());
-        KAFKA.grant(purposeUser.acls());
+        serviceUser = StrimziUser.read(STRIMZI.resolve("010-KafkaUser-consentgate.yaml"));
+        auditorUser = StrimziUser.read(STRIMZI.resolve("015-KafkaUser-consentgate-auditor.yaml"));
+        purposeUser = StrimziUser.read(STRIMZI.resolve("021-KafkaUser-consumer-analytics.reporting.yaml"));
+        for (var user : Map.of(serviceUser, SERVICE_PASSWORD, auditorUser, AUDITOR_PASSWORD, purposeUser, PURPOSE_PASSWORD).entrySet()) {
+            KAFKA.createUser(user.getKey().name(), user.getValue());
+            KAFKA.grant(user.getKey().acls());
+        }
         // and the topics ConsentGate reads, made by the cluster's operator, under the application id the ACLs name
         run = EndToEndRun.withDeploymentTopicNames(KAFKA.bootstrapServers(), KAFKA.security().superUserSettings(),
                 ApicurioRegistry.shared().ccompatUrl(), serviceUser.name());
         scenario = new EndToEndScenario(29, 100, 600);
         dir = Files.createDirectories(Path.of("target", "secured", UUID.randomUUID().toString().substring(0, 8))).toAbsolutePath();
-        config = run.writeConfig(dir, serviceSettings(secretVolume(dir.resolve("secrets"))));
+        Path secrets = secretVolume(dir.resolve("secrets"));
+        config = run.writeConfig(dir, settingsAs(serviceUser, secrets, "sasl-password"));
+        auditorConfig = run.writeConfig(dir, settingsAs(auditorUser, secrets, "auditor-sasl-password"));
         policy = run.writePolicy(dir.resolve("policy.yaml"));
+        Map<String, String> operatorSettings = settingsAs(serviceUser, secrets, "sasl-password");
+        operatorSettings.put("sasl.jaas.config", KAFKA.security().superUserSettings().get("sasl.jaas.config").toString());
+        Path operatorConfig = run.writeConfig(dir, operatorSettings);
 
-        // When the service's user creates the topics ConsentGate writes, and the service runs as that user
-        topicsCreateOutput = command("topics-create.log", "topics", "create", "--config", config.toString(), "--policy", policy.toString());
+        // When the cluster's operator creates the topics ConsentGate writes, and the service runs as its user
+        topicsCreateOutput = command("topics-create.log", "topics", "create", "--config", operatorConfig.toString(), "--policy", policy.toString());
         run.produce(scenario);
         service = RunnableJar.run(config, policy, dir.resolve("service.log"), ChaosRun.SERVICE_JVM_OPTIONS);
         assertThat(service.awaitReady(ChaosRun.READY_TIMEOUT)).as("ready; its log ends:%n%s", ChaosRun.tail(service.log(), 40)).isTrue();
@@ -104,23 +116,24 @@ class SecuredKafkaIT {
         Files.createDirectories(secrets);
         Files.writeString(secrets.resolve("hmac-key"), HMAC_KEY);
         Files.writeString(secrets.resolve("sasl-password"), SERVICE_PASSWORD);
+        Files.writeString(secrets.resolve("auditor-sasl-password"), AUDITOR_PASSWORD);
         return secrets;
     }
 
-    /** The service's settings: TLS and SCRAM as its user, the password and the HMAC key read from the secret volume. */
-    private static Map<String, String> serviceSettings(Path secrets) {
+    /** A user's settings: TLS and SCRAM as that user, the password and the HMAC key read from the secret volume. */
+    private static Map<String, String> settingsAs(StrimziUser user, Path secrets, String passwordFile) {
         Map<String, String> settings = new HashMap<>();
         KAFKA.security().tlsSettings().forEach((key, value) -> settings.put(key, value.toString()));
         settings.put("config.providers", "dir");
         settings.put("config.providers.dir.class", DirectoryConfigProvider.class.getName());
-        settings.put("sasl.jaas.config", BrokerSecurity.scramLogin(serviceUser.name(), "${dir:" + secrets + ":sasl-password}"));
+        settings.put("sasl.jaas.config", BrokerSecurity.scramLogin(user.name(), "${dir:" + secrets + ":" + passwordFile + "}"));
         settings.put("consentgate.hmac.key", "${dir:" + secrets + ":hmac-key}");
         settings.put("state.dir", dir.resolve("state").toString());
         return settings;
     }
 
     @Test
-    void topicsCreateAsTheServiceUserMakesEveryTopicConsentGateWrites() {
+    void topicsCreateAsTheOperatorMakesEveryTopicConsentGateWrites() {
         List<String> written = List.of("consent.events.rerouted", "consent.audit", "consent.dlq", "crm.purpose.analytics.reporting",
                 "crm.purpose.marketing.communications.email", "crm.purpose.train_ai_system");
         assertThat(topicsCreateOutput).contains(written.stream().map(topic -> "created " + topic + "\n").toList())
@@ -146,23 +159,37 @@ class SecuredKafkaIT {
     }
 
     @Test
-    void theServiceUserMayNotReadAPurposeTopic() {
+    void theServiceUserMayNotReadAPurposeTopicOrItsOwnAuditTrail() {
         Map<String, Object> asService = KAFKA.security().clientSettings(serviceUser.name(), SERVICE_PASSWORD);
 
         assertThatThrownBy(() -> readWithoutGroupUntilFailure(asService, PURPOSE_TOPIC)).isInstanceOf(TopicAuthorizationException.class);
+        assertThatThrownBy(() -> readWithoutGroupUntilFailure(asService, "consent.audit")).isInstanceOf(TopicAuthorizationException.class);
     }
 
     @Test
-    void theAuditorsCommandsRunAsTheServiceUser() throws Exception {
+    void theAuditorMayNotWriteTheAuditTrailTheConsentTopicOrAPurposeTopic() {
+        Map<String, Object> asAuditor = new HashMap<>(KAFKA.security().clientSettings(auditorUser.name(), AUDITOR_PASSWORD));
+        asAuditor.put("bootstrap.servers", KAFKA.bootstrapServers());
+        asAuditor.put("max.block.ms", 30_000);
+        try (var producer = new KafkaProducer<>(asAuditor, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (String topic : List.of("consent.audit", "consent.events", PURPOSE_TOPIC)) {
+                assertThatThrownBy(() -> producer.send(new ProducerRecord<>(topic, new byte[] {1}, new byte[] {1})).get())
+                        .as("writing to " + topic).hasCauseInstanceOf(TopicAuthorizationException.class);
+            }
+        }
+    }
+
+    @Test
+    void theAuditorsCommandsRunAsTheAuditorsUser() throws Exception {
         int decided = scenario.decidedEventIds.size();
         run.assertOutputsMatch(scenario);
 
-        assertThat(command("audit-verify.log", "audit", "verify", "--config", config.toString()))
+        assertThat(command("audit-verify.log", "audit", "verify", "--config", auditorConfig.toString()))
                 .contains("consent.audit: intact, " + String.format("%,d", decided) + " records in 3 partitions");
         String eventId = scenario.decidedEventIds.get(0);
-        assertThat(command("explain.log", "explain", "--config", config.toString(), "--event-id", eventId))
+        assertThat(command("explain.log", "explain", "--config", auditorConfig.toString(), "--event-id", eventId))
                 .startsWith("Event " + eventId + " (crm.").contains("audit record: consent.audit partition ");
-        assertThat(command("replay.log", "replay", "--config", config.toString(), "--policy", policy.toString(),
+        assertThat(command("replay.log", "replay", "--config", auditorConfig.toString(), "--policy", policy.toString(),
                 "--state-dir", Files.createDirectories(dir.resolve("replay-state")).toString()))
                 .contains("result: all " + String.format("%,d", decided) + " decisions match");
     }
@@ -192,13 +219,15 @@ class SecuredKafkaIT {
         String metrics = service.httpGet("/metrics");
 
         assertThat(metrics).contains("consentgate_decisions_total");
-        assertThat(Files.readString(config)).doesNotContain(HMAC_KEY, SERVICE_PASSWORD);
+        for (Path file : List.of(config, auditorConfig)) {
+            assertThat(Files.readString(file)).doesNotContain(HMAC_KEY, SERVICE_PASSWORD, AUDITOR_PASSWORD);
+        }
         for (String shown : List.of(metrics, service.log(), topicsCreateOutput)) {
-            assertThat(shown).doesNotContain(HMAC_KEY, SERVICE_PASSWORD);
+            assertThat(shown).doesNotContain(HMAC_KEY, SERVICE_PASSWORD, AUDITOR_PASSWORD);
         }
         try (var logs = Files.list(dir)) {
             for (Path log : logs.filter(path -> path.toString().endsWith(".log")).toList()) {
-                assertThat(Files.readString(log)).as(log.toString()).doesNotContain(HMAC_KEY, SERVICE_PASSWORD);
+                assertThat(Files.readString(log)).as(log.toString()).doesNotContain(HMAC_KEY, SERVICE_PASSWORD, AUDITOR_PASSWORD);
             }
         }
     }
