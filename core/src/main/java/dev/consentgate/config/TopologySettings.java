@@ -1,11 +1,13 @@
 package dev.consentgate.config;
 
+import dev.consentgate.audit.CheckpointSigner;
 import dev.consentgate.policy.InputMapping;
 import dev.consentgate.policy.KeyedHash;
 import dev.consentgate.policy.Policy;
 import dev.consentgate.policy.ValueRedactor;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -19,7 +21,10 @@ public record TopologySettings(
         Duration grace,
         int cachedCustomers,
         KeyedHash keyedHash,
-        Map<String, InputMapping> mappingsByTopic) {
+        Map<String, InputMapping> mappingsByTopic,
+        String checkpointTopic,
+        int checkpointInterval,
+        Optional<CheckpointSigner> checkpointSigner) {
 
     public static TopologySettings of(ConsentGateConfig config, Policy policy) {
         return new TopologySettings(
@@ -31,7 +36,10 @@ public record TopologySettings(
                 config.grace(),
                 config.cachedCustomers(),
                 config.keyedHash(),
-                policy.inputs().stream().collect(Collectors.toUnmodifiableMap(InputMapping::topic, Function.identity())));
+                policy.inputs().stream().collect(Collectors.toUnmodifiableMap(InputMapping::topic, Function.identity())),
+                config.checkpointTopic(),
+                config.checkpointInterval(),
+                config.checkpointSigner());
     }
 
     public ValueRedactor redactor() {
