@@ -1,9 +1,6 @@
 package dev.consentgate.audit;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -39,19 +36,21 @@ public final class CheckpointKeys {
         }
     }
 
-    public static PrivateKey readPrivate(Path file) throws IOException {
+    /** A private key from a file's content; {@code source} names the file in the message of an IllegalArgumentException. */
+    public static PrivateKey parsePrivate(byte[] content, String source) {
         try {
-            return KeyFactory.getInstance(ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec(der(file, PRIVATE_PEM)));
+            return KeyFactory.getInstance(ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec(der(content, PRIVATE_PEM, source)));
         } catch (GeneralSecurityException e) {
-            throw new IOException(file + " is not an Ed25519 private key in PKCS#8 (PEM or DER)");
+            throw new IllegalArgumentException(source + " is not an Ed25519 private key in PKCS#8 (PEM or DER)");
         }
     }
 
-    public static PublicKey readPublic(Path file) throws IOException {
+    /** A public key from a file's content; {@code source} names the file in the message of an IllegalArgumentException. */
+    public static PublicKey parsePublic(byte[] content, String source) {
         try {
-            return KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(der(file, PUBLIC_PEM)));
+            return KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(der(content, PUBLIC_PEM, source)));
         } catch (GeneralSecurityException e) {
-            throw new IOException(file + " is not an Ed25519 public key in X.509 SubjectPublicKeyInfo (PEM or DER)");
+            throw new IllegalArgumentException(source + " is not an Ed25519 public key in X.509 SubjectPublicKeyInfo (PEM or DER)");
         }
     }
 
@@ -93,8 +92,7 @@ public final class CheckpointKeys {
         }
     }
 
-    private static byte[] der(Path file, String label) throws IOException {
-        byte[] content = Files.readAllBytes(file);
+    private static byte[] der(byte[] content, String label, String source) {
         String text = new String(content, StandardCharsets.US_ASCII);
         String begin = "-----BEGIN " + label + "-----";
         int start = text.indexOf(begin);
@@ -103,8 +101,12 @@ public final class CheckpointKeys {
         }
         int end = text.indexOf("-----END " + label + "-----", start);
         if (end < 0) {
-            throw new IOException(file + " has no end line for its " + label);
+            throw new IllegalArgumentException(source + " has no end line for its " + label);
         }
-        return Base64.getMimeDecoder().decode(text.substring(start + begin.length(), end));
+        try {
+            return Base64.getMimeDecoder().decode(text.substring(start + begin.length(), end));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(source + " has no valid Base64 between its " + label + " lines");
+        }
     }
 }

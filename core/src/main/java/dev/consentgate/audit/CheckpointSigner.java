@@ -19,6 +19,11 @@ public final class CheckpointSigner {
         this.keyId = CheckpointKeys.keyId(publicKey);
     }
 
+    /** The signer of a key pair given as its files' contents; an IllegalArgumentException names the file at fault. */
+    public static CheckpointSigner fromEncoded(byte[] privateKey, String privateSource, byte[] publicKey, String publicSource) {
+        return new CheckpointSigner(CheckpointKeys.parsePrivate(privateKey, privateSource), CheckpointKeys.parsePublic(publicKey, publicSource));
+    }
+
     public Checkpoint sign(int partition, long sequence, byte[] headHash, long time) {
         byte[] signed = Checkpoint.signedBytes(partition, sequence, headHash, time, keyId);
         try {

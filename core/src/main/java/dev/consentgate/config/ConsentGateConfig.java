@@ -1,12 +1,8 @@
 package dev.consentgate.config;
 
-import dev.consentgate.audit.CheckpointKeys;
-import dev.consentgate.audit.CheckpointSigner;
 import dev.consentgate.policy.KeyedHash;
 import dev.consentgate.serde.ConfluentAvroSerde;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -132,18 +128,14 @@ public final class ConsentGateConfig extends AbstractConfig {
         return getInt(CHECKPOINT_INTERVAL);
     }
 
-    /** The signer of audit checkpoints, when a signing key is configured. */
-    public Optional<CheckpointSigner> checkpointSigner() {
+    /** The checkpoint signing key's private and public key files, when configured; both or neither (checked at construction). */
+    public Optional<SigningKeyFiles> signingKeyFiles() {
         String privateFile = getString(SIGNING_KEY_FILE);
-        if (privateFile == null) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(new CheckpointSigner(CheckpointKeys.readPrivate(Path.of(privateFile)),
-                    CheckpointKeys.readPublic(Path.of(getString(SIGNING_PUBLIC_KEY_FILE)))));
-        } catch (IOException | IllegalArgumentException e) {
-            throw new ConfigException(SIGNING_KEY_FILE + ": " + e.getMessage());
-        }
+        return privateFile == null ? Optional.empty() : Optional.of(new SigningKeyFiles(privateFile, getString(SIGNING_PUBLIC_KEY_FILE)));
+    }
+
+    /** Where the Ed25519 key pair that signs audit checkpoints is read from; the command line reads them. */
+    public record SigningKeyFiles(String privateKey, String publicKey) {
     }
 
     public Duration historyRetention() {

@@ -1,13 +1,11 @@
 package dev.consentgate.config;
 
-import dev.consentgate.audit.CheckpointSigner;
 import dev.consentgate.policy.InputMapping;
 import dev.consentgate.policy.KeyedHash;
 import dev.consentgate.policy.Policy;
 import dev.consentgate.policy.ValueRedactor;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -23,8 +21,7 @@ public record TopologySettings(
         KeyedHash keyedHash,
         Map<String, InputMapping> mappingsByTopic,
         String checkpointTopic,
-        int checkpointInterval,
-        Optional<CheckpointSigner> checkpointSigner) {
+        int checkpointInterval) {
 
     public static TopologySettings of(ConsentGateConfig config, Policy policy) {
         return new TopologySettings(
@@ -38,8 +35,7 @@ public record TopologySettings(
                 config.keyedHash(),
                 policy.inputs().stream().collect(Collectors.toUnmodifiableMap(InputMapping::topic, Function.identity())),
                 config.checkpointTopic(),
-                config.checkpointInterval(),
-                config.checkpointSigner());
+                config.checkpointInterval());
     }
 
     public ValueRedactor redactor() {

@@ -3,6 +3,7 @@ package dev.consentgate.enforce;
 import dev.consentgate.audit.AuditChain;
 import dev.consentgate.audit.AuditRecords;
 import dev.consentgate.audit.Checkpoint;
+import dev.consentgate.audit.CheckpointSigner;
 import dev.consentgate.config.TopologySettings;
 import dev.consentgate.deadletter.DeadLetters;
 import dev.consentgate.ingest.AvroCodec;
@@ -32,6 +33,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.avro.generic.GenericRecord;
@@ -63,6 +65,7 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
     private final TopologySettings settings;
     private final EnforcementMetrics metrics;
     private final DecisionClock decisionClock;
+    private final Optional<CheckpointSigner> checkpointSigner;
 
     private ProcessorContext<byte[], Outbound> context;
     private ConsentHistory history;
@@ -70,7 +73,8 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
     private AuditChain auditChain;
 
     EnforcementProcessor(Policy policy, AvroCodec codec, TopologySettings settings, EnforcementMetrics metrics,
-                         DecisionClock decisionClock) {
+                         DecisionClock decisionClock, Optional<CheckpointSigner> checkpointSigner) {
+        this.checkpointSigner = checkpointSigner;
         this.policy = policy;
         this.metrics = metrics;
         this.decisionClock = decisionClock;
@@ -175,10 +179,10 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
      * commit timing, so a restarted or replayed task signs the same checkpoints.
      */
     private void signCheckpoint(AuditChain.Sealed sealed, long decidedAt, long timestamp) {
-        if (settings.checkpointSigner().isEmpty() || (sealed.sequence() + 1) % settings.checkpointInterval() != 0) {
+        if (checkpointSigner.isEmpty() || (sealed.sequence() + 1) % settings.checkpointInterval() != 0) {
             return;
         }
-        Checkpoint checkpoint = settings.checkpointSigner().get().sign(auditChain.partition(), sealed.sequence(), sealed.hash(), decidedAt);
+        Checkpoint checkpoint = checkpointSigner.get().sign(auditChain.partition(), sealed.sequence(), sealed.hash(), decidedAt);
         context.forward(new Record<>(Integer.toString(auditChain.partition()).getBytes(StandardCharsets.UTF_8),
                 new Outbound(settings.checkpointTopic(), checkpoint.encode(), auditChain.partition()), timestamp));
     }

@@ -3,11 +3,9 @@ package dev.consentgate.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class CheckpointTest {
 
@@ -49,12 +47,15 @@ class CheckpointTest {
     }
 
     @Test
-    void keysRoundTripThroughPemFilesAndMismatchedPairsAreRefused(@TempDir Path dir) throws Exception {
-        Path privateFile = Files.writeString(dir.resolve("k.pem"), CheckpointKeys.privatePem(keys.getPrivate()));
-        Path publicFile = Files.writeString(dir.resolve("k.pub"), CheckpointKeys.publicPem(keys.getPublic()));
+    void keysRoundTripThroughPemAndDerAndMismatchedPairsAreRefused() {
+        byte[] privatePem = CheckpointKeys.privatePem(keys.getPrivate()).getBytes(StandardCharsets.US_ASCII);
+        byte[] publicPem = CheckpointKeys.publicPem(keys.getPublic()).getBytes(StandardCharsets.US_ASCII);
 
-        assertThat(CheckpointKeys.readPrivate(privateFile).getEncoded()).isEqualTo(keys.getPrivate().getEncoded());
-        assertThat(CheckpointKeys.readPublic(publicFile).getEncoded()).isEqualTo(keys.getPublic().getEncoded());
+        assertThat(CheckpointKeys.parsePrivate(privatePem, "k.pem").getEncoded()).isEqualTo(keys.getPrivate().getEncoded());
+        assertThat(CheckpointKeys.parsePublic(publicPem, "k.pub").getEncoded()).isEqualTo(keys.getPublic().getEncoded());
+        assertThat(CheckpointKeys.parsePublic(keys.getPublic().getEncoded(), "k.der").getEncoded()).isEqualTo(keys.getPublic().getEncoded());
+        assertThatThrownBy(() -> CheckpointKeys.parsePrivate(publicPem, "k.pub"))
+                .hasMessage("k.pub is not an Ed25519 private key in PKCS#8 (PEM or DER)");
         assertThatThrownBy(() -> new CheckpointSigner(keys.getPrivate(), CheckpointKeys.generate().getPublic()))
                 .hasMessage("the checkpoint signing key and public key are not a pair");
         assertThatThrownBy(() -> Checkpoint.decode(new byte[10])).hasMessage("not a version 1 checkpoint (10 bytes)");

@@ -8,6 +8,7 @@ import dev.consentgate.audit.CheckpointVerifier;
 import dev.consentgate.cli.CommandFailure;
 import dev.consentgate.config.ConsentGateConfig;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.security.PublicKey;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -90,8 +91,10 @@ final class AuditCommand {
 
         private PublicKey readPublicKey() {
             try {
-                return CheckpointKeys.readPublic(publicKey);
+                return CheckpointKeys.parsePublic(Files.readAllBytes(publicKey), publicKey.toString());
             } catch (IOException e) {
+                throw new CommandFailure(ExitCodes.INVALID_INPUT, "cannot read " + publicKey + ": " + e);
+            } catch (IllegalArgumentException e) {
                 throw new CommandFailure(ExitCodes.INVALID_INPUT, e.getMessage());
             }
         }
