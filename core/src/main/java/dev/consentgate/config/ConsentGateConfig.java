@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -30,6 +31,10 @@ public final class ConsentGateConfig extends AbstractConfig {
     public static final String CACHED_CUSTOMERS = "consentgate.consent.cache.customers";
     public static final String HMAC_KEY = "consentgate.hmac.key";
     public static final String VALUE_SERDE = "consentgate.value.serde";
+    public static final String CHECKPOINT_TOPIC = "consentgate.audit.checkpoints.topic";
+    public static final String SIGNING_KEY_FILE = "consentgate.audit.signing.key.file";
+    public static final String SIGNING_PUBLIC_KEY_FILE = "consentgate.audit.signing.public.key.file";
+    public static final String CHECKPOINT_INTERVAL = "consentgate.audit.checkpoint.interval";
 
     /** Every key, its type, default, validator and documentation: the key table of docs/configuration.md is made from it. */
     public static final ConfigDef DEFINITION = new ConfigDef()
@@ -68,18 +73,34 @@ public final class ConsentGateConfig extends AbstractConfig {
                             + "(the `consent-histories` store) are kept decoded in memory, the ones used last. Each costs about 300 "
                             + "bytes plus 150 per statement kept. Every event reads its customer's history; one kept in memory is "
                             + "not decoded again. `0` decodes every history read. Decisions are the same at every value.")
+            .define(CHECKPOINT_TOPIC, Type.STRING, "consent.audit.checkpoints", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Signed checkpoints of the audit chains ([audit.md](audit.md#signed-checkpoints)), written only with "
+                            + "`" + SIGNING_KEY_FILE + "`: partition *i* holds those of audit partition *i*. Kept forever; "
+                            + "`topics create` creates it.")
+            .define(SIGNING_KEY_FILE, Type.STRING, null, Importance.MEDIUM,
+                    "Ed25519 private key (PKCS#8, PEM or DER) that signs checkpoints of the audit chains; `audit keygen` makes "
+                            + "one. Unset: no checkpoints are written. Needs `" + SIGNING_PUBLIC_KEY_FILE + "`. Never logged.")
+            .define(SIGNING_PUBLIC_KEY_FILE, Type.STRING, null, Importance.MEDIUM,
+                    "The public key (X.509, PEM or DER) of `" + SIGNING_KEY_FILE + "`: its id goes into every checkpoint, and "
+                            + "the service refuses to start when the two are not a pair.")
+            .define(CHECKPOINT_INTERVAL, Type.INT, 100, ConfigDef.Range.atLeast(1), Importance.LOW,
+                    "A checkpoint is signed after every this many audit records of a partition (sequences *N*-1, 2*N*-1, ...), "
+                            + "so the checkpoints are the same whenever and wherever the records are written.")
             .define(VALUE_SERDE, Type.CLASS, ConfluentAvroSerde.class, Importance.LOW,
                     "Serde of the Avro values ConsentGate reads and writes; configured with the whole file; must return generic "
                             + "records and write the Confluent wire format. See [serde.md](serde.md#swapping-in-confluents-serde).");
 
     public ConsentGateConfig(Map<?, ?> originals) {
         super(DEFINITION, originals, false);
-        List<String> topics = List.of(consentTopic(), reroutedConsentTopic(), auditTopic(), dlqTopic());
+        List<String> topics = List.of(consentTopic(), reroutedConsentTopic(), auditTopic(), dlqTopic(), checkpointTopic());
         if (new HashSet<>(topics).size() < topics.size()) {
             // One topic in two roles would feed dead letters or audit records back in as consent, or mix them.
-            throw new ConfigException("the consent, rerouted-consent, audit and dead-letter topics must be four different topics: "
-                    + CONSENT_TOPIC + "=" + consentTopic() + ", " + REROUTED_CONSENT_TOPIC + "=" + reroutedConsentTopic() + ", "
-                    + AUDIT_TOPIC + "=" + auditTopic() + ", " + DLQ_TOPIC + "=" + dlqTopic());
+            throw new ConfigException("the consent, rerouted-consent, audit, dead-letter and checkpoint topics must be five different "
+                    + "topics: " + CONSENT_TOPIC + "=" + consentTopic() + ", " + REROUTED_CONSENT_TOPIC + "=" + reroutedConsentTopic() + ", "
+                    + AUDIT_TOPIC + "=" + auditTopic() + ", " + DLQ_TOPIC + "=" + dlqTopic() + ", " + CHECKPOINT_TOPIC + "=" + checkpointTopic());
+        }
+        if ((getString(SIGNING_KEY_FILE) == null) != (getString(SIGNING_PUBLIC_KEY_FILE) == null)) {
+            throw new ConfigException(SIGNING_KEY_FILE + " and " + SIGNING_PUBLIC_KEY_FILE + " go together: set both or neither");
         }
     }
 
@@ -97,6 +118,24 @@ public final class ConsentGateConfig extends AbstractConfig {
 
     public String dlqTopic() {
         return getString(DLQ_TOPIC);
+    }
+
+    public String checkpointTopic() {
+        return getString(CHECKPOINT_TOPIC);
+    }
+
+    public int checkpointInterval() {
+        return getInt(CHECKPOINT_INTERVAL);
+    }
+
+    /** The checkpoint signing key's private and public key files, when configured; both or neither (checked at construction). */
+    public Optional<SigningKeyFiles> signingKeyFiles() {
+        String privateFile = getString(SIGNING_KEY_FILE);
+        return privateFile == null ? Optional.empty() : Optional.of(new SigningKeyFiles(privateFile, getString(SIGNING_PUBLIC_KEY_FILE)));
+    }
+
+    /** Where the Ed25519 key pair that signs audit checkpoints is read from; the command line reads them. */
+    public record SigningKeyFiles(String privateKey, String publicKey) {
     }
 
     public Duration historyRetention() {

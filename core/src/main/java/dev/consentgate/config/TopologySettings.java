@@ -19,7 +19,9 @@ public record TopologySettings(
         Duration grace,
         int cachedCustomers,
         KeyedHash keyedHash,
-        Map<String, InputMapping> mappingsByTopic) {
+        Map<String, InputMapping> mappingsByTopic,
+        String checkpointTopic,
+        int checkpointInterval) {
 
     public static TopologySettings of(ConsentGateConfig config, Policy policy) {
         return new TopologySettings(
@@ -31,7 +33,9 @@ public record TopologySettings(
                 config.grace(),
                 config.cachedCustomers(),
                 config.keyedHash(),
-                policy.inputs().stream().collect(Collectors.toUnmodifiableMap(InputMapping::topic, Function.identity())));
+                policy.inputs().stream().collect(Collectors.toUnmodifiableMap(InputMapping::topic, Function.identity())),
+                config.checkpointTopic(),
+                config.checkpointInterval());
     }
 
     public ValueRedactor redactor() {

@@ -2,6 +2,8 @@ package dev.consentgate.enforce;
 
 import dev.consentgate.audit.AuditChain;
 import dev.consentgate.audit.AuditRecords;
+import dev.consentgate.audit.Checkpoint;
+import dev.consentgate.audit.CheckpointSigner;
 import dev.consentgate.config.TopologySettings;
 import dev.consentgate.deadletter.DeadLetters;
 import dev.consentgate.ingest.AvroCodec;
@@ -31,6 +33,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.avro.generic.GenericRecord;
@@ -62,6 +65,7 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
     private final TopologySettings settings;
     private final EnforcementMetrics metrics;
     private final DecisionClock decisionClock;
+    private final Optional<CheckpointSigner> checkpointSigner;
 
     private ProcessorContext<byte[], Outbound> context;
     private ConsentHistory history;
@@ -69,7 +73,8 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
     private AuditChain auditChain;
 
     EnforcementProcessor(Policy policy, AvroCodec codec, TopologySettings settings, EnforcementMetrics metrics,
-                         DecisionClock decisionClock) {
+                         DecisionClock decisionClock, Optional<CheckpointSigner> checkpointSigner) {
+        this.checkpointSigner = checkpointSigner;
         this.policy = policy;
         this.metrics = metrics;
         this.decisionClock = decisionClock;
@@ -163,8 +168,23 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
         // Everything is built before anything is forwarded: an error part-way leaves no purpose record without its audit record.
         outputs.forEach(context::forward);
         auditChain.advance(auditValue);
+        signCheckpoint(auditValue, decision.decidedAt(), timestamp);
         deliveries.forEach(this::count);
         metrics.decisionLag(Duration.ofMillis(context.currentSystemTimeMs() - eventTime));
+    }
+
+    /**
+     * Every {@code interval} records, a signed checkpoint of the head, in the same transaction as the record. Its content
+     * depends only on the chain (partition, sequence, hash) and the record's decision time, never on the wall clock or
+     * commit timing, so a restarted or replayed task signs the same checkpoints.
+     */
+    private void signCheckpoint(AuditChain.Sealed sealed, long decidedAt, long timestamp) {
+        if (checkpointSigner.isEmpty() || (sealed.sequence() + 1) % settings.checkpointInterval() != 0) {
+            return;
+        }
+        Checkpoint checkpoint = checkpointSigner.get().sign(auditChain.partition(), sealed.sequence(), sealed.hash(), decidedAt);
+        context.forward(new Record<>(Integer.toString(auditChain.partition()).getBytes(StandardCharsets.UTF_8),
+                new Outbound(settings.checkpointTopic(), checkpoint.encode(), auditChain.partition()), timestamp));
     }
 
     /**

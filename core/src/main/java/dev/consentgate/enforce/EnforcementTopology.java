@@ -1,7 +1,9 @@
 package dev.consentgate.enforce;
 
 import dev.consentgate.audit.AuditChain;
+import dev.consentgate.audit.CheckpointSigner;
 import dev.consentgate.config.ConsentGateConfig;
+import dev.consentgate.config.SigningKey;
 import dev.consentgate.config.TopologySettings;
 import dev.consentgate.deadletter.DeadLetterWriter;
 import dev.consentgate.deadletter.DeadLetters;
@@ -27,7 +29,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -91,8 +95,18 @@ public final class EnforcementTopology {
      * another partition than their customer id's are moved to it. The service passes the count it finds on the broker.
      */
     public static Topology build(Policy policy, Map<String, ?> configs, EnforcementMetrics metrics, int partitions) {
+        return build(policy, configs, metrics, partitions, Optional.empty());
+    }
+
+    /**
+     * As {@link #build(Policy, Map, EnforcementMetrics, int)}, signing a checkpoint of each audit chain every
+     * {@code consentgate.audit.checkpoint.interval} records with {@code signingKey} when given.
+     */
+    public static Topology build(Policy policy, Map<String, ?> configs, EnforcementMetrics metrics, int partitions,
+                                 Optional<SigningKey> signingKey) {
         ConsentGateConfig config = new ConsentGateConfig(configs);
-        return build(policy, config, config.valueSerde(configs), metrics, DecisionClock.TASK_TIME, new CustomerPartitions(partitions));
+        return build(policy, config, config.valueSerde(configs), metrics, DecisionClock.TASK_TIME, new CustomerPartitions(partitions),
+                signingKey.map(EnforcementTopology::checkpointSigner));
     }
 
     /**
@@ -102,11 +116,12 @@ public final class EnforcementTopology {
      * its recorded time.
      */
     public static Topology build(Policy policy, Map<String, ?> configs, Serde<Object> valueSerde, DecisionClock decisionClock) {
-        return build(policy, new ConsentGateConfig(configs), valueSerde, EnforcementMetrics.noop(), decisionClock, CustomerPartitions.SINGLE);
+        return build(policy, new ConsentGateConfig(configs), valueSerde, EnforcementMetrics.noop(), decisionClock, CustomerPartitions.SINGLE,
+                Optional.empty());
     }
 
     private static Topology build(Policy policy, ConsentGateConfig config, Serde<Object> valueSerde, EnforcementMetrics metrics,
-                                  DecisionClock decisionClock, CustomerPartitions partitions) {
+                                  DecisionClock decisionClock, CustomerPartitions partitions, Optional<CheckpointSigner> signer) {
         TopologySettings settings = TopologySettings.of(config, policy);
         AvroCodec codec = new AvroCodec(valueSerde);
         DeadLetters deadLetters = new DeadLetters(settings.dlqTopic(), metrics);
@@ -151,10 +166,18 @@ public final class EnforcementTopology {
         for (int i = 1; i < inbound.size(); i++) {
             merged = merged.merge(inbound.get(i), Named.as("merge-" + i));
         }
-        merged.process(() -> new EnforcementProcessor(policy, codec, settings, metrics, decisionClock), Named.as(ENFORCER),
+        merged.process(() -> new EnforcementProcessor(policy, codec, settings, metrics, decisionClock, signer), Named.as(ENFORCER),
                         ConsentHistory.CONSENT_STORE, ConsentHistory.WATERMARK_STORE, GraceBuffer.STORE, AuditChain.STORE)
                 .to(OUTBOUND_TOPIC, OUTBOUND.withName("outbound-sink"));
         return builder.build();
+    }
+
+    private static CheckpointSigner checkpointSigner(SigningKey key) {
+        try {
+            return CheckpointSigner.fromEncoded(key.privateKey(), key.privateSource(), key.publicKey(), key.publicSource());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(ConsentGateConfig.SIGNING_KEY_FILE + ": " + e.getMessage());
+        }
     }
 
     /**

@@ -25,6 +25,8 @@ public record TopicLayout(List<String> readTopics, Map<String, Map<String, Strin
         // Consent events, copied to their customer's partition: as much the legal record as the consent topic.
         written.put(config.reroutedConsentTopic(), KEEP_FOREVER);
         written.put(config.dlqTopic(), Map.of());
+        // Created whether or not a signing key is set yet: adding the key later needs no new topic.
+        written.put(config.checkpointTopic(), KEEP_FOREVER);
         return new TopicLayout(List.copyOf(read), written);
     }
 

@@ -8,7 +8,12 @@ import dev.consentgate.metrics.EnforcementMetrics;
 import dev.consentgate.policy.EnforcementMode;
 import dev.consentgate.enforce.EnforcementTopology;
 import dev.consentgate.serde.TransientErrors;
+import dev.consentgate.config.ConsentGateConfig;
+import dev.consentgate.config.SigningKey;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -48,7 +53,8 @@ public final class StreamsService implements AutoCloseable {
                     + " minimized and tagged with the would-be decision; switch enforcement.mode to enforce to apply decisions",
                     setup.policy().version());
         }
-        Topology topology = EnforcementTopology.build(setup.policy(), setup.properties(), metrics, consentPartitions(setup));
+        Topology topology = EnforcementTopology.build(setup.policy(), setup.properties(), metrics, consentPartitions(setup),
+                signingKey(setup));
         this.streams = new KafkaStreams(topology, AppProperties.toProperties(setup.properties()));
         observability.bindKafkaStreams(streams);
         streams.setUncaughtExceptionHandler(this::onStreamThreadFailure);
@@ -89,6 +95,20 @@ public final class StreamsService implements AutoCloseable {
             root = root.getCause();
         }
         return root.getClass().getSimpleName();
+    }
+
+    /** The checkpoint signing key's files, read when configured; their content is never logged. */
+    private static Optional<SigningKey> signingKey(Setup setup) {
+        Optional<ConsentGateConfig.SigningKeyFiles> files = setup.config().signingKeyFiles();
+        if (files.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new SigningKey(Files.readAllBytes(Path.of(files.get().privateKey())), files.get().privateKey(),
+                    Files.readAllBytes(Path.of(files.get().publicKey())), files.get().publicKey()));
+        } catch (IOException e) {
+            throw new CommandFailure(ExitCodes.INVALID_INPUT, "cannot read the checkpoint signing key: " + e);
+        }
     }
 
     /** The consent topic's partition count, which names each customer's partition: asked of the broker, never assumed. */

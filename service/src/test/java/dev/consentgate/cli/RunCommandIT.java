@@ -52,6 +52,7 @@ class RunCommandIT {
                 "consentgate.hmac.key=run-command-it-key-0001",
                 "consentgate.consent.topic=" + prefix + ".consent.events",
                 "consentgate.audit.topic=" + prefix + ".consent.audit",
+                "consentgate.audit.checkpoints.topic=" + prefix + ".consent.audit.checkpoints",
                 "consentgate.dlq.topic=" + prefix + ".consent.dlq",
                 // Each test its own rerouted-consent topic: with the default name, the first test to create it fixes its
                 // partition count for the tests after it on the class's broker.
@@ -116,8 +117,9 @@ class RunCommandIT {
         assertThat(run("topics", "create", "--config", config.toString(), "--policy", policy.toString())).isZero();
 
         List<String> lines = out.toString().lines().toList();
-        assertThat(lines).filteredOn(l -> l.startsWith("created ")).hasSize(10).contains("created " + prefix + ".consent.audit");
-        assertThat(lines).filteredOn(l -> l.startsWith("exists  ")).hasSize(10);
+        assertThat(lines).filteredOn(l -> l.startsWith("created ")).hasSize(11).contains("created " + prefix + ".consent.audit",
+                "created " + prefix + ".consent.audit.checkpoints");
+        assertThat(lines).filteredOn(l -> l.startsWith("exists  ")).hasSize(11);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA.bootstrapServers()))) {
             TopicDescription audit = admin.describeTopics(List.of(prefix + ".consent.audit")).allTopicNames().get().get(prefix + ".consent.audit");
             assertThat(audit.partitions()).hasSize(2);

@@ -3,6 +3,13 @@ package dev.consentgate.tools;
 import dev.consentgate.cli.ExitCodes;
 import dev.consentgate.cli.Setup;
 import dev.consentgate.audit.ChainVerifier;
+import dev.consentgate.audit.CheckpointKeys;
+import dev.consentgate.audit.CheckpointVerifier;
+import dev.consentgate.cli.CommandFailure;
+import dev.consentgate.config.ConsentGateConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.security.PublicKey;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +25,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code consentgate audit verify}: checks the hash chain of the audit topic. */
 @Command(name = "audit", description = "Check the audit topic.", mixinStandardHelpOptions = true,
-        subcommands = AuditCommand.Verify.class)
+        subcommands = {AuditCommand.Verify.class, AuditKeygenCommand.class})
 final class AuditCommand {
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
@@ -35,6 +42,11 @@ final class AuditCommand {
         @Mixin
         RecordRange range;
 
+        @Option(names = "--public-key", paramLabel = "FILE",
+                description = "Also check the signed checkpoints (consentgate.audit.checkpoints.topic) with this Ed25519 public key "
+                        + "(X.509, PEM or DER): every signature, and every signed head against the chain. Fails when there are none.")
+        Path publicKey;
+
         @Spec
         CommandSpec spec;
 
@@ -44,15 +56,22 @@ final class AuditCommand {
             PrintWriter out = spec.commandLine().getOut();
             Setup setup = Setup.withoutPolicy(config, System.getenv());
             Map<Integer, ChainVerifier> verifiers = new TreeMap<>();
+            CheckpointCheck checkpoints = publicKey == null ? null : new CheckpointCheck(new CheckpointVerifier(readPublicKey()));
             List<BoundedTopicReader.Span> spans;
             try (AuditLog log = new AuditLog(setup)) {
                 spans = log.spans(range);
                 spans.forEach(span -> verifiers.put(span.partition().partition(),
                         new ChainVerifier(span.partition().partition(), span.startsTheLog())));
-                log.read(spans, entry -> verifiers.get(entry.partition()).accept(entry.offset(),
-                        entry.record() == null ? -1 : entry.record().getChain().getSequence(),
-                        entry.record() == null ? null : entry.value()));
+                log.read(spans, entry -> {
+                    long sequence = entry.record() == null ? -1 : entry.record().getChain().getSequence();
+                    byte[] value = entry.record() == null ? null : entry.value();
+                    verifiers.get(entry.partition()).accept(entry.offset(), sequence, value);
+                    if (checkpoints != null) {
+                        checkpoints.chainRecord(entry.partition(), entry.offset(), sequence, value);
+                    }
+                });
             }
+            boolean checkpointsHold = checkpoints == null || checkCheckpoints(setup, checkpoints, out);
             List<ChainVerifier.Problem> firstProblems = new ArrayList<>();
             long records = 0;
             for (BoundedTopicReader.Span span : spans) {
@@ -61,12 +80,39 @@ final class AuditCommand {
                 out.println(describe(span, summary));
                 summary.firstProblem().ifPresent(firstProblems::add);
             }
-            if (firstProblems.isEmpty()) {
+            if (firstProblems.isEmpty() && checkpointsHold) {
                 out.printf("%s: intact, %,d records in %d partitions%n", setup.config().auditTopic(), records, spans.size());
                 return ExitCodes.OK;
             }
-            out.printf("%s: NOT intact, problems in %d of %d partitions%n", setup.config().auditTopic(), firstProblems.size(), spans.size());
+            out.printf("%s: NOT intact, problems in %d of %d partitions%s%n", setup.config().auditTopic(), firstProblems.size(), spans.size(),
+                    checkpointsHold ? "" : "; the signed checkpoints do not hold");
             return ExitCodes.AUDIT_DIFFERENCE;
+        }
+
+        private PublicKey readPublicKey() {
+            try {
+                return CheckpointKeys.parsePublic(Files.readAllBytes(publicKey), publicKey.toString());
+            } catch (IOException e) {
+                throw new CommandFailure(ExitCodes.INVALID_INPUT, "cannot read " + publicKey + ": " + e);
+            } catch (IllegalArgumentException e) {
+                throw new CommandFailure(ExitCodes.INVALID_INPUT, e.getMessage());
+            }
+        }
+
+        /** Reads every checkpoint and checks it against the chains read; prints what it found. */
+        private static boolean checkCheckpoints(Setup setup, CheckpointCheck check, PrintWriter out) {
+            String topic = setup.config().checkpointTopic();
+            try (BoundedTopicReader reader = new BoundedTopicReader(setup.properties())) {
+                reader.read(reader.spans(topic, RecordRange.all()), record -> check.checkpoint(record.partition(), record.offset(), record.value()));
+            }
+            if (check.checkpoints() == 0) {
+                out.printf("%s: no checkpoints: the service signs none without %s%n", topic, ConsentGateConfig.SIGNING_KEY_FILE);
+                return false;
+            }
+            check.problems().forEach(problem -> out.println("  CHECKPOINT PROBLEM: " + problem));
+            out.printf("%s: %,d checkpoints, %,d matching the chain, %,d problems%n", topic, check.checkpoints(), check.matched(),
+                    check.problems().size());
+            return check.problems().isEmpty();
         }
 
         private static String describe(BoundedTopicReader.Span span, ChainVerifier.Summary summary) {
