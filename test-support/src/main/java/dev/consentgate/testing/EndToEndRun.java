@@ -101,6 +101,7 @@ public final class EndToEndRun {
         properties.put(ConsentGateConfig.AUDIT_TOPIC, topic("consent.audit"));
         properties.put(ConsentGateConfig.DLQ_TOPIC, topic("consent.dlq"));
         properties.put(ConsentGateConfig.REROUTED_CONSENT_TOPIC, topic("consent.events.rerouted"));
+        properties.put(ConsentGateConfig.CHECKPOINT_TOPIC, topic("consent.audit.checkpoints"));
         policyYaml = topicPrefix.isEmpty() ? examplePolicy() : examplePolicyFor(applicationId);
         policy = PolicyParser.parse("example-policy.yaml", policyYaml.getBytes(StandardCharsets.UTF_8));
         createReadTopics();
