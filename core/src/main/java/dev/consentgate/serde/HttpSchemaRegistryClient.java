@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.IntSupplier;
+import javax.net.ssl.SSLContext;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 import org.apache.kafka.common.errors.InterruptException;
@@ -68,6 +69,16 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
      * @param timeout           limit for connecting and for each request
      */
     public HttpSchemaRegistryClient(List<URI> baseUrls, String basicAuthUserInfo, Duration timeout) {
+        this(baseUrls, basicAuthUserInfo, timeout, null);
+    }
+
+    /**
+     * @param baseUrls          registry URLs without credentials, tried in order
+     * @param basicAuthUserInfo {@code user:password} for HTTP basic auth, or null for none
+     * @param timeout           limit for connecting and for each request
+     * @param tls               the TLS context for {@code https://} URLs, or null for the Java runtime's default
+     */
+    public HttpSchemaRegistryClient(List<URI> baseUrls, String basicAuthUserInfo, Duration timeout, SSLContext tls) {
         if (baseUrls.isEmpty()) {
             throw new IllegalArgumentException("at least one schema registry URL is needed");
         }
@@ -80,7 +91,11 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         this.authorization = basicAuthUserInfo == null ? null : "Basic " + Base64.getEncoder()
                 .encodeToString(basicAuthUserInfo.getBytes(StandardCharsets.UTF_8));
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder()
+        HttpClient.Builder builder = HttpClient.newBuilder();
+        if (tls != null) {
+            builder.sslContext(tls);
+        }
+        this.http = builder
                 .connectTimeout(timeout)
                 .version(HttpClient.Version.HTTP_1_1)
                 .build();
@@ -123,6 +138,11 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private int lookupUncached(String subject, Schema schema) {
         String what = "looking up " + schema.getFullName() + " under subject '" + subject + "'";
         return idOf(call("/subjects/" + encode(subject), schemaBody(schema), what), what);
+    }
+
+    @Override
+    public void checkAccess() {
+        call("/subjects", null, "listing subjects");
     }
 
     @Override

@@ -31,4 +31,14 @@ public interface SchemaRegistryClient {
      * @throws SchemaRegistryUnavailableException when the registry cannot be reached (retriable)
      */
     Schema schemaById(int id);
+
+    /**
+     * Asks the registry for its subjects with this client's address, TLS settings and credentials, so that a start
+     * fails at once on what would otherwise fail every record. A registry in this JVM has nothing to check.
+     *
+     * @throws SchemaRegistryUnavailableException when no registry URL answers (the cause says why, e.g. a TLS handshake)
+     * @throws org.apache.kafka.common.errors.SerializationException when the registry refuses the request, e.g. HTTP 401
+     */
+    default void checkAccess() {
+    }
 }

@@ -35,7 +35,8 @@ public final class SchemaRegistryClients {
         for (int i = 0; i < urls.size(); i++) {
             baseUrls.add(httpUrl(urls.get(i), i + 1));
         }
-        return new HttpSchemaRegistryClient(baseUrls, basicAuthUserInfo(config));
+        return new HttpSchemaRegistryClient(baseUrls, basicAuthUserInfo(config), HttpSchemaRegistryClient.DEFAULT_TIMEOUT,
+                RegistryTls.context(config));
     }
 
     private static List<String> urls(List<String> entries) {

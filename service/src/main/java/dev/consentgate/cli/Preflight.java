@@ -1,18 +1,19 @@
 package dev.consentgate.cli;
 
 import dev.consentgate.serde.AvroSerdeConfig;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.consentgate.serde.SchemaRegistryClient;
+import dev.consentgate.serde.SchemaRegistryClients;
+import dev.consentgate.serde.SchemaRegistryUnavailableException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.errors.SerializationException;
 
 /**
  * The checks before {@code run} starts Kafka Streams, so that a wrong address or a missing topic
@@ -44,37 +45,30 @@ public final class Preflight {
         }
     }
 
-    /** Asks the first registry URL for its subjects; an in-memory ({@code mock://}) registry needs no check. */
+    /**
+     * Asks the registry for its subjects as the serde will: the same URLs, TLS settings and credentials. An in-memory
+     * ({@code mock://}) registry needs no check.
+     */
     public static void requireRegistry(Map<String, Object> properties) {
-        Object urls = properties.get(AvroSerdeConfig.SCHEMA_REGISTRY_URL);
-        if (urls == null) {
-            throw new CommandFailure(ExitCodes.INVALID_INPUT, AvroSerdeConfig.SCHEMA_REGISTRY_URL + " is not set");
-        }
-        String first = urls.toString().split(",")[0].trim();
-        if (first.startsWith("mock://")) {
-            return;
-        }
-        URI uri;
+        SchemaRegistryClient client;
         try {
-            uri = URI.create(first.replaceAll("/+$", ""));
-        } catch (IllegalArgumentException e) {
-            throw new CommandFailure(ExitCodes.INVALID_INPUT, AvroSerdeConfig.SCHEMA_REGISTRY_URL + " is not a URL");
+            client = SchemaRegistryClients.fromConfig(properties);
+        } catch (ConfigException e) {
+            throw new CommandFailure(ExitCodes.INVALID_INPUT, e.getMessage());
         }
-        // Never print credentials someone may have put in the URL.
-        String shown = uri.getScheme() + "://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "") + uri.getPath();
+        // The URLs carry no credentials: SchemaRegistryClients refuses those.
+        String shown = String.valueOf(properties.get(AvroSerdeConfig.SCHEMA_REGISTRY_URL));
         try {
-            HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
-            HttpRequest request = HttpRequest.newBuilder(URI.create(uri + "/subjects")).timeout(TIMEOUT).GET().build();
-            int status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-            // 401/403 still prove the registry is there; the serde reports credentials problems itself.
-            if (status >= 500) {
-                throw new CommandFailure(ExitCodes.UNREACHABLE, "schema registry at " + shown + " answered HTTP " + status);
-            }
-        } catch (IOException e) {
-            throw new CommandFailure(ExitCodes.UNREACHABLE, "cannot reach the schema registry at " + shown + ": " + e.getClass().getSimpleName());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CommandFailure(ExitCodes.UNREACHABLE, "interrupted while reaching the schema registry");
+            client.checkAccess();
+        } catch (SchemaRegistryUnavailableException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            String hint = cause instanceof SSLException ? " (does " + AvroSerdeConfig.TRUSTSTORE_LOCATION
+                    + " hold the registry's certificate or its issuer?)" : "";
+            throw new CommandFailure(ExitCodes.UNREACHABLE, "cannot reach the schema registry at " + shown + ": "
+                    + cause.getClass().getSimpleName() + hint);
+        } catch (SerializationException e) {
+            throw new CommandFailure(ExitCodes.UNREACHABLE, e.getMessage() + " (check " + AvroSerdeConfig.BASIC_AUTH_CREDENTIALS_SOURCE
+                    + " and " + AvroSerdeConfig.BASIC_AUTH_USER_INFO + ")");
         }
     }
 

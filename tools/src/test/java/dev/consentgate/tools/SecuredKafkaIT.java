@@ -12,6 +12,7 @@ import dev.consentgate.testing.EndToEndScenario;
 import dev.consentgate.testing.KafkaTestSupport;
 import dev.consentgate.testing.RunnableJar;
 import dev.consentgate.testing.SecuredKafkaBroker;
+import dev.consentgate.testing.SecuredRegistryProxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +53,10 @@ class SecuredKafkaIT {
     @RegisterExtension
     static final SecuredKafkaBroker KAFKA = new SecuredKafkaBroker();
 
+    private static final String REGISTRY_USER = "consentgate";
+    private static final String REGISTRY_PASSWORD = "registry-password-" + UUID.randomUUID();
+    private static SecuredRegistryProxy registry;
+
     private static final Path STRIMZI = Path.of("..", "deploy", "strimzi");
     private static final String HMAC_KEY = "hmac-key-from-a-secret-volume-" + UUID.randomUUID();
     private static final String SERVICE_PASSWORD = "service-password-" + UUID.randomUUID();
@@ -87,6 +92,8 @@ class SecuredKafkaIT {
                 ApicurioRegistry.shared().ccompatUrl(), serviceUser.name());
         scenario = new EndToEndScenario(29, 100, 600);
         dir = Files.createDirectories(Path.of("target", "secured", UUID.randomUUID().toString().substring(0, 8))).toAbsolutePath();
+        // and the schema registry behind TLS and basic authentication
+        registry = SecuredRegistryProxy.start(ApicurioRegistry.shared().ccompatUrl(), REGISTRY_USER, REGISTRY_PASSWORD, dir.resolve("registry-tls"));
         Path secrets = secretVolume(dir.resolve("secrets"));
         config = run.writeConfig(dir, settingsAs(serviceUser, secrets, "sasl-password"));
         auditorConfig = run.writeConfig(dir, settingsAs(auditorUser, secrets, "auditor-sasl-password"));
@@ -104,9 +111,15 @@ class SecuredKafkaIT {
 
     @AfterAll
     static void stopTheService() throws Exception {
-        if (service != null) {
-            try (RunnableJar stopping = service) {
-                assertThat(stopping.stop(Duration.ofSeconds(60))).as("exit code on SIGTERM").isZero();
+        try {
+            if (service != null) {
+                try (RunnableJar stopping = service) {
+                    assertThat(stopping.stop(Duration.ofSeconds(60))).as("exit code on SIGTERM").isZero();
+                }
+            }
+        } finally {
+            if (registry != null) {
+                registry.close();
             }
         }
     }
@@ -117,10 +130,15 @@ class SecuredKafkaIT {
         Files.writeString(secrets.resolve("hmac-key"), HMAC_KEY);
         Files.writeString(secrets.resolve("sasl-password"), SERVICE_PASSWORD);
         Files.writeString(secrets.resolve("auditor-sasl-password"), AUDITOR_PASSWORD);
+        Files.writeString(secrets.resolve("registry-user-info"), REGISTRY_USER + ":" + REGISTRY_PASSWORD);
+        Files.writeString(secrets.resolve("registry-truststore-password"), registry.certificates().password());
         return secrets;
     }
 
-    /** A user's settings: TLS and SCRAM as that user, the password and the HMAC key read from the secret volume. */
+    /**
+     * A user's settings: TLS and SCRAM as that user, the registry over TLS with basic authentication, the passwords and
+     * the HMAC key read from the secret volume.
+     */
     private static Map<String, String> settingsAs(StrimziUser user, Path secrets, String passwordFile) {
         Map<String, String> settings = new HashMap<>();
         KAFKA.security().tlsSettings().forEach((key, value) -> settings.put(key, value.toString()));
@@ -129,6 +147,11 @@ class SecuredKafkaIT {
         settings.put("sasl.jaas.config", BrokerSecurity.scramLogin(user.name(), "${dir:" + secrets + ":" + passwordFile + "}"));
         settings.put("consentgate.hmac.key", "${dir:" + secrets + ":hmac-key}");
         settings.put("state.dir", dir.resolve("state").toString());
+        settings.put("schema.registry.url", registry.url());
+        settings.put("basic.auth.credentials.source", "USER_INFO");
+        settings.put("basic.auth.user.info", "${dir:" + secrets + ":registry-user-info}");
+        settings.put("schema.registry.ssl.truststore.location", registry.certificates().trustStore().toString());
+        settings.put("schema.registry.ssl.truststore.password", "${dir:" + secrets + ":registry-truststore-password}");
         return settings;
     }
 
@@ -159,6 +182,43 @@ class SecuredKafkaIT {
     }
 
     @Test
+    void everyCommandReachedTheRegistryOverTlsWithItsCredentialsAndNoneWasRefused() throws Exception {
+        run.assertOutputsMatch(scenario);
+
+        assertThat(registry.authenticatedRequests()).isPositive();
+        assertThat(registry.refusedRequests()).isZero();
+    }
+
+    @Test
+    void aStartWithWrongRegistryCredentialsOrWithoutItsTrustStoreStopsWithExitThreeNamingTheProblem() throws Exception {
+        Path secrets = dir.resolve("secrets");
+        Map<String, String> wrongPassword = settingsAs(serviceUser, secrets, "sasl-password");
+        wrongPassword.put("basic.auth.user.info", REGISTRY_USER + ":not-the-password");
+        Map<String, String> untrusted = settingsAs(serviceUser, secrets, "sasl-password");
+        untrusted.remove("schema.registry.ssl.truststore.location");
+        untrusted.remove("schema.registry.ssl.truststore.password");
+        int refusedBefore = registry.refusedRequests();
+
+        String refused = failedStart("wrong-registry-password.log", run.writeConfig(dir, wrongPassword));
+        String untrustedStart = failedStart("untrusted-registry.log", run.writeConfig(dir, untrusted));
+
+        assertThat(refused).contains("consentgate: Schema registry " + registry.url() + " refused listing subjects (HTTP 401, ")
+                .contains("(check basic.auth.credentials.source and basic.auth.user.info)").doesNotContain("not-the-password");
+        assertThat(registry.refusedRequests()).isEqualTo(refusedBefore + 1);
+        assertThat(untrustedStart).contains("consentgate: cannot reach the schema registry at " + registry.url()
+                + ": SSLHandshakeException (does schema.registry.ssl.truststore.location hold the registry's certificate or its issuer?)");
+    }
+
+    /** Starts the service's jar with that configuration; fails unless it exits 3; its output. */
+    private static String failedStart(String logName, Path configuration) throws Exception {
+        Path log = dir.resolve(logName);
+        int exit = RunnableJar.execute(log, COMMAND_TIMEOUT, "run", "--config", configuration.toString(), "--policy", policy.toString());
+        String output = Files.readString(log);
+        assertThat(exit).as("exit code of run; output:%n%s", output).isEqualTo(3);
+        return output;
+    }
+
+    @Test
     void theServiceUserMayNotReadAPurposeTopicOrItsOwnAuditTrail() {
         Map<String, Object> asService = KAFKA.security().clientSettings(serviceUser.name(), SERVICE_PASSWORD);
 
@@ -171,6 +231,9 @@ class SecuredKafkaIT {
         Map<String, Object> asAuditor = new HashMap<>(KAFKA.security().clientSettings(auditorUser.name(), AUDITOR_PASSWORD));
         asAuditor.put("bootstrap.servers", KAFKA.bootstrapServers());
         asAuditor.put("max.block.ms", 30_000);
+        // Not idempotent: an idempotent producer is refused at once for lacking Write anywhere (a cluster-level
+        // refusal); this one asks for each topic, so each topic's own ACLs are what refuse it.
+        asAuditor.put("enable.idempotence", false);
         try (var producer = new KafkaProducer<>(asAuditor, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (String topic : List.of("consent.audit", "consent.events", PURPOSE_TOPIC)) {
                 assertThatThrownBy(() -> producer.send(new ProducerRecord<>(topic, new byte[] {1}, new byte[] {1})).get())
@@ -220,14 +283,14 @@ class SecuredKafkaIT {
 
         assertThat(metrics).contains("consentgate_decisions_total");
         for (Path file : List.of(config, auditorConfig)) {
-            assertThat(Files.readString(file)).doesNotContain(HMAC_KEY, SERVICE_PASSWORD, AUDITOR_PASSWORD);
+            assertThat(Files.readString(file)).doesNotContain(HMAC_KEY, SERVICE_PASSWORD, AUDITOR_PASSWORD, REGISTRY_PASSWORD);
         }
         for (String shown : List.of(metrics, service.log(), topicsCreateOutput)) {
-            assertThat(shown).doesNotContain(HMAC_KEY, SERVICE_PASSWORD, AUDITOR_PASSWORD);
+            assertThat(shown).doesNotContain(HMAC_KEY, SERVICE_PASSWORD, AUDITOR_PASSWORD, REGISTRY_PASSWORD);
         }
         try (var logs = Files.list(dir)) {
             for (Path log : logs.filter(path -> path.toString().endsWith(".log")).toList()) {
-                assertThat(Files.readString(log)).as(log.toString()).doesNotContain(HMAC_KEY, SERVICE_PASSWORD, AUDITOR_PASSWORD);
+                assertThat(Files.readString(log)).as(log.toString()).doesNotContain(HMAC_KEY, SERVICE_PASSWORD, AUDITOR_PASSWORD, REGISTRY_PASSWORD);
             }
         }
     }

@@ -64,7 +64,6 @@ class SignedCheckpointsIT {
         dir = Files.createTempDirectory("signed-checkpoints-it");
         run = new EndToEndRun(KAFKA.bootstrapServers(), ApicurioRegistry.shared(), "signed-" + UUID.randomUUID().toString().substring(0, 8));
         checkpointTopic = run.topic("consent.audit.checkpoints");
-        createTopic(checkpointTopic, 3);
         assertThat(command(new StringWriter(), "audit", "keygen", "--out", dir.resolve("keys").toString())).isZero();
         publicKey = dir.resolve("keys").resolve(AuditKeygenCommand.PUBLIC_FILE);
         EndToEndScenario scenario = new EndToEndScenario(13, 100, 600);
