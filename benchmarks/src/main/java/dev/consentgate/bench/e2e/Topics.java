@@ -4,10 +4,12 @@ import dev.consentgate.bench.ExamplePolicy;
 import dev.consentgate.bench.SampleContacts;
 import dev.consentgate.policy.Policy;
 import dev.consentgate.config.ConsentGateConfig;
-import java.util.ArrayList;
+import dev.consentgate.topics.TopicLayout;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -36,12 +38,16 @@ final class Topics {
         return policy.outputTopics();
     }
 
-    /** Creates every topic with the same partition count and no time retention: the workload's timestamps are hours old. */
+    /**
+     * Creates every topic with the same partition count and no time retention: the workload's timestamps are hours old.
+     * The topics ConsentGate writes are those of its {@link TopicLayout}, as {@code topics create} makes them, so a topic
+     * the service gains (the rerouted-consent topic, which it also reads) is there for the benchmark too.
+     */
     static void createAll(String bootstrap, Policy policy, int partitions) throws Exception {
         ConsentGateConfig config = consentGateConfig();
-        List<String> names = new ArrayList<>(List.of(CONSENT, CONTACTS, COPY, config.auditTopic(), config.dlqTopic()));
+        Set<String> names = new TreeSet<>(List.of(CONSENT, CONTACTS, COPY));
         names.addAll(UNUSED_INPUTS);
-        names.addAll(purposeTopics(policy));
+        names.addAll(TopicLayout.of(config, policy).writtenTopics().keySet());
         List<NewTopic> topics = names.stream()
                 .map(name -> new NewTopic(name, partitions, (short) 1).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")))
                 .toList();
