@@ -285,7 +285,8 @@ class KubernetesManifestsTest {
         selectors.add(base.only(PodDisruptionBudget.class, "consentgate").getSpec().getSelector().getMatchLabels());
         base.objects().stream().filter(Service.class::isInstance)
                 .forEach(object -> selectors.add(((Service) object).getSpec().getSelector()));
-        assertThat(labels).containsEntry("app.kubernetes.io/name", "consentgate-audit-verify");
+        assertThat(labels).containsEntry("app.kubernetes.io/name", "consentgate-audit-verify")
+                .isEqualTo(base.only(CronJob.class, DeployedConfiguration.AUDIT_VERIFY).getSpec().getJobTemplate().getMetadata().getLabels());
         assertThat(selectors).hasSize(4).allSatisfy(selector -> assertThat(labels.entrySet()).as("labels selected by %s", selector)
                 .doesNotContainAnyElementsOf(selector.entrySet()));
     }
