@@ -13,9 +13,9 @@ import java.nio.file.Path;
 record DeployedLayout(String applicationId, ConsentGateConfig config, TopicLayout topics) {
 
     static DeployedLayout of(RenderedManifests manifests, Path secretsDirectory) {
-        ConsentGateConfig config = new ConsentGateConfig(DeployedConfiguration.mountedAt(manifests, secretsDirectory));
+        ConsentGateConfig config = new ConsentGateConfig(DeployedConfiguration.SERVICE.mountedAt(manifests, secretsDirectory));
         String policy = manifests.configMap("consentgate-policy").getData().get("policy.yaml");
-        return new DeployedLayout(DeployedConfiguration.properties(manifests).get("application.id"), config,
+        return new DeployedLayout(DeployedConfiguration.SERVICE.properties(manifests).get("application.id"), config,
                 TopicLayout.of(config, PolicyParser.parse("policy.yaml", policy.getBytes(StandardCharsets.UTF_8))));
     }
 }

@@ -41,6 +41,14 @@ final class Exposition {
         return new Exposition(labels);
     }
 
+    /** This exposition's series and {@code other}'s, as if scraped together; a series in both has the labels of both. */
+    Exposition and(Exposition other) {
+        Map<String, Set<String>> labels = new HashMap<>();
+        labelsBySeries.forEach((name, keys) -> labels.put(name, new TreeSet<>(keys)));
+        other.labelsBySeries.forEach((name, keys) -> labels.computeIfAbsent(name, n -> new TreeSet<>()).addAll(keys));
+        return new Exposition(labels);
+    }
+
     /** The label names of the series {@code name}, or empty if no series has that name. */
     Optional<Set<String>> labels(String name) {
         return Optional.ofNullable(labelsBySeries.get(name));

@@ -16,7 +16,7 @@ import org.rocksdb.RocksDB;
 import org.xerial.snappy.Snappy;
 
 /**
- * Run by {@link ImageIT} on the image's Java runtime, with the service jar: uses what the service needs beyond
+ * Run by {@link ImageIT} on the image's Java runtime, with the image's jar (the service's or the tools'): uses what both need beyond
  * {@code --version} (RocksDB in a state directory, the compression codecs' native libraries, TLS with elliptic
  * curves, java.beans), then prints every shared object the process has mapped, one per line after "mapped:".
  */

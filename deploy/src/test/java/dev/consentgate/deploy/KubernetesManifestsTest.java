@@ -3,16 +3,19 @@ package dev.consentgate.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
+import dev.consentgate.cli.Setup;
 import dev.consentgate.config.ConsentGateConfig;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -20,8 +23,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -55,9 +60,10 @@ class KubernetesManifestsTest {
     @Test
     void theBaseHoldsOneObjectPerNumberedFileAndTheKustomizationListsThemAll() {
         assertThat(base.objects()).extracting(object -> object.getKind() + "/" + object.getMetadata().getName())
-                .containsExactlyInAnyOrder("ServiceAccount/consentgate", "ConfigMap/consentgate-policy",
-                        "ConfigMap/consentgate-config", "Secret/consentgate", "Service/consentgate",
-                        "Service/consentgate-metrics", "StatefulSet/consentgate", "PodDisruptionBudget/consentgate");
+                .containsExactlyInAnyOrder("ServiceAccount/consentgate", "ServiceAccount/consentgate-auditor",
+                        "ConfigMap/consentgate-policy", "ConfigMap/consentgate-config", "ConfigMap/consentgate-auditor-config",
+                        "Secret/consentgate", "Service/consentgate", "Service/consentgate-metrics", "StatefulSet/consentgate",
+                        "PodDisruptionBudget/consentgate", "CronJob/consentgate-audit-verify");
         List<String> numberedFiles = DeployFiles.yamlFiles(DeployFiles.KUBERNETES).stream()
                 .map(file -> file.getFileName().toString()).filter(name -> !name.equals("kustomization.yaml")).toList();
         assertThat(kustomizationResources(DeployFiles.KUBERNETES)).containsExactlyElementsOf(numberedFiles);
@@ -131,6 +137,9 @@ class KubernetesManifestsTest {
         assertThat(volumes.stream().filter(volume -> volume.getSecret() != null).map(volume -> volume.getSecret().getSecretName()))
                 .containsExactly("consentgate")
                 .allSatisfy(name -> assertThat(base.secret(name)).isNotNull());
+        // The service may not read its own audit trail: it does not get the auditor's password.
+        assertThat(DeployedConfiguration.SERVICE.projectedSecretKeys(base)).containsExactly("hmac-key", "sasl-password", "ca.p12",
+                "ca.password", "checkpoint-signing.key", "checkpoint-signing.pub");
         assertThat(base.only(ServiceAccount.class, pod.getSpec().getServiceAccountName())).isNotNull();
         assertThat(base.only(Service.class, statefulSet.getSpec().getServiceName()).getSpec().getClusterIP()).isEqualTo("None");
 
@@ -158,16 +167,24 @@ class KubernetesManifestsTest {
     @Test
     void theConfigurationReadsItsSecretsFromTheMountedSecretThroughKafkasConfigProvider(@TempDir Path secrets) {
         Map<String, String> secretValues = DeployedConfiguration.secretValues(base);
-        Map<String, String> written = DeployedConfiguration.properties(base);
-        Map<String, String> mounted = DeployedConfiguration.mountedAt(base, secrets);
+        Map<String, String> written = DeployedConfiguration.SERVICE.properties(base);
+        Map<String, String> mounted = DeployedConfiguration.SERVICE.mountedAt(base, secrets);
 
         assertThat(written).contains(entry("application.id", "consentgate"), entry("state.dir", "/var/lib/consentgate"),
                 entry("num.standby.replicas", "1"), entry("security.protocol", "SASL_SSL"),
                 entry("sasl.mechanism", "SCRAM-SHA-512"), entry("config.providers", "dir"),
                 entry("config.providers.dir.class", "org.apache.kafka.common.config.provider.DirectoryConfigProvider"),
                 entry("consentgate.hmac.key", "${dir:/etc/consentgate/secrets:hmac-key}"),
-                entry("ssl.truststore.location", "/etc/consentgate/secrets/ca.p12"));
-        assertThat(secretValues).containsOnlyKeys(referencedSecretKeys(written));
+                entry("ssl.truststore.location", "/etc/consentgate/secrets/ca.p12"),
+                entry("consentgate.audit.signing.key.file", "/etc/consentgate/secrets/checkpoint-signing.key"),
+                entry("consentgate.audit.signing.public.key.file", "/etc/consentgate/secrets/checkpoint-signing.pub"));
+        // Every key the service's pod gets is used, and every key of the Secret goes to the service or the audit check.
+        assertThat(DeployedConfiguration.SERVICE.projectedSecretKeys(base)).containsExactlyInAnyOrderElementsOf(referencedSecretKeys(written));
+        List<String> auditorKeys = new ArrayList<>(referencedSecretKeys(DeployedConfiguration.AUDITOR.properties(base)));
+        auditorKeys.add("checkpoint-signing.pub");
+        assertThat(DeployedConfiguration.AUDITOR.projectedSecretKeys(base)).containsExactlyInAnyOrderElementsOf(auditorKeys);
+        assertThat(secretValues.keySet()).containsExactlyInAnyOrder("hmac-key", "sasl-password", "auditor-sasl-password", "ca.p12",
+                "ca.password", "checkpoint-signing.key", "checkpoint-signing.pub");
 
         // The real configurations resolve the references, as run builds them.
         assertThat(new ConsentGateConfig(mounted).getPassword(ConsentGateConfig.HMAC_KEY).value())
@@ -177,10 +194,145 @@ class KubernetesManifestsTest {
                 "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"consentgate\" password=\""
                         + secretValues.get("sasl-password") + "\";");
         assertThat(streams.originals().get("ssl.truststore.password")).isEqualTo(secretValues.get("ca.password"));
+        ConsentGateConfig config = new ConsentGateConfig(mounted);
+        assertThat(config.signingKeyFiles()).hasValueSatisfying(files -> {
+            assertThat(Path.of(files.privateKey())).hasContent(secretValues.get("checkpoint-signing.key"));
+            assertThat(Path.of(files.publicKey())).hasContent(secretValues.get("checkpoint-signing.pub"));
+        });
     }
 
     @Test
-    void theOverlayChangesOnlyNamespaceReplicasAndImage() {
+    void theAuditCheckRunsHourlyOneAtATimeWithTheToolsImage() {
+        CronJob cronJob = client.resource(base.only(CronJob.class, DeployedConfiguration.AUDIT_VERIFY)).inNamespace("consentgate-checked").create();
+        var spec = cronJob.getSpec();
+        var job = spec.getJobTemplate().getSpec();
+        PodSpec pod = job.getTemplate().getSpec();
+
+        assertThat(spec.getSchedule()).isEqualTo("17 * * * *");
+        assertThat(spec.getConcurrencyPolicy()).isEqualTo("Forbid");
+        assertThat(spec.getStartingDeadlineSeconds()).isEqualTo(600L);
+        assertThat(spec.getSuccessfulJobsHistoryLimit()).isEqualTo(3);
+        assertThat(spec.getFailedJobsHistoryLimit()).isEqualTo(5);
+        assertThat(spec.getSuspend()).isNull();
+        // Stopped before the next run is due, so Forbid never skips a run for a hung one.
+        assertThat(job.getActiveDeadlineSeconds()).isEqualTo(2700L).isLessThan(3600L);
+        assertThat(job.getBackoffLimit()).isEqualTo(2);
+        assertThat(job.getPodFailurePolicy().getRules()).singleElement().satisfies(rule -> {
+            assertThat(rule.getAction()).isEqualTo("FailJob");
+            assertThat(rule.getOnExitCodes().getContainerName()).isEqualTo("audit-verify");
+            assertThat(rule.getOnExitCodes().getOperator()).isEqualTo("In");
+            assertThat(rule.getOnExitCodes().getValues()).containsExactly(2, 5);
+        });
+        assertThat(pod.getRestartPolicy()).isEqualTo("Never");
+
+        assertThat(pod.getContainers()).hasSize(1);
+        Container container = pod.getContainers().get(0);
+        assertThat(container.getName()).isEqualTo("audit-verify");
+        // The tools' image of the same version as the service's.
+        assertThat(container.getImage()).isEqualTo("consentgate-tools:0.1.0-SNAPSHOT")
+                .isEqualTo(base.statefulSet().getSpec().getTemplate().getSpec().getContainers().get(0).getImage()
+                        .replace("consentgate:", "consentgate-tools:"));
+        assertThat(container.getArgs()).containsExactly("audit", "verify", "--config", DeployedConfiguration.AUDITOR.path(),
+                "--public-key", DeployedConfiguration.SECRETS_MOUNT + "/checkpoint-signing.pub");
+        assertThat(container.getPorts()).isEmpty();
+        assertThat(container.getResources().getRequests())
+                .containsOnly(entry("cpu", new Quantity("500m")), entry("memory", new Quantity("2Gi")));
+        assertThat(container.getResources().getLimits())
+                .containsOnly(entry("cpu", new Quantity("1")), entry("memory", new Quantity("2Gi")));
+    }
+
+    @Test
+    void theAuditCheckIsAsConfinedAsTheService() {
+        PodSpec pod = DeployedConfiguration.AUDITOR.pod(base);
+        PodSpec service = DeployedConfiguration.SERVICE.pod(base);
+        Container container = pod.getContainers().get(0);
+
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(65532L).isEqualTo(DeployFiles.imageUserId());
+        assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        assertThat(pod.getSecurityContext()).isEqualTo(service.getSecurityContext());
+        assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(container.getSecurityContext()).isEqualTo(service.getContainers().get(0).getSecurityContext());
+
+        // Its own identity, without an API token.
+        assertThat(pod.getServiceAccountName()).isEqualTo("consentgate-auditor").isNotEqualTo(service.getServiceAccountName());
+        assertThat(base.only(ServiceAccount.class, "consentgate-auditor").getAutomountServiceAccountToken()).isFalse();
+        assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+
+        assertThat(container.getVolumeMounts().stream().collect(Collectors.toMap(VolumeMount::getMountPath, VolumeMount::getName)))
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        DeployedConfiguration.CONFIG_MOUNT, "config",
+                        DeployedConfiguration.SECRETS_MOUNT, "secrets",
+                        "/tmp", "tmp"));
+        assertThat(container.getVolumeMounts()).filteredOn(mount -> !mount.getName().equals("tmp"))
+                .allSatisfy(mount -> assertThat(mount.getReadOnly()).isTrue());
+        Map<String, Volume> volumes = pod.getVolumes().stream().collect(Collectors.toMap(Volume::getName, volume -> volume));
+        assertThat(volumes).containsOnlyKeys("config", "secrets", "tmp");
+        assertThat(volumes.get("tmp").getEmptyDir()).isNotNull();
+        assertThat(volumes.get("config").getConfigMap().getName()).isEqualTo("consentgate-auditor-config");
+        assertThat(base.configMap("consentgate-auditor-config").getData()).containsOnlyKeys("auditor.properties");
+        // Neither the service's password (it could write decisions) nor the signing key (it could sign a rewritten trail).
+        assertThat(DeployedConfiguration.AUDITOR.projectedSecretKeys(base))
+                .containsExactly("hmac-key", "auditor-sasl-password", "ca.p12", "ca.password", "checkpoint-signing.pub");
+
+        // Its pods are none of the service's: no Service, PodDisruptionBudget or StatefulSet selects them.
+        Map<String, String> labels = base.only(CronJob.class, DeployedConfiguration.AUDIT_VERIFY).getSpec().getJobTemplate().getSpec()
+                .getTemplate().getMetadata().getLabels();
+        List<Map<String, String>> selectors = new ArrayList<>();
+        selectors.add(base.statefulSet().getSpec().getSelector().getMatchLabels());
+        selectors.add(base.only(PodDisruptionBudget.class, "consentgate").getSpec().getSelector().getMatchLabels());
+        base.objects().stream().filter(Service.class::isInstance)
+                .forEach(object -> selectors.add(((Service) object).getSpec().getSelector()));
+        assertThat(labels).containsEntry("app.kubernetes.io/name", "consentgate-audit-verify")
+                .isEqualTo(base.only(CronJob.class, DeployedConfiguration.AUDIT_VERIFY).getSpec().getJobTemplate().getMetadata().getLabels());
+        assertThat(selectors).hasSize(4).allSatisfy(selector -> assertThat(labels.entrySet()).as("labels selected by %s", selector)
+                .doesNotContainAnyElementsOf(selector.entrySet()));
+    }
+
+    @Test
+    void theAuditCheckConnectsAsTheAuditorUserToTheServicesClusterAndTopics(@TempDir Path secrets, @TempDir Path config) throws IOException {
+        Map<String, String> secretValues = DeployedConfiguration.secretValues(base);
+        Map<String, String> auditor = DeployedConfiguration.AUDITOR.properties(base);
+        Map<String, String> service = DeployedConfiguration.SERVICE.properties(base);
+
+        // The user the auditor's ACLs are granted to, not the service's, which may write decisions.
+        String auditorUser = StrimziManifests.load(DeployFiles.STRIMZI).user("consentgate-auditor").getMetadata().getName();
+        assertThat(jaasUsername(auditor.get("sasl.jaas.config"))).isEqualTo(auditorUser).isEqualTo("consentgate-auditor");
+        assertThat(jaasUsername(service.get("sasl.jaas.config"))).isEqualTo("consentgate");
+        assertThat(auditor.get("sasl.jaas.config"))
+                .isEqualTo(service.get("sasl.jaas.config").replace("username=\"consentgate\"", "username=\"consentgate-auditor\"")
+                        .replace(":sasl-password}", ":auditor-sasl-password}"));
+        // The service's cluster, registry and topics; nothing that writes or signs.
+        for (String same : List.of("bootstrap.servers", "schema.registry.url", "security.protocol", "sasl.mechanism",
+                "ssl.truststore.type", "ssl.truststore.location", "ssl.truststore.password", "config.providers",
+                "config.providers.dir.class", "consentgate.hmac.key")) {
+            assertThat(auditor.get(same)).as(same).isNotNull().isEqualTo(service.get(same));
+        }
+        assertThat(auditor).containsOnlyKeys("bootstrap.servers", "schema.registry.url", "security.protocol", "sasl.mechanism",
+                "sasl.jaas.config", "ssl.truststore.type", "ssl.truststore.location", "ssl.truststore.password", "config.providers",
+                "config.providers.dir.class", "consentgate.hmac.key");
+
+        // The tools load it as audit verify does, reading the password from the keys the CronJob's pod gets.
+        Path file = config.resolve("auditor.properties");
+        Properties mounted = new Properties();
+        mounted.putAll(DeployedConfiguration.AUDITOR.mountedAt(base, secrets));
+        try (var out = java.nio.file.Files.newBufferedWriter(file)) {
+            mounted.store(out, null);
+        }
+        Setup setup = Setup.withoutPolicy(file, Map.of());
+        assertThat(setup.properties().get("sasl.jaas.config")).isEqualTo(
+                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"consentgate-auditor\" password=\""
+                        + secretValues.get("auditor-sasl-password") + "\";");
+        ConsentGateConfig serviceConfig = new ConsentGateConfig(DeployedConfiguration.SERVICE.mountedAt(base, secrets));
+        assertThat(setup.config().auditTopic()).isEqualTo(serviceConfig.auditTopic());
+        assertThat(setup.config().checkpointTopic()).isEqualTo(serviceConfig.checkpointTopic());
+        assertThat(setup.config().signingKeyFiles()).isEmpty();
+    }
+
+    @Test
+    void theOverlayChangesOnlyNamespaceReplicasAndImages() {
         var serialization = new StrictKubernetesSerialization();
         List<HasMetadata> expected = base.objects().stream().map(object -> {
             HasMetadata copy = serialization.clone(object);
@@ -189,6 +341,10 @@ class KubernetesManifestsTest {
                 statefulSet.getSpec().setReplicas(3);
                 statefulSet.getSpec().getTemplate().getSpec().getContainers().get(0)
                         .setImage("registry.example.com/platform/consentgate:0.1.0");
+            }
+            if (copy instanceof CronJob cronJob) {
+                cronJob.getSpec().getJobTemplate().getSpec().getTemplate().getSpec().getContainers().get(0)
+                        .setImage("registry.example.com/platform/consentgate-tools:0.1.0");
             }
             return copy;
         }).toList();
@@ -225,6 +381,12 @@ class KubernetesManifestsTest {
     private static List<String> kustomizationResources(Path directory) {
         Matcher item = Pattern.compile("(?m)^  - (\\S+)$").matcher(DeployFiles.read(directory.resolve("kustomization.yaml")));
         return item.results().map(match -> match.group(1)).toList();
+    }
+
+    private static String jaasUsername(String jaasConfig) {
+        Matcher username = Pattern.compile(" username=\"([^\"]*)\"").matcher(jaasConfig);
+        assertThat(username.find()).as(jaasConfig).isTrue();
+        return username.group(1);
     }
 
     private static List<String> referencedSecretKeys(Map<String, String> properties) {

@@ -46,4 +46,26 @@ class SeriesCheckTest {
                 "lag_seconds_count has no label le",
                 "recorded:series is not exported");
     }
+
+    @Test
+    void theRulesNameOnlyListedKubeStateMetricsSeriesAndLabels() throws Exception {
+        List<String> kubeStateMetricsProblems = SeriesCheck.problems(DeployedQueries.rules(), KubeStateMetrics.SERIES, DeployedQueries.recorded())
+                .stream().filter(problem -> problem.startsWith("kube_")).toList();
+
+        assertThat(kubeStateMetricsProblems).isEmpty();
+        assertThat(SeriesCheck.metrics(DeployedQueries.rules())).filteredOn(metric -> metric.startsWith("kube_")).containsExactly(
+                "kube_cronjob_created", "kube_cronjob_status_active", "kube_cronjob_status_last_schedule_time",
+                "kube_cronjob_status_last_successful_time");
+    }
+
+    @Test
+    void aKubeStateMetricsSeriesOrLabelNotListedIsNamed() {
+        List<String> problems = SeriesCheck.problems(List.of(
+                "kube_job_failed{job_name=~\"consentgate-audit-verify-.*\"}",
+                "kube_cronjob_status_active{cronjob=\"c\", job_name=\"j\"}",
+                "consentgate_decisions_total + kube_cronjob_created"),
+                EXPOSITION.and(KubeStateMetrics.SERIES), Set.of());
+
+        assertThat(problems).containsExactly("kube_job_failed is not exported", "kube_cronjob_status_active has no label job_name");
+    }
 }
