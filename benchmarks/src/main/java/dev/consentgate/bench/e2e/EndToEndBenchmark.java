@@ -18,7 +18,8 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * End-to-end throughput: a broker in its own JVM, N preloaded ContactUpdated events and their
- * consents, then alternating rounds of the pass-through baseline and ConsentGate enforcement, each
+ * consents, then alternating rounds of the pass-through baseline, ConsentGate enforcement and the consent join a team
+ * would write by hand ({@link HandWrittenJoinTopology}), each
  * app in a fresh JVM with a fresh application id (so it reads everything from the start); then the
  * end-to-end latency of enforcement at half its median throughput ({@link LatencyProbe}).
  *
@@ -92,6 +93,7 @@ public final class EndToEndBenchmark {
             for (int round = 1; round <= rounds; round++) {
                 results.add(run(StreamsAppMain.AppKind.BASELINE, round, bootstrap, List.of(Topics.COPY), logs, events));
                 results.add(run(StreamsAppMain.AppKind.ENFORCEMENT, round, bootstrap, enforcementOutputs, logs, events));
+                results.add(run(StreamsAppMain.AppKind.HAND_WRITTEN_JOIN, round, bootstrap, enforcementOutputs, logs, events));
                 if (Boolean.getBoolean(FAN_OUT_PROPERTY)) {
                     results.add(run(StreamsAppMain.AppKind.FAN_OUT, round, bootstrap, enforcementOutputs, logs, events));
                 }

@@ -32,7 +32,7 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.processor.StateRestoreListener;
 
 /**
- * The child JVM of one app run. Arguments: {@code baseline|enforcement|fan_out bootstrap application-id [mode [state-dir]]},
+ * The child JVM of one app run. Arguments: {@code baseline|enforcement|fan_out|hand_written_join bootstrap application-id [mode [state-dir]]},
  * where mode is
  * <ul>
  *   <li>{@code throughput} (the default): runs until the committed offsets reach the end of its inputs, then
@@ -89,6 +89,7 @@ public final class StreamsAppMain {
             case BASELINE -> passThrough();
             case ENFORCEMENT -> enforcement(props, observability);
             case FAN_OUT -> FanOutTopology.build();
+            case HAND_WRITTEN_JOIN -> handWrittenJoin();
         };
         Properties properties = new Properties();
         properties.putAll(props);
@@ -172,7 +173,9 @@ public final class StreamsAppMain {
         BASELINE(List.of(Topics.CONTACTS)),
         ENFORCEMENT(List.of(Topics.CONTACTS, Topics.CONSENT)),
         /** Kafka's share of enforcement alone ({@link FanOutTopology}). */
-        FAN_OUT(List.of(Topics.CONTACTS, Topics.CONSENT));
+        FAN_OUT(List.of(Topics.CONTACTS, Topics.CONSENT)),
+        /** The consent join a team would write by hand ({@link HandWrittenJoinTopology}): what enforcement is compared with. */
+        HAND_WRITTEN_JOIN(List.of(Topics.CONTACTS, Topics.CONSENT));
 
         private final List<String> inputs;
 
@@ -184,7 +187,7 @@ public final class StreamsAppMain {
             return inputs;
         }
 
-        /** How reports and logs name it: {@code baseline}, {@code enforcement}, {@code fan_out}. */
+        /** How reports and logs name it: {@code baseline}, {@code enforcement}, {@code fan_out}, {@code hand_written_join}. */
         String label() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
@@ -196,6 +199,11 @@ public final class StreamsAppMain {
         builder.stream(Topics.CONTACTS, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
                 .to(Topics.COPY, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
         return builder.build();
+    }
+
+    private static Topology handWrittenJoin() {
+        BenchSchemas.registerInputSchemas();
+        return HandWrittenJoinTopology.build(Map.of("schema.registry.url", BenchSchemas.REGISTRY_URL));
     }
 
     /** The enforcement topology as `consentgate run` builds it, metrics included. */

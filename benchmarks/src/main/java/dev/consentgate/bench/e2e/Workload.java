@@ -57,56 +57,63 @@ final class Workload {
         return PURPOSE_PAIRS.get(event % PURPOSE_PAIRS.size());
     }
 
+    /** One record of the workload, as the loader sends it. */
+    interface Sink {
+        void accept(String topic, String key, long timestamp, SpecificRecord value);
+    }
+
     Loaded load(String bootstrap) {
         ConfluentAvroSerializer serializer = new ConfluentAvroSerializer();
         serializer.configure(Map.of("schema.registry.url", BenchSchemas.REGISTRY_URL), false);
-        long consentRecords = 0;
-        long eventBytes = 0;
+        long[] consentRecords = {0};
+        long[] eventBytes = {0};
         try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
-            List<ConsentEvent> withdrawals = new ArrayList<>();
-            for (int i = 0; i < customers; i++) {
-                if (i % 10 == 0) {
-                    continue;
+            generate((topic, key, timestamp, value) -> {
+                byte[] bytes = serializer.serialize(topic, value);
+                producer.send(new ProducerRecord<>(topic, null, timestamp, key.getBytes(StandardCharsets.UTF_8), bytes));
+                if (topic.equals(Topics.CONSENT)) {
+                    consentRecords[0]++;
+                } else {
+                    eventBytes[0] += bytes.length;
                 }
-                String customer = SampleContacts.customerId(i);
-                String jurisdiction = i % 4 == 0 ? "US-CA" : "EU";
-                long capturedAt = start - 1 - random.nextInt(3_600_000);
-                send(producer, serializer, customer, consent(customer, "marketing", ConsentStatus.GRANTED, capturedAt, jurisdiction));
-                send(producer, serializer, customer, consent(customer, "analytics.reporting", ConsentStatus.GRANTED, capturedAt, jurisdiction));
-                consentRecords += 2;
-                if (i % 20 == 1) {
-                    long withdrawnAt = start + (long) random.nextInt(events) * spacingMs;
-                    withdrawals.add(consent(customer, "marketing", ConsentStatus.WITHDRAWN, withdrawnAt, jurisdiction));
-                }
-            }
-            // In capture order, as a consent platform publishes them: Kafka Streams merges the consent and
-            // event partitions by the timestamp at their heads, so a late-stamped record early in the consent
-            // topic would let events overtake the grants queued behind it.
-            withdrawals.sort(Comparator.comparing(ConsentEvent::getCapturedAt));
-            for (ConsentEvent withdrawal : withdrawals) {
-                send(producer, serializer, withdrawal.getCustomerId(), withdrawal);
-                consentRecords++;
-            }
-            for (int e = 0; e < events; e++) {
-                String customer = SampleContacts.customerId(random.nextInt(customers));
-                long eventTime = start + e * spacingMs;
-                eventBytes += send(producer, serializer, Topics.CONTACTS, customer, eventTime,
-                        SampleContacts.contact(e, customer, eventTime, PURPOSE_PAIRS.get(e % PURPOSE_PAIRS.size())));
-            }
+            });
             producer.flush();
         }
-        return new Loaded(consentRecords, events, (double) eventBytes / events);
+        return new Loaded(consentRecords[0], events, (double) eventBytes[0] / events);
     }
 
-    private static void send(KafkaProducer<byte[], byte[]> producer, ConfluentAvroSerializer serializer, String customer, ConsentEvent consent) {
-        send(producer, serializer, Topics.CONSENT, customer, consent.getCapturedAt().toEpochMilli(), consent);
+    /** Every record of the workload, in the order the loader sends them: the consents, then the events. */
+    void generate(Sink sink) {
+        List<ConsentEvent> withdrawals = new ArrayList<>();
+        for (int i = 0; i < customers; i++) {
+            if (i % 10 == 0) {
+                continue;
+            }
+            String customer = SampleContacts.customerId(i);
+            String jurisdiction = i % 4 == 0 ? "US-CA" : "EU";
+            long capturedAt = start - 1 - random.nextInt(3_600_000);
+            send(sink, consent(customer, "marketing", ConsentStatus.GRANTED, capturedAt, jurisdiction));
+            send(sink, consent(customer, "analytics.reporting", ConsentStatus.GRANTED, capturedAt, jurisdiction));
+            if (i % 20 == 1) {
+                long withdrawnAt = start + (long) random.nextInt(events) * spacingMs;
+                withdrawals.add(consent(customer, "marketing", ConsentStatus.WITHDRAWN, withdrawnAt, jurisdiction));
+            }
+        }
+        // In capture order, as a consent platform publishes them: Kafka Streams merges the consent and
+        // event partitions by the timestamp at their heads, so a late-stamped record early in the consent
+        // topic would let events overtake the grants queued behind it.
+        withdrawals.sort(Comparator.comparing(ConsentEvent::getCapturedAt));
+        withdrawals.forEach(withdrawal -> send(sink, withdrawal));
+        for (int e = 0; e < events; e++) {
+            String customer = SampleContacts.customerId(random.nextInt(customers));
+            long eventTime = start + e * spacingMs;
+            sink.accept(Topics.CONTACTS, customer, eventTime,
+                    SampleContacts.contact(e, customer, eventTime, PURPOSE_PAIRS.get(e % PURPOSE_PAIRS.size())));
+        }
     }
 
-    private static int send(KafkaProducer<byte[], byte[]> producer, ConfluentAvroSerializer serializer, String topic, String key,
-                            long timestamp, SpecificRecord value) {
-        byte[] bytes = serializer.serialize(topic, value);
-        producer.send(new ProducerRecord<>(topic, null, timestamp, key.getBytes(StandardCharsets.UTF_8), bytes));
-        return bytes.length;
+    private static void send(Sink sink, ConsentEvent consent) {
+        sink.accept(Topics.CONSENT, consent.getCustomerId(), consent.getCapturedAt().toEpochMilli(), consent);
     }
 
     private ConsentEvent consent(String customer, String purpose, ConsentStatus status, long capturedAt, String jurisdiction) {
