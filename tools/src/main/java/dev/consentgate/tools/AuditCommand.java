@@ -18,7 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code consentgate audit verify}: checks the hash chain of the audit topic. */
+/** {@code consentgate audit}: verify the audit topic (its chains, signed checkpoints and anchors), make a signing key, anchor checkpoints. */
 @Command(name = "audit", description = "Check the audit topic.", mixinStandardHelpOptions = true,
         subcommands = {AuditCommand.Verify.class, AuditKeygenCommand.class, AuditAnchorCommand.class})
 final class AuditCommand {
