@@ -40,6 +40,7 @@ done
 allow "$application_id" --topic consent.events.rerouted literal Read Write Describe
 allow "$application_id" --topic consent.audit literal Write Describe
 allow "$application_id" --topic consent.audit.checkpoints literal Write Describe
+allow "$application_id" --topic consent.policies literal Write Describe
 allow "$application_id" --topic consent.dlq literal Write Describe
 for purpose in "${purposes[@]}"; do
   allow "$application_id" --topic "crm.purpose.$purpose" literal Write Describe
@@ -50,7 +51,7 @@ allow "$application_id" --transactional-id "$application_id-" prefixed Write Des
 
 # The auditor's tools (audit verify, explain, replay): read only, partitions assigned, no group.
 auditor="$application_id-auditor"
-for topic in consent.events consent.events.rerouted "${inputs[@]}" consent.audit consent.audit.checkpoints consent.dlq; do
+for topic in consent.events consent.events.rerouted "${inputs[@]}" consent.audit consent.audit.checkpoints consent.policies consent.dlq; do
   allow "$auditor" --topic "$topic" literal Read Describe
 done
 

@@ -56,7 +56,7 @@ public final class EventPipeline {
         this.decisions = new DecisionFunction(policy);
         this.plans = new OutputPlans(Map.of(SampleContacts.TOPIC, mapping), AuditRecords::fieldTreatments);
         this.minimizer = new RecordMinimizer(new ValueRedactor(keyedHash));
-        this.audit = new AuditRecords(policy, keyedHash);
+        this.audit = new AuditRecords(policy, keyedHash, keyedHash.fingerprint());
         this.keyedHash = keyedHash;
         this.consent = consent;
     }

@@ -17,6 +17,7 @@ import dev.consentgate.schema.Decision;
 import dev.consentgate.schema.DecisionRecord;
 import dev.consentgate.schema.FieldTreatment;
 import dev.consentgate.schema.Sha256;
+import dev.consentgate.serde.WireFormat;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,10 +42,13 @@ public final class AuditRecords {
 
     private final Policy policy;
     private final KeyedHash keyedHash;
+    private final String pseudonymKeyId;
 
-    public AuditRecords(Policy policy, KeyedHash keyedHash) {
+    /** @param pseudonymKeyId the id of {@code keyedHash}'s key, recorded so an auditor knows which key made the hashes */
+    public AuditRecords(Policy policy, KeyedHash keyedHash, String pseudonymKeyId) {
         this.policy = policy;
         this.keyedHash = keyedHash;
+        this.pseudonymKeyId = pseudonymKeyId;
     }
 
     /**
@@ -79,6 +83,8 @@ public final class AuditRecords {
                 consentOffset,
                 Instant.ofEpochMilli(decision.decidedAt()),
                 reroutedOffset,
+                WireFormat.schemaIdOrMinusOne(event.event().getValue()),
+                pseudonymKeyId,
                 unsealedLink());
     }
 

@@ -65,10 +65,10 @@ final class HandEncodedDecisionRecord extends DecisionRecord {
                               String customerIdHmac, String jurisdiction, String enforcementMode, List<String> eventReasons,
                               List<PurposeDecision> decisions, String policyVersion, String policyHash, Instant processedAt,
                               int consentPartition, long consentOffset, Instant decidedAt, long reroutedConsentOffset,
-                              AuditChainLink chain) {
+                              int inputSchemaId, String pseudonymKeyId, AuditChainLink chain) {
         super(eventId, inputTopic, inputPartition, inputOffset, eventTime, customerIdHmac, jurisdiction, enforcementMode,
                 eventReasons, decisions, policyVersion, policyHash, processedAt, consentPartition, consentOffset, decidedAt,
-                reroutedConsentOffset, chain);
+                reroutedConsentOffset, inputSchemaId, pseudonymKeyId, chain);
     }
 
     @Override
@@ -102,6 +102,8 @@ final class HandEncodedDecisionRecord extends DecisionRecord {
         out.writeLong(getConsentOffset());
         out.writeLong(getDecidedAt().toEpochMilli());
         out.writeLong(getReroutedConsentOffset());
+        out.writeInt(getInputSchemaId());
+        writeOptional(out, getPseudonymKeyId());
 
         AuditChainLink chain = getChain();
         out.writeLong(chain.getSequence());

@@ -30,11 +30,13 @@ public final class ConsentGateConfig extends AbstractConfig {
     public static final String GRACE_MS = "consentgate.grace.ms";
     public static final String CACHED_CUSTOMERS = "consentgate.consent.cache.customers";
     public static final String HMAC_KEY = "consentgate.hmac.key";
+    public static final String HMAC_KEY_ID = "consentgate.hmac.key.id";
     public static final String VALUE_SERDE = "consentgate.value.serde";
     public static final String CHECKPOINT_TOPIC = "consentgate.audit.checkpoints.topic";
     public static final String SIGNING_KEY_FILE = "consentgate.audit.signing.key.file";
     public static final String SIGNING_PUBLIC_KEY_FILE = "consentgate.audit.signing.public.key.file";
     public static final String CHECKPOINT_INTERVAL = "consentgate.audit.checkpoint.interval";
+    public static final String POLICIES_TOPIC = "consentgate.policies.topic";
 
     /** Every key, its type, default, validator and documentation: the key table of docs/configuration.md is made from it. */
     public static final ConfigDef DEFINITION = new ConfigDef()
@@ -43,6 +45,11 @@ public final class ConsentGateConfig extends AbstractConfig {
                             + "redaction action, for the customer id in audit records, and for the key of purpose records that may "
                             + "not see the customer id ([policy-reference.md](policy-reference.md#keys-and-headers)). Keep it stable: "
                             + "changing it changes every hash, and auditors need it to find one customer's decisions. Never logged.")
+            .define(HMAC_KEY_ID, Type.STRING, null, new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Id of `" + HMAC_KEY + "`, recorded in every audit record (`pseudonymKeyId`) so that an auditor knows which "
+                            + "key made its hashes, e.g. a key manager's name and version. Unset: a fingerprint of the key, the "
+                            + "first 16 hex digits of the HMAC-SHA256 of the text `consentgate-key-id` under it, which changes with "
+                            + "the key and shows nothing of it.")
             .define(CONSENT_TOPIC, Type.STRING, "consent.events", new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Consent events (Avro `ConsentEvent`, key = customer id, as UTF-8). Must have as many partitions as every "
                             + "input topic that is keyed by customer id, and as the repartition topics (which Kafka Streams sizes "
@@ -77,6 +84,10 @@ public final class ConsentGateConfig extends AbstractConfig {
                     "Signed checkpoints of the audit chains ([audit.md](audit.md#signed-checkpoints)), written only with "
                             + "`" + SIGNING_KEY_FILE + "`: partition *i* holds those of audit partition *i*. Kept forever; "
                             + "`topics create` creates it.")
+            .define(POLICIES_TOPIC, Type.STRING, "consent.policies", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Every policy the service starts with, keyed by its content hash ([audit.md](audit.md#policies-in-the-log)): "
+                            + "`replay` takes policies from it when given no `--policy` file. Compacted; `topics create` creates "
+                            + "it; `run` refuses to start without it (exit 4).")
             .define(SIGNING_KEY_FILE, Type.STRING, null, Importance.MEDIUM,
                     "Ed25519 private key (PKCS#8, PEM or DER) that signs checkpoints of the audit chains; `audit keygen` makes "
                             + "one. Unset: no checkpoints are written. Needs `" + SIGNING_PUBLIC_KEY_FILE + "`. Never logged.")
@@ -92,12 +103,13 @@ public final class ConsentGateConfig extends AbstractConfig {
 
     public ConsentGateConfig(Map<?, ?> originals) {
         super(DEFINITION, originals, false);
-        List<String> topics = List.of(consentTopic(), reroutedConsentTopic(), auditTopic(), dlqTopic(), checkpointTopic());
+        List<String> topics = List.of(consentTopic(), reroutedConsentTopic(), auditTopic(), dlqTopic(), checkpointTopic(), policiesTopic());
         if (new HashSet<>(topics).size() < topics.size()) {
             // One topic in two roles would feed dead letters or audit records back in as consent, or mix them.
-            throw new ConfigException("the consent, rerouted-consent, audit, dead-letter and checkpoint topics must be five different "
-                    + "topics: " + CONSENT_TOPIC + "=" + consentTopic() + ", " + REROUTED_CONSENT_TOPIC + "=" + reroutedConsentTopic() + ", "
-                    + AUDIT_TOPIC + "=" + auditTopic() + ", " + DLQ_TOPIC + "=" + dlqTopic() + ", " + CHECKPOINT_TOPIC + "=" + checkpointTopic());
+            throw new ConfigException("the consent, rerouted-consent, audit, dead-letter, checkpoint and policy topics must be six "
+                    + "different topics: " + CONSENT_TOPIC + "=" + consentTopic() + ", " + REROUTED_CONSENT_TOPIC + "=" + reroutedConsentTopic()
+                    + ", " + AUDIT_TOPIC + "=" + auditTopic() + ", " + DLQ_TOPIC + "=" + dlqTopic() + ", " + CHECKPOINT_TOPIC + "="
+                    + checkpointTopic() + ", " + POLICIES_TOPIC + "=" + policiesTopic());
         }
         if ((getString(SIGNING_KEY_FILE) == null) != (getString(SIGNING_PUBLIC_KEY_FILE) == null)) {
             throw new ConfigException(SIGNING_KEY_FILE + " and " + SIGNING_PUBLIC_KEY_FILE + " go together: set both or neither");
@@ -122,6 +134,10 @@ public final class ConsentGateConfig extends AbstractConfig {
 
     public String checkpointTopic() {
         return getString(CHECKPOINT_TOPIC);
+    }
+
+    public String policiesTopic() {
+        return getString(POLICIES_TOPIC);
     }
 
     public int checkpointInterval() {
@@ -152,6 +168,12 @@ public final class ConsentGateConfig extends AbstractConfig {
 
     public KeyedHash keyedHash() {
         return new KeyedHash(hmacKeyBytes());
+    }
+
+    /** {@value #HMAC_KEY_ID}, or the key's fingerprint when it is not set. */
+    public String hmacKeyId() {
+        String configured = getString(HMAC_KEY_ID);
+        return configured != null ? configured : keyedHash().fingerprint();
     }
 
     /**

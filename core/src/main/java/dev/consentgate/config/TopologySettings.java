@@ -19,6 +19,7 @@ public record TopologySettings(
         Duration grace,
         int cachedCustomers,
         KeyedHash keyedHash,
+        String hmacKeyId,
         Map<String, InputMapping> mappingsByTopic,
         String checkpointTopic,
         int checkpointInterval) {
@@ -33,6 +34,7 @@ public record TopologySettings(
                 config.grace(),
                 config.cachedCustomers(),
                 config.keyedHash(),
+                config.hmacKeyId(),
                 policy.inputs().stream().collect(Collectors.toUnmodifiableMap(InputMapping::topic, Function.identity())),
                 config.checkpointTopic(),
                 config.checkpointInterval());

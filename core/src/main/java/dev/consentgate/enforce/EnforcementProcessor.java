@@ -83,7 +83,7 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
         this.settings = settings;
         this.plans = new OutputPlans(settings.mappingsByTopic(), AuditRecords::fieldTreatments);
         this.minimizer = new RecordMinimizer(settings.redactor());
-        this.audit = new AuditRecords(policy, settings.keyedHash());
+        this.audit = new AuditRecords(policy, settings.keyedHash(), settings.hmacKeyId());
         this.deadLetters = new DeadLetters(settings.dlqTopic(), metrics);
     }
 

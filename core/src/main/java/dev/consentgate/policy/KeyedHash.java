@@ -16,6 +16,7 @@ public final class KeyedHash {
     private static final String ALGORITHM = "HmacSHA256";
     /** Too short a key makes guessing feasible; 16 bytes is the floor NIST SP 800-107 sets for HMAC. */
     public static final int MIN_KEY_BYTES = 16;
+    private static final String FINGERPRINT_TEXT = "consentgate-key-id";
 
     /** Answers kept per thread: an event's customer id and the redacted fields of its records. */
     static final int REMEMBERED = 4;
@@ -34,6 +35,14 @@ public final class KeyedHash {
 
     public String hex(String value) {
         return perThread.get().hex(value);
+    }
+
+    /**
+     * A short id of the key that shows nothing of it: the first 8 bytes, hex, of the HMAC of a fixed text. Audit records
+     * carry it (unless an id is configured) so that an auditor knows which key made their hashes.
+     */
+    public String fingerprint() {
+        return hex(FINGERPRINT_TEXT).substring(0, 16);
     }
 
     /**

@@ -1,8 +1,10 @@
 package dev.consentgate.policy;
 
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -12,6 +14,7 @@ import java.util.Optional;
  * @param contentHash   SHA-256 of the policy file's bytes, lowercase hex
  * @param purposes      the purpose rules by purpose key
  * @param jurisdictions jurisdiction rules by code ({@code EU}, {@code US-CA})
+ * @param text          the policy file's bytes, as written to the policy topic so that a replay needs no file
  */
 public record Policy(
         String version,
@@ -19,12 +22,32 @@ public record Policy(
         EnforcementMode enforcementMode,
         Map<Purpose, PurposeRule> purposes,
         Map<String, JurisdictionRule> jurisdictions,
-        List<InputMapping> inputs) {
+        List<InputMapping> inputs,
+        byte[] text) {
 
     public Policy {
         purposes = Map.copyOf(purposes);
         jurisdictions = Map.copyOf(jurisdictions);
         inputs = List.copyOf(inputs);
+        text = text.clone();
+    }
+
+    @Override
+    public byte[] text() {
+        return text.clone();
+    }
+
+    /** Equal when every component is, the text compared by content. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Policy that && version.equals(that.version) && contentHash.equals(that.contentHash)
+                && enforcementMode == that.enforcementMode && purposes.equals(that.purposes) && jurisdictions.equals(that.jurisdictions)
+                && inputs.equals(that.inputs) && Arrays.equals(text, that.text);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(version, contentHash, enforcementMode, purposes, jurisdictions, inputs, Arrays.hashCode(text));
     }
 
     /** The most specific rule that covers {@code purpose}. */

@@ -54,7 +54,7 @@ public final class PolicyParser {
      */
     public static Policy parse(String fileName, byte[] content) {
         ProblemCollector problems = new ProblemCollector();
-        Optional<Policy> policy = compose(content, problems).flatMap(root -> read(root, sha256Hex(content), problems));
+        Optional<Policy> policy = compose(content, problems).flatMap(root -> read(root, content, problems));
         if (!problems.isEmpty()) {
             throw new PolicyException(fileName, problems.inLineOrder());
         }
@@ -84,7 +84,7 @@ public final class PolicyParser {
     }
 
     /** The policy, or empty when anything was wrong; missing sections concern the whole file (line 0). */
-    private static Optional<Policy> read(Node root, String contentHash, ProblemCollector problems) {
+    private static Optional<Policy> read(Node root, byte[] content, ProblemCollector problems) {
         Optional<YamlMap> sections = YamlMap.withKeys(root, 0, "the policy", SECTIONS, problems);
         if (sections.isEmpty()) {
             return Optional.empty();
@@ -107,7 +107,7 @@ public final class PolicyParser {
         if (!problems.isEmpty()) {
             return Optional.empty();
         }
-        return version.map(v -> new Policy(v, contentHash, mode, purposes.rules(), jurisdictions, inputs));
+        return version.map(v -> new Policy(v, sha256Hex(content), mode, purposes.rules(), jurisdictions, inputs, content));
     }
 
     private static EnforcementMode readEnforcementMode(YamlMap policy, ProblemCollector problems) {
@@ -119,7 +119,7 @@ public final class PolicyParser {
     }
 
     /** SHA-256 of the file's bytes, so a decision names the exact policy text that made it. */
-    private static String sha256Hex(byte[] content) {
+    static String sha256Hex(byte[] content) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
         } catch (NoSuchAlgorithmException e) {

@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 import org.apache.avro.io.DatumWriter;
 
 /** Confluent's framing: magic byte 0, the schema id as a 4-byte big-endian int, then Avro binary. */
-final class WireFormat {
+public final class WireFormat {
 
     static final byte MAGIC_BYTE = 0;
     static final int HEADER_LENGTH = 5;
@@ -27,6 +27,15 @@ final class WireFormat {
             throw e;
         }
         return out.toByteArrayAndRelease();
+    }
+
+    /** The schema id in the header of a value, or -1 when it has no wire-format header; the buffer's position is kept. */
+    public static int schemaIdOrMinusOne(ByteBuffer value) {
+        int start = value.position();
+        if (value.remaining() < HEADER_LENGTH || value.get(start) != MAGIC_BYTE) {
+            return -1;
+        }
+        return value.getInt(start + 1);
     }
 
     /** The schema id in the header, after checking the header is there and well-formed. */

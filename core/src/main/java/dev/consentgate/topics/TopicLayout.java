@@ -15,6 +15,9 @@ public record TopicLayout(List<String> readTopics, Map<String, Map<String, Strin
     /** Consent events and decisions are the legal record: kept until an operator decides otherwise. */
     public static final Map<String, String> KEEP_FOREVER = Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1");
 
+    /** The policy topic: the last record of each key (policy text) is kept for ever, however old. */
+    public static final Map<String, String> COMPACTED = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+
     public static TopicLayout of(ConsentGateConfig config, Policy policy) {
         List<String> read = new ArrayList<>();
         read.add(config.consentTopic());
@@ -27,6 +30,7 @@ public record TopicLayout(List<String> readTopics, Map<String, Map<String, Strin
         written.put(config.dlqTopic(), Map.of());
         // Created whether or not a signing key is set yet: adding the key later needs no new topic.
         written.put(config.checkpointTopic(), KEEP_FOREVER);
+        written.put(config.policiesTopic(), COMPACTED);
         return new TopicLayout(List.copyOf(read), written);
     }
 

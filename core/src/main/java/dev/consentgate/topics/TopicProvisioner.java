@@ -74,13 +74,20 @@ public final class TopicProvisioner {
         return problems;
     }
 
-    /** Problems that stop {@code run}: the read topics' ({@link #checkReadTopics}), and a rerouted-consent topic not created yet. */
+    /**
+     * Problems that stop {@code run}: the read topics' ({@link #checkReadTopics}), and a rerouted-consent or policy topic
+     * not created yet (the service writes its policy before it decides anything).
+     */
     public List<String> checkTopicsToRun(TopicLayout layout, Policy policy, ConsentGateConfig config)
             throws ExecutionException, InterruptedException, TimeoutException {
         List<String> problems = new ArrayList<>(checkReadTopics(layout, policy, config));
         String rerouted = config.reroutedConsentTopic();
         if (!partitions(List.of(rerouted)).containsKey(rerouted)) {
             problems.add("topic " + rerouted + " does not exist (ConsentGate reads and writes it): `consentgate topics create` creates it");
+        }
+        String policies = config.policiesTopic();
+        if (!partitions(List.of(policies)).containsKey(policies)) {
+            problems.add("topic " + policies + " does not exist (ConsentGate writes its policy there): `consentgate topics create` creates it");
         }
         return problems;
     }

@@ -80,7 +80,8 @@ class HandEncodedDecisionRecordTest {
         assertThat(fieldNames(DecisionRecord.getClassSchema())).as(addIt).containsExactly(
                 "eventId", "inputTopic", "inputPartition", "inputOffset", "eventTime", "customerIdHmac", "jurisdiction",
                 "enforcementMode", "eventReasons", "decisions", "policyVersion", "policyHash", "processedAt",
-                "consentPartition", "consentOffset", "decidedAt", "reroutedConsentOffset", "chain");
+                "consentPartition", "consentOffset", "decidedAt", "reroutedConsentOffset", "inputSchemaId",
+                "pseudonymKeyId", "chain");
         assertThat(fieldNames(PurposeDecision.getClassSchema())).as(addIt).containsExactly(
                 "purpose", "rule", "decision", "reasons", "legalBasis", "consentUsed", "fields", "outputTopic");
         assertThat(fieldNames(ConsentRecordUsed.getClassSchema())).as(addIt).containsExactly(
@@ -187,7 +188,7 @@ class HandEncodedDecisionRecordTest {
                 plain.getInputOffset(), plain.getEventTime(), plain.getCustomerIdHmac(), plain.getJurisdiction(),
                 plain.getEnforcementMode(), plain.getEventReasons(), plain.getDecisions(), plain.getPolicyVersion(),
                 plain.getPolicyHash(), plain.getProcessedAt(), plain.getConsentPartition(), plain.getConsentOffset(),
-                plain.getDecidedAt(), plain.getReroutedConsentOffset(), plain.getChain());
+                plain.getDecidedAt(), plain.getReroutedConsentOffset(), plain.getInputSchemaId(), plain.getPseudonymKeyId(), plain.getChain());
     }
 
     @Test

@@ -11,17 +11,20 @@ import static dev.consentgate.enforce.EnforcementDriver.header;
 import static dev.consentgate.enforce.EnforcementDriver.leadScore;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.consentgate.config.ConsentGateConfig;
 import dev.consentgate.policy.KeyedHash;
 import dev.consentgate.schema.ConsentStatus;
 import dev.consentgate.schema.Decision;
 import dev.consentgate.schema.DecisionRecord;
 import dev.consentgate.schema.FieldTreatment;
 import dev.consentgate.schema.PurposeDecision;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -42,6 +45,25 @@ class PurposeDecisionsTest {
 
     private static List<String> purposes(DecisionRecord audit) {
         return audit.getDecisions().stream().map(PurposeDecision::getPurpose).toList();
+    }
+
+    @Test
+    void theAuditRecordNamesTheInputsSchemaIdAndTheKeyOfItsHashes() {
+        byte[] sent = driver.send(contact("e-9", "cust-9", 2_000, EMAIL));
+
+        DecisionRecord audit = driver.audits().get(0);
+        assertThat(audit.getInputSchemaId()).isEqualTo(ByteBuffer.wrap(sent, 1, 4).getInt()).isNotNegative();
+        assertThat(audit.getPseudonymKeyId()).isEqualTo(HASH.fingerprint());
+    }
+
+    @Test
+    void aConfiguredKeyIdIsRecordedInsteadOfTheFingerprint() {
+        driver.close();
+        driver = new EnforcementDriver(EnforcementDriver.examplePolicy(), Map.of(ConsentGateConfig.HMAC_KEY_ID, "vault:crm-hmac/3"));
+
+        driver.send(contact("e-9", "cust-9", 2_000, EMAIL));
+
+        assertThat(driver.audits().get(0).getPseudonymKeyId()).isEqualTo("vault:crm-hmac/3");
     }
 
     @Test

@@ -16,6 +16,12 @@ class KeyedHashTest {
     private static final byte[] RFC_4231_KEY = filled(20, (byte) 0x0b);
 
     @Test
+    void theFingerprintIsTheFirstSixteenHexDigitsOfTheHmacOfAFixedText() {
+        assertThat(new KeyedHash(RFC_4231_KEY).fingerprint()).isEqualTo("7b96d3e989456d0f");
+        assertThat(new KeyedHash(filled(20, (byte) 0x0c)).fingerprint()).isNotEqualTo("7b96d3e989456d0f");
+    }
+
+    @Test
     void isHmacSha256InLowercaseHex() {
         assertThat(new KeyedHash(RFC_4231_KEY).hex("Hi There"))
                 .isEqualTo("b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");

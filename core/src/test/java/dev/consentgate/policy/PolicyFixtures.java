@@ -20,7 +20,7 @@ public final class PolicyFixtures {
     public static Policy policy(List<PurposeRule> rules, Map<String, JurisdictionRule> jurisdictions) {
         return new Policy("test-1", "0".repeat(64), EnforcementMode.ENFORCE,
                 rules.stream().collect(Collectors.toMap(PurposeRule::purpose, Function.identity())),
-                jurisdictions, List.of());
+                jurisdictions, List.of(), new byte[0]);
     }
 
     public static JurisdictionRule optOut(String code, String... purposes) {

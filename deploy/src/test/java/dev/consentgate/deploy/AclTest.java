@@ -41,9 +41,9 @@ class AclTest {
         Set<AclBinding> fromKafkaUsers = KafkaUserAcls.of(strimzi.users());
 
         assertThat(fromScript).as("granted by the script only").containsExactlyInAnyOrderElementsOf(fromKafkaUsers);
-        // The service: 41 (the 15 topics, internal topics, group, transactional ids); the auditor: 8 topics, 2 each;
+        // The service: 43 (the 16 topics, internal topics, group, transactional ids); the auditor: 9 topics, 2 each;
         // 7 consumers: 3 each.
-        assertThat(fromKafkaUsers).hasSize(78);
+        assertThat(fromKafkaUsers).hasSize(82);
     }
 
     @Test
@@ -71,7 +71,8 @@ class AclTest {
     void theAuditorMayReadWhatReplayReadsAndWriteNothing() {
         Set<AclBinding> expected = new HashSet<>();
         Stream.concat(deployed.topics().readTopics().stream(), Stream.of(deployed.config().reroutedConsentTopic(),
-                        deployed.config().auditTopic(), deployed.config().checkpointTopic(), deployed.config().dlqTopic()))
+                        deployed.config().auditTopic(), deployed.config().checkpointTopic(), deployed.config().policiesTopic(),
+                        deployed.config().dlqTopic()))
                 .forEach(topic -> expected.addAll(allow(ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.READ,
                         AclOperation.DESCRIBE)));
 

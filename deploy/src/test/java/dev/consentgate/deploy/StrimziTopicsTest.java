@@ -33,8 +33,8 @@ class StrimziTopicsTest {
 
         assertThat(new TreeSet<>(strimzi.topics().stream().map(topic -> topic.getSpec().getTopicName()).toList()))
                 .containsExactlyElementsOf(expected)
-                // The example policy's seven purposes, the three inputs and the five topics of ConsentGate's own.
-                .hasSize(15);
+                // The example policy's seven purposes, the three inputs and the six topics of ConsentGate's own.
+                .hasSize(16);
     }
 
     @Test

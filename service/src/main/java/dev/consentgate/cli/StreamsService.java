@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -129,6 +130,7 @@ public final class StreamsService implements AutoCloseable {
     }
 
     public static StreamsService start(Setup setup, String httpHost, int httpPort) {
+        PolicyPublisher.publish(setup, Instant.now());
         StreamsService service = new StreamsService(setup, httpHost, httpPort);
         service.streams.start();
         LOG.info("ConsentGate started: policy version {}, {} purposes, {} inputs, metrics and health on port {}",

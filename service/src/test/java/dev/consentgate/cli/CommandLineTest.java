@@ -85,10 +85,10 @@ class CommandLineTest {
         Path config = write("app.properties", "consentgate.hmac.key=0123456789abcdef0123\nconsentgate.consent.rerouted.topic=consent.dlq\n");
 
         assertThat(runStoppedByConfig(config)).isEqualTo("consentgate: " + config
-                + ": the consent, rerouted-consent, audit, dead-letter and checkpoint topics must be five different topics:"
+                + ": the consent, rerouted-consent, audit, dead-letter, checkpoint and policy topics must be six different topics:"
                 + " consentgate.consent.topic=consent.events, consentgate.consent.rerouted.topic=consent.dlq,"
                 + " consentgate.audit.topic=consent.audit, consentgate.dlq.topic=consent.dlq,"
-                + " consentgate.audit.checkpoints.topic=consent.audit.checkpoints");
+                + " consentgate.audit.checkpoints.topic=consent.audit.checkpoints, consentgate.policies.topic=consent.policies");
     }
 
     @Test

@@ -1,12 +1,16 @@
 package dev.consentgate.cli;
 
+import dev.consentgate.policy.PolicyLogRecord;
+import dev.consentgate.policy.PolicyParser;
 import dev.consentgate.testing.EndToEndRun;
+import dev.consentgate.testing.KafkaTestSupport;
 import dev.consentgate.testing.RunnableJar;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.consentgate.testing.KafkaBroker;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +20,7 @@ import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +58,7 @@ class RunCommandIT {
                 "consentgate.consent.topic=" + prefix + ".consent.events",
                 "consentgate.audit.topic=" + prefix + ".consent.audit",
                 "consentgate.audit.checkpoints.topic=" + prefix + ".consent.audit.checkpoints",
+                "consentgate.policies.topic=" + prefix + ".consent.policies",
                 "consentgate.dlq.topic=" + prefix + ".consent.dlq",
                 // Each test its own rerouted-consent topic: with the default name, the first test to create it fixes its
                 // partition count for the tests after it on the class's broker.
@@ -117,9 +123,9 @@ class RunCommandIT {
         assertThat(run("topics", "create", "--config", config.toString(), "--policy", policy.toString())).isZero();
 
         List<String> lines = out.toString().lines().toList();
-        assertThat(lines).filteredOn(l -> l.startsWith("created ")).hasSize(11).contains("created " + prefix + ".consent.audit",
-                "created " + prefix + ".consent.audit.checkpoints");
-        assertThat(lines).filteredOn(l -> l.startsWith("exists  ")).hasSize(11);
+        assertThat(lines).filteredOn(l -> l.startsWith("created ")).hasSize(12).contains("created " + prefix + ".consent.audit",
+                "created " + prefix + ".consent.audit.checkpoints", "created " + prefix + ".consent.policies");
+        assertThat(lines).filteredOn(l -> l.startsWith("exists  ")).hasSize(12);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA.bootstrapServers()))) {
             TopicDescription audit = admin.describeTopics(List.of(prefix + ".consent.audit")).allTopicNames().get().get(prefix + ".consent.audit");
             assertThat(audit.partitions()).hasSize(2);
@@ -127,7 +133,26 @@ class RunCommandIT {
                     org.apache.kafka.common.config.ConfigResource.Type.TOPIC, prefix + ".consent.audit"))).all().get().values().iterator().next()
                     .get("retention.ms").value();
             assertThat(retention).isEqualTo("-1");
+            String cleanup = admin.describeConfigs(List.of(new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, prefix + ".consent.policies"))).all().get().values().iterator().next()
+                    .get("cleanup.policy").value();
+            assertThat(cleanup).isEqualTo("compact");
         }
+    }
+
+    @Test
+    void runStopsWithExitFourWhenThePolicyTopicIsMissing() throws Exception {
+        createInputTopics(2, 2);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(prefix + ".consent.events.rerouted", 2, (short) 1))).all().get();
+        }
+
+        int exit = run("run", "--config", config.toString(), "--policy", policy.toString(), "--http-port", "0");
+
+        assertThat(exit).isEqualTo(4);
+        assertThat(err.toString()).isEqualTo("consentgate: topic " + prefix + ".consent.policies does not exist (ConsentGate writes its "
+                + "policy there): `consentgate topics create` creates it (consentgate topics create checks and creates topics)"
+                + System.lineSeparator());
     }
 
     @Test
@@ -160,6 +185,12 @@ class RunCommandIT {
         assertThat(run("topics", "create", "--config", config.toString(), "--policy", policy.toString())).isZero();
         try (RunnableJar service = RunnableJar.run(config, policy, dir.resolve("run.log"), List.of())) {
             assertThat(service.awaitReady(Duration.ofSeconds(90))).as("ready; log:%n%s", service.log()).isTrue();
+            byte[] text = Files.readAllBytes(policy);
+            ConsumerRecord<byte[], byte[]> published = KafkaTestSupport.readCommitted(KAFKA.bootstrapServers(),
+                    List.of(prefix + ".consent.policies"), records -> !records.isEmpty(), Duration.ofSeconds(30)).get(0);
+            assertThat(new String(published.key(), StandardCharsets.UTF_8)).isEqualTo(PolicyParser.parse("policy.yaml", text).contentHash());
+            assertThat(published.value()).isEqualTo(text);
+            assertThat(KafkaTestSupport.header(published, PolicyLogRecord.VERSION_HEADER)).isEqualTo(PolicyParser.parse("policy.yaml", text).version());
 
             int exit = service.stop(Duration.ofSeconds(60));
 

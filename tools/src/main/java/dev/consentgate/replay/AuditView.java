@@ -3,6 +3,8 @@ package dev.consentgate.replay;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +28,12 @@ final class AuditView {
      */
     static final Set<String> NOT_COMPARED = Set.of("processedAt", "chain", "consentPartition", "consentOffset", "reroutedConsentOffset",
             "inputPartition", "inputOffset");
+
+    /**
+     * Fields added to the audit record after replay existed, with the value records written before them carry: such a
+     * record is compared on the fields it has.
+     */
+    private static final Map<String, Object> ADDED_LATER = addedLater();
 
     private AuditView() {
     }
@@ -68,6 +76,13 @@ final class AuditView {
         return value.toString();
     }
 
+    private static Map<String, Object> addedLater() {
+        Map<String, Object> fields = new HashMap<>();
+        fields.put("inputSchemaId", -1);
+        fields.put("pseudonymKeyId", null);
+        return Collections.unmodifiableMap(fields);
+    }
+
     @SuppressWarnings("unchecked")
     static Map<String, Object> of(Object decoded) {
         Object plain = plain(decoded);
@@ -86,7 +101,8 @@ final class AuditView {
         Set<String> keys = new java.util.LinkedHashSet<>(recorded.keySet());
         keys.addAll(replayed.keySet());
         for (String key : keys) {
-            if (!NOT_COMPARED.contains(key)) {
+            boolean writtenBeforeTheField = ADDED_LATER.containsKey(key) && Objects.equals(ADDED_LATER.get(key), recorded.get(key));
+            if (!NOT_COMPARED.contains(key) && !writtenBeforeTheField) {
                 compare(key, recorded.get(key), replayed.get(key), found);
             }
         }

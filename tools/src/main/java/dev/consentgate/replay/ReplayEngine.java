@@ -164,7 +164,8 @@ public final class ReplayEngine {
 
     /**
      * Where the task of one consent partition read its consent: that partition, and the same partition of the
-     * rerouted-consent topic; with each one's first and end offsets (a topic that does not exist has none).
+     * rerouted-consent topic; with the first and end offsets of every partition the replay reads (a topic that does not
+     * exist has none).
      */
     private record ConsentSources(TopicPartition consent, TopicPartition rerouted, CustomerPartitions customers,
                                   Map<TopicPartition, Long> begin, Map<TopicPartition, Long> end) {
@@ -210,7 +211,13 @@ public final class ReplayEngine {
             for (AuditEntry entry : entries) {
                 ConsumerRecord<byte[], byte[]> input = inputs.get(entry.input());
                 if (input == null) {
-                    report.auditWithoutInput(entry.eventId(), entry.input().toString());
+                    // Below its partition's first offset the input was deleted since (retention, or deleted records for an
+                    // erasure): nothing to replay, nothing wrong. Above it, the input should still be there.
+                    if (entry.input().offset() < sources.begin(new TopicPartition(entry.input().topic(), entry.input().partition()))) {
+                        report.inputDeleted(entry.eventId(), entry.input().toString());
+                    } else {
+                        report.auditWithoutInput(entry.eventId(), entry.input().toString());
+                    }
                     continue;
                 }
                 if (entry.consentOffset() < applied || entry.reroutedConsentOffset() < reroutedApplied) {

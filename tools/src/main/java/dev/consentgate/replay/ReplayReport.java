@@ -47,12 +47,14 @@ public final class ReplayReport {
     private long mismatched;
     private long missingAudit;
     private long auditWithoutInput;
+    private long inputDeleted;
     private long deadLettered;
     private long notDecided;
     private long eventsChanged;
     private final List<Mismatch> mismatches = new ArrayList<>();
     private final List<String> missingAuditSamples = new ArrayList<>();
     private final List<String> withoutInputSamples = new ArrayList<>();
+    private final List<String> inputDeletedSamples = new ArrayList<>();
     private final Map<Transition, Long> transitions = new TreeMap<>(TRANSITION_ORDER);
     private final List<String> notes = new ArrayList<>();
 
@@ -92,6 +94,17 @@ public final class ReplayReport {
         auditWithoutInput++;
         if (withoutInputSamples.size() < shown) {
             withoutInputSamples.add(eventId + " (input " + inputPosition + ")");
+        }
+    }
+
+    /**
+     * An audit record whose input is below its partition's first offset: deleted since (retention, or deleted records
+     * for an erasure), so it cannot be replayed; not a difference.
+     */
+    void inputDeleted(String eventId, String inputPosition) {
+        inputDeleted++;
+        if (inputDeletedSamples.size() < shown) {
+            inputDeletedSamples.add(eventId + " (input " + inputPosition + ")");
         }
     }
 
@@ -142,6 +155,10 @@ public final class ReplayReport {
         return auditWithoutInput;
     }
 
+    public long inputDeletedCount() {
+        return inputDeleted;
+    }
+
     public long deadLetteredCount() {
         return deadLettered;
     }
@@ -178,6 +195,7 @@ public final class ReplayReport {
             row(out, "mismatched", mismatched);
             row(out, "missing audit", missingAudit);
             row(out, "audit without input", auditWithoutInput);
+            row(out, "input deleted", inputDeleted);
             row(out, "dead-lettered inputs", deadLettered);
             for (int i = 0; i < mismatches.size(); i++) {
                 Mismatch m = mismatches.get(i);
@@ -191,6 +209,7 @@ public final class ReplayReport {
             }
             unmatched(out, "missing audit (input positions)", missingAuditSamples, missingAudit);
             unmatched(out, "audit without input", withoutInputSamples, auditWithoutInput);
+            unmatched(out, "input deleted (not replayed)", inputDeletedSamples, inputDeleted);
             notes.forEach(note -> line(out, "note: %s", note));
             line(out, "");
             line(out, allMatch() ? "result: all %s decisions match" : "result: DIFFERENCES FOUND (%s events replayed)", number(events));
@@ -246,6 +265,7 @@ public final class ReplayReport {
         }
         counts.put("missingAudit", missingAudit);
         counts.put("auditWithoutInput", auditWithoutInput);
+        counts.put("inputDeleted", inputDeleted);
         counts.put("deadLetteredInputs", deadLettered);
         root.put("counts", counts);
         if (mode == Mode.REPLAY) {
@@ -287,6 +307,7 @@ public final class ReplayReport {
         }
         root.put("missingAudit", missingAuditSamples);
         root.put("auditWithoutInput", withoutInputSamples);
+        root.put("inputDeleted", inputDeletedSamples);
         root.put("notes", notes);
         try {
             return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root) + "\n";

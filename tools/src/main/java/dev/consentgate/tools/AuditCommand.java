@@ -3,13 +3,8 @@ package dev.consentgate.tools;
 import dev.consentgate.cli.ExitCodes;
 import dev.consentgate.cli.Setup;
 import dev.consentgate.audit.ChainVerifier;
-import dev.consentgate.audit.CheckpointKeys;
 import dev.consentgate.audit.CheckpointVerifier;
-import dev.consentgate.cli.CommandFailure;
 import dev.consentgate.config.ConsentGateConfig;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.security.PublicKey;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,9 +18,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code consentgate audit verify}: checks the hash chain of the audit topic. */
+/** {@code consentgate audit}: verify the audit topic (its chains, signed checkpoints and anchors), make a signing key, anchor checkpoints. */
 @Command(name = "audit", description = "Check the audit topic.", mixinStandardHelpOptions = true,
-        subcommands = {AuditCommand.Verify.class, AuditKeygenCommand.class})
+        subcommands = {AuditCommand.Verify.class, AuditKeygenCommand.class, AuditAnchorCommand.class})
 final class AuditCommand {
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
@@ -47,6 +42,11 @@ final class AuditCommand {
                         + "(X.509, PEM or DER): every signature, and every signed head against the chain. Fails when there are none.")
         Path publicKey;
 
+        @Option(names = "--anchors", paramLabel = "DIR",
+                description = "Also check the anchors in this directory (written by audit anchor): they follow one another unbroken, "
+                        + "and every chain read still passes through every head they hold. Fails when there are none.")
+        Path anchors;
+
         @Spec
         CommandSpec spec;
 
@@ -56,22 +56,25 @@ final class AuditCommand {
             PrintWriter out = spec.commandLine().getOut();
             Setup setup = Setup.withoutPolicy(config, System.getenv());
             Map<Integer, ChainVerifier> verifiers = new TreeMap<>();
-            CheckpointCheck checkpoints = publicKey == null ? null : new CheckpointCheck(new CheckpointVerifier(readPublicKey()));
+            ChainLinks links = new ChainLinks();
+            CheckpointCheck checkpoints = publicKey == null ? null
+                    : new CheckpointCheck(new CheckpointVerifier(SignedCheckpoints.publicKey(publicKey)), links);
+            AnchorStore anchorStore = anchors == null ? null : new DirectoryAnchorStore(anchors);
             List<BoundedTopicReader.Span> spans;
             try (AuditLog log = new AuditLog(setup)) {
                 spans = log.spans(range);
                 spans.forEach(span -> verifiers.put(span.partition().partition(),
                         new ChainVerifier(span.partition().partition(), span.startsTheLog())));
+                spans.forEach(span -> links.partitionRead(span.partition().partition()));
                 log.read(spans, entry -> {
                     long sequence = entry.record() == null ? -1 : entry.record().getChain().getSequence();
                     byte[] value = entry.record() == null ? null : entry.value();
                     verifiers.get(entry.partition()).accept(entry.offset(), sequence, value);
-                    if (checkpoints != null) {
-                        checkpoints.chainRecord(entry.partition(), entry.offset(), sequence, value);
-                    }
+                    links.add(entry.partition(), entry.offset(), sequence, value);
                 });
             }
             boolean checkpointsHold = checkpoints == null || checkCheckpoints(setup, checkpoints, out);
+            boolean anchorsHold = anchorStore == null || checkAnchors(anchorStore, new AnchorCheck(links), out);
             List<ChainVerifier.Problem> firstProblems = new ArrayList<>();
             long records = 0;
             for (BoundedTopicReader.Span span : spans) {
@@ -80,31 +83,19 @@ final class AuditCommand {
                 out.println(describe(span, summary));
                 summary.firstProblem().ifPresent(firstProblems::add);
             }
-            if (firstProblems.isEmpty() && checkpointsHold) {
+            if (firstProblems.isEmpty() && checkpointsHold && anchorsHold) {
                 out.printf("%s: intact, %,d records in %d partitions%n", setup.config().auditTopic(), records, spans.size());
                 return ExitCodes.OK;
             }
             out.printf("%s: NOT intact, problems in %d of %d partitions%s%n", setup.config().auditTopic(), firstProblems.size(), spans.size(),
-                    checkpointsHold ? "" : "; the signed checkpoints do not hold");
+                    (checkpointsHold ? "" : "; the signed checkpoints do not hold") + (anchorsHold ? "" : "; the anchors do not hold"));
             return ExitCodes.AUDIT_DIFFERENCE;
-        }
-
-        private PublicKey readPublicKey() {
-            try {
-                return CheckpointKeys.parsePublic(Files.readAllBytes(publicKey), publicKey.toString());
-            } catch (IOException e) {
-                throw new CommandFailure(ExitCodes.INVALID_INPUT, "cannot read " + publicKey + ": " + e);
-            } catch (IllegalArgumentException e) {
-                throw new CommandFailure(ExitCodes.INVALID_INPUT, e.getMessage());
-            }
         }
 
         /** Reads every checkpoint and checks it against the chains read; prints what it found. */
         private static boolean checkCheckpoints(Setup setup, CheckpointCheck check, PrintWriter out) {
             String topic = setup.config().checkpointTopic();
-            try (BoundedTopicReader reader = new BoundedTopicReader(setup.properties())) {
-                reader.read(reader.spans(topic, RecordRange.all()), record -> check.checkpoint(record.partition(), record.offset(), record.value()));
-            }
+            SignedCheckpoints.read(setup, record -> check.checkpoint(record.partition(), record.offset(), record.value()));
             if (check.checkpoints() == 0) {
                 out.printf("%s: no checkpoints: the service signs none without %s%n", topic, ConsentGateConfig.SIGNING_KEY_FILE);
                 return false;
@@ -112,6 +103,19 @@ final class AuditCommand {
             check.problems().forEach(problem -> out.println("  CHECKPOINT PROBLEM: " + problem));
             out.printf("%s: %,d checkpoints, %,d matching the chain, %,d problems%n", topic, check.checkpoints(), check.matched(),
                     check.problems().size());
+            return check.problems().isEmpty();
+        }
+
+        /** Reads every anchor and checks it against the chains read; prints what it found. */
+        private static boolean checkAnchors(AnchorStore store, AnchorCheck check, PrintWriter out) {
+            check.check(store.readAll());
+            if (check.anchors() == 0) {
+                out.printf("anchors in %s: none: audit anchor writes them%n", store.describe());
+                return false;
+            }
+            check.problems().forEach(problem -> out.println("  ANCHOR PROBLEM: " + problem));
+            out.printf("anchors in %s: %,d anchors, %,d heads, %,d matching the chain, %,d problems%n", store.describe(), check.anchors(),
+                    check.heads(), check.matched(), check.problems().size());
             return check.problems().isEmpty();
         }
 

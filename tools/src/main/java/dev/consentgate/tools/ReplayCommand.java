@@ -35,9 +35,10 @@ final class ReplayCommand implements Callable<Integer> {
             description = "Application properties, as for run: Kafka and registry settings, consentgate.* topic names. CONSENTGATE_<NAME> variables override them.")
     Path config;
 
-    @Option(names = "--policy", required = true, paramLabel = "FILE",
-            description = "A policy file (YAML); repeat for every policy version in the range. Audit records are matched to them by content hash.")
-    List<Path> policies;
+    @Option(names = "--policy", paramLabel = "FILE",
+            description = "A policy file (YAML); repeat for every policy version in the range. Audit records are matched to them by content hash. "
+                    + "Default: every policy in consentgate.policies.topic, each checked against the hash it is keyed by.")
+    List<Path> policies = List.of();
 
     @Option(names = "--diff", description = "What-if: replay under the one --policy given, whatever the audit records name, and report the changes.")
     boolean diff;
@@ -70,8 +71,9 @@ final class ReplayCommand implements Callable<Integer> {
         if (diff && policies.size() != 1) {
             throw new CommandFailure(ExitCodes.INVALID_INPUT, "--diff replays under exactly one --policy");
         }
-        Map<String, Object> properties = Setup.withoutPolicy(config, System.getenv()).properties();
-        List<Policy> parsed = policies.stream().map(Setup::policy).toList();
+        Setup setup = Setup.withoutPolicy(config, System.getenv());
+        Map<String, Object> properties = setup.properties();
+        List<Policy> fromFiles = policies.stream().map(Setup::policy).toList();
         if (from != null && to != null && !from.isBefore(to)) {
             throw new CommandFailure(ExitCodes.INVALID_INPUT, "--from must be before --to");
         }
@@ -79,6 +81,7 @@ final class ReplayCommand implements Callable<Integer> {
         try (Admin admin = Admin.create(AppProperties.toProperties(properties))) {
             Preflight.requireBroker(admin, properties);
         }
+        List<Policy> parsed = fromFiles.isEmpty() ? PolicyTopic.read(setup) : fromFiles;
         ReplayReport result;
         try {
             result = new ReplayEngine(new ReplayEngine.Options(properties, parsed, diff, from, to, show,

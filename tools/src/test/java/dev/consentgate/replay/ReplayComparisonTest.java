@@ -94,6 +94,43 @@ class ReplayComparisonTest {
     }
 
     @Test
+    void fieldsAddedLaterAreComparedOnlyWhereTheRecordHasThem() {
+        // Given a record written before the input schema id and key id existed, and one written with them
+        Map<String, Object> older = audit("PERMIT", List.of("CONSENT_GRANTED"));
+        older.put("inputSchemaId", -1);
+        older.put("pseudonymKeyId", null);
+        Map<String, Object> newer = audit("PERMIT", List.of("CONSENT_GRANTED"));
+        newer.put("inputSchemaId", 7);
+        newer.put("pseudonymKeyId", "7b96d3e989456d0f");
+        Map<String, Object> replayed = audit("PERMIT", List.of("CONSENT_GRANTED"));
+        replayed.put("inputSchemaId", 8);
+        replayed.put("pseudonymKeyId", "0c3a51e2d47f9b10");
+
+        // When each is compared with its replay
+        // Then the older one matches, and the newer one differs in both
+        assertThat(AuditView.differences(older, replayed)).isEmpty();
+        assertThat(AuditView.differences(newer, replayed)).extracting(Object::toString).containsExactly(
+                "inputSchemaId: 7 | 8", "pseudonymKeyId: 7b96d3e989456d0f | 0c3a51e2d47f9b10");
+    }
+
+    @Test
+    void auditRecordsOfDeletedInputsAreCountedApartAndDoNotFailTheReplay() {
+        // Given a replay where every replayed event matched and one audit record's input was deleted since
+        ReplayReport report = new ReplayReport(ReplayReport.Mode.REPLAY, "consent.audit", "everything", Map.of(), 10);
+        report.matched();
+        report.inputDeleted("e-1", "crm.contacts-0@3");
+
+        // When it is judged
+        boolean allMatch = report.allMatch();
+
+        // Then it passes, and the deleted input is counted and named apart
+        assertThat(allMatch).isTrue();
+        assertThat(report.inputDeletedCount()).isEqualTo(1);
+        assertThat(report.text()).contains("  input deleted                     1\n",
+                "input deleted (not replayed): 1\n  e-1 (input crm.contacts-0@3)", "result: all 1 decisions match");
+    }
+
+    @Test
     void aMissingAuditRecordAloneFailsTheReplay() {
         // Given a replay where every replayed event matched but one input has no audit record
         ReplayReport report = new ReplayReport(ReplayReport.Mode.REPLAY, "consent.audit", "everything", Map.of(), 10);

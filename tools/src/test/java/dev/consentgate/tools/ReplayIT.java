@@ -139,6 +139,46 @@ class ReplayIT {
     }
 
     @Test
+    void replayWithoutAPolicyFileTakesThePolicyTheServiceWroteToThePolicyTopic() throws Exception {
+        // Given a recorded run, whose service wrote its policy to the policy topic when it started
+        Path report = dir.resolve("from-topic.json");
+
+        // When it is replayed without a policy file
+        Result result = consentgate("replay", "--config", config(run, Map.of()).toString(), "--report", report.toString());
+
+        // Then every event's decision matches, under the policy read from the topic
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.OK);
+        JsonNode counts = new ObjectMapper().readTree(report.toFile()).get("counts");
+        int events = scenario.decidedEventIds.size();
+        assertThat(counts.get("matched").asLong()).isEqualTo(events);
+        assertThat(counts.get("mismatched").asLong()).isZero();
+        Policy recorded = PolicyParser.parse("old.yaml", run.policyYaml().getBytes(StandardCharsets.UTF_8));
+        assertThat(result.out()).contains("policies " + recorded.version() + " (sha256 " + recorded.contentHash().substring(0, 12) + "…)")
+                .contains("result: all " + String.format("%,d", events) + " decisions match");
+    }
+
+    @Test
+    void aPolicyTopicRecordWhoseTextDoesNotHaveItsKeysHashIsRefused() throws Exception {
+        // Given a policy topic where someone wrote an edited policy under the key of the one the run decided under
+        Policy recorded = PolicyParser.parse("old.yaml", run.policyYaml().getBytes(StandardCharsets.UTF_8));
+        byte[] edited = (run.policyYaml() + "\n# slipped in\n").getBytes(StandardCharsets.UTF_8);
+        String forgedTopic = run.topic("forged.consent.policies");
+        try (Admin admin = Admin.create(AppProperties.toProperties(run.properties()))) {
+            admin.createTopics(List.of(new NewTopic(forgedTopic, 1, (short) 1))).all().get();
+        }
+        KafkaTestSupport.send(KAFKA.bootstrapServers(), List.of(new ProducerRecord<>(forgedTopic, 0,
+                recorded.contentHash().getBytes(StandardCharsets.UTF_8), edited)));
+
+        // When the run is replayed from that topic
+        Result result = consentgate("replay", "--config", config(run, Map.of(ConsentGateConfig.POLICIES_TOPIC, forgedTopic)).toString());
+
+        // Then the replay refuses, naming the record and both hashes
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(result.err()).contains(forgedTopic + " partition 0 offset 0:0: its text has sha256 "
+                + PolicyParser.parse("edited", edited).contentHash() + ", but its key names " + recorded.contentHash() + ": refused");
+    }
+
+    @Test
     void forgedAuditRecordsAreReportedAsMismatchesSideBySide() throws Exception {
         // Given a copy of the audit topic in which three recorded decisions were altered
         String forgedTopic = run.topic("forged.consent.audit");

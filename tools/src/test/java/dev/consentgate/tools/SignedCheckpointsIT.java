@@ -3,6 +3,7 @@ package dev.consentgate.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.consentgate.audit.ChainHash;
+import dev.consentgate.audit.CheckpointSigner;
 import dev.consentgate.cli.ConsentGateCommand;
 import dev.consentgate.cli.ExitCodes;
 import dev.consentgate.cli.Setup;
@@ -135,6 +136,59 @@ class SignedCheckpointsIT {
                 .contains(", 0 matching the chain, ");
     }
 
+    @Test
+    void aRewriteReSignedWithTheSigningKeyAfterAnAnchorFailsWithTheAnchors() throws Exception {
+        Path anchors = Files.createDirectories(dir.resolve("anchors"));
+        int anchored = audit("anchor", run.auditTopic(), checkpointTopic, "--anchors", anchors.toString(), "--public-key", publicKey.toString());
+        assertThat(anchored).as(out.toString()).isZero();
+        assertThat(out.toString()).contains("anchored 3 checkpoints of " + checkpointTopic + " in " + anchors + " as 00000001.cganchor");
+        long anchoredSequence = (partitionZero.size() / INTERVAL) * INTERVAL - 1;
+        out.getBuffer().setLength(0);
+        assertThat(verify(run.auditTopic(), checkpointTopic, "--anchors", anchors.toString())).as(out.toString()).isZero();
+        assertThat(out.toString()).contains("anchors in " + anchors + ": 1 anchors, 3 heads, 3 matching the chain, 0 problems");
+
+        // The attacker holds the signing key: a changed decision, the chain recomputed, every checkpoint signed anew.
+        int forgedIndex = firstPermitBefore(partitionZero.size() - INTERVAL);
+        List<byte[]> forged = forgedValues(forgedIndex);
+        String copy = copyToNewTopic("rewritten-" + forgedIndex, forged);
+        String resigned = copyToNewTopic("resigned-" + forgedIndex, resignedCheckpoints(forged));
+        out.getBuffer().setLength(0);
+        assertThat(verify(copy, resigned, "--public-key", publicKey.toString())).as(out.toString()).isZero();
+
+        out.getBuffer().setLength(0);
+        int exit = verify(copy, resigned, "--public-key", publicKey.toString(), "--anchors", anchors.toString());
+
+        assertThat(exit).as(out.toString()).isEqualTo(ExitCodes.AUDIT_DIFFERENCE);
+        assertThat(out.toString()).contains("  ANCHOR PROBLEM: audit partition 0 offset " + anchoredSequence + ": sequence " + anchoredSequence
+                        + " has hash " + ChainHash.hex(ChainHash.storedHash(forged.get((int) anchoredSequence)))
+                        + ", the signed checkpoint anchored in 00000001.cganchor says "
+                        + ChainHash.hex(ChainHash.storedHash(partitionZero.get((int) anchoredSequence).value())),
+                copy + ": NOT intact, problems in 0 of 1 partitions; the anchors do not hold");
+    }
+
+    @Test
+    void aMissingAnchorDirectoryIsBadInput() throws Exception {
+        Path nowhere = dir.resolve("no-such-anchors");
+
+        int exit = verify(run.auditTopic(), checkpointTopic, "--anchors", nowhere.toString());
+
+        assertThat(exit).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(out.toString()).contains("anchor directory " + nowhere + " does not exist or is not a directory");
+    }
+
+    /** Checkpoints of partition 0 of {@code chain}, every INTERVAL records, signed with the service's own key. */
+    private static List<byte[]> resignedCheckpoints(List<byte[]> chain) throws Exception {
+        Path keys = dir.resolve("keys");
+        CheckpointSigner signer = CheckpointSigner.fromEncoded(Files.readAllBytes(keys.resolve(AuditKeygenCommand.PRIVATE_FILE)), "private",
+                Files.readAllBytes(keys.resolve(AuditKeygenCommand.PUBLIC_FILE)), "public");
+        List<byte[]> checkpoints = new ArrayList<>();
+        for (int sequence = INTERVAL - 1; sequence < chain.size(); sequence += INTERVAL) {
+            byte[] value = chain.get(sequence);
+            checkpoints.add(signer.sign(0, sequence, ChainHash.storedHash(value), decode(value).getDecidedAt().toEpochMilli()).encode());
+        }
+        return checkpoints;
+    }
+
     private static int firstPermitBefore(int limit) throws Exception {
         for (int i = 1; i < limit; i++) {
             if (decode(partitionZero.get(i).value()).getDecisions().stream().anyMatch(d -> d.getDecision() == Decision.PERMIT)) {
@@ -149,7 +203,11 @@ class SignedCheckpointsIT {
      * a consistent chain that only the signed heads contradict.
      */
     private static String forgedCopy(int index) throws Exception {
-        List<byte[]> values = new ArrayList<>(partitionZero.stream().map(ConsumerRecord::value).toList());
+        return copyToNewTopic("forged-" + index, forgedValues(index));
+    }
+
+    private static List<byte[]> forgedValues(int index) throws Exception {
+        List<byte[]> values = new ArrayList<>(partitionZero.stream().map(r -> r.value().clone()).toList());
         DecisionRecord forged = decode(values.get(index));
         forged.getDecisions().stream().filter(d -> d.getDecision() == Decision.PERMIT).findFirst().orElseThrow().setDecision(Decision.DROP);
         values.set(index, encode(Arrays.copyOf(values.get(index), 5), forged));
@@ -158,7 +216,11 @@ class SignedCheckpointsIT {
             System.arraycopy(ChainHash.storedHash(values.get(i - 1)), 0, value, value.length - 2 * ChainHash.SIZE, ChainHash.SIZE);
             ChainHash.seal(value);
         }
-        String topic = run.topic("forged-" + index);
+        return values;
+    }
+
+    private static String copyToNewTopic(String name, List<byte[]> values) throws Exception {
+        String topic = run.topic(name);
         createTopic(topic, 1);
         try (KafkaProducer<byte[], byte[]> producer = KafkaTestSupport.producer(KAFKA.bootstrapServers())) {
             values.forEach(value -> producer.send(new ProducerRecord<>(topic, 0, null, value)));
@@ -187,7 +249,11 @@ class SignedCheckpointsIT {
     }
 
     private int verify(String auditTopic, String checkpoints, String... extra) throws Exception {
-        List<String> args = new ArrayList<>(List.of("audit", "verify", "--config", run.writeConfig(dir,
+        return audit("verify", auditTopic, checkpoints, extra);
+    }
+
+    private int audit(String subcommand, String auditTopic, String checkpoints, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("audit", subcommand, "--config", run.writeConfig(dir,
                 Map.of(ConsentGateConfig.AUDIT_TOPIC, auditTopic, ConsentGateConfig.CHECKPOINT_TOPIC, checkpoints)).toString()));
         args.addAll(List.of(extra));
         CommandLine commandLine = ConsentGateCommand.commandLine();
