@@ -12,6 +12,7 @@ import java.util.Optional;
  * @param contentHash   SHA-256 of the policy file's bytes, lowercase hex
  * @param purposes      the purpose rules by purpose key
  * @param jurisdictions jurisdiction rules by code ({@code EU}, {@code US-CA})
+ * @param signals       how privacy signals become consent statements; empty when the policy reads no signals
  */
 public record Policy(
         String version,
@@ -19,7 +20,14 @@ public record Policy(
         EnforcementMode enforcementMode,
         Map<Purpose, PurposeRule> purposes,
         Map<String, JurisdictionRule> jurisdictions,
-        List<InputMapping> inputs) {
+        List<InputMapping> inputs,
+        Optional<SignalMapping> signals) {
+
+    /** A policy that reads no privacy signals. */
+    public Policy(String version, String contentHash, EnforcementMode enforcementMode, Map<Purpose, PurposeRule> purposes,
+                  Map<String, JurisdictionRule> jurisdictions, List<InputMapping> inputs) {
+        this(version, contentHash, enforcementMode, purposes, jurisdictions, inputs, Optional.empty());
+    }
 
     public Policy {
         purposes = Map.copyOf(purposes);
