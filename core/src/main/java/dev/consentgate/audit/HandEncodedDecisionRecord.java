@@ -162,6 +162,7 @@ final class HandEncodedDecisionRecord extends DecisionRecord {
         writeOptionalRead(out, consent.source());
         writeOptionalRead(out, consent.noticeVersion());
         writeOptional(out, consent.consentId(), AvroStrings::write);
+        writeOptional(out, consent.signal(), (encoder, signal) -> writeSignal(encoder, signal.kind(), signal.value(), signal.meaning()));
     }
 
     /**
@@ -248,6 +249,14 @@ final class HandEncodedDecisionRecord extends DecisionRecord {
         writeOptionalRead(out, consent.getNoticeVersion());
         // One id per consent given: not worth keeping.
         writeOptional(out, consent.getConsentId(), AvroStrings::write);
+        writeOptional(out, consent.getSignal(), (encoder, signal) -> writeSignal(encoder, signal.getKind(), signal.getValue(), signal.getMeaning()));
+    }
+
+    /** A statement's signal, read anew from the consent store for each record (so not {@code writeRepeated}). */
+    private static void writeSignal(Encoder out, String kind, String value, String meaning) throws IOException {
+        AvroStrings.write(out, kind);
+        AvroStrings.write(out, value);
+        AvroStrings.write(out, meaning);
     }
 
     /** An optional string, {@code ["null", "string"]}, of the few values that recur from record to record. */

@@ -24,6 +24,7 @@ public final class ConsentGateConfig extends AbstractConfig {
 
     public static final String CONSENT_TOPIC = "consentgate.consent.topic";
     public static final String REROUTED_CONSENT_TOPIC = "consentgate.consent.rerouted.topic";
+    public static final String SIGNALS_TOPIC = "consentgate.signals.topic";
     public static final String AUDIT_TOPIC = "consentgate.audit.topic";
     public static final String DLQ_TOPIC = "consentgate.dlq.topic";
     public static final String HISTORY_RETENTION_MS = "consentgate.consent.history.retention.ms";
@@ -64,6 +65,10 @@ public final class ConsentGateConfig extends AbstractConfig {
                     "Consent events that arrived on another partition than their customer id's, copied to it (see "
                             + "[Partitioners](#partitioners)). Read beside the consent topic; same partitions, kept forever. "
                             + "`topics create` creates it; `run` refuses to start without it (exit 4).")
+            .define(SIGNALS_TOPIC, Type.STRING, "consent.signals", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Privacy signals (TCF, GPP, GPC; Avro ConsentSignal, key = customer id), read only when the policy has a "
+                            + "`signals` section ([policy-reference.md](policy-reference.md#signals)). Any partitioning: the statements "
+                            + "decoded from a signal are written to the rerouted-consent topic, on their customer's partition.")
             .define(HISTORY_RETENTION_MS, Type.LONG, Duration.ofDays(30).toMillis(), ConfigDef.Range.atLeast(1), Importance.MEDIUM,
                     "How far back (30 days by default) the consent store answers \"consent as of time t\", measured back from "
                             + "the newest consent time seen on the partition. Events older than that fail closed with "
@@ -103,13 +108,15 @@ public final class ConsentGateConfig extends AbstractConfig {
 
     public ConsentGateConfig(Map<?, ?> originals) {
         super(DEFINITION, originals, false);
-        List<String> topics = List.of(consentTopic(), reroutedConsentTopic(), auditTopic(), dlqTopic(), checkpointTopic(), policiesTopic());
+        List<String> topics = List.of(consentTopic(), reroutedConsentTopic(), signalsTopic(), auditTopic(), dlqTopic(), checkpointTopic(),
+                policiesTopic());
         if (new HashSet<>(topics).size() < topics.size()) {
             // One topic in two roles would feed dead letters or audit records back in as consent, or mix them.
-            throw new ConfigException("the consent, rerouted-consent, audit, dead-letter, checkpoint and policy topics must be six "
-                    + "different topics: " + CONSENT_TOPIC + "=" + consentTopic() + ", " + REROUTED_CONSENT_TOPIC + "=" + reroutedConsentTopic()
-                    + ", " + AUDIT_TOPIC + "=" + auditTopic() + ", " + DLQ_TOPIC + "=" + dlqTopic() + ", " + CHECKPOINT_TOPIC + "="
-                    + checkpointTopic() + ", " + POLICIES_TOPIC + "=" + policiesTopic());
+            throw new ConfigException("the consent, rerouted-consent, signals, audit, dead-letter, checkpoint and policy topics must be "
+                    + "seven different topics: " + CONSENT_TOPIC + "=" + consentTopic() + ", " + REROUTED_CONSENT_TOPIC + "="
+                    + reroutedConsentTopic() + ", " + SIGNALS_TOPIC + "=" + signalsTopic() + ", " + AUDIT_TOPIC + "=" + auditTopic() + ", "
+                    + DLQ_TOPIC + "=" + dlqTopic() + ", " + CHECKPOINT_TOPIC + "=" + checkpointTopic() + ", " + POLICIES_TOPIC + "="
+                    + policiesTopic());
         }
         if ((getString(SIGNING_KEY_FILE) == null) != (getString(SIGNING_PUBLIC_KEY_FILE) == null)) {
             throw new ConfigException(SIGNING_KEY_FILE + " and " + SIGNING_PUBLIC_KEY_FILE + " go together: set both or neither");
@@ -122,6 +129,10 @@ public final class ConsentGateConfig extends AbstractConfig {
 
     public String reroutedConsentTopic() {
         return getString(REROUTED_CONSENT_TOPIC);
+    }
+
+    public String signalsTopic() {
+        return getString(SIGNALS_TOPIC);
     }
 
     public String auditTopic() {

@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 public record TopologySettings(
         String consentTopic,
         String reroutedConsentTopic,
+        String signalsTopic,
         String auditTopic,
         String dlqTopic,
         Duration historyRetention,
@@ -28,6 +29,7 @@ public record TopologySettings(
         return new TopologySettings(
                 config.consentTopic(),
                 config.reroutedConsentTopic(),
+                config.signalsTopic(),
                 config.auditTopic(),
                 config.dlqTopic(),
                 config.historyRetention(),

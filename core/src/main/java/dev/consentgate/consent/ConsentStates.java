@@ -3,7 +3,9 @@ package dev.consentgate.consent;
 import dev.consentgate.policy.ConsentState;
 import dev.consentgate.policy.ConsentChoice;
 import dev.consentgate.policy.Purpose;
+import dev.consentgate.policy.SignalOrigin;
 import dev.consentgate.schema.ConsentRecordUsed;
+import dev.consentgate.schema.SignalUsed;
 import java.time.Instant;
 
 /**
@@ -26,7 +28,8 @@ public final class ConsentStates {
                 state.jurisdiction(),
                 state.source(),
                 state.noticeVersion(),
-                state.consentId());
+                state.consentId(),
+                state.signal() == null ? null : new SignalUsed(state.signal().kind(), state.signal().value(), state.signal().meaning()));
     }
 
     static ConsentState fromRecordUsed(ConsentRecordUsed r) {
@@ -38,6 +41,7 @@ public final class ConsentStates {
                 r.getJurisdiction(),
                 r.getSource(),
                 r.getNoticeVersion(),
-                r.getConsentId());
+                r.getConsentId(),
+                r.getSignal() == null ? null : new SignalOrigin(r.getSignal().getKind(), r.getSignal().getValue(), r.getSignal().getMeaning()));
     }
 }

@@ -2,6 +2,7 @@ package dev.consentgate.consent;
 
 import dev.consentgate.policy.ConsentState;
 import dev.consentgate.policy.ConsentChoice;
+import dev.consentgate.policy.SignalOrigin;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -36,7 +37,9 @@ final class CustomerHistory {
             .thenComparing(ConsentState::jurisdiction, Comparator.nullsLast(Comparator.naturalOrder()))
             .thenComparing(ConsentState::source, Comparator.nullsLast(Comparator.naturalOrder()))
             .thenComparing(ConsentState::noticeVersion, Comparator.nullsLast(Comparator.naturalOrder()))
-            .thenComparing(ConsentState::consentId, Comparator.nullsLast(Comparator.naturalOrder()));
+            .thenComparing(ConsentState::consentId, Comparator.nullsLast(Comparator.naturalOrder()))
+            .thenComparing(ConsentState::signal, Comparator.nullsLast(Comparator.comparing(SignalOrigin::kind)
+                    .thenComparing(SignalOrigin::value).thenComparing(SignalOrigin::meaning)));
 
     /** Per purpose key (or {@link #ERASURE}), its statements in capture-time order, one per instant. */
     private final Map<String, List<ConsentState>> statements;

@@ -19,12 +19,14 @@ import dev.consentgate.ingest.PendingEvent;
 import dev.consentgate.ingest.PendingEventSerde;
 import dev.consentgate.ingest.ReaderOutput;
 import dev.consentgate.ingest.Rejected;
+import dev.consentgate.ingest.SignalReader;
 import dev.consentgate.output.Outbound;
 import dev.consentgate.output.OutboundPartitioner;
 import dev.consentgate.consent.ConsentHistory;
 import dev.consentgate.metrics.EnforcementMetrics;
 import dev.consentgate.policy.InputMapping;
 import dev.consentgate.policy.Policy;
+import dev.consentgate.signal.SignalStatements;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -34,6 +36,7 @@ import java.util.function.Function;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TopologyConfig;
@@ -149,6 +152,7 @@ public final class EnforcementTopology {
                 .stream(settings.reroutedConsentTopic(), RAW.withName("consent-rerouted-source"))
                 .process(() -> new ConsentReader(codec), Named.as("consent-rerouted-reader"));
         inbound.add(asInput(consentsOnly(rerouted, "consent-rerouted", deadLetters), "consent-rerouted"));
+        policy.signals().ifPresent(mapping -> readSignals(builder, policy, settings, codec, deadLetters));
 
         List<InputMapping> inputs = policy.inputs().stream().sorted(Comparator.comparing(InputMapping::topic)).toList();
         for (InputMapping input : inputs) {
@@ -170,6 +174,23 @@ public final class EnforcementTopology {
                         ConsentHistory.CONSENT_STORE, ConsentHistory.WATERMARK_STORE, GraceBuffer.STORE, AuditChain.STORE)
                 .to(OUTBOUND_TOPIC, OUTBOUND.withName("outbound-sink"));
         return builder.build();
+    }
+
+    /**
+     * Signals become consent events written to the rerouted-consent topic on their customer's partition, read back above
+     * like any other: one consent history, and the audit records' rerouted offsets tell a replay exactly which it held.
+     */
+    private static void readSignals(StreamsBuilder builder, Policy policy, TopologySettings settings, AvroCodec codec,
+                                    DeadLetters deadLetters) {
+        SignalStatements statements = new SignalStatements(policy);
+        KStream<String, ReaderOutput> signals = builder
+                .stream(settings.signalsTopic(), RAW.withName("signal-source"))
+                .process(() -> new SignalReader(codec, statements, settings.reroutedConsentTopic()), Named.as("signal-reader"));
+        consentsOnly(signals, "signal", deadLetters)
+                .map((customerId, statement) -> KeyValue.pair(statement.rawKey(), new Outbound(settings.reroutedConsentTopic(), statement.rawValue())),
+                        Named.as("signal-statements"))
+                .to(settings.reroutedConsentTopic(), Produced.with(Serdes.ByteArray(), Outbound.VALUE_SERDE)
+                        .withStreamPartitioner(new CustomerKeyPartitioner()).withName("signal-statement-sink"));
     }
 
     private static CheckpointSigner checkpointSigner(SigningKey key) {

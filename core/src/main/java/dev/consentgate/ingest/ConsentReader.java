@@ -4,6 +4,7 @@ import dev.consentgate.serde.AvroValues;
 import dev.consentgate.policy.ConsentState;
 import dev.consentgate.policy.ConsentChoice;
 import dev.consentgate.policy.Purpose;
+import dev.consentgate.policy.SignalOrigin;
 import java.nio.charset.StandardCharsets;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -74,7 +75,17 @@ public final class ConsentReader implements Processor<byte[], byte[], String, Re
                 AvroValues.text(AvroValues.field(event, "jurisdiction")),
                 AvroValues.text(AvroValues.field(event, "source")),
                 AvroValues.text(AvroValues.field(event, "noticeVersion")),
-                AvroValues.text(AvroValues.field(event, "consentId")));
+                AvroValues.text(AvroValues.field(event, "consentId")),
+                signal(AvroValues.field(event, "signal")));
+    }
+
+    /** The signal a statement was decoded from, set by {@link SignalReader}; null for a consent event from elsewhere. */
+    private static SignalOrigin signal(Object value) {
+        if (!(value instanceof GenericRecord signal)) {
+            return null;
+        }
+        return new SignalOrigin(AvroValues.text(AvroValues.field(signal, "kind")), AvroValues.text(AvroValues.field(signal, "value")),
+                AvroValues.text(AvroValues.field(signal, "meaning")));
     }
 
     private static ConsentChoice status(String text) throws RejectException {

@@ -28,6 +28,11 @@ public enum RejectReason {
     INVALID_DATA_CATEGORY,
     /** A consent event that lacks a purpose, or whose key is not its customer id (it would sit on the wrong partition). */
     INVALID_CONSENT_EVENT,
+    /**
+     * A privacy signal that cannot be decoded (a TC or GPP string the IAB's decoder refuses, a GPC value other than 1 or 0),
+     * or a signal record without a customer id, kind, value or capture time. It states nothing.
+     */
+    MALFORMED_SIGNAL,
     /** An unexpected error while deciding the record (a defect, or a record shape ConsentGate does not handle); the detail names the exception type. */
     PROCESSING_ERROR
 }

@@ -5,13 +5,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /** Reads the {@code jurisdictions} section: which purposes each jurisdiction treats as opt-out. */
 final class JurisdictionReader {
-
-    /** ISO 3166-1 alpha-2 country or region code, optionally with a subdivision: EU, BR, US-CA. */
-    private static final Pattern CODE = Pattern.compile("[A-Z]{2}(-[A-Z0-9]{1,3})?");
 
     private static final List<String> KEYS = List.of("opt_out_purposes");
 
@@ -37,10 +33,7 @@ final class JurisdictionReader {
             YamlMap.Entry entry, Set<Purpose> declaredPurposes, ProblemCollector problems) {
         int problemsBefore = problems.count();
         String code = entry.key();
-        if (!CODE.matcher(code).matches()) {
-            problems.add(entry.line(), "jurisdiction code '" + code
-                    + "' must be two capital letters, optionally followed by '-' and 1 to 3 capitals or digits (EU, BR, US-CA)");
-        }
+        YamlNodes.parse(code, entry.line(), JurisdictionCodes::of, problems);
         String name = "jurisdiction " + code;
         Map<Purpose, Integer> optOut = YamlMap.withKeys(entry.value(), entry.line(), name, KEYS, problems)
                 .flatMap(rule -> rule.parsedItems("opt_out_purposes", Purpose::of))

@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param contentHash   SHA-256 of the policy file's bytes, lowercase hex
  * @param purposes      the purpose rules by purpose key
  * @param jurisdictions jurisdiction rules by code ({@code EU}, {@code US-CA})
+ * @param signals       how privacy signals become consent statements; empty when the policy reads no signals
  * @param text          the policy file's bytes, as written to the policy topic so that a replay needs no file
  */
 public record Policy(
@@ -23,6 +24,7 @@ public record Policy(
         Map<Purpose, PurposeRule> purposes,
         Map<String, JurisdictionRule> jurisdictions,
         List<InputMapping> inputs,
+        Optional<SignalMapping> signals,
         byte[] text) {
 
     public Policy {
@@ -42,12 +44,12 @@ public record Policy(
     public boolean equals(Object other) {
         return other instanceof Policy that && version.equals(that.version) && contentHash.equals(that.contentHash)
                 && enforcementMode == that.enforcementMode && purposes.equals(that.purposes) && jurisdictions.equals(that.jurisdictions)
-                && inputs.equals(that.inputs) && Arrays.equals(text, that.text);
+                && inputs.equals(that.inputs) && signals.equals(that.signals) && Arrays.equals(text, that.text);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(version, contentHash, enforcementMode, purposes, jurisdictions, inputs, Arrays.hashCode(text));
+        return Objects.hash(version, contentHash, enforcementMode, purposes, jurisdictions, inputs, signals, Arrays.hashCode(text));
     }
 
     /** The most specific rule that covers {@code purpose}. */

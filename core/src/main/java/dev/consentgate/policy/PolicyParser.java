@@ -28,7 +28,7 @@ public final class PolicyParser {
     private static final String DEFAULT_TOPIC_PREFIX = "crm.purpose.";
 
     private static final List<String> SECTIONS =
-            List.of("version", "enforcement", "output_topic_prefix", "purposes", "jurisdictions", "inputs");
+            List.of("version", "enforcement", "output_topic_prefix", "purposes", "jurisdictions", "signals", "inputs");
     private static final List<String> ENFORCEMENT_KEYS = List.of("mode");
 
     private PolicyParser() {
@@ -101,13 +101,15 @@ public final class PolicyParser {
         Map<String, JurisdictionRule> jurisdictions = policy.entry("jurisdictions")
                 .map(entry -> JurisdictionReader.read(entry, purposes.declared(), problems))
                 .orElse(Map.of());
+        Optional<SignalMapping> signals = policy.entry("signals")
+                .flatMap(entry -> SignalMappingReader.read(entry, purposes.declared(), problems));
         List<InputMapping> inputs = policy.required("inputs")
                 .map(entry -> InputMappingReader.read(entry, policy, purposes.declared(), problems))
                 .orElse(List.of());
         if (!problems.isEmpty()) {
             return Optional.empty();
         }
-        return version.map(v -> new Policy(v, sha256Hex(content), mode, purposes.rules(), jurisdictions, inputs, content));
+        return version.map(v -> new Policy(v, sha256Hex(content), mode, purposes.rules(), jurisdictions, inputs, signals, content));
     }
 
     private static EnforcementMode readEnforcementMode(YamlMap policy, ProblemCollector problems) {

@@ -2,7 +2,9 @@ package dev.consentgate.serde;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import org.apache.avro.Schema;
 import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
@@ -21,6 +23,13 @@ public final class SpecificAvroBinary<T extends SpecificRecord> {
         this.writer = new SpecificDatumWriter<>(type);
         this.reader = new SpecificDatumReader<>(type);
         this.what = type.getSimpleName();
+    }
+
+    /** Reads what an earlier version of the class's schema, {@code written}, wrote: fields it lacks get their defaults. */
+    public SpecificAvroBinary(Class<T> type, Schema written) {
+        this.writer = new SpecificDatumWriter<>(type);
+        this.reader = new SpecificDatumReader<>(written, SpecificData.get().getSchema(type));
+        this.what = type.getSimpleName() + " (as " + written.getName() + " was written)";
     }
 
     public byte[] encode(T record) {

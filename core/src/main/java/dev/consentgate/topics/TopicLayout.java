@@ -21,6 +21,7 @@ public record TopicLayout(List<String> readTopics, Map<String, Map<String, Strin
     public static TopicLayout of(ConsentGateConfig config, Policy policy) {
         List<String> read = new ArrayList<>();
         read.add(config.consentTopic());
+        policy.signals().ifPresent(signals -> read.add(config.signalsTopic()));
         policy.inputs().stream().map(InputMapping::topic).forEach(read::add);
         Map<String, Map<String, String>> written = new TreeMap<>();
         policy.outputTopics().forEach(topic -> written.put(topic, Map.of()));

@@ -11,6 +11,7 @@ import dev.consentgate.policy.LegalBasis;
 import dev.consentgate.policy.MissingConsentAction;
 import dev.consentgate.policy.Verdict;
 import dev.consentgate.policy.Purpose;
+import dev.consentgate.policy.SignalOrigin;
 import dev.consentgate.policy.PurposeRule;
 import dev.consentgate.policy.ReasonCode;
 import dev.consentgate.schema.AuditChainLink;
@@ -18,6 +19,7 @@ import dev.consentgate.schema.ConsentRecordUsed;
 import dev.consentgate.schema.DecisionRecord;
 import dev.consentgate.schema.FieldTreatment;
 import dev.consentgate.schema.PurposeDecision;
+import dev.consentgate.schema.SignalUsed;
 import dev.consentgate.serde.ConfluentAvroSerde;
 import dev.consentgate.serde.InMemorySchemaRegistry;
 import java.io.ByteArrayOutputStream;
@@ -85,7 +87,8 @@ class HandEncodedDecisionRecordTest {
         assertThat(fieldNames(PurposeDecision.getClassSchema())).as(addIt).containsExactly(
                 "purpose", "rule", "decision", "reasons", "legalBasis", "consentUsed", "fields", "outputTopic");
         assertThat(fieldNames(ConsentRecordUsed.getClassSchema())).as(addIt).containsExactly(
-                "purpose", "status", "capturedAt", "expiresAt", "jurisdiction", "source", "noticeVersion", "consentId");
+                "purpose", "status", "capturedAt", "expiresAt", "jurisdiction", "source", "noticeVersion", "consentId", "signal");
+        assertThat(fieldNames(SignalUsed.getClassSchema())).as(addIt).containsExactly("kind", "value", "meaning");
         assertThat(fieldNames(FieldTreatment.getClassSchema())).as(addIt).containsExactly("field", "category", "action");
         assertThat(fieldNames(AuditChainLink.getClassSchema())).as(addIt).containsExactly("sequence", "previousHash", "hash");
     }
@@ -477,7 +480,16 @@ class HandEncodedDecisionRecordTest {
             Long expiresAt = random().nextBoolean() ? null : (Long) values.of(Schema.create(Schema.Type.LONG), "consent.expiresAt");
             note(expiresAt == null ? "consent.expiresAt null" : "consent.expiresAt present");
             return new ConsentState(purpose, status, capturedAt, expiresAt, text("consent.jurisdiction"), text("consent.source"),
-                    text("consent.noticeVersion"), text("consent.consentId"));
+                    text("consent.noticeVersion"), text("consent.consentId"), signal());
+        }
+
+        /** Null now and then, else a signal of random text. */
+        private SignalOrigin signal() {
+            boolean isNull = random().nextInt(3) == 0;
+            note("consent.signal" + (isNull ? " null" : " present"));
+            return isNull ? null : new SignalOrigin(values.of(Schema.create(Schema.Type.STRING), "consent.signal.kind").toString(),
+                    values.of(Schema.create(Schema.Type.STRING), "consent.signal.value").toString(),
+                    values.of(Schema.create(Schema.Type.STRING), "consent.signal.meaning").toString());
         }
 
         /** Null now and then, else random text noted under {@code path}. */

@@ -6,10 +6,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.consentgate.policy.ConsentState;
 import dev.consentgate.policy.ConsentChoice;
 import dev.consentgate.policy.Purpose;
+import dev.consentgate.policy.SignalOrigin;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.generic.GenericRecordBuilder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -120,13 +130,54 @@ class CustomerHistoryTest {
     }
 
     @Test
+    void aStatementsSignalReadsBack() {
+        CustomerHistory history = new CustomerHistory();
+        history.add(new ConsentState(Purpose.of("marketing"), ConsentChoice.DENIED, 1_000, null, "US-CA", "web-cmp", null, "s-1",
+                new SignalOrigin("gpc", "1", "GPC: opted out (in US-CA)")), NO_CUTOFF);
+        CustomerHistorySerde serde = new CustomerHistorySerde();
+
+        CustomerHistory read = serde.deserializer().deserialize("t", serde.serializer().serialize("t", history));
+
+        assertThat(read).isEqualTo(history);
+        assertThat(read.at("marketing", 1_000).signal()).isEqualTo(new SignalOrigin("gpc", "1", "GPC: opted out (in US-CA)"));
+    }
+
+    @Test
+    void aValueWrittenBeforeSignalsReadsAsItsStatementsWithoutSignal() throws IOException {
+        // Format 1, as builds before signals wrote it: the statement record without its signal field.
+        Schema formatOne;
+        try (InputStream in = getClass().getResourceAsStream("/consent/customer-consent-history-format-1.avsc")) {
+            formatOne = new Schema.Parser().parse(in);
+        }
+        Schema statementSchema = formatOne.getField("statements").schema().getElementType();
+        GenericRecord statement = new GenericRecordBuilder(statementSchema)
+                .set("purpose", "marketing").set("status", "WITHDRAWN").set("capturedAt", 1_000L).set("jurisdiction", "EU")
+                .set("source", "web").set("noticeVersion", "v3").set("consentId", "c-1").build();
+        GenericRecord jurisdiction = new GenericRecordBuilder(formatOne.getField("jurisdictions").schema().getElementType())
+                .set("at", 1_000L).set("jurisdiction", "EU").build();
+        GenericRecord value = new GenericRecordBuilder(formatOne)
+                .set("statements", List.of(statement)).set("jurisdictions", List.of(jurisdiction)).build();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        bytes.write(1);
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
+        new GenericDatumWriter<GenericRecord>(formatOne).write(value, encoder);
+        encoder.flush();
+
+        CustomerHistory read = new CustomerHistorySerde().deserializer().deserialize("t", bytes.toByteArray());
+
+        CustomerHistory expected = new CustomerHistory();
+        expected.add(new ConsentState(Purpose.of("marketing"), ConsentChoice.WITHDRAWN, 1_000, null, "EU", "web", "v3", "c-1"), NO_CUTOFF);
+        assertThat(read).isEqualTo(expected);
+    }
+
+    @Test
     void aValueOfAnotherFormatIsRefusedNotReadAsNoConsent() {
         CustomerHistorySerde serde = new CustomerHistorySerde();
         byte[] bytes = serde.serializer().serialize("t", new CustomerHistory());
-        bytes[0] = 2;
+        bytes[0] = 3;
 
         assertThatThrownBy(() -> serde.deserializer().deserialize("t", bytes))
-                .isInstanceOf(IllegalStateException.class).hasMessage("a consent store value of format 2; this build reads format 1");
+                .isInstanceOf(IllegalStateException.class).hasMessage("a consent store value of format 3; this build reads formats 1 and 2");
     }
 
     /** The statements added one by one, each with the cut-off of the highest capture time so far, as the consent store does. */

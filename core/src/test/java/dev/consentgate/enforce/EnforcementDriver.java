@@ -9,6 +9,8 @@ import dev.consentgate.sample.ContactUpdated;
 import dev.consentgate.sample.EmailEngagement;
 import dev.consentgate.sample.LeadScoringFeatures;
 import dev.consentgate.schema.ConsentEvent;
+import dev.consentgate.schema.ConsentSignal;
+import dev.consentgate.schema.SignalKind;
 import dev.consentgate.schema.ConsentEventType;
 import dev.consentgate.schema.ConsentStatus;
 import dev.consentgate.schema.DecisionRecord;
@@ -50,6 +52,7 @@ public final class EnforcementDriver implements AutoCloseable {
     public static final String CONTACTS = "crm.contacts";
     public static final String ENGAGEMENT = "crm.email-engagement";
     public static final String LEAD_SCORES = "crm.lead-scores";
+    public static final String SIGNALS = "consent.signals";
 
     private final TopologyTestDriver driver;
     /** Each driver's own state directory: the default /tmp/kafka-streams/<application id> is shared by every JVM on the machine. */
@@ -140,6 +143,20 @@ public final class EnforcementDriver implements AutoCloseable {
                 .setSource("dsar-portal")
                 .build();
         pipe("consent.events", customerId, event, capturedAt);
+    }
+
+    /** A privacy signal on the signals topic, captured at {@code capturedAt}, with its id made from the customer and the time. */
+    public void signal(String customerId, SignalKind kind, String value, long capturedAt, String jurisdiction) {
+        ConsentSignal signal = ConsentSignal.newBuilder()
+                .setSignalId("signal-" + customerId + "-" + capturedAt)
+                .setCustomerId(customerId)
+                .setKind(kind)
+                .setValue(value)
+                .setCapturedAt(Instant.ofEpochMilli(capturedAt))
+                .setJurisdiction(jurisdiction)
+                .setSource("web-cmp")
+                .build();
+        pipe(SIGNALS, customerId, signal, capturedAt);
     }
 
     public static ContactUpdated contact(String eventId, String customerId, long occurredAt, String... purposes) {

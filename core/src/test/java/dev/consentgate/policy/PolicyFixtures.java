@@ -2,6 +2,7 @@ package dev.consentgate.policy;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -20,7 +21,7 @@ public final class PolicyFixtures {
     public static Policy policy(List<PurposeRule> rules, Map<String, JurisdictionRule> jurisdictions) {
         return new Policy("test-1", "0".repeat(64), EnforcementMode.ENFORCE,
                 rules.stream().collect(Collectors.toMap(PurposeRule::purpose, Function.identity())),
-                jurisdictions, List.of(), new byte[0]);
+                jurisdictions, List.of(), Optional.empty(), new byte[0]);
     }
 
     public static JurisdictionRule optOut(String code, String... purposes) {

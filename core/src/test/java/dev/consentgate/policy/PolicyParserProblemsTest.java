@@ -89,7 +89,7 @@ class PolicyParserProblemsTest {
                         List.of("policy.yaml:1: version in the policy must not be empty")),
                 Arguments.of("unknown section", with("jurisdictions:", "jurisdiction:"),
                         List.of("policy.yaml:9: unknown key 'jurisdiction' in the policy: expected one of version, "
-                                + "enforcement, output_topic_prefix, purposes, jurisdictions, inputs")),
+                                + "enforcement, output_topic_prefix, purposes, jurisdictions, signals, inputs")),
                 Arguments.of("unknown enforcement mode", with("version: \"1\"", "version: \"1\"\nenforcement: { mode: dry }"),
                         List.of("policy.yaml:2: unknown enforcement mode 'dry': expected one of enforce, shadow")),
                 Arguments.of("illegal topic prefix", with("version: \"1\"", "version: \"1\"\noutput_topic_prefix: crm purpose."),
@@ -202,7 +202,7 @@ class PolicyParserProblemsTest {
                 Arguments.of("missing inputs", with("inputs:", "outputs:"),
                         List.of("policy.yaml:0: missing required key 'inputs' in the policy",
                                 "policy.yaml:11: unknown key 'outputs' in the policy: expected one of version, "
-                                        + "enforcement, output_topic_prefix, purposes, jurisdictions, inputs")),
+                                        + "enforcement, output_topic_prefix, purposes, jurisdictions, signals, inputs")),
                 Arguments.of("inputs as a map", """
                         version: "1"
                         purposes: { marketing: { basis: consent, allow_categories: [user] } }

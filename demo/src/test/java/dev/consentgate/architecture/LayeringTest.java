@@ -48,11 +48,13 @@ class LayeringTest {
             Map.entry("config", Set.of("policy", "serde")),
             Map.entry("topics", Set.of("config", "policy")),
             Map.entry("output", Set.of("policy", "serde", "schema")),
-            Map.entry("ingest", Set.of("output", "metrics", "policy", "serde", "schema.internal")),
+            // Decodes privacy signals with the IAB's library; pure Java like policy, whose mapping it applies.
+            Map.entry("signal", Set.of("policy")),
+            Map.entry("ingest", Set.of("output", "metrics", "policy", "serde", "signal", "schema", "schema.internal")),
             Map.entry("deadletter", Set.of("config", "ingest", "output", "metrics", "serde")),
             Map.entry("audit", Set.of("consent", "ingest", "output", "policy", "serde", "schema", "schema.internal")),
             Map.entry("enforce", Set.of("audit", "config", "consent", "deadletter", "ingest", "output", "metrics", "policy", "serde",
-                    "schema.internal")),
+                    "signal", "schema.internal")),
             // service
             Map.entry("health", Set.of("metrics")),
             Map.entry("cli", Set.of("config", "enforce", "health", "metrics", "policy", "serde", "topics")),
@@ -64,7 +66,7 @@ class LayeringTest {
             Map.entry("demo", Set.of("cli", "config", "enforce", "policy", "serde", "testing", "topics", "schema", "sample")));
 
     /** What the deployed service runs: none of it may need the test driver, the broker or Scala. */
-    private static final String[] SERVICE = packages("policy", "serde", "metrics", "consent", "config", "topics", "output", "ingest",
+    private static final String[] SERVICE = packages("policy", "serde", "metrics", "signal", "consent", "config", "topics", "output", "ingest",
             "deadletter", "audit", "enforce", "health", "cli");
 
     private static final JavaClasses PRODUCT = new ClassFileImporter()
@@ -107,8 +109,20 @@ class LayeringTest {
     }
 
     @Test
+    void onlyTheSignalPackageDecodesSignalsAndItIsPureJava() {
+        noClasses().that().resideOutsideOfPackage("dev.consentgate.signal")
+                .should().dependOnClassesThat().resideInAPackage("com.iab..")
+                .because("the IAB's decoder is used in one place, behind the signal package's own types")
+                .check(PRODUCT);
+        noClasses().that().resideInAPackage("dev.consentgate.signal")
+                .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka..", "org.apache.avro..")
+                .because("decoding a signal into consent statements is pure Java, as the policy it applies is")
+                .check(PRODUCT);
+    }
+
+    @Test
     void theDataPathDoesNoFileIo() {
-        noClasses().that().resideInAnyPackage(packages("consent", "config", "topics", "output", "ingest", "deadletter", "audit", "enforce"))
+        noClasses().that().resideInAnyPackage(packages("signal", "consent", "config", "topics", "output", "ingest", "deadletter", "audit", "enforce"))
                 .should().dependOnClassesThat().resideInAPackage("java.nio.file..")
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("java.io.File")
                 .because("the command line is the only place that reads files, environment and ports")

@@ -92,6 +92,10 @@ public final class DecisionExplainer {
         if (used.getConsentId() != null) {
             parts.add("consent id " + used.getConsentId());
         }
+        if (used.getSignal() != null) {
+            // What the signal meant, not the signal itself: the string is in the audit record for whoever needs it.
+            parts.add("from a " + used.getSignal().getKind() + " signal: " + used.getSignal().getMeaning());
+        }
         return String.join(", ", parts);
     }
 

@@ -3,6 +3,8 @@ package dev.consentgate.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.consentgate.schema.ConsentStatus;
+import dev.consentgate.schema.SignalKind;
+import dev.consentgate.signal.SignalFixtures;
 import dev.consentgate.schema.DecisionRecord;
 import dev.consentgate.enforce.EnforcementDriver;
 import java.time.Instant;
@@ -61,5 +63,21 @@ class DecisionExplainerTest {
                     fields: none removed or changed
                     sent to: no purpose topic (not forwarded)
                 """.formatted(record.getPolicyHash()));
+    }
+
+    @Test
+    void namesTheSignalAConsentRecordWasDecodedFrom() {
+        DecisionRecord record;
+        try (EnforcementDriver driver = new EnforcementDriver(SignalFixtures.examplePolicyWithSignals())) {
+            driver.consent("cust-ca", "sales.prospecting", ConsentStatus.GRANTED, 1_000, null, "US-CA");
+            driver.signal("cust-ca", SignalKind.GPC, "1", 1_500, "US-CA");
+            driver.send(EnforcementDriver.contact("e-ca", "cust-ca", 2_000, "marketing.advertising"));
+            record = driver.audits().get(0);
+        }
+
+        assertThat(DecisionExplainer.explain(record, "consent.audit", 0, 0)).contains("""
+                    consent used: DENIED for marketing.advertising, captured 1970-01-01T00:00:01.500Z via web-cmp, jurisdiction US-CA, \
+                consent id signal-cust-ca-1500, from a gpc signal: GPC: opted out (in US-CA)
+                """);
     }
 }

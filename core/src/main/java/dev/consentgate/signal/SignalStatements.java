@@ -1,0 +1,194 @@
+package dev.consentgate.signal;
+
+import com.iab.gpp.encoder.GppModel;
+import com.iab.gpp.encoder.section.TcfEuV2;
+import dev.consentgate.policy.ConsentChoice;
+import dev.consentgate.policy.ConsentState;
+import dev.consentgate.policy.GpcMapping;
+import dev.consentgate.policy.LegalBasis;
+import dev.consentgate.policy.Policy;
+import dev.consentgate.policy.PolicyWords;
+import dev.consentgate.policy.Purpose;
+import dev.consentgate.policy.PurposeRule;
+import dev.consentgate.policy.SignalMapping;
+import dev.consentgate.policy.SignalOrigin;
+import dev.consentgate.policy.TcfMapping;
+import dev.consentgate.policy.UsOptOut;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Turns a privacy signal into consent statements as the policy's {@code signals} section maps it: one statement per
+ * mapped purpose key the signal speaks for, each carrying the signal and what it says about that purpose. A signal
+ * states only what the policy maps: anything else in it grants nothing. What it refuses is a "no" (DENIED), so a later
+ * signal that no longer grants overrides an earlier one that did.
+ */
+public final class SignalStatements {
+
+    private static final String GPC_SET = "1";
+    private static final String GPC_NOT_SET = "0";
+
+    private final Policy policy;
+    private final SignalMapping mapping;
+
+    /** @throws IllegalArgumentException when the policy maps no signals */
+    public SignalStatements(Policy policy) {
+        this.policy = policy;
+        this.mapping = policy.signals().orElseThrow(() -> new IllegalArgumentException("the policy has no signals section"));
+    }
+
+    /** The statements the signal makes, in a fixed order; none when the policy maps nothing it says. */
+    public List<ConsentState> of(Signal signal) throws MalformedSignalException {
+        List<ConsentState> statements = new ArrayList<>();
+        switch (signal.kind()) {
+            case TCF -> tcf(signal, TcfConsents.decode(signal.value(), "TC string"), statements);
+            case GPP -> gpp(signal, statements);
+            case GPC -> gpc(signal, statements);
+        }
+        return statements;
+    }
+
+    private void tcf(Signal signal, TcfConsents tc, List<ConsentState> statements) {
+        if (mapping.tcf().isEmpty()) {
+            return;
+        }
+        TcfMapping tcf = mapping.tcf().get();
+        int vendor = tcf.vendorId();
+        for (int purpose = 1; purpose <= TcfMapping.PURPOSES; purpose++) {
+            for (Purpose key : sorted(tcf.purposes().getOrDefault(purpose, Set.of()))) {
+                Given given = tcfPurpose(tc, purpose, vendor, mayRelyOnLegitimateInterest(key));
+                statements.add(statement(signal, key, given.yes(), "TCF purpose " + purpose + " for vendor " + vendor + ": " + given.why()));
+            }
+        }
+        for (int feature = 1; feature <= TcfMapping.SPECIAL_FEATURES; feature++) {
+            boolean optedIn = tc.specialFeatureOptIn(feature);
+            for (Purpose key : sorted(tcf.specialFeatures().getOrDefault(feature, Set.of()))) {
+                statements.add(statement(signal, key, optedIn, "TCF special feature " + feature + ": " + (optedIn ? "opted in" : "not opted in")));
+            }
+        }
+    }
+
+    /** Whether a TCF purpose is given, and why, in the words the audit record keeps. */
+    private record Given(boolean yes, String why) {
+    }
+
+    /**
+     * Consent needs the purpose's consent and the vendor's. Legitimate interest counts only for a purpose key whose rule
+     * rests on it, only for the purposes TCF 2.2 allows it for, and only when disclosed for the purpose and the vendor
+     * without objection and not excluded by the publisher.
+     */
+    private static Given tcfPurpose(TcfConsents tc, int purpose, int vendor, boolean keyRestsOnLegitimateInterest) {
+        if (tc.notAllowed(purpose, vendor)) {
+            return new Given(false, "not allowed by the publisher's restrictions");
+        }
+        boolean purposeConsent = tc.purposeConsent(purpose);
+        boolean vendorConsent = tc.vendorConsent(vendor);
+        if (purposeConsent && vendorConsent) {
+            return new Given(true, "consent given");
+        }
+        boolean legitimateInterest = keyRestsOnLegitimateInterest && TcfMapping.allowsLegitimateInterest(purpose)
+                && !tc.requiresConsent(purpose, vendor)
+                && tc.purposeLegitimateInterest(purpose) && tc.vendorLegitimateInterest(vendor);
+        if (legitimateInterest) {
+            return new Given(true, "legitimate interest established, no objection");
+        }
+        return new Given(false, "no consent (purpose consent " + yesNo(purposeConsent) + ", vendor consent " + yesNo(vendorConsent) + ")");
+    }
+
+    private boolean mayRelyOnLegitimateInterest(Purpose key) {
+        return policy.ruleFor(key).map(PurposeRule::basis).orElse(null) == LegalBasis.LEGITIMATE_INTEREST;
+    }
+
+    private void gpp(Signal signal, List<ConsentState> statements) throws MalformedSignalException {
+        // The library would take a TC string for a GPP string with only a TCF section: a GPP string starts with its
+        // header, "DB" in base64url.
+        if (!signal.value().startsWith("DB")) {
+            throw new MalformedSignalException("GPP string without a GPP header");
+        }
+        GppModel gpp;
+        List<Integer> sectionIds;
+        try {
+            gpp = new GppModel(signal.value());
+            // The library decodes lazily: the header is read here, and each mapped section below, so a malformed string fails now.
+            sectionIds = gpp.getHeader().getSectionsIds();
+        } catch (RuntimeException e) {
+            throw new MalformedSignalException("GPP string cannot be decoded (" + e.getClass().getSimpleName() + ")");
+        }
+        // "~" separates the header and the sections, in the order of the header's section ids.
+        String[] parts = signal.value().split("~");
+        if (sectionIds == null || sectionIds.isEmpty() || parts.length != sectionIds.size() + 1) {
+            throw new MalformedSignalException("GPP string whose header does not list its sections");
+        }
+        int tcfIndex = sectionIds.indexOf(TcfEuV2.ID);
+        if (tcfIndex >= 0) {
+            // Decoded from its own text, to check it as a TC string is checked.
+            tcf(signal, TcfConsents.decode(parts[tcfIndex + 1], "GPP section tcfeuv2"), statements);
+        }
+        for (Map.Entry<String, Map<UsOptOut, Set<Purpose>>> section : new TreeMap<>(mapping.gpp()).entrySet()) {
+            if (gpp.hasSection(section.getKey())) {
+                usSection(signal, UsSectionOptOuts.read(gpp, section.getKey()), section.getValue(), statements);
+            }
+        }
+    }
+
+    private static void usSection(Signal signal, UsSectionOptOuts optOuts, Map<UsOptOut, Set<Purpose>> mapped,
+                                  List<ConsentState> statements) {
+        for (UsOptOut optOut : UsOptOut.values()) {
+            // Only an opt-out is a statement: "did not opt out" or "not applicable" is no consent, so an earlier
+            // opt-out stands until the customer grants again.
+            if (!optOuts.optedOut(optOut)) {
+                continue;
+            }
+            for (Purpose key : sorted(mapped.getOrDefault(optOut, Set.of()))) {
+                statements.add(statement(signal, key, false, "GPP " + optOuts.section() + " " + PolicyWords.word(optOut) + ": opted out"));
+            }
+        }
+    }
+
+    private void gpc(Signal signal, List<ConsentState> statements) throws MalformedSignalException {
+        if (GPC_NOT_SET.equals(signal.value())) {
+            return;
+        }
+        if (!GPC_SET.equals(signal.value())) {
+            throw new MalformedSignalException("GPC value is neither 1 nor 0");
+        }
+        GpcMapping gpc = mapping.gpc();
+        String jurisdiction = signal.jurisdiction();
+        Set<Purpose> optedOut = new TreeSet<>(Comparator.comparing(Purpose::key));
+        // Without a jurisdiction, GPC opts out wherever it could have effect: fail closed.
+        for (String code : jurisdiction == null ? new TreeSet<>(gpc.honouredIn()) : Set.of(jurisdiction)) {
+            if (gpc.honouredIn().contains(code)) {
+                optedOut.addAll(policy.jurisdiction(code).optOutPurposes());
+            }
+        }
+        for (Map.Entry<String, Set<Purpose>> chosen : gpc.elsewhere().entrySet()) {
+            if (jurisdiction == null || chosen.getKey().equals(jurisdiction)) {
+                optedOut.addAll(chosen.getValue());
+            }
+        }
+        String where = jurisdiction == null ? "no jurisdiction given, so everywhere it has effect" : "in " + jurisdiction;
+        for (Purpose key : optedOut) {
+            statements.add(statement(signal, key, false, "GPC: opted out (" + where + ")"));
+        }
+    }
+
+    private static ConsentState statement(Signal signal, Purpose purpose, boolean granted, String meaning) {
+        return new ConsentState(purpose, granted ? ConsentChoice.GRANTED : ConsentChoice.DENIED, signal.capturedAt(), null,
+                signal.jurisdiction(), signal.source(), null, signal.signalId(),
+                new SignalOrigin(signal.kind().name().toLowerCase(Locale.ROOT), signal.value(), meaning));
+    }
+
+    private static List<Purpose> sorted(Set<Purpose> purposes) {
+        return purposes.stream().sorted(Comparator.comparing(Purpose::key)).toList();
+    }
+
+    private static String yesNo(boolean value) {
+        return value ? "yes" : "no";
+    }
+}

@@ -1,0 +1,180 @@
+package dev.consentgate.tools;
+
+import static dev.consentgate.testing.KafkaTestSupport.header;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.consentgate.cli.ConsentGateCommand;
+import dev.consentgate.cli.ExitCodes;
+import dev.consentgate.cli.Setup;
+import dev.consentgate.cli.StreamsService;
+import dev.consentgate.config.ConsentGateConfig;
+import dev.consentgate.enforce.EnforcementDriver;
+import dev.consentgate.policy.PolicyParser;
+import dev.consentgate.schema.ConsentEvent;
+import dev.consentgate.schema.ConsentSignal;
+import dev.consentgate.schema.ConsentStatus;
+import dev.consentgate.schema.DecisionRecord;
+import dev.consentgate.schema.SignalKind;
+import dev.consentgate.schema.SignalUsed;
+import dev.consentgate.serde.AvroSerdeConfig;
+import dev.consentgate.serde.ConfluentAvroDeserializer;
+import dev.consentgate.serde.ConfluentAvroSerializer;
+import dev.consentgate.signal.SignalFixtures;
+import dev.consentgate.testing.ApicurioRegistry;
+import dev.consentgate.testing.EndToEndRun;
+import dev.consentgate.testing.KafkaBroker;
+import dev.consentgate.testing.KafkaTestSupport;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Privacy signals end to end, against a real broker and a real registry: a TCF consent, GPC from a California and
+ * from an EU customer, and a malformed TC string, read from the signals topic by the service under exactly-once,
+ * decided into the audit topic with the signal each decision rests on, and reproduced by {@code consentgate replay}.
+ */
+class SignalsIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(45);
+    /** Times of today: the broker's retention deletes records stamped in 1970 before the replay reads them. */
+    private static final long T0 = System.currentTimeMillis() - 60_000;
+    private static final String ADVERTISING = "marketing.advertising";
+    /** Consent (TCF purpose 4) to the vendor the policy configures: five mapped statements, one a grant of advertising. */
+    private static final String GRANTS_ADVERTISING = SignalFixtures.tcString().consent(4).vendorConsent(SignalFixtures.VENDOR).encode();
+
+    @RegisterExtension
+    static final KafkaBroker KAFKA = new KafkaBroker();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void signalsAreDecidedAuditedDeadLetteredAndReplayed() throws Exception {
+        // Given a service whose policy maps signals, and its signals topic
+        String applicationId = "signals-" + UUID.randomUUID().toString().substring(0, 8);
+        EndToEndRun run = new EndToEndRun(KAFKA.bootstrapServers(), ApicurioRegistry.shared(), applicationId);
+        String policyYaml = run.policyYaml() + SignalFixtures.SIGNALS.formatted(SignalFixtures.VENDOR);
+        String signals = run.topic("consent.signals");
+        Map<String, Object> properties = run.withStateDir(Map.of(ConsentGateConfig.SIGNALS_TOPIC, signals,
+                // Consent and events are merged in timestamp order, so each event sees the statements captured before it.
+                StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 5_000L));
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(signals, 3, (short) 1))).all().get();
+        }
+        ConfluentAvroSerializer serializer = new ConfluentAvroSerializer();
+        serializer.configure(run.properties(), false);
+        String consents = run.topic("consent.events");
+        String contacts = run.topic("crm.contacts");
+
+        try (StreamsService service = StreamsService.start(Setup.of(properties, PolicyParser.parse("policy.yaml",
+                policyYaml.getBytes(StandardCharsets.UTF_8))), "127.0.0.1", 0)) {
+            // When signals and consent arrive, and once their statements are on the rerouted-consent topic, the events
+            run.send(List.of(
+                    record(serializer, signals, "cust-tcf", signal("cust-tcf", SignalKind.TCF, GRANTS_ADVERTISING, "EU"), T0 + 1_000),
+                    record(serializer, consents, "cust-ca", consent("cust-ca", "sales.prospecting", "US-CA"), T0 + 1_000),
+                    record(serializer, signals, "cust-ca", signal("cust-ca", SignalKind.GPC, "1", "US-CA"), T0 + 1_500),
+                    record(serializer, consents, "cust-eu", consent("cust-eu", ADVERTISING, "EU"), T0 + 1_000),
+                    record(serializer, signals, "cust-eu", signal("cust-eu", SignalKind.GPC, "1", "EU"), T0 + 1_500),
+                    record(serializer, signals, "cust-bad", signal("cust-bad", SignalKind.TCF, "CP!not-a-tc-string", "EU"), T0 + 1_500)));
+            assertThat(readCommitted(List.of(run.topic("consent.events.rerouted")), 6)).hasSize(6);
+            run.send(List.of(
+                    record(serializer, contacts, "cust-tcf", EnforcementDriver.contact("e-tcf", "cust-tcf", T0 + 2_000, ADVERTISING), T0 + 2_000),
+                    record(serializer, contacts, "cust-ca", EnforcementDriver.contact("e-ca", "cust-ca", T0 + 2_000, ADVERTISING), T0 + 2_000),
+                    record(serializer, contacts, "cust-eu", EnforcementDriver.contact("e-eu", "cust-eu", T0 + 2_000, ADVERTISING), T0 + 2_000),
+                    record(serializer, contacts, "cust-bad", EnforcementDriver.contact("e-bad", "cust-bad", T0 + 2_000, ADVERTISING), T0 + 2_000)));
+
+            // Then each event is decided on the statements its customer's signals made
+            List<ConsumerRecord<byte[], byte[]>> read = readCommitted(List.of(run.auditTopic(), run.topic("consent.dlq")), 5);
+            List<DecisionRecord> audits = read.stream().filter(r -> r.topic().equals(run.auditTopic()))
+                    .map(r -> decisionRecord(run, r.value())).sorted(Comparator.comparing(DecisionRecord::getEventId)).toList();
+            assertThat(audits).extracting(a -> a.getEventId() + ":" + a.getDecisions().get(0).getDecision() + ":"
+                    + String.join(",", a.getDecisions().get(0).getReasons())).containsExactly(
+                    "e-bad:DROP:UNKNOWN_CUSTOMER",
+                    "e-ca:DROP:OPTED_OUT",
+                    "e-eu:PERMIT:CONSENT_GRANTED",
+                    "e-tcf:PERMIT:CONSENT_GRANTED");
+            Map<String, SignalUsed> signalUsed = new HashMap<>();
+            audits.stream().filter(a -> a.getDecisions().get(0).getConsentUsed() != null)
+                    .forEach(a -> signalUsed.put(a.getEventId(), a.getDecisions().get(0).getConsentUsed().getSignal()));
+            assertThat(signalUsed).containsEntry("e-ca", new SignalUsed("gpc", "1", "GPC: opted out (in US-CA)"))
+                    .containsEntry("e-tcf", new SignalUsed("tcf", GRANTS_ADVERTISING, "TCF purpose 4 for vendor 755: consent given"))
+                    .containsEntry("e-eu", null);
+            assertThat(read.stream().filter(r -> r.topic().equals(run.topic("consent.dlq"))))
+                    .extracting(r -> header(r, "consent-dlq-reason") + ": " + header(r, "consent-dlq-detail") + " at " + header(r, "consent-dlq-topic"))
+                    .containsExactly("MALFORMED_SIGNAL: TC string cannot be decoded (DecodingException) at " + signals);
+        }
+
+        // And a replay of the recorded run reproduces every decision
+        Path report = dir.resolve("replay.json");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        picocli.CommandLine commandLine = ConsentGateCommand.commandLine();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        // The run's settings, not the service's: a replay's test driver would wait for idle partitions.
+        Map<String, Object> replaySettings = run.properties();
+        replaySettings.put(ConsentGateConfig.SIGNALS_TOPIC, signals);
+        int exitCode = commandLine.execute("replay", "--config", config(replaySettings).toString(),
+                "--policy", Files.writeString(dir.resolve("policy.yaml"), policyYaml).toString(), "--report", report.toString());
+        assertThat(exitCode).as("%s%n%s", out, err).isEqualTo(ExitCodes.OK);
+        JsonNode counts = new ObjectMapper().readTree(report.toFile()).get("counts");
+        assertThat(counts.get("events").asLong()).isEqualTo(4);
+        assertThat(counts.get("matched").asLong()).isEqualTo(4);
+        assertThat(counts.get("mismatched").asLong()).isZero();
+    }
+
+    private static ConsentSignal signal(String customerId, SignalKind kind, String value, String jurisdiction) {
+        return ConsentSignal.newBuilder().setSignalId("s-" + customerId).setCustomerId(customerId).setKind(kind).setValue(value)
+                .setCapturedAt(Instant.ofEpochMilli(T0 + (kind == SignalKind.GPC ? 1_500 : 1_000))).setJurisdiction(jurisdiction)
+                .setSource("web-cmp").build();
+    }
+
+    private static ConsentEvent consent(String customerId, String purpose, String jurisdiction) {
+        return ConsentEvent.newBuilder().setCustomerId(customerId).setPurpose(purpose).setStatus(ConsentStatus.GRANTED)
+                .setCapturedAt(Instant.ofEpochMilli(T0 + 1_000)).setJurisdiction(jurisdiction).setSource("web-banner").build();
+    }
+
+    private static ProducerRecord<byte[], byte[]> record(ConfluentAvroSerializer serializer, String topic, String key, SpecificRecord value,
+                                                         long timestamp) {
+        return new ProducerRecord<>(topic, null, timestamp, key.getBytes(StandardCharsets.UTF_8), serializer.serialize(topic, value));
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> readCommitted(List<String> topics, int count) {
+        return KafkaTestSupport.readCommitted(KAFKA.bootstrapServers(), topics, r -> r.size() >= count, TIMEOUT, Duration.ofMillis(500));
+    }
+
+    private static DecisionRecord decisionRecord(EndToEndRun run, byte[] value) {
+        Map<String, Object> configs = new HashMap<>(run.properties());
+        configs.put(AvroSerdeConfig.SPECIFIC_AVRO_READER, true);
+        try (ConfluentAvroDeserializer deserializer = new ConfluentAvroDeserializer()) {
+            deserializer.configure(configs, false);
+            return (DecisionRecord) deserializer.deserialize(run.auditTopic(), value);
+        }
+    }
+
+    private Path config(Map<String, Object> properties) throws Exception {
+        String text = properties.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n"));
+        return Files.writeString(dir.resolve("app.properties"), text + "\n");
+    }
+}
