@@ -87,7 +87,7 @@ public final class StreamsAppMain {
         ObservabilityRegistry observability = new ObservabilityRegistry(applicationId);
         Topology topology = switch (kind) {
             case BASELINE -> passThrough();
-            case ENFORCEMENT -> enforcement(props, observability);
+            case ENFORCEMENT -> enforcement(props, observability, consentPartitions(bootstrap));
             case FAN_OUT -> FanOutTopology.build();
             case HAND_WRITTEN_JOIN -> handWrittenJoin();
         };
@@ -206,12 +206,21 @@ public final class StreamsAppMain {
         return HandWrittenJoinTopology.build(Map.of("schema.registry.url", BenchSchemas.REGISTRY_URL));
     }
 
-    /** The enforcement topology as `consentgate run` builds it, metrics included. */
-    private static Topology enforcement(Map<String, Object> props, ObservabilityRegistry observability) {
+    /**
+     * The enforcement topology as `consentgate run` builds it, metrics included, for the consent topic's partition count
+     * as the service reads it from the broker: with another count every record would count as misplaced and be moved.
+     */
+    private static Topology enforcement(Map<String, Object> props, ObservabilityRegistry observability, int consentPartitions) {
         BenchSchemas.registerInputSchemas();
         props.put("schema.registry.url", BenchSchemas.REGISTRY_URL);
         props.put(ConsentGateConfig.HMAC_KEY, ExamplePolicy.HMAC_KEY);
-        return EnforcementTopology.build(ExamplePolicy.load(), props, new EnforcementMetrics(observability.registry()));
+        return EnforcementTopology.build(ExamplePolicy.load(), props, new EnforcementMetrics(observability.registry()), consentPartitions);
+    }
+
+    private static int consentPartitions(String bootstrap) throws Exception {
+        try (Admin admin = Topics.admin(bootstrap)) {
+            return admin.describeTopics(List.of(Topics.CONSENT)).allTopicNames().get().get(Topics.CONSENT).partitions().size();
+        }
     }
 
     private static Map<TopicPartition, Long> endOffsets(Admin admin, List<String> topics) throws Exception {
