@@ -39,8 +39,7 @@ public final class ConsentReader implements Processor<byte[], byte[], String, Re
             ConsentUpdate update = new ConsentUpdate(customerId, state(event), record.key(), record.value(), position);
             context.forward(record.withKey(customerId).withValue(update));
         } catch (RejectException e) {
-            Rejected rejected = new Rejected(e.reason(), e.getMessage(), record.key(), record.value(), position);
-            context.forward(record.withKey((String) null).withValue(rejected));
+            context.forward(Rejected.of(record, e, position));
         }
     }
 

@@ -58,8 +58,7 @@ public final class EnvelopeReader implements Processor<byte[], byte[], String, R
             PendingEvent pending = new PendingEvent(buffered(record, position, envelope), value);
             context.forward(record.withKey(envelope.customerId()).withValue(pending));
         } catch (RejectException e) {
-            Rejected rejected = new Rejected(e.reason(), e.getMessage(), record.key(), record.value(), position);
-            context.forward(record.withKey((String) null).withValue(rejected));
+            context.forward(Rejected.of(record, e, position));
         }
     }
 

@@ -56,15 +56,10 @@ public final class SignalReader implements Processor<byte[], byte[], String, Rea
                 context.forward(record.withKey(customerId).withValue(new ConsentUpdate(customerId, statement, key, event, position)));
             }
         } catch (MalformedSignalException e) {
-            reject(record, new RejectException(RejectReason.MALFORMED_SIGNAL, e.getMessage()), position);
+            context.forward(Rejected.of(record, new RejectException(RejectReason.MALFORMED_SIGNAL, e.getMessage()), position));
         } catch (RejectException e) {
-            reject(record, e, position);
+            context.forward(Rejected.of(record, e, position));
         }
-    }
-
-    private void reject(Record<byte[], byte[]> record, RejectException e, SourcePosition position) {
-        Rejected rejected = new Rejected(e.reason(), e.getMessage(), record.key(), record.value(), position);
-        context.forward(record.withKey((String) null).withValue(rejected));
     }
 
     private static Signal signal(GenericRecord value) throws RejectException {
