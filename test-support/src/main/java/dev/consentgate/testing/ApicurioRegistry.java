@@ -2,8 +2,6 @@ package dev.consentgate.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -61,7 +59,7 @@ public final class ApicurioRegistry implements AutoCloseable {
 
     /** A stopped registry on a free loopback port; call {@link #start()}. */
     public static ApicurioRegistry onFreePort() {
-        return new ApicurioRegistry(runnerJar(), freeLoopbackPort(), IN_MEMORY_STORAGE);
+        return new ApicurioRegistry(runnerJar(), LoopbackPorts.free(), IN_MEMORY_STORAGE);
     }
 
     /**
@@ -69,7 +67,7 @@ public final class ApicurioRegistry implements AutoCloseable {
      * {@code directory}, so they, and their ids, survive a {@link #stop()} and {@link #start()}.
      */
     public static ApicurioRegistry onFreePortWithFileStorage(Path directory) {
-        return new ApicurioRegistry(runnerJar(), freeLoopbackPort(), "jdbc:h2:file:" + directory.toAbsolutePath().resolve("registry_db"));
+        return new ApicurioRegistry(runnerJar(), LoopbackPorts.free(), "jdbc:h2:file:" + directory.toAbsolutePath().resolve("registry_db"));
     }
 
     private static Path runnerJar() {
@@ -206,15 +204,6 @@ public final class ApicurioRegistry implements AutoCloseable {
         } catch (IOException e) {
             // Refused until the port is bound; a reset or timeout while the API comes up. Try again.
             return false;
-        }
-    }
-
-    /** A loopback port nothing listens on just now; also the runnable jar's HTTP port in the tests that start it. */
-    public static int freeLoopbackPort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("No free loopback port", e);
         }
     }
 }

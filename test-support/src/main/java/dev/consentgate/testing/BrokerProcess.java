@@ -73,9 +73,10 @@ public final class BrokerProcess implements AutoCloseable {
 
     /** Formats a new broker's log directory under {@code dir}, on two free loopback ports, and starts it. */
     public static BrokerProcess startIn(Path dir) throws Exception {
-        int brokerPort = ApicurioRegistry.freeLoopbackPort();
+        int[] ports = LoopbackPorts.free(2);
+        int brokerPort = ports[0];
         Path logDir = dir.resolve("data");
-        Properties props = EmbeddedKafka.singleNodeConfig(brokerPort, ApicurioRegistry.freeLoopbackPort(), logDir);
+        Properties props = EmbeddedKafka.singleNodeConfig(brokerPort, ports[1], logDir);
         Path config = dir.resolve("server.properties");
         try (Writer out = Files.newBufferedWriter(config)) {
             props.store(out, "single-node KRaft broker of BrokerRestartIT");

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.Writer;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -90,10 +88,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static EmbeddedKafka start(boolean secured) throws Exception {
         Path dir = Files.createTempDirectory("consentgate-kafka-");
         try {
-            int brokerPort = freeLoopbackPort();
+            int[] ports = LoopbackPorts.free(2);
+            int brokerPort = ports[0];
             BrokerSecurity security = secured ? new BrokerSecurity(TlsCertificates.generate(Files.createDirectory(dir.resolve("tls")))) : null;
-            Properties props = secured ? security.serverConfig(brokerPort, freeLoopbackPort(), dir.resolve("data"))
-                    : singleNodeConfig(brokerPort, freeLoopbackPort(), dir.resolve("data"));
+            Properties props = secured ? security.serverConfig(brokerPort, ports[1], dir.resolve("data"))
+                    : singleNodeConfig(brokerPort, ports[1], dir.resolve("data"));
             format(dir, props, secured ? security.formatArguments() : List.of());
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             String bootstrapServers = "localhost:" + brokerPort;
@@ -147,12 +146,6 @@ public final class EmbeddedKafka implements AutoCloseable {
                     }
                 }
             }
-        }
-    }
-
-    private static int freeLoopbackPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 

@@ -42,7 +42,7 @@ public final class RunnableJar implements AutoCloseable {
 
     /** Starts {@code run --config config --policy policy} on a free HTTP port, with the JVM options given. */
     public static RunnableJar run(Path config, Path policy, Path log, List<String> jvmOptions) throws IOException {
-        int port = ApicurioRegistry.freeLoopbackPort();
+        int port = LoopbackPorts.free();
         return new RunnableJar(start(JAR, jvmOptions, List.of("run", "--config", config.toString(), "--policy", policy.toString(),
                 "--http-host", "127.0.0.1", "--http-port", Integer.toString(port)), log), log, port);
     }
