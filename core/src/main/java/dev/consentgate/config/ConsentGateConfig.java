@@ -1,6 +1,11 @@
 package dev.consentgate.config;
 
+import dev.consentgate.client.DecryptingDeserializer;
+import dev.consentgate.client.KeyEncryptionKey;
+import dev.consentgate.client.KeysetKek;
 import dev.consentgate.policy.KeyedHash;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import dev.consentgate.serde.ConfluentAvroSerde;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -38,6 +43,9 @@ public final class ConsentGateConfig extends AbstractConfig {
     public static final String SIGNING_PUBLIC_KEY_FILE = "consentgate.audit.signing.public.key.file";
     public static final String CHECKPOINT_INTERVAL = "consentgate.audit.checkpoint.interval";
     public static final String POLICIES_TOPIC = "consentgate.policies.topic";
+    public static final String KEYS_TOPIC = DecryptingDeserializer.KEYS_TOPIC;
+    public static final String KEK_FILE = DecryptingDeserializer.KEK_FILE;
+    public static final String KEK_ENV = DecryptingDeserializer.KEK_ENV;
 
     /** Every key, its type, default, validator and documentation: the key table of docs/configuration.md is made from it. */
     public static final ConfigDef DEFINITION = new ConfigDef()
@@ -93,6 +101,16 @@ public final class ConsentGateConfig extends AbstractConfig {
                     "Every policy the service starts with, keyed by its content hash ([audit.md](audit.md#policies-in-the-log)): "
                             + "`replay` takes policies from it when given no `--policy` file. Compacted; `topics create` creates "
                             + "it; `run` refuses to start without it (exit 4).")
+            .define(KEYS_TOPIC, Type.STRING, "consent.keys", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Customers' data keys, wrapped by the key-encryption key, keyed by the customer's pseudonym "
+                            + "([erasure.md](erasure.md)); an erasure writes a tombstone. Compacted; `topics create` creates it; "
+                            + "`run` refuses to start without it when the policy encrypts.")
+            .define(KEK_FILE, Type.STRING, null, Importance.HIGH,
+                    "File holding the key-encryption key, a Tink AES-256-GCM keyset in JSON (`consentgate keys kek` makes one), "
+                            + "that wraps every customer's data key. Needed, or `" + KEK_ENV + "`, when the policy encrypts "
+                            + "(`encrypt` in `redact`, or `encrypt_categories`). Never logged.")
+            .define(KEK_ENV, Type.STRING, null, Importance.MEDIUM,
+                    "Name of an environment variable holding the key-encryption key instead of a file (`" + KEK_FILE + "`).")
             .define(SIGNING_KEY_FILE, Type.STRING, null, Importance.MEDIUM,
                     "Ed25519 private key (PKCS#8, PEM or DER) that signs checkpoints of the audit chains; `audit keygen` makes "
                             + "one. Unset: no checkpoints are written. Needs `" + SIGNING_PUBLIC_KEY_FILE + "`. Never logged.")
@@ -109,14 +127,17 @@ public final class ConsentGateConfig extends AbstractConfig {
     public ConsentGateConfig(Map<?, ?> originals) {
         super(DEFINITION, originals, false);
         List<String> topics = List.of(consentTopic(), reroutedConsentTopic(), signalsTopic(), auditTopic(), dlqTopic(), checkpointTopic(),
-                policiesTopic());
+                policiesTopic(), keysTopic());
         if (new HashSet<>(topics).size() < topics.size()) {
             // One topic in two roles would feed dead letters or audit records back in as consent, or mix them.
-            throw new ConfigException("the consent, rerouted-consent, signals, audit, dead-letter, checkpoint and policy topics must be "
-                    + "seven different topics: " + CONSENT_TOPIC + "=" + consentTopic() + ", " + REROUTED_CONSENT_TOPIC + "="
+            throw new ConfigException("the consent, rerouted-consent, signals, audit, dead-letter, checkpoint, policy and key topics must be "
+                    + "eight different topics: " + CONSENT_TOPIC + "=" + consentTopic() + ", " + REROUTED_CONSENT_TOPIC + "="
                     + reroutedConsentTopic() + ", " + SIGNALS_TOPIC + "=" + signalsTopic() + ", " + AUDIT_TOPIC + "=" + auditTopic() + ", "
                     + DLQ_TOPIC + "=" + dlqTopic() + ", " + CHECKPOINT_TOPIC + "=" + checkpointTopic() + ", " + POLICIES_TOPIC + "="
-                    + policiesTopic());
+                    + policiesTopic() + ", " + KEYS_TOPIC + "=" + keysTopic());
+        }
+        if (getString(KEK_FILE) != null && getString(KEK_ENV) != null) {
+            throw new ConfigException(KEK_FILE + " and " + KEK_ENV + " both name a key-encryption key: set one of them");
         }
         if ((getString(SIGNING_KEY_FILE) == null) != (getString(SIGNING_PUBLIC_KEY_FILE) == null)) {
             throw new ConfigException(SIGNING_KEY_FILE + " and " + SIGNING_PUBLIC_KEY_FILE + " go together: set both or neither");
@@ -149,6 +170,25 @@ public final class ConsentGateConfig extends AbstractConfig {
 
     public String policiesTopic() {
         return getString(POLICIES_TOPIC);
+    }
+
+    public String keysTopic() {
+        return getString(KEYS_TOPIC);
+    }
+
+    /**
+     * The key-encryption key that wraps customers' data keys, when one is configured; read when called, and a file or
+     * variable that does not hold a keyset stops with a message naming the setting.
+     */
+    public Optional<KeyEncryptionKey> keyEncryptionKey() {
+        try {
+            if (getString(KEK_FILE) != null) {
+                return Optional.of(KeysetKek.fromFile(Path.of(getString(KEK_FILE))));
+            }
+            return Optional.ofNullable(getString(KEK_ENV)).map(KeysetKek::fromEnvironment);
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            throw new ConfigException(e.getMessage());
+        }
     }
 
     public int checkpointInterval() {

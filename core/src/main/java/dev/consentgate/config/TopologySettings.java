@@ -1,13 +1,17 @@
 package dev.consentgate.config;
 
+import dev.consentgate.client.DataKeys;
+import dev.consentgate.client.KeyEncryptionKey;
 import dev.consentgate.policy.InputMapping;
 import dev.consentgate.policy.KeyedHash;
 import dev.consentgate.policy.Policy;
 import dev.consentgate.policy.ValueRedactor;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.config.ConfigException;
 
 /** What the processors need from the configuration and the policy, resolved once at build time. */
 public record TopologySettings(
@@ -23,7 +27,9 @@ public record TopologySettings(
         String hmacKeyId,
         Map<String, InputMapping> mappingsByTopic,
         String checkpointTopic,
-        int checkpointInterval) {
+        int checkpointInterval,
+        String keysTopic,
+        Optional<DataKeys> dataKeys) {
 
     public static TopologySettings of(ConsentGateConfig config, Policy policy) {
         return new TopologySettings(
@@ -39,7 +45,20 @@ public record TopologySettings(
                 config.hmacKeyId(),
                 policy.inputs().stream().collect(Collectors.toUnmodifiableMap(InputMapping::topic, Function.identity())),
                 config.checkpointTopic(),
-                config.checkpointInterval());
+                config.checkpointInterval(),
+                config.keysTopic(),
+                dataKeys(config, policy));
+    }
+
+    /** The data keys, when the policy encrypts: then a key-encryption key is required, and its absence stops the start. */
+    private static Optional<DataKeys> dataKeys(ConsentGateConfig config, Policy policy) {
+        if (!policy.usesDataKeys()) {
+            return Optional.empty();
+        }
+        KeyEncryptionKey kek = config.keyEncryptionKey().orElseThrow(() -> new ConfigException("the policy encrypts fields (encrypt in "
+                + "redact, or encrypt_categories) but no key-encryption key is configured: set " + ConsentGateConfig.KEK_FILE + " or "
+                + ConsentGateConfig.KEK_ENV));
+        return Optional.of(new DataKeys(kek));
     }
 
     public ValueRedactor redactor() {

@@ -1,6 +1,8 @@
 package dev.consentgate.enforce;
 
 import dev.consentgate.audit.AuditChain;
+import dev.consentgate.client.EncryptedFields;
+import dev.consentgate.client.FieldCipher;
 import dev.consentgate.audit.AuditRecords;
 import dev.consentgate.audit.Checkpoint;
 import dev.consentgate.audit.CheckpointSigner;
@@ -16,10 +18,12 @@ import dev.consentgate.output.OutputPlans;
 import dev.consentgate.output.RecordMinimizer;
 import dev.consentgate.consent.ConsentHistory;
 import dev.consentgate.metrics.EnforcementMetrics;
+import dev.consentgate.policy.ConsentChoice;
 import dev.consentgate.policy.DecisionContext;
 import dev.consentgate.policy.DecisionFunction;
 import dev.consentgate.policy.EnforcementMode;
 import dev.consentgate.policy.EventDecision;
+import dev.consentgate.policy.FieldEncrypter;
 import dev.consentgate.policy.InputMapping;
 import dev.consentgate.policy.Verdict;
 import dev.consentgate.policy.Policy;
@@ -71,6 +75,7 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
     private ConsentHistory history;
     private GraceBuffer graceBuffer;
     private AuditChain auditChain;
+    private CustomerDataKeys dataKeys;
 
     EnforcementProcessor(Policy policy, AvroCodec codec, TopologySettings settings, EnforcementMetrics metrics,
                          DecisionClock decisionClock, Optional<CheckpointSigner> checkpointSigner) {
@@ -96,6 +101,8 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
                 context.getStateStore(ConsentHistory.WATERMARK_STORE),
                 settings.grace().toMillis());
         this.auditChain = new AuditChain(context.getStateStore(AuditChain.STORE), context.taskId().partition());
+        this.dataKeys = new CustomerDataKeys(context.getStateStore(CustomerDataKeys.STORE), settings.dataKeys(), settings.keysTopic(),
+                context::forward);
     }
 
     @Override
@@ -137,6 +144,14 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
             history.markRead(update.position().offset());
         }
         history.record(update.customerId(), update.state());
+        if (update.state().status() == ConsentChoice.ERASED) {
+            dataKeys.destroy(pseudonym(update.customerId()), update.state().capturedAt());
+        }
+    }
+
+    /** The customer's pseudonym: the keyed hash of the customer id, as in audit records and data-key records. */
+    private String pseudonym(String customerId) {
+        return settings.keyedHash().hex(customerId);
     }
 
     private void decide(PendingEvent event) {
@@ -220,17 +235,24 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
         // Shadow mode forwards what enforcement would drop, minimized exactly as a tagged record is.
         Verdict delivered = decision.outcome() == Verdict.DROP ? Verdict.TAG : decision.outcome();
         OutputPlans.PlannedOutput planned = plans.plan(event.event().getSourceTopic(), value.getSchema(), rule, delivered);
+        String customerId = event.customerId();
+        FieldEncrypter encrypter = planned.plan().encrypts()
+                ? (field, text) -> FieldCipher.encrypt(dataKeys.keyOf(pseudonym(customerId), timestamp), rule.outputTopic(), field, text)
+                : FieldEncrypter.NONE;
         byte[] output = planned.plan().isUnchanged()
                 // Nothing to remove or transform: forward the producer's bytes as they came.
                 ? bytes(event.event().getValue())
-                : codec.encode(rule.outputTopic(), minimizer.apply(value, planned.minimization()));
+                : codec.encode(rule.outputTopic(), minimizer.apply(value, planned.minimization(), encrypter));
         // The key is the customer id, in the clear only where the purpose may see its category: elsewhere its keyed
         // hash, which still puts each customer's records on one partition. The input key is never copied: it may hold
         // anything. A pseudonymized record carries no input header either.
-        String customerId = event.customerId();
-        byte[] outputKey = utf8(planned.keyInClear() ? customerId : settings.keyedHash().hex(customerId));
+        byte[] outputKey = utf8(planned.keyInClear() ? customerId : pseudonym(customerId));
         Headers headers = decisionHeaders(delivered == Verdict.REDACT ? new RecordHeaders() : passedHeaders,
                 decision, event.event().getEventId());
+        if (planned.plan().encrypts()) {
+            // Which data key opens the record's encrypted fields; a pseudonym, so it shows no customer id.
+            headers.add(EncryptedFields.SUBJECT_HEADER, utf8(pseudonym(customerId)));
+        }
         outputs.add(new Record<>(outputKey, new Outbound(rule.outputTopic(), output), timestamp, headers));
         return new AuditRecords.Delivery(decision, planned, rule.outputTopic());
     }

@@ -133,6 +133,7 @@ public final class EnforcementTopology {
         ConsentHistory.storeBuilders().forEach(builder::addStateStore);
         builder.addStateStore(GraceBuffer.storeBuilder());
         builder.addStateStore(AuditChain.storeBuilder());
+        builder.addStateStore(CustomerDataKeys.storeBuilder());
 
         List<KStream<String, DeciderInput>> inbound = new ArrayList<>();
         KStream<String, ReaderOutput> consents = builder
@@ -171,7 +172,8 @@ public final class EnforcementTopology {
             merged = merged.merge(inbound.get(i), Named.as("merge-" + i));
         }
         merged.process(() -> new EnforcementProcessor(policy, codec, settings, metrics, decisionClock, signer), Named.as(ENFORCER),
-                        ConsentHistory.CONSENT_STORE, ConsentHistory.WATERMARK_STORE, GraceBuffer.STORE, AuditChain.STORE)
+                        ConsentHistory.CONSENT_STORE, ConsentHistory.WATERMARK_STORE, GraceBuffer.STORE, AuditChain.STORE,
+                        CustomerDataKeys.STORE)
                 .to(OUTBOUND_TOPIC, OUTBOUND.withName("outbound-sink"));
         return builder.build();
     }

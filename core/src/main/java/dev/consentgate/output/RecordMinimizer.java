@@ -1,9 +1,11 @@
 package dev.consentgate.output;
 
+import dev.consentgate.client.EncryptedFields;
 import dev.consentgate.serde.AvroValues;
 import dev.consentgate.policy.FieldAction;
 import dev.consentgate.policy.FieldPlan;
 import dev.consentgate.policy.RedactionAction;
+import dev.consentgate.policy.FieldEncrypter;
 import dev.consentgate.policy.ValueRedactor;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,7 +32,7 @@ import org.apache.avro.generic.GenericRecord;
 public final class RecordMinimizer {
 
     /** Field property naming what ConsentGate did to a field, for consumers reading the output schema. */
-    static final String ACTION_PROPERTY = "consentgate_action";
+    static final String ACTION_PROPERTY = EncryptedFields.ACTION_PROPERTY;
 
     /**
      * One instance per output schema text in the JVM. Each task's processor plans its own outputs, and the serializer
@@ -192,15 +194,20 @@ public final class RecordMinimizer {
 
     /** The output record of {@code input}, whose schema must be the one {@code minimization} was made for. */
     public GenericRecord apply(GenericRecord input, Minimization minimization) {
+        return apply(input, minimization, FieldEncrypter.NONE);
+    }
+
+    /** As {@link #apply(GenericRecord, Minimization)}, encrypting fields with {@code encrypter} where the plan says so. */
+    public GenericRecord apply(GenericRecord input, Minimization minimization, FieldEncrypter encrypter) {
         GenericData.Record output = new GenericData.Record(minimization.outputSchema());
         for (int pos = 0; pos < minimization.actions.length; pos++) {
             Object value = input.get(minimization.inputPositions[pos]);
             FieldAction action = minimization.actions[pos];
             Minimization nested = minimization.nested[pos];
             if (action != null) {
-                value = redactor.apply(action.action(), action.category(), AvroValues.toJava(value, minimization.inputFieldSchemas[pos]));
+                value = redactor.apply(action, AvroValues.toJava(value, minimization.inputFieldSchemas[pos]), encrypter);
             } else if (nested != null && value != null) {
-                value = apply((GenericRecord) value, nested);
+                value = apply((GenericRecord) value, nested, encrypter);
             }
             output.put(pos, value);
         }

@@ -18,10 +18,12 @@ public final class FieldPlan {
     private final List<FieldAction> actions;
     /** The actions by field path, for building the output schema and the minimization once per plan. */
     private final Map<String, FieldAction> byField;
+    private final boolean encrypts;
 
     private FieldPlan(List<FieldAction> actions) {
         this.actions = List.copyOf(actions);
         this.byField = actions.stream().collect(Collectors.toUnmodifiableMap(FieldAction::field, a -> a));
+        this.encrypts = actions.stream().anyMatch(a -> a.action() == RedactionAction.ENCRYPT);
     }
 
     /**
@@ -53,7 +55,15 @@ public final class FieldPlan {
         if (delivered == Verdict.REDACT && category.isPersonal()) {
             return Optional.of(new FieldAction(field, category, rule.redactionFor(category)));
         }
+        if (delivered != Verdict.REDACT && rule.encrypts(category)) {
+            return Optional.of(new FieldAction(field, category, RedactionAction.ENCRYPT));
+        }
         return Optional.empty();
+    }
+
+    /** True when a field is encrypted under the customer's data key. */
+    public boolean encrypts() {
+        return encrypts;
     }
 
     /** True when the output record equals the input: its bytes can be forwarded without re-encoding. */

@@ -84,6 +84,11 @@ public record Policy(
         return inputs.stream().filter(i -> i.topic().equals(topic)).findFirst();
     }
 
+    /** True when a purpose encrypts fields under customers' data keys: the service then needs a key-encryption key. */
+    public boolean usesDataKeys() {
+        return purposes.values().stream().anyMatch(PurposeRule::usesDataKeys);
+    }
+
     /** The distinct purpose topics, sorted. */
     public List<String> outputTopics() {
         return purposes.values().stream().map(PurposeRule::outputTopic).distinct().sorted(Comparator.naturalOrder()).toList();

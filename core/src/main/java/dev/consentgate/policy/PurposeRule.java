@@ -12,6 +12,8 @@ import java.util.Set;
  *                        category than a denied one is removed too, since it may hold the denied data
  * @param redact          per category, what a redacted record does with it; personal categories not
  *                        listed are removed
+ * @param encryptCategories categories whose fields a permitted or tagged record carries encrypted under the customer's
+ *                        data key ({@link RedactionAction#ENCRYPT}); a redacted record follows {@code redact}
  * @param outputTopic     the purpose topic
  * @param line            line of the rule in the policy file, for explanations
  */
@@ -22,6 +24,7 @@ public record PurposeRule(
         Set<DataCategory> allowCategories,
         Set<DataCategory> denyCategories,
         Map<DataCategory, RedactionAction> redact,
+        Set<DataCategory> encryptCategories,
         String outputTopic,
         int line) {
 
@@ -29,6 +32,23 @@ public record PurposeRule(
         allowCategories = Set.copyOf(allowCategories);
         denyCategories = Set.copyOf(denyCategories);
         redact = Map.copyOf(redact);
+        encryptCategories = Set.copyOf(encryptCategories);
+    }
+
+    /** A rule that encrypts nothing in permitted and tagged records. */
+    public PurposeRule(Purpose purpose, LegalBasis basis, MissingConsentAction onMissingConsent, Set<DataCategory> allowCategories,
+                       Set<DataCategory> denyCategories, Map<DataCategory, RedactionAction> redact, String outputTopic, int line) {
+        this(purpose, basis, onMissingConsent, allowCategories, denyCategories, redact, Set.of(), outputTopic, line);
+    }
+
+    /** True when a permitted or tagged record carries fields of {@code category} encrypted: an encrypted category covers it. */
+    public boolean encrypts(DataCategory category) {
+        return category.isCoveredByAny(encryptCategories);
+    }
+
+    /** True when any field of this purpose's records may be encrypted under a customer's data key. */
+    public boolean usesDataKeys() {
+        return !encryptCategories.isEmpty() || redact.containsValue(RedactionAction.ENCRYPT);
     }
 
     /**

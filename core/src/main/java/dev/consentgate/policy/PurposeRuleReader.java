@@ -18,7 +18,7 @@ final class PurposeRuleReader {
     }
 
     private static final List<String> KEYS =
-            List.of("basis", "on_missing_consent", "allow_categories", "deny_categories", "redact", "topic");
+            List.of("basis", "on_missing_consent", "allow_categories", "deny_categories", "redact", "encrypt_categories", "topic");
 
     /** Bases that never consult consent, so an on_missing_consent for them could never apply. */
     private static final Set<LegalBasis> ALWAYS_PERMITTED = EnumSet.of(LegalBasis.CONTRACT, LegalBasis.LEGAL_OBLIGATION);
@@ -71,12 +71,14 @@ final class PurposeRuleReader {
         Map<DataCategory, Integer> denied = rule.parsedItems("deny_categories", DataCategory::of).orElse(Map.of());
         allowed.ifPresent(allow -> rejectAllowedButDenied(allow, denied, name));
         Map<DataCategory, RedactionAction> redact = readRedact(rule, name);
+        Map<DataCategory, Integer> encrypted = rule.parsedItems("encrypt_categories", DataCategory::of).orElse(Map.of());
+        allowed.ifPresent(allow -> rejectEncryptedButNotAllowed(encrypted, allow.keySet(), denied.keySet(), name));
         String topic = readTopic(rule, entry.key());
         if (problems.count() > problemsBefore || purpose.isEmpty() || basis.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new PurposeRule(purpose.get(), basis.get(), onMissingConsent,
-                allowed.orElseThrow().keySet(), denied.keySet(), redact, topic, entry.line()));
+                allowed.orElseThrow().keySet(), denied.keySet(), redact, encrypted.keySet(), topic, entry.line()));
     }
 
     /** Default deny: a purpose sees only the categories its rule names, so a rule that names none is a mistake. */
@@ -106,6 +108,17 @@ final class PurposeRuleReader {
                         ? "overlapping category rules: " + category + " is both allowed and denied in " + name
                         : "overlapping category rules: allowed category " + category + " in " + name
                                 + " is covered by denied category " + denier + ", so it could never pass")));
+    }
+
+    /** A category to encrypt that the purpose may not see is removed anyway: the rule would promise what it never does. */
+    private void rejectEncryptedButNotAllowed(Map<DataCategory, Integer> encrypted, Set<DataCategory> allowed, Set<DataCategory> denied,
+                                              String name) {
+        encrypted.forEach((category, line) -> {
+            if (!category.isCoveredByAny(allowed) || category.isCoveredByAny(denied)) {
+                problems.add(line, "encrypt_categories of " + name + " lists " + category
+                        + ", which the purpose may not see: its fields are removed, never encrypted; allow it or leave it out");
+            }
+        });
     }
 
     private Map<DataCategory, RedactionAction> readRedact(YamlMap rule, String name) {

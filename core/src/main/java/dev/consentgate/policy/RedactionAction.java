@@ -9,5 +9,10 @@ public enum RedactionAction {
     /** Replaced by a masked string that keeps only a hint of the value ({@code j***@example.com}). */
     MASK,
     /** Replaced by a coarser value: postal code prefix, date or timestamp to its year, number to its decade. */
-    GENERALIZE
+    GENERALIZE,
+    /**
+     * Replaced by its text encrypted under the customer's own data key (base64): readable by purpose consumers given
+     * the key-encryption key, and by nobody once the customer is erased and the data key destroyed.
+     */
+    ENCRYPT
 }

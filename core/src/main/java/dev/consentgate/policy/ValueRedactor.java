@@ -23,15 +23,19 @@ public final class ValueRedactor {
         this.hash = hash;
     }
 
-    /** The replacement for {@code value} under {@code action}; not for {@link RedactionAction#REMOVE}. */
-    public String apply(RedactionAction action, DataCategory category, Object value) {
+    /**
+     * The replacement for {@code value} of {@code field} under {@code action}; not for {@link RedactionAction#REMOVE}.
+     * {@code encrypter} encrypts for {@link RedactionAction#ENCRYPT}.
+     */
+    public String apply(FieldAction field, Object value, FieldEncrypter encrypter) {
         if (value == null) {
             return null;
         }
-        return switch (action) {
+        return switch (field.action()) {
+            case ENCRYPT -> encrypter.encrypt(field.field(), value.toString());
             case HASH -> hash.hex(value.toString());
             case MASK -> mask(value.toString());
-            case GENERALIZE -> generalize(category, value);
+            case GENERALIZE -> generalize(field.category(), value);
             case REMOVE -> throw new IllegalArgumentException("remove has no replacement value");
         };
     }

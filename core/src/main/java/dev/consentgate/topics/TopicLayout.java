@@ -32,6 +32,8 @@ public record TopicLayout(List<String> readTopics, Map<String, Map<String, Strin
         // Created whether or not a signing key is set yet: adding the key later needs no new topic.
         written.put(config.checkpointTopic(), KEEP_FOREVER);
         written.put(config.policiesTopic(), COMPACTED);
+        // Created whether or not the policy encrypts yet; compacted, so an erased customer's data key is gone for good.
+        written.put(config.keysTopic(), COMPACTED);
         return new TopicLayout(List.copyOf(read), written);
     }
 

@@ -120,7 +120,7 @@ class PolicyParserProblemsTest {
                 Arguments.of("misspelled key in a rule", with("allow_categories: [user.contact]", "allow_categroies: [user.contact]"),
                         List.of("policy.yaml:3: " + NO_ALLOW_LIST,
                                 "policy.yaml:5: unknown key 'allow_categroies' in purpose marketing: expected one of "
-                                + "basis, on_missing_consent, allow_categories, deny_categories, redact, topic")),
+                                + "basis, on_missing_consent, allow_categories, deny_categories, redact, encrypt_categories, topic")),
                 Arguments.of("a rule without allow_categories", with("    allow_categories: [user.contact]\n", ""),
                         List.of("policy.yaml:3: " + NO_ALLOW_LIST)),
                 Arguments.of("event id read from the customer id's field",
@@ -181,7 +181,11 @@ class PolicyParserProblemsTest {
                                 + "contract is always permitted, so it would never apply")),
                 Arguments.of("unknown redaction action", with("basis: consent", "basis: consent\n    redact: { user.name: blur }"),
                         List.of("policy.yaml:5: unknown redaction action 'blur' for user.name in purpose marketing: "
-                                + "expected one of remove, hash, mask, generalize")),
+                                + "expected one of remove, hash, mask, generalize, encrypt")),
+                Arguments.of("encrypting a category the purpose may not see",
+                        with("basis: consent", "basis: consent\n    encrypt_categories: [user.financial]"),
+                        List.of("policy.yaml:5: encrypt_categories of purpose marketing lists user.financial, which the purpose "
+                                + "may not see: its fields are removed, never encrypted; allow it or leave it out")),
                 Arguments.of("category redacted twice",
                         with("basis: consent", "basis: consent\n    redact: { user.name: hash, user.name: remove }"),
                         List.of("policy.yaml:5: duplicate category user.name in redact of purpose marketing (first at line 5)")),
@@ -308,7 +312,7 @@ class PolicyParserProblemsTest {
                 "policy.yaml:7: unknown basis 'consnet' for purpose marketing: expected one of consent, contract, "
                         + "legitimate_interest, legal_obligation",
                 "policy.yaml:8: unknown key 'allow_categroies' in purpose marketing: expected one of basis, "
-                        + "on_missing_consent, allow_categories, deny_categories, redact, topic",
+                        + "on_missing_consent, allow_categories, deny_categories, redact, encrypt_categories, topic",
                 "policy.yaml:9: overlapping purpose rules: purpose marketing is defined twice (first at line 6)",
                 "policy.yaml:11: " + NO_ALLOW_LIST.replace("purpose marketing", "purpose essential.service"),
                 "policy.yaml:13: on_missing_consent is not allowed for purpose essential.service: basis contract is "

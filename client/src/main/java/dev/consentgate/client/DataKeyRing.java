@@ -1,0 +1,77 @@
+package dev.consentgate.client;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * The wrapped data keys of the key topic ({@code consent.keys}), read into memory: key = the customer's pseudonym, value
+ * = the wrapped key, a tombstone once the customer is erased. Read to its end when made and again whenever a subject is
+ * missing, so a key written after the ring was made is found, and an erasure is seen on the next miss or {@link #refresh()}.
+ * It reads with a consumer of its own (no group): reading the topic is the access a purpose consumer needs, besides the
+ * key-encryption key.
+ */
+public final class DataKeyRing implements AutoCloseable {
+
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Map<String, byte[]> wrappedBySubject = new HashMap<>();
+
+    /** @param clientSettings how to reach the cluster ({@code bootstrap.servers}, security settings); group and deserializers are set here */
+    public DataKeyRing(String topic, Map<String, ?> clientSettings) {
+        Properties props = new Properties();
+        props.putAll(clientSettings);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        this.consumer = new KafkaConsumer<>(props);
+        List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                .map(info -> new TopicPartition(topic, info.partition())).toList();
+        if (partitions.isEmpty()) {
+            consumer.close();
+            throw new IllegalArgumentException("the key topic " + topic + " does not exist");
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        refresh();
+    }
+
+    /** The wrapped data key of {@code subject}, reading what was written since the last read when it is not known yet. */
+    public synchronized Optional<byte[]> wrappedKey(String subject) {
+        if (!wrappedBySubject.containsKey(subject)) {
+            refresh();
+        }
+        return Optional.ofNullable(wrappedBySubject.get(subject));
+    }
+
+    /** Reads the key topic up to its current end. */
+    public synchronized void refresh() {
+        Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+        while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+                if (record.value() == null) {
+                    wrappedBySubject.remove(record.key());
+                } else {
+                    wrappedBySubject.put(record.key(), record.value());
+                }
+            }
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        consumer.close();
+    }
+}

@@ -1,0 +1,185 @@
+package dev.consentgate.enforce;
+
+import static dev.consentgate.enforce.EnforcementDriver.CONTACTS;
+import static dev.consentgate.enforce.EnforcementDriver.HMAC_KEY;
+import static dev.consentgate.enforce.EnforcementDriver.contact;
+import static dev.consentgate.enforce.EnforcementDriver.fieldNames;
+import static dev.consentgate.enforce.EnforcementDriver.header;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.crypto.tink.DeterministicAead;
+import dev.consentgate.client.DataKeys;
+import dev.consentgate.client.EncryptedFields;
+import dev.consentgate.client.FieldCipher;
+import dev.consentgate.client.KeysetKek;
+import dev.consentgate.config.ConsentGateConfig;
+import dev.consentgate.policy.KeyedHash;
+import dev.consentgate.schema.ConsentStatus;
+import dev.consentgate.schema.DecisionRecord;
+import dev.consentgate.schema.FieldTreatment;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Crypto-shredding: fields encrypted under their customer's data key reach the purpose, the key reaches the key topic, and
+ * an erasure destroys it, so what was delivered before can no longer be read.
+ */
+class CryptoShreddingTest {
+
+    private static final String POLICY = """
+            version: "shred-1"
+            output_topic_prefix: crm.purpose.
+            purposes:
+              marketing:
+                basis: consent
+                allow_categories: [user.contact, system.operations]
+                encrypt_categories: [user.contact.email, user.contact.phone_number]
+              analytics:
+                basis: consent
+                on_missing_consent: redact
+                allow_categories: [user, system]
+                redact: { user.contact.email: encrypt }
+            inputs:
+              - topic: crm.contacts
+                customer_id: { field: customerId }
+                purposes: { field: purposes }
+                event_time: { field: occurredAt }
+                event_id: { field: eventId }
+                keyed_by_customer_id: true
+            """;
+    private static final String KEYS = "consent.keys";
+    private static final String SUBJECT = new KeyedHash(HMAC_KEY.getBytes(StandardCharsets.UTF_8)).hex("c-1");
+    private static final long T0 = 1_767_225_600_000L;
+
+    @TempDir
+    Path dir;
+    private KeysetKek kek;
+    private EnforcementDriver driver;
+
+    @BeforeEach
+    void start() throws IOException {
+        Path kekFile = Files.writeString(dir.resolve("kek.json"), KeysetKek.generate());
+        kek = KeysetKek.fromFile(kekFile);
+        driver = new EnforcementDriver(POLICY, Map.of(ConsentGateConfig.KEK_FILE, kekFile.toString()));
+    }
+
+    @AfterEach
+    void close() {
+        driver.close();
+    }
+
+    @Test
+    void encryptedFieldsOpenWithTheCustomersDataKeyAndNothingElse() {
+        driver.consent("c-1", "marketing", ConsentStatus.GRANTED, T0);
+        driver.send(contact("e-1", "c-1", T0 + 1, "marketing"));
+
+        TestRecord<byte[], byte[]> delivered = only(driver.purpose("marketing"));
+        GenericRecord record = driver.decode("crm.purpose.marketing", delivered.value());
+        assertThat(fieldNames(record)).containsExactly("eventId", "occurredAt", "purposes", "email", "phone", "postalCode", "country");
+        assertThat(header(delivered, EncryptedFields.SUBJECT_HEADER)).isEqualTo(SUBJECT);
+        assertThat(record.get("email").toString()).isNotEqualTo("jane.doe@example.com").doesNotContain("jane");
+        assertThat(record.get("postalCode").toString()).isEqualTo("94107");
+
+        TestRecord<byte[], byte[]> keyRecord = only(driver.records(KEYS));
+        assertThat(new String(keyRecord.key(), StandardCharsets.UTF_8)).isEqualTo(SUBJECT);
+        DeterministicAead key = new DataKeys(kek).unwrap(keyRecord.value(), SUBJECT);
+        assertThat(FieldCipher.decrypt(key, "crm.purpose.marketing", "email", record.get("email").toString()))
+                .isEqualTo("jane.doe@example.com");
+        assertThat(FieldCipher.decrypt(key, "crm.purpose.marketing", "phone", record.get("phone").toString()))
+                .isEqualTo("+44 20 7946 0958");
+        // Moved to another field, the ciphertext does not open: it cannot be passed off as another value.
+        assertThatThrownBy(() -> FieldCipher.decrypt(key, "crm.purpose.marketing", "phone", record.get("email").toString()))
+                .hasMessage("field phone of topic crm.purpose.marketing does not decrypt with its customer's data key: it was changed, "
+                        + "moved from another field or topic, or is not encrypted");
+        // Another customer's pseudonym does not open this customer's wrapped key.
+        assertThatThrownBy(() -> new DataKeys(kek).unwrap(keyRecord.value(), "someone-else"))
+                .isInstanceOf(IllegalArgumentException.class);
+
+        DecisionRecord audit = only(driver.audits());
+        assertThat(audit.getDecisions().get(0).getFields()).extracting(FieldTreatment::getField, FieldTreatment::getAction)
+                .contains(org.assertj.core.groups.Tuple.tuple("email", "encrypt"), org.assertj.core.groups.Tuple.tuple("phone", "encrypt"));
+    }
+
+    @Test
+    void oneKeyPerCustomerAndTheSameValueEncryptsTheSameWithinATopicButNotAcrossTopics() {
+        driver.consent("c-1", "marketing", ConsentStatus.GRANTED, T0);
+        driver.send(contact("e-1", "c-1", T0 + 1, "marketing", "analytics"));
+        driver.send(contact("e-2", "c-1", T0 + 2, "marketing"));
+
+        List<TestRecord<byte[], byte[]>> marketing = driver.purpose("marketing");
+        String first = email("crm.purpose.marketing", marketing.get(0));
+        assertThat(email("crm.purpose.marketing", marketing.get(1))).isEqualTo(first);
+        // analytics has no consent: redacted, its email encrypted under the same key but bound to its own topic.
+        String analytics = email("crm.purpose.analytics", only(driver.purpose("analytics")));
+        assertThat(analytics).isNotEqualTo(first);
+        assertThat(driver.records(KEYS)).hasSize(1);
+    }
+
+    @Test
+    void erasureDestroysTheDataKeyAndANewKeyDoesNotOpenWhatCameBefore() {
+        driver.consent("c-1", "marketing", ConsentStatus.GRANTED, T0);
+        driver.send(contact("e-1", "c-1", T0 + 1, "marketing"));
+        String before = email("crm.purpose.marketing", only(driver.purpose("marketing")));
+        byte[] firstKey = only(driver.records(KEYS)).value();
+
+        driver.erasure("c-1", T0 + 10);
+        TestRecord<byte[], byte[]> tombstone = only(driver.records(KEYS));
+        assertThat(new String(tombstone.key(), StandardCharsets.UTF_8)).isEqualTo(SUBJECT);
+        assertThat(tombstone.value()).isNull();
+
+        // The customer comes back and consents again: a new key, which does not open the fields sent before the erasure.
+        driver.consent("c-1", "marketing", ConsentStatus.GRANTED, T0 + 20);
+        driver.send(contact("e-2", "c-1", T0 + 21, "marketing"));
+        String after = email("crm.purpose.marketing", only(driver.purpose("marketing")));
+        byte[] secondKey = only(driver.records(KEYS)).value();
+        assertThat(secondKey).isNotEqualTo(firstKey);
+        DeterministicAead newKey = new DataKeys(kek).unwrap(secondKey, SUBJECT);
+        assertThat(FieldCipher.decrypt(newKey, "crm.purpose.marketing", "email", after)).isEqualTo("jane.doe@example.com");
+        assertThatThrownBy(() -> FieldCipher.decrypt(newKey, "crm.purpose.marketing", "email", before))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void anErasureOfACustomerWithoutAKeyWritesNothingToTheKeyTopic() {
+        driver.erasure("c-2", T0);
+        assertThat(driver.records(KEYS)).isEmpty();
+    }
+
+    @Test
+    void aPolicyThatEncryptsStopsTheStartWithoutAKeyEncryptionKey() {
+        assertThatThrownBy(() -> new EnforcementDriver(POLICY, Map.of()).close())
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("the policy encrypts fields (encrypt in redact, or encrypt_categories) but no key-encryption key is configured: "
+                        + "set consentgate.keys.kek.file or consentgate.keys.kek.env");
+    }
+
+    @Test
+    void aKeyFileThatHoldsNoKeysetStopsTheStartNamingTheFileNotItsContent() throws IOException {
+        Path bad = Files.writeString(dir.resolve("bad.json"), "secret-looking-text");
+        assertThatThrownBy(() -> new EnforcementDriver(POLICY, Map.of(ConsentGateConfig.KEK_FILE, bad.toString())).close())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("key-encryption key file " + bad + " does not hold a Tink AEAD keyset in JSON")
+                .hasMessageNotContaining("secret-looking-text");
+    }
+
+    private String email(String topic, TestRecord<byte[], byte[]> record) {
+        return driver.decode(topic, record.value()).get("email").toString();
+    }
+
+    private static <T> T only(List<T> items) {
+        assertThat(items).hasSize(1);
+        return items.get(0);
+    }
+}
