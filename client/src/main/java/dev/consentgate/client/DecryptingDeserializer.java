@@ -86,6 +86,10 @@ public final class DecryptingDeserializer implements Deserializer<Object> {
 
     @Override
     public Object deserialize(String topic, Headers headers, byte[] data) {
+        if (inner == null) {
+            throw new IllegalStateException(getClass().getSimpleName() + " was not configured: name it in value.deserializer, "
+                    + "so the consumer configures it, or call configure first");
+        }
         Object value = inner.deserialize(topic, headers, data);
         Header subject = headers == null ? null : headers.lastHeader(EncryptedFields.SUBJECT_HEADER);
         if (!(value instanceof GenericRecord record) || subject == null || subject.value() == null) {

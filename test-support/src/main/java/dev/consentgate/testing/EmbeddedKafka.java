@@ -41,7 +41,9 @@ public final class EmbeddedKafka implements AutoCloseable {
             "transaction.state.log.replication.factor", "1",
             "transaction.state.log.min.isr", "1",
             "group.initial.rebalance.delay.ms", "0",
-            "auto.create.topics.enable", "false");
+            "auto.create.topics.enable", "false",
+            // Compaction within a test's time: the default looks for logs to clean every 15 s.
+            "log.cleaner.backoff.ms", "500");
 
     private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
 
