@@ -30,8 +30,14 @@ public final class DataKeyRing implements AutoCloseable {
     /** @param clientSettings how to reach the cluster ({@code bootstrap.servers}, security settings); group and deserializers are set here */
     public DataKeyRing(String topic, Map<String, ?> clientSettings) {
         Properties props = new Properties();
-        props.putAll(clientSettings);
+        // Settings often come from a file that also holds a service's or a deserializer's own keys: a consumer takes its own.
+        clientSettings.forEach((key, value) -> {
+            if (ConsumerConfig.configNames().contains(key)) {
+                props.put(key, value);
+            }
+        });
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "consentgate-key-ring");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());

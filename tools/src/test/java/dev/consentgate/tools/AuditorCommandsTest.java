@@ -19,7 +19,8 @@ class AuditorCommandsTest {
 
     @Test
     void theAuditorsCommandsAndTheServicesHaveHelp() {
-        for (String[] command : new String[][] {{"audit", "verify", "--help"}, {"explain", "--help"}, {"replay", "--help"},
+        for (String[] command : new String[][] {{"audit", "verify", "--help"}, {"decrypt", "--help"}, {"explain", "--help"},
+                {"keys", "kek", "--help"}, {"replay", "--help"},
                 {"run", "--help"}}) {
             assertThat(run(command)).as(String.join(" ", command)).isZero();
         }
@@ -31,6 +32,6 @@ class AuditorCommandsTest {
         assertThat(run("--help")).isZero();
 
         assertThat(out.toString().lines().filter(line -> line.matches("  [a-z]+ .*")).map(line -> line.trim().split(" ")[0]))
-                .containsExactly("run", "policy", "topics", "audit", "explain", "replay");
+                .containsExactly("run", "policy", "topics", "audit", "decrypt", "explain", "keys", "replay");
     }
 }

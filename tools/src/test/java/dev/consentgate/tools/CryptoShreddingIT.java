@@ -9,7 +9,6 @@ import dev.consentgate.cli.Setup;
 import dev.consentgate.cli.StreamsService;
 import dev.consentgate.client.DecryptingDeserializer;
 import dev.consentgate.client.EncryptedFields;
-import dev.consentgate.client.KeysetKek;
 import dev.consentgate.config.ConsentGateConfig;
 import dev.consentgate.policy.KeyedHash;
 import dev.consentgate.policy.Policy;
@@ -72,7 +71,8 @@ class CryptoShreddingIT {
                         + "    encrypt_categories: [user.contact.email]");
         Policy policy = PolicyParser.parse("policy.yaml", yaml.getBytes(StandardCharsets.UTF_8));
         Path dir = Files.createTempDirectory("crypto-shredding-it");
-        Path kek = Files.writeString(dir.resolve("kek.json"), KeysetKek.generate());
+        Path kek = dir.resolve("kek.json");
+        assertThat(command(new StringWriter(), "keys", "kek", "--out", kek.toString())).isEqualTo(ExitCodes.OK);
         String keysTopic = run.topic("consent.keys");
         String purposeTopic = run.topic("crm.purpose." + MARKETING);
         compactQuickly(keysTopic);
@@ -106,6 +106,16 @@ class CryptoShreddingIT {
                     .hasStackTraceContaining("the data key of subject " + pseudonym + " was destroyed by an erasure request");
             assertThat(decryptedEmails(run, purposeTopic, kek, "null", 3))
                     .isEqualTo(Map.of("c-1", "(none)", "c-2", "c-2@example.com", "c-3", "c-3@example.com"));
+            // and the inspection command says the same
+            StringWriter decrypted = new StringWriter();
+            assertThat(command(decrypted, "decrypt", "--config", run.writeConfig(dir, Map.of(ConsentGateConfig.KEK_FILE, kek.toString())).toString(),
+                    "--topic", purposeTopic)).as(decrypted.toString()).isEqualTo(ExitCodes.OK);
+            List<String> lines = decrypted.toString().lines().filter(line -> line.startsWith("partition ")).toList();
+            assertThat(lines).hasSize(3);
+            assertThat(lines).filteredOn(line -> line.contains("\"customerId\": \"c-1\""))
+                    .singleElement().asString().contains(": erased {").contains("\"email\": null");
+            assertThat(lines).filteredOn(line -> line.contains(": decrypted {")).hasSize(2)
+                    .anySatisfy(line -> assertThat(line).contains("\"email\": \"c-2@example.com\""));
 
             // and compaction removes the key and its tombstone from the key topic for good
             int[] next = {4};
