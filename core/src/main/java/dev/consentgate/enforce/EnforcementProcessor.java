@@ -83,7 +83,7 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
         this.settings = settings;
         this.plans = new OutputPlans(settings.mappingsByTopic(), AuditRecords::fieldTreatments);
         this.minimizer = new RecordMinimizer(settings.redactor());
-        this.audit = new AuditRecords(policy, settings.keyedHash(), settings.hmacKeyId());
+        this.audit = new AuditRecords(policy, settings.pseudonymKey());
         this.deadLetters = new DeadLetters(settings.dlqTopic(), metrics);
     }
 
@@ -228,9 +228,10 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
         // hash, which still puts each customer's records on one partition. The input key is never copied: it may hold
         // anything. A pseudonymized record carries no input header either.
         String customerId = event.customerId();
-        byte[] outputKey = utf8(planned.keyInClear() ? customerId : settings.keyedHash().hex(customerId));
+        byte[] outputKey = utf8(planned.keyInClear() ? customerId : settings.pseudonymKey().hash().hex(customerId));
         Headers headers = decisionHeaders(delivered == Verdict.REDACT ? new RecordHeaders() : passedHeaders,
                 decision, event.event().getEventId());
+        addKeyIds(headers, planned);
         outputs.add(new Record<>(outputKey, new Outbound(rule.outputTopic(), output), timestamp, headers));
         return new AuditRecords.Delivery(decision, planned, rule.outputTopic());
     }
@@ -244,6 +245,16 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
         headers.add(OutputHeaders.EVENT_ID, utf8(eventId));
         headers.add(OutputHeaders.MODE, utf8(PolicyWords.word(policy.enforcementMode())));
         return headers;
+    }
+
+    /** Names the key of each kind of hash the record holds, so its reader knows which key made it, also after a rotation. */
+    private void addKeyIds(Headers headers, OutputPlans.PlannedOutput planned) {
+        if (!planned.keyInClear()) {
+            headers.add(OutputHeaders.PSEUDONYM_KEY_ID, utf8(settings.pseudonymKey().id()));
+        }
+        if (planned.plan().hashes()) {
+            headers.add(OutputHeaders.FIELD_HASH_KEY_ID, utf8(settings.fieldHashKey().id()));
+        }
     }
 
     /**

@@ -18,10 +18,12 @@ public final class FieldPlan {
     private final List<FieldAction> actions;
     /** The actions by field path, for building the output schema and the minimization once per plan. */
     private final Map<String, FieldAction> byField;
+    private final boolean hashes;
 
     private FieldPlan(List<FieldAction> actions) {
         this.actions = List.copyOf(actions);
         this.byField = actions.stream().collect(Collectors.toUnmodifiableMap(FieldAction::field, a -> a));
+        this.hashes = actions.stream().anyMatch(action -> action.action() == RedactionAction.HASH);
     }
 
     /**
@@ -54,6 +56,11 @@ public final class FieldPlan {
             return Optional.of(new FieldAction(field, category, rule.redactionFor(category)));
         }
         return Optional.empty();
+    }
+
+    /** True when some field is replaced by its keyed hash: the record then names the field-hashing key. */
+    public boolean hashes() {
+        return hashes;
     }
 
     /** True when the output record equals the input: its bytes can be forwarded without re-encoding. */
