@@ -29,6 +29,7 @@ final class StrongKey implements ConfigDef.Validator {
 
     @Override
     public String toString() {
-        return "at least " + KeyedHash.MIN_KEY_BYTES + " bytes (UTF-8), not one short pattern repeated, at least 8 different characters";
+        return "at least " + KeyedHash.MIN_KEY_BYTES + " bytes (UTF-8), not one short pattern repeated, at least "
+                + KeyStrength.MIN_DISTINCT_BYTES + " different characters";
     }
 }

@@ -14,7 +14,7 @@ public final class KeyStrength {
      * Fewer different bytes than this cannot be random text of any usual alphabet: 32 draws from the 16 hex digits show
      * fewer than 8 different ones with a probability below one in a million.
      */
-    static final int MIN_DISTINCT_BYTES = 8;
+    public static final int MIN_DISTINCT_BYTES = 8;
 
     private KeyStrength() {
     }
