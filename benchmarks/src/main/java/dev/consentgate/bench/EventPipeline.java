@@ -4,6 +4,7 @@ import dev.consentgate.policy.DecisionContext;
 import dev.consentgate.policy.DecisionFunction;
 import dev.consentgate.policy.EventDecision;
 import dev.consentgate.policy.InputMapping;
+import dev.consentgate.policy.HmacKey;
 import dev.consentgate.policy.KeyedHash;
 import dev.consentgate.policy.Policy;
 import dev.consentgate.policy.Purpose;
@@ -56,7 +57,7 @@ public final class EventPipeline {
         this.decisions = new DecisionFunction(policy);
         this.plans = new OutputPlans(Map.of(SampleContacts.TOPIC, mapping), AuditRecords::fieldTreatments);
         this.minimizer = new RecordMinimizer(new ValueRedactor(keyedHash));
-        this.audit = new AuditRecords(policy, keyedHash, keyedHash.fingerprint());
+        this.audit = new AuditRecords(policy, new HmacKey(keyedHash.fingerprint(), keyedHash));
         this.keyedHash = keyedHash;
         this.consent = consent;
     }

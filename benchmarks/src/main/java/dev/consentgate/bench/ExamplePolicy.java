@@ -11,7 +11,7 @@ public final class ExamplePolicy {
 
     public static final String RESOURCE = "/policy/example-policy.yaml";
     /** A fixed key: benchmarks need a valid one, not a secret one. */
-    public static final String HMAC_KEY = "benchmark-hmac-key-0123456789";
+    public static final String HMAC_KEY = "benchmark-hmac-key-0123456789-abcdefghijklmnop";
 
     private ExamplePolicy() {
     }

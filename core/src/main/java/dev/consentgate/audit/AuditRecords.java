@@ -6,7 +6,7 @@ import dev.consentgate.output.OutputPlans;
 import dev.consentgate.consent.ConsentStates;
 import dev.consentgate.policy.EventDecision;
 import dev.consentgate.policy.FieldAction;
-import dev.consentgate.policy.KeyedHash;
+import dev.consentgate.policy.HmacKey;
 import dev.consentgate.policy.Verdict;
 import dev.consentgate.policy.Policy;
 import dev.consentgate.policy.PolicyWords;
@@ -41,14 +41,12 @@ public final class AuditRecords {
     }
 
     private final Policy policy;
-    private final KeyedHash keyedHash;
-    private final String pseudonymKeyId;
+    private final HmacKey pseudonymKey;
 
-    /** @param pseudonymKeyId the id of {@code keyedHash}'s key, recorded so an auditor knows which key made the hashes */
-    public AuditRecords(Policy policy, KeyedHash keyedHash, String pseudonymKeyId) {
+    /** @param pseudonymKey hashes the customer id; its id is recorded so an auditor knows which key made the hash */
+    public AuditRecords(Policy policy, HmacKey pseudonymKey) {
         this.policy = policy;
-        this.keyedHash = keyedHash;
-        this.pseudonymKeyId = pseudonymKeyId;
+        this.pseudonymKey = pseudonymKey;
     }
 
     /**
@@ -71,7 +69,7 @@ public final class AuditRecords {
                 position.partition(),
                 position.offset(),
                 Instant.ofEpochMilli(event.eventTime()),
-                keyedHash.hex(event.customerId()),
+                pseudonymKey.hash().hex(event.customerId()),
                 decision.jurisdiction(),
                 PolicyWords.word(policy.enforcementMode()),
                 names(decision.eventReasons()),
@@ -84,7 +82,7 @@ public final class AuditRecords {
                 Instant.ofEpochMilli(decision.decidedAt()),
                 reroutedOffset,
                 WireFormat.schemaIdOrMinusOne(event.event().getValue()),
-                pseudonymKeyId,
+                pseudonymKey.id(),
                 unsealedLink());
     }
 

@@ -3,12 +3,15 @@ package dev.consentgate.config;
 import dev.consentgate.client.DecryptingDeserializer;
 import dev.consentgate.client.KeyEncryptionKey;
 import dev.consentgate.client.KeysetKek;
+import dev.consentgate.policy.HmacKey;
+import dev.consentgate.policy.KeyRing;
 import dev.consentgate.policy.KeyedHash;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import dev.consentgate.serde.ConfluentAvroSerde;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -48,17 +51,17 @@ public final class ConsentGateConfig extends AbstractConfig {
     public static final String KEK_ENV = DecryptingDeserializer.KEK_ENV;
 
     /** Every key, its type, default, validator and documentation: the key table of docs/configuration.md is made from it. */
-    public static final ConfigDef DEFINITION = new ConfigDef()
-            .define(HMAC_KEY, Type.PASSWORD, ConfigDef.NO_DEFAULT_VALUE, new MinimumKeyLength(), Importance.HIGH,
-                    "Secret key of the HMAC-SHA256 used by the `hash` "
-                            + "redaction action, for the customer id in audit records, and for the key of purpose records that may "
-                            + "not see the customer id ([policy-reference.md](policy-reference.md#keys-and-headers)). Keep it stable: "
-                            + "changing it changes every hash, and auditors need it to find one customer's decisions. Never logged.")
-            .define(HMAC_KEY_ID, Type.STRING, null, new ConfigDef.NonEmptyString(), Importance.MEDIUM,
-                    "Id of `" + HMAC_KEY + "`, recorded in every audit record (`pseudonymKeyId`) so that an auditor knows which "
-                            + "key made its hashes, e.g. a key manager's name and version. Unset: a fingerprint of the key, the "
-                            + "first 16 hex digits of the HMAC-SHA256 of the text `consentgate-key-id` under it, which changes with "
-                            + "the key and shows nothing of it.")
+    public static final ConfigDef DEFINITION = withKeysOfEveryUse(new ConfigDef()
+            .define(HMAC_KEY, Type.PASSWORD, null, new StrongKey(), Importance.HIGH,
+                    "Secret key of the HMAC-SHA256 used for every use whose own key is not set: the default of `"
+                            + KeyUse.PSEUDONYM.keyConfig() + "` and `" + KeyUse.FIELD_HASH.keyConfig() + "`, enough for a "
+                            + "single-key setup. Make one with `openssl rand -base64 48`; see [operations.md](operations.md#hmac-keys). "
+                            + "Never logged.")
+            .define(HMAC_KEY_ID, Type.STRING, null, new KeyId(), Importance.MEDIUM,
+                    "Id of `" + HMAC_KEY + "`, recorded wherever a hash made with it is written (the audit record's "
+                            + "`pseudonymKeyId`, the key-id headers of purpose records), e.g. a key manager's name and version. "
+                            + "Unset: a fingerprint of the key, the first 16 hex digits of the HMAC-SHA256 of the text "
+                            + "`consentgate-key-id` under it, which changes with the key and shows nothing of it.")
             .define(CONSENT_TOPIC, Type.STRING, "consent.events", new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Consent events (Avro `ConsentEvent`, key = customer id, as UTF-8). Must have as many partitions as every "
                             + "input topic that is keyed by customer id, and as the repartition topics (which Kafka Streams sizes "
@@ -122,7 +125,25 @@ public final class ConsentGateConfig extends AbstractConfig {
                             + "so the checkpoints are the same whenever and wherever the records are written.")
             .define(VALUE_SERDE, Type.CLASS, ConfluentAvroSerde.class, Importance.LOW,
                     "Serde of the Avro values ConsentGate reads and writes; configured with the whole file; must return generic "
-                            + "records and write the Confluent wire format. See [serde.md](serde.md#swapping-in-confluents-serde).");
+                            + "records and write the Confluent wire format. See [serde.md](serde.md#swapping-in-confluents-serde)."));
+
+    /** Each use's key, id and previous-keys file, in the order of {@link KeyUse}, after the keys they default to. */
+    private static ConfigDef withKeysOfEveryUse(ConfigDef definition) {
+        for (KeyUse use : KeyUse.values()) {
+            definition
+                    .define(use.keyConfig(), Type.PASSWORD, null, new StrongKey(), Importance.HIGH,
+                            "Secret key of the HMAC-SHA256 for " + use.usedFor() + ". Unset: `" + HMAC_KEY + "`. Never logged.")
+                    .define(use.idConfig(), Type.STRING, null, new KeyId(), Importance.MEDIUM,
+                            "Id of `" + use.keyConfig() + "`, recorded with every hash made with it. Unset: `" + HMAC_KEY_ID
+                                    + "` when the key is `" + HMAC_KEY + "`, else the key's fingerprint (see `" + HMAC_KEY_ID + "`).")
+                    .define(use.previousKeysFileConfig(), Type.STRING, null, Importance.MEDIUM,
+                            "File of the keys `" + use.keyConfig() + "` replaced, one `id=key` per line (`#` starts a comment), kept "
+                                    + "to verify and look up hashes made before a rotation; nothing new is hashed with them. Every "
+                                    + "id differs from the others and the current key's; every key is as strong as a current "
+                                    + "one. Read at start. See [operations.md](operations.md#rotating-a-key).");
+        }
+        return definition;
+    }
 
     public ConsentGateConfig(Map<?, ?> originals) {
         super(DEFINITION, originals, false);
@@ -138,6 +159,10 @@ public final class ConsentGateConfig extends AbstractConfig {
         }
         if (getString(KEK_FILE) != null && getString(KEK_ENV) != null) {
             throw new ConfigException(KEK_FILE + " and " + KEK_ENV + " both name a key-encryption key: set one of them");
+        }
+        refuseUsesWithoutAKey();
+        if (getPassword(HMAC_KEY) == null && getString(HMAC_KEY_ID) != null) {
+            throw new ConfigException(HMAC_KEY_ID + " is set but " + HMAC_KEY + " is not: the id names no key");
         }
         if ((getString(SIGNING_KEY_FILE) == null) != (getString(SIGNING_PUBLIC_KEY_FILE) == null)) {
             throw new ConfigException(SIGNING_KEY_FILE + " and " + SIGNING_PUBLIC_KEY_FILE + " go together: set both or neither");
@@ -217,14 +242,36 @@ public final class ConsentGateConfig extends AbstractConfig {
         return getInt(CACHED_CUSTOMERS);
     }
 
-    public KeyedHash keyedHash() {
-        return new KeyedHash(hmacKeyBytes());
+    /** The current key of {@code use}, which hashes everything new, with its id. */
+    public HmacKey currentKey(KeyUse use) {
+        Password own = getPassword(use.keyConfig());
+        KeyedHash hash = new KeyedHash(utf8(own != null ? own : getPassword(HMAC_KEY)));
+        String id = getString(use.idConfig());
+        if (id == null && own == null) {
+            id = getString(HMAC_KEY_ID);
+        }
+        return new HmacKey(id != null ? id : hash.fingerprint(), hash);
     }
 
-    /** {@value #HMAC_KEY_ID}, or the key's fingerprint when it is not set. */
-    public String hmacKeyId() {
-        String configured = getString(HMAC_KEY_ID);
-        return configured != null ? configured : keyedHash().fingerprint();
+    /** Where {@code use}'s previous keys are, when configured: the command line reads the file for {@link #keyRing}. */
+    public Optional<String> previousKeysFile(KeyUse use) {
+        return Optional.ofNullable(getString(use.previousKeysFileConfig()));
+    }
+
+    /**
+     * {@code use}'s current key and previous keys.
+     *
+     * @param previousKeysText the content of {@link #previousKeysFile}, empty when there is none
+     * @throws ConfigException naming the setting when a line is not {@code id=key}, a key is weak or an id is taken twice
+     */
+    public KeyRing keyRing(KeyUse use, String previousKeysText) {
+        String setting = use.previousKeysFileConfig();
+        List<HmacKey> previous = PreviousKeys.parse(setting, previousKeysText);
+        try {
+            return new KeyRing(currentKey(use), previous);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(setting + ": " + e.getMessage());
+        }
     }
 
     /**
@@ -237,23 +284,19 @@ public final class ConsentGateConfig extends AbstractConfig {
         return serde;
     }
 
-    private byte[] hmacKeyBytes() {
-        Password key = getPassword(HMAC_KEY);
-        return key.value().getBytes(StandardCharsets.UTF_8);
+    /** Every use needs a key: its own, or the default every use shares. */
+    private void refuseUsesWithoutAKey() {
+        if (getPassword(HMAC_KEY) != null) {
+            return;
+        }
+        List<String> missing = Arrays.stream(KeyUse.values()).map(KeyUse::keyConfig).filter(key -> getPassword(key) == null).toList();
+        if (!missing.isEmpty()) {
+            throw new ConfigException("no HMAC key for " + String.join(", ", missing) + ": set " + HMAC_KEY
+                    + ", the key of every use, or each use's own key; " + StrongKey.HOW_TO_MAKE_ONE);
+        }
     }
 
-    /** The HMAC key's validator; its message never shows the key. */
-    private static final class MinimumKeyLength implements ConfigDef.Validator {
-        @Override
-        public void ensureValid(String name, Object value) {
-            if (value instanceof Password key && key.value().getBytes(StandardCharsets.UTF_8).length < KeyedHash.MIN_KEY_BYTES) {
-                throw new ConfigException(name + " must be at least " + KeyedHash.MIN_KEY_BYTES + " bytes long");
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "at least " + KeyedHash.MIN_KEY_BYTES + " bytes (UTF-8)";
-        }
+    private static byte[] utf8(Password key) {
+        return key.value().getBytes(StandardCharsets.UTF_8);
     }
 }

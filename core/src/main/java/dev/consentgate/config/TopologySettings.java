@@ -3,7 +3,7 @@ package dev.consentgate.config;
 import dev.consentgate.client.DataKeys;
 import dev.consentgate.client.KeyEncryptionKey;
 import dev.consentgate.policy.InputMapping;
-import dev.consentgate.policy.KeyedHash;
+import dev.consentgate.policy.HmacKey;
 import dev.consentgate.policy.Policy;
 import dev.consentgate.policy.ValueRedactor;
 import java.time.Duration;
@@ -23,8 +23,8 @@ public record TopologySettings(
         Duration historyRetention,
         Duration grace,
         int cachedCustomers,
-        KeyedHash keyedHash,
-        String hmacKeyId,
+        HmacKey pseudonymKey,
+        HmacKey fieldHashKey,
         Map<String, InputMapping> mappingsByTopic,
         String checkpointTopic,
         int checkpointInterval,
@@ -41,8 +41,8 @@ public record TopologySettings(
                 config.historyRetention(),
                 config.grace(),
                 config.cachedCustomers(),
-                config.keyedHash(),
-                config.hmacKeyId(),
+                config.currentKey(KeyUse.PSEUDONYM),
+                config.currentKey(KeyUse.FIELD_HASH),
                 policy.inputs().stream().collect(Collectors.toUnmodifiableMap(InputMapping::topic, Function.identity())),
                 config.checkpointTopic(),
                 config.checkpointInterval(),
@@ -62,6 +62,6 @@ public record TopologySettings(
     }
 
     public ValueRedactor redactor() {
-        return new ValueRedactor(keyedHash);
+        return new ValueRedactor(fieldHashKey.hash());
     }
 }

@@ -88,7 +88,7 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
         this.settings = settings;
         this.plans = new OutputPlans(settings.mappingsByTopic(), AuditRecords::fieldTreatments);
         this.minimizer = new RecordMinimizer(settings.redactor());
-        this.audit = new AuditRecords(policy, settings.keyedHash(), settings.hmacKeyId());
+        this.audit = new AuditRecords(policy, settings.pseudonymKey());
         this.deadLetters = new DeadLetters(settings.dlqTopic(), metrics);
     }
 
@@ -151,7 +151,7 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
 
     /** The customer's pseudonym: the keyed hash of the customer id, as in audit records and data-key records. */
     private String pseudonym(String customerId) {
-        return settings.keyedHash().hex(customerId);
+        return settings.pseudonymKey().hash().hex(customerId);
     }
 
     private void decide(PendingEvent event) {
@@ -249,6 +249,7 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
         byte[] outputKey = utf8(planned.keyInClear() ? customerId : pseudonym(customerId));
         Headers headers = decisionHeaders(delivered == Verdict.REDACT ? new RecordHeaders() : passedHeaders,
                 decision, event.event().getEventId());
+        addKeyIds(headers, planned);
         if (planned.plan().encrypts()) {
             // Which data key opens the record's encrypted fields; a pseudonym, so it shows no customer id.
             headers.add(EncryptedFields.SUBJECT_HEADER, utf8(pseudonym(customerId)));
@@ -266,6 +267,16 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
         headers.add(OutputHeaders.EVENT_ID, utf8(eventId));
         headers.add(OutputHeaders.MODE, utf8(PolicyWords.word(policy.enforcementMode())));
         return headers;
+    }
+
+    /** Names the key of each kind of hash the record holds, so its reader knows which key made it, also after a rotation. */
+    private void addKeyIds(Headers headers, OutputPlans.PlannedOutput planned) {
+        if (!planned.keyInClear()) {
+            headers.add(OutputHeaders.PSEUDONYM_KEY_ID, utf8(settings.pseudonymKey().id()));
+        }
+        if (planned.plan().hashes()) {
+            headers.add(OutputHeaders.FIELD_HASH_KEY_ID, utf8(settings.fieldHashKey().id()));
+        }
     }
 
     /**

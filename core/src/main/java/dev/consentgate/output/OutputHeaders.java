@@ -10,6 +10,10 @@ public final class OutputHeaders {
     public static final String POLICY_VERSION = "consent-policy-version";
     public static final String EVENT_ID = "consent-event-id";
     public static final String MODE = "consent-mode";
+    /** On a record whose key is the customer id's HMAC: the id of the pseudonym key that made it, never the key. */
+    public static final String PSEUDONYM_KEY_ID = "consent-pseudonym-key-id";
+    /** On a record with a field the {@code hash} action replaced: the id of the field-hashing key, never the key. */
+    public static final String FIELD_HASH_KEY_ID = "consent-field-hash-key-id";
 
     public static final String DLQ_REASON = "consent-dlq-reason";
     public static final String DLQ_DETAIL = "consent-dlq-detail";

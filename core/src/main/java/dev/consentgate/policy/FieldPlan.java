@@ -19,11 +19,13 @@ public final class FieldPlan {
     /** The actions by field path, for building the output schema and the minimization once per plan. */
     private final Map<String, FieldAction> byField;
     private final boolean encrypts;
+    private final boolean hashes;
 
     private FieldPlan(List<FieldAction> actions) {
         this.actions = List.copyOf(actions);
         this.byField = actions.stream().collect(Collectors.toUnmodifiableMap(FieldAction::field, a -> a));
         this.encrypts = actions.stream().anyMatch(a -> a.action() == RedactionAction.ENCRYPT);
+        this.hashes = actions.stream().anyMatch(action -> action.action() == RedactionAction.HASH);
     }
 
     /**
@@ -64,6 +66,11 @@ public final class FieldPlan {
     /** True when a field is encrypted under the customer's data key. */
     public boolean encrypts() {
         return encrypts;
+    }
+
+    /** True when some field is replaced by its keyed hash: the record then names the field-hashing key. */
+    public boolean hashes() {
+        return hashes;
     }
 
     /** True when the output record equals the input: its bytes can be forwarded without re-encoding. */

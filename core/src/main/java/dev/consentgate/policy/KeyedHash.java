@@ -14,8 +14,11 @@ import javax.crypto.spec.SecretKeySpec;
 public final class KeyedHash {
 
     private static final String ALGORITHM = "HmacSHA256";
-    /** Too short a key makes guessing feasible; 16 bytes is the floor NIST SP 800-107 sets for HMAC. */
-    public static final int MIN_KEY_BYTES = 16;
+    /**
+     * A key as long as the hash (32 bytes for SHA-256) is what NIST SP 800-107 recommends so that the key, not its
+     * length, limits the security of the HMAC; a shorter one makes guessing the key the cheaper attack.
+     */
+    public static final int MIN_KEY_BYTES = 32;
     private static final String FINGERPRINT_TEXT = "consentgate-key-id";
 
     /** Answers kept per thread: an event's customer id and the redacted fields of its records. */
@@ -27,7 +30,7 @@ public final class KeyedHash {
 
     public KeyedHash(byte[] keyBytes) {
         if (keyBytes.length < MIN_KEY_BYTES) {
-            throw new IllegalArgumentException("HMAC key must be at least " + MIN_KEY_BYTES + " bytes, got " + keyBytes.length);
+            throw new IllegalArgumentException("an HMAC key must be at least " + MIN_KEY_BYTES + " bytes long");
         }
         this.key = new SecretKeySpec(keyBytes.clone(), ALGORITHM);
         this.perThread = ThreadLocal.withInitial(() -> new ThreadState(newMac()));
@@ -39,7 +42,7 @@ public final class KeyedHash {
 
     /**
      * A short id of the key that shows nothing of it: the first 8 bytes, hex, of the HMAC of a fixed text. Audit records
-     * carry it (unless an id is configured) so that an auditor knows which key made their hashes.
+     * and purpose records carry it (unless an id is configured) so that a reader knows which key made their hashes.
      */
     public String fingerprint() {
         return hex(FINGERPRINT_TEXT).substring(0, 16);

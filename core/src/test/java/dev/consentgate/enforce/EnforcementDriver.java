@@ -48,7 +48,7 @@ import org.apache.kafka.streams.test.TestRecord;
 /** A TopologyTestDriver around the enforcement topology, with the sample schemas and an in-memory registry. */
 public final class EnforcementDriver implements AutoCloseable {
 
-    public static final String HMAC_KEY = "test-hmac-key-0123456789";
+    public static final String HMAC_KEY = "test-hmac-key-0123456789-abcdefghijklmnopqrstuv";
     public static final String CONTACTS = "crm.contacts";
     public static final String ENGAGEMENT = "crm.email-engagement";
     public static final String LEAD_SCORES = "crm.lead-scores";

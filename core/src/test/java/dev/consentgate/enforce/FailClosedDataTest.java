@@ -286,7 +286,7 @@ class FailClosedDataTest {
         assertThat(key(email)).isEqualTo("cust-h");
         TestRecord<byte[], byte[]> analytics = driver.purpose("analytics.reporting").get(0);
         assertThat(headerNames(analytics)).containsExactly("consent-decision", "consent-basis", "consent-reasons",
-                "consent-policy-version", "consent-event-id", "consent-mode");
+                "consent-policy-version", "consent-event-id", "consent-mode", "consent-pseudonym-key-id", "consent-field-hash-key-id");
     }
 
     @Test

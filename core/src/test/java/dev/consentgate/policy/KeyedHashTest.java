@@ -12,19 +12,19 @@ import org.junit.jupiter.api.Test;
 
 class KeyedHashTest {
 
-    /** RFC 4231, test case 1: HMAC-SHA-256 with a key of twenty 0x0b bytes. */
-    private static final byte[] RFC_4231_KEY = filled(20, (byte) 0x0b);
+    /** RFC 4231, test case 6: HMAC-SHA-256 with a key of 131 0xaa bytes (its cases with shorter keys are below the floor). */
+    private static final byte[] RFC_4231_KEY = filled(131, (byte) 0xaa);
 
     @Test
     void theFingerprintIsTheFirstSixteenHexDigitsOfTheHmacOfAFixedText() {
-        assertThat(new KeyedHash(RFC_4231_KEY).fingerprint()).isEqualTo("7b96d3e989456d0f");
-        assertThat(new KeyedHash(filled(20, (byte) 0x0c)).fingerprint()).isNotEqualTo("7b96d3e989456d0f");
+        assertThat(new KeyedHash(RFC_4231_KEY).fingerprint()).isEqualTo("8289210397875b8a");
+        assertThat(new KeyedHash(filled(131, (byte) 0xab)).fingerprint()).isNotEqualTo("8289210397875b8a");
     }
 
     @Test
     void isHmacSha256InLowercaseHex() {
-        assertThat(new KeyedHash(RFC_4231_KEY).hex("Hi There"))
-                .isEqualTo("b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+        assertThat(new KeyedHash(RFC_4231_KEY).hex("Test Using Larger Than Block-Size Key - Hash Key First"))
+                .isEqualTo("60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
     }
 
     @Test

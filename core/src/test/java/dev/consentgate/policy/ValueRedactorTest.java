@@ -12,15 +12,15 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class ValueRedactorTest {
 
-    private static final KeyedHash HASH = new KeyedHash("test-key-0123456789abcdef".getBytes(StandardCharsets.UTF_8));
+    private static final KeyedHash HASH = new KeyedHash("test-key-0123456789abcdef-ghijklmnopqrstuvwxyz".getBytes(StandardCharsets.UTF_8));
     private static final ValueRedactor REDACTOR = new ValueRedactor(HASH);
     private static final DataCategory EMAIL = DataCategory.of("user.contact.email");
 
     @Test
     void hashIsTheHmacSha256OfTheValueUnderTheKey() {
-        // Reference value: printf 'jane@example.com' | openssl dgst -sha256 -hmac 'test-key-0123456789abcdef'
+        // Reference value: printf 'jane@example.com' | openssl dgst -sha256 -hmac 'test-key-0123456789abcdef-ghijklmnopqrstuvwxyz'
         assertThat(redact(RedactionAction.HASH, EMAIL, "jane@example.com"))
-                .isEqualTo("feda10419711903f0bb6db472633c41e6cb906c7ccbc9d7573ea2704cefd8bdc");
+                .isEqualTo("dbcaae2c56b4a441fbc8248ff612b76ee0427e5d8a7de830bd3d4a3dc4e12db2");
     }
 
     @ParameterizedTest
@@ -53,7 +53,7 @@ class ValueRedactorTest {
     @Test
     void aShortKeyIsRefusedAndTheKeyIsNeverPrinted() {
         assertThatThrownBy(() -> new KeyedHash("short".getBytes(StandardCharsets.UTF_8)))
-                .hasMessage("HMAC key must be at least 16 bytes, got 5");
+                .hasMessage("an HMAC key must be at least 32 bytes long");
         assertThat(HASH.toString()).doesNotContain("test-key");
     }
 

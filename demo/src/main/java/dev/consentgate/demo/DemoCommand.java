@@ -17,14 +17,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -87,6 +88,12 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    private static String randomKey() {
+        byte[] key = new byte[48];
+        new SecureRandom().nextBytes(key);
+        return Base64.getEncoder().encodeToString(key);
+    }
+
     private Setup setup(String bootstrapServers) throws IOException {
         Map<String, Object> properties = new HashMap<>(StreamsDefaults.defaults());
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "consentgate-demo");
@@ -94,8 +101,9 @@ final class DemoCommand implements Callable<Integer> {
         properties.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("consentgate-demo").toString());
         properties.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
         properties.put("schema.registry.url", "mock://consentgate-demo");
-        // A fresh random key per run: the demo's hashes are meant to be unlinkable to any other run.
-        properties.put(ConsentGateConfig.HMAC_KEY, UUID.randomUUID().toString());
+        // A fresh random key per run, as `openssl rand -base64 48` makes one: the demo's hashes are meant to be unlinkable
+        // to any other run.
+        properties.put(ConsentGateConfig.HMAC_KEY, randomKey());
         Policy policy;
         try (InputStream in = DemoCommand.class.getResourceAsStream("/policy/example-policy.yaml")) {
             policy = PolicyParser.parse("example-policy.yaml", in.readAllBytes());

@@ -67,7 +67,7 @@ enum DeployedConfiguration {
      * pod's secret volume projects.
      */
     Map<String, String> mountedAt(RenderedManifests manifests, Path secretsDirectory) {
-        Map<String, String> values = secretValues(manifests);
+        Map<String, String> values = filledSecretValues(manifests);
         for (String key : projectedSecretKeys(manifests)) {
             try {
                 Files.writeString(secretsDirectory.resolve(key), values.get(key));
@@ -99,6 +99,16 @@ enum DeployedConfiguration {
             }
         }
         return secrets.getSecret().getItems().stream().map(KeyToPath::getKey).toList();
+    }
+
+    /** A key as `openssl rand -base64 48` makes one, in place of the template's placeholder, which the service refuses. */
+    static final String FILLED_HMAC_KEY = "q3Vx0mJ8Zr1Nw5TfYb2Lk7Hs9Dp4Gc6Ea0Uo3Wi8Rn1Mt5Qy7Bv2Xz4Fj6Kh9Sd";
+
+    /** The Secret as an operator fills it in: the template's values, with a real HMAC key. */
+    static Map<String, String> filledSecretValues(RenderedManifests manifests) {
+        Map<String, String> values = secretValues(manifests);
+        values.put("hmac-key", FILLED_HMAC_KEY);
+        return values;
     }
 
     /** The Secret's keys, from stringData or (base64) data: what a pod finds as files under its mount. */

@@ -1,6 +1,7 @@
 package dev.consentgate.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
 import dev.consentgate.cli.Setup;
@@ -30,6 +31,7 @@ import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -165,6 +167,15 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void anUneditedSecretTemplateCannotStartTheServiceWithAPublicHmacKey() {
+        String placeholder = DeployedConfiguration.secretValues(base).get("hmac-key");
+
+        assertThatThrownBy(() -> new ConsentGateConfig(Map.of(ConsentGateConfig.HMAC_KEY, placeholder)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("consentgate.hmac.key is shorter than 32 bytes; make a key with: openssl rand -base64 48");
+    }
+
+    @Test
     void theConfigurationReadsItsSecretsFromTheMountedSecretThroughKafkasConfigProvider(@TempDir Path secrets) {
         Map<String, String> secretValues = DeployedConfiguration.secretValues(base);
         Map<String, String> written = DeployedConfiguration.SERVICE.properties(base);
@@ -188,7 +199,7 @@ class KubernetesManifestsTest {
 
         // The real configurations resolve the references, as run builds them.
         assertThat(new ConsentGateConfig(mounted).getPassword(ConsentGateConfig.HMAC_KEY).value())
-                .isEqualTo(secretValues.get("hmac-key"));
+                .isEqualTo(DeployedConfiguration.FILLED_HMAC_KEY);
         StreamsConfig streams = new StreamsConfig(mounted);
         assertThat(streams.originals().get("sasl.jaas.config")).isEqualTo(
                 "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"consentgate\" password=\""

@@ -4,6 +4,8 @@ import dev.consentgate.policy.Policy;
 import dev.consentgate.policy.PolicyException;
 import dev.consentgate.policy.PolicyParser;
 import dev.consentgate.config.ConsentGateConfig;
+import dev.consentgate.config.KeyUse;
+import dev.consentgate.policy.KeyRing;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -39,6 +41,10 @@ public record Setup(Map<String, Object> properties, ConsentGateConfig config, Po
         ConsentGateConfig config;
         try {
             config = new ConsentGateConfig(properties);
+            // Read now, so a broken previous-keys file stops the start rather than the lookup that needs it.
+            for (KeyUse use : KeyUse.values()) {
+                KeyRingFiles.read(config, use);
+            }
         } catch (ConfigException e) {
             throw new CommandFailure(ExitCodes.INVALID_INPUT, configFile + ": " + e.getMessage());
         }
@@ -68,6 +74,15 @@ public record Setup(Map<String, Object> properties, ConsentGateConfig config, Po
             throw new CommandFailure(ExitCodes.INVALID_INPUT, configFile + ": " + StreamsConfig.MAX_TASK_IDLE_MS_CONFIG + "=" + idleMs
                     + " is refused: a negative value lets events be decided before the consent changes already on the broker"
                     + " for them are read; use 0 (Kafka Streams' default) or a positive time");
+        }
+    }
+
+    /** The current and previous keys of {@code use}: what finds records hashed before and after a rotation. */
+    public KeyRing keyRing(KeyUse use) {
+        try {
+            return KeyRingFiles.read(config, use);
+        } catch (ConfigException e) {
+            throw new CommandFailure(ExitCodes.INVALID_INPUT, e.getMessage());
         }
     }
 

@@ -77,12 +77,13 @@ class CommandLineTest {
         Path config = write("app.properties", "bootstrap.servers=127.0.0.1:1\napplication.id=cg\nschema.registry.url=mock://cli\n");
 
         assertThat(runStoppedByConfig(config))
-                .startsWith("consentgate: " + config + ": Missing required configuration \"consentgate.hmac.key\"");
+                .isEqualTo("consentgate: " + config + ": no HMAC key for consentgate.keys.pseudonym, consentgate.keys.field.hash: set "
+                        + "consentgate.hmac.key, the key of every use, or each use's own key; make a key with: openssl rand -base64 48");
     }
 
     @Test
     void runRefusesTheDeadLetterTopicAsTheReroutedConsentTopicNamingBoth() throws Exception {
-        Path config = write("app.properties", "consentgate.hmac.key=0123456789abcdef0123\nconsentgate.consent.rerouted.topic=consent.dlq\n");
+        Path config = write("app.properties", "consentgate.hmac.key=0123456789abcdef0123456789ABCDEFGHIJ\nconsentgate.consent.rerouted.topic=consent.dlq\n");
 
         assertThat(runStoppedByConfig(config)).isEqualTo("consentgate: " + config
                 + ": the consent, rerouted-consent, signals, audit, dead-letter, checkpoint and policy topics must be seven different"
@@ -93,7 +94,7 @@ class CommandLineTest {
 
     @Test
     void runRefusesANegativeHistoryCacheNamingTheKey() throws Exception {
-        Path config = write("app.properties", "consentgate.hmac.key=0123456789abcdef0123\nconsentgate.consent.cache.customers=-1\n");
+        Path config = write("app.properties", "consentgate.hmac.key=0123456789abcdef0123456789ABCDEFGHIJ\nconsentgate.consent.cache.customers=-1\n");
 
         assertThat(runStoppedByConfig(config)).isEqualTo("consentgate: " + config
                 + ": Invalid value -1 for configuration consentgate.consent.cache.customers: Value must be at least 0");
@@ -101,7 +102,7 @@ class CommandLineTest {
 
     @Test
     void runWithAMissingPolicyFileSaysWhichFile() throws Exception {
-        Path config = write("app.properties", "consentgate.hmac.key=0123456789abcdef0123\n");
+        Path config = write("app.properties", "consentgate.hmac.key=0123456789abcdef0123456789ABCDEFGHIJ\n");
 
         int exit = run("run", "--config", config.toString(), "--policy", dir.resolve("nope.yaml").toString());
 
@@ -111,7 +112,7 @@ class CommandLineTest {
 
     @Test
     void runRefusesANegativeTaskIdleTimeNamingTheSetting() throws Exception {
-        Path config = write("app.properties", "consentgate.hmac.key=0123456789abcdef0123\nmax.task.idle.ms=-1\n");
+        Path config = write("app.properties", "consentgate.hmac.key=0123456789abcdef0123456789ABCDEFGHIJ\nmax.task.idle.ms=-1\n");
 
         assertThat(runStoppedByConfig(config))
                 .startsWith("consentgate: " + config + ": max.task.idle.ms=-1 is refused: a negative value lets events be decided"
@@ -120,7 +121,7 @@ class CommandLineTest {
 
     @Test
     void aTaskIdleTimeOfZeroOrMoreIsAcceptedAndANegativeOneFromTheEnvironmentIsNot() throws Exception {
-        Path config = write("app.properties", "consentgate.hmac.key=0123456789abcdef0123\nmax.task.idle.ms=1000\n");
+        Path config = write("app.properties", "consentgate.hmac.key=0123456789abcdef0123456789ABCDEFGHIJ\nmax.task.idle.ms=1000\n");
 
         assertThat(Setup.withoutPolicy(config, Map.of()).properties()).containsEntry("max.task.idle.ms", "1000");
         assertThat(Setup.withoutPolicy(config, Map.of("CONSENTGATE_MAX_TASK_IDLE_MS", "0")).properties())

@@ -54,7 +54,7 @@ class RunCommandIT {
                 "bootstrap.servers=" + bootstrap,
                 "application.id=" + prefix,
                 "schema.registry.url=" + registry,
-                "consentgate.hmac.key=run-command-it-key-0001",
+                "consentgate.hmac.key=run-command-it-key-0001-for-the-pseudonym-and-fields",
                 "consentgate.consent.topic=" + prefix + ".consent.events",
                 "consentgate.audit.topic=" + prefix + ".consent.audit",
                 "consentgate.audit.checkpoints.topic=" + prefix + ".consent.audit.checkpoints",

@@ -3,6 +3,7 @@ package dev.consentgate.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.consentgate.config.KeyUse;
 import dev.consentgate.policy.KeyedHash;
 import dev.consentgate.serde.AvroSerdeConfig;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SecretsFromFilesTest {
 
-    private static final String HMAC_KEY = "a-key-from-a-secret-volume-0001";
+    private static final String HMAC_KEY = "a-key-from-a-secret-volume-0001-for-every-use";
     private static final String SASL_PASSWORD = "password-from-a-secret-volume";
     private static final String REGISTRY_USER_INFO = "registry-user:registry-password";
 
@@ -48,7 +49,7 @@ class SecretsFromFilesTest {
         Setup setup = Setup.withoutPolicy(config(Map.of()), Map.of());
         Map<String, Object> properties = setup.properties();
 
-        assertThat(setup.config().keyedHash().hex("customer-1"))
+        assertThat(setup.config().currentKey(KeyUse.PSEUDONYM).hash().hex("customer-1"))
                 .isEqualTo(new KeyedHash(HMAC_KEY.getBytes(StandardCharsets.UTF_8)).hex("customer-1"));
         assertThat(new AvroSerdeConfig(properties).getPassword(AvroSerdeConfig.BASIC_AUTH_USER_INFO).value()).isEqualTo(REGISTRY_USER_INFO);
         assertThat(new StreamsConfig(properties).getMainConsumerConfigs("g", "c", 0).get(SaslConfigs.SASL_JAAS_CONFIG).toString())
@@ -64,7 +65,7 @@ class SecretsFromFilesTest {
         Setup setup = Setup.withoutPolicy(config(Map.of("consentgate.hmac.key", "not-the-key-from-the-file")),
                 Map.of("CONSENTGATE_CONSENTGATE_HMAC_KEY", "${dir:" + secrets + ":hmac-key}"));
 
-        assertThat(setup.config().keyedHash().hex("customer-1"))
+        assertThat(setup.config().currentKey(KeyUse.PSEUDONYM).hash().hex("customer-1"))
                 .isEqualTo(new KeyedHash(HMAC_KEY.getBytes(StandardCharsets.UTF_8)).hex("customer-1"));
     }
 

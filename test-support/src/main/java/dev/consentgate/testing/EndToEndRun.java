@@ -96,7 +96,7 @@ public final class EndToEndRun {
         properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         properties.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
         properties.put("schema.registry.url", registryUrl);
-        properties.put(ConsentGateConfig.HMAC_KEY, "end-to-end-hmac-key-0001");
+        properties.put(ConsentGateConfig.HMAC_KEY, "end-to-end-hmac-key-0001-abcdefghijklmnopqrst");
         properties.put(ConsentGateConfig.CONSENT_TOPIC, topic("consent.events"));
         properties.put(ConsentGateConfig.AUDIT_TOPIC, topic("consent.audit"));
         properties.put(ConsentGateConfig.DLQ_TOPIC, topic("consent.dlq"));

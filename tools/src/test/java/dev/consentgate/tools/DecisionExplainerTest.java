@@ -30,7 +30,7 @@ class DecisionExplainerTest {
                 Event e-42 (crm.contacts, partition 0, offset 0)
                   event time 1970-01-01T00:00:02Z; decision time 1970-01-01T00:00:02Z (consent judged at both); \
                 processed 2026-11-22T10:00:00Z under policy 2026-12-05.1 (sha256 %s), mode enforce
-                  customer HMAC 8c0ff98bc37dbab1aa63af970ec3ecc317637ccad23b608a0dc9481878dbab7b; jurisdiction EU
+                  customer HMAC 5b49acfdf558c2b4ae9d2d36a20ba82ddda5c1fd60d56cb3191f3f3ef2414a4c; jurisdiction EU
                   audit record: consent.audit partition 0 offset 17, chain sequence 0
 
                   marketing.communications.email: PERMIT
