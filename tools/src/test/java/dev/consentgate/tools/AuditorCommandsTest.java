@@ -20,7 +20,7 @@ class AuditorCommandsTest {
     @Test
     void theAuditorsCommandsAndTheServicesHaveHelp() {
         for (String[] command : new String[][] {{"audit", "verify", "--help"}, {"explain", "--help"}, {"replay", "--help"},
-                {"run", "--help"}}) {
+                {"subject", "export", "--help"}, {"run", "--help"}}) {
             assertThat(run(command)).as(String.join(" ", command)).isZero();
         }
         assertThat(err.toString()).isEmpty();
@@ -31,6 +31,6 @@ class AuditorCommandsTest {
         assertThat(run("--help")).isZero();
 
         assertThat(out.toString().lines().filter(line -> line.matches("  [a-z]+ .*")).map(line -> line.trim().split(" ")[0]))
-                .containsExactly("run", "policy", "topics", "audit", "explain", "replay");
+                .containsExactly("run", "policy", "topics", "audit", "explain", "replay", "subject");
     }
 }
