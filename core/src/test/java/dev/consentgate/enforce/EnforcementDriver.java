@@ -116,7 +116,18 @@ public final class EnforcementDriver implements AutoCloseable {
     // ---- input
 
     public void consent(String customerId, String purpose, ConsentStatus status, long capturedAt, Long expiresAt, String jurisdiction) {
-        ConsentEvent event = ConsentEvent.newBuilder()
+        consent(consentEvent(customerId, purpose, status, capturedAt, expiresAt, jurisdiction));
+    }
+
+    /** Sends a consent event keyed by its customer id, stamped with its capture time. */
+    public void consent(ConsentEvent event) {
+        pipe("consent.events", event.getCustomerId(), event, event.getCapturedAt().toEpochMilli());
+    }
+
+    /** The consent event {@link #consent(String, String, ConsentStatus, long, Long, String)} sends, for tests that keep what they sent. */
+    public static ConsentEvent consentEvent(String customerId, String purpose, ConsentStatus status, long capturedAt, Long expiresAt,
+                                            String jurisdiction) {
+        return ConsentEvent.newBuilder()
                 .setConsentId("consent-" + customerId + "-" + capturedAt)
                 .setCustomerId(customerId)
                 .setPurpose(purpose)
@@ -127,7 +138,6 @@ public final class EnforcementDriver implements AutoCloseable {
                 .setSource("web-banner")
                 .setNoticeVersion("notice-7")
                 .build();
-        pipe("consent.events", customerId, event, capturedAt);
     }
 
     public void consent(String customerId, String purpose, ConsentStatus status, long capturedAt) {
@@ -135,14 +145,18 @@ public final class EnforcementDriver implements AutoCloseable {
     }
 
     public void erasure(String customerId, long capturedAt) {
-        ConsentEvent event = ConsentEvent.newBuilder()
+        consent(erasureEvent(customerId, capturedAt));
+    }
+
+    /** The erasure request {@link #erasure} sends. */
+    public static ConsentEvent erasureEvent(String customerId, long capturedAt) {
+        return ConsentEvent.newBuilder()
                 .setType(ConsentEventType.ERASURE)
                 .setCustomerId(customerId)
                 .setStatus(ConsentStatus.DENIED)
                 .setCapturedAt(Instant.ofEpochMilli(capturedAt))
                 .setSource("dsar-portal")
                 .build();
-        pipe("consent.events", customerId, event, capturedAt);
     }
 
     /** A privacy signal on the signals topic, captured at {@code capturedAt}, with its id made from the customer and the time. */

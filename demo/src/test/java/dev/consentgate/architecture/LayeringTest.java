@@ -60,7 +60,8 @@ class LayeringTest {
             Map.entry("cli", Set.of("config", "enforce", "health", "metrics", "policy", "serde", "topics")),
             // auditor tools
             Map.entry("replay", Set.of("config", "enforce", "ingest", "output", "policy", "serde", "schema")),
-            Map.entry("tools", Set.of("audit", "cli", "config", "policy", "replay", "serde", "schema")),
+            // ingest for the customer partition subject export reads, output for the rerouted-consent header it reports
+            Map.entry("tools", Set.of("audit", "cli", "config", "ingest", "output", "policy", "replay", "serde", "schema")),
             // test support and demo
             Map.entry("testing", Set.of("config", "enforce", "policy", "serde", "topics", "schema", "sample")),
             Map.entry("demo", Set.of("cli", "config", "enforce", "policy", "serde", "testing", "topics", "schema", "sample")));

@@ -28,7 +28,7 @@ public final class ConsentGateCommand {
     /** Commands that only the auditor's or the demo's jar carries, and the jar to run them from. */
     private static final Map<String, String> ELSEWHERE = Map.of(
             "audit", "consentgate-tools.jar", "decrypt", "consentgate-tools.jar", "explain", "consentgate-tools.jar",
-            "keys", "consentgate-tools.jar", "replay", "consentgate-tools.jar",
+            "keys", "consentgate-tools.jar", "replay", "consentgate-tools.jar", "subject", "consentgate-tools.jar",
             "demo", "consentgate-demo.jar");
 
     public static void main(String[] args) {

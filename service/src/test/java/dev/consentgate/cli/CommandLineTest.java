@@ -170,9 +170,9 @@ class CommandLineTest {
 
     @Test
     void anUnknownCommandWithHelpIsNamedWithTheTopUsageAndExitsTwo() {
-        assertThat(run("subject", "export", "--help")).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(run("xyzzy", "everything", "--help")).isEqualTo(ExitCodes.INVALID_INPUT);
 
-        assertThat(err.toString().lines().toList()).first().isEqualTo("consentgate: unknown command 'subject' for 'consentgate'");
+        assertThat(err.toString().lines().toList()).first().isEqualTo("consentgate: unknown command 'xyzzy' for 'consentgate'");
         assertThat(err.toString().lines().toList()).element(1).isEqualTo("Usage: consentgate [-hV] [COMMAND]");
         assertThat(err.toString()).contains("Commands:", "  topics", "Exit codes:");
         assertThat(out.toString()).isEmpty();
@@ -180,10 +180,10 @@ class CommandLineTest {
 
     @Test
     void anUnknownCommandWithoutHelpIsTheSameError() {
-        assertThat(run("subject", "export")).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(run("xyzzy", "everything")).isEqualTo(ExitCodes.INVALID_INPUT);
 
         assertThat(err.toString().lines().limit(2).toList()).containsExactly(
-                "consentgate: unknown command 'subject' for 'consentgate'", "Usage: consentgate [-hV] [COMMAND]");
+                "consentgate: unknown command 'xyzzy' for 'consentgate'", "Usage: consentgate [-hV] [COMMAND]");
         assertThat(out.toString()).isEmpty();
     }
 

@@ -1,22 +1,13 @@
 package dev.consentgate.tools;
 
-import dev.consentgate.cli.CommandFailure;
-import dev.consentgate.cli.ExitCodes;
 import dev.consentgate.cli.Setup;
 import dev.consentgate.schema.DecisionRecord;
-import dev.consentgate.serde.AvroSerdeConfig;
-import dev.consentgate.serde.ConfluentAvroDeserializer;
-import dev.consentgate.serde.TransientErrors;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
-import org.apache.kafka.common.errors.SerializationException;
 
 /**
  * The audit topic as the auditor's commands read it: every record decoded into a {@link DecisionRecord}
- * with ConsentGate's own reader (whatever serde the service was configured with), and where it was
- * found. Older records read with today's schema: fields they lack take their defaults.
+ * ({@link SpecificDecoder}), and where it was found.
  */
 final class AuditLog implements AutoCloseable {
 
@@ -26,14 +17,12 @@ final class AuditLog implements AutoCloseable {
 
     private final String topic;
     private final BoundedTopicReader reader;
-    private final ConfluentAvroDeserializer deserializer = new ConfluentAvroDeserializer();
+    private final SpecificDecoder decoder;
 
     AuditLog(Setup setup) {
         this.topic = setup.config().auditTopic();
         this.reader = new BoundedTopicReader(setup.properties());
-        Map<String, Object> configs = new HashMap<>(setup.properties());
-        configs.put(AvroSerdeConfig.SPECIFIC_AVRO_READER, true);
-        deserializer.configure(configs, false);
+        this.decoder = new SpecificDecoder(setup.properties());
     }
 
     String topic() {
@@ -46,23 +35,13 @@ final class AuditLog implements AutoCloseable {
 
     void read(List<BoundedTopicReader.Span> spans, Consumer<Entry> handler) {
         reader.read(spans, record -> handler.accept(
-                new Entry(record.partition(), record.offset(), record.timestamp(), record.value(), decode(record.value()))));
-    }
-
-    private DecisionRecord decode(byte[] value) {
-        try {
-            return deserializer.deserialize(topic, value) instanceof DecisionRecord decision ? decision : null;
-        } catch (SerializationException e) {
-            if (TransientErrors.isTransient(e)) {
-                throw new CommandFailure(ExitCodes.UNREACHABLE, "the schema registry cannot be reached: " + e.getMessage());
-            }
-            return null;
-        }
+                new Entry(record.partition(), record.offset(), record.timestamp(), record.value(),
+                        decoder.decode(topic, record.value(), DecisionRecord.class))));
     }
 
     @Override
     public void close() {
         reader.close();
-        deserializer.close();
+        decoder.close();
     }
 }

@@ -56,10 +56,7 @@ final class BoundedTopicReader implements AutoCloseable {
 
     /** The spans of {@code topic} that {@code range} selects, fixed now: records written later are not read. */
     List<Span> spans(String topic, RecordRange range) {
-        List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
-        if (infos == null || infos.isEmpty()) {
-            throw new CommandFailure(ExitCodes.TOPIC_PROBLEM, "topic " + topic + " does not exist");
-        }
+        List<PartitionInfo> infos = partitions(topic);
         Set<Integer> wanted = Set.copyOf(range.partitions);
         List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(topic, i.partition()))
                 .filter(tp -> wanted.isEmpty() || wanted.contains(tp.partition()))
@@ -79,6 +76,19 @@ final class BoundedTopicReader implements AutoCloseable {
             spans.add(new Span(tp, start, Math.max(start, stop), logStart));
         }
         return spans;
+    }
+
+    /** How many partitions {@code topic} has; a {@link CommandFailure} (exit 4) when it does not exist. */
+    int partitionCount(String topic) {
+        return partitions(topic).size();
+    }
+
+    private List<PartitionInfo> partitions(String topic) {
+        List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+        if (infos == null || infos.isEmpty()) {
+            throw new CommandFailure(ExitCodes.TOPIC_PROBLEM, "topic " + topic + " does not exist");
+        }
+        return infos;
     }
 
     private Map<TopicPartition, Long> offsetsAt(List<TopicPartition> partitions, long timestamp, Map<TopicPartition, Long> end) {

@@ -73,7 +73,8 @@ public final class DecisionExplainer {
         return code + ".";
     }
 
-    private static String consent(ConsentRecordUsed used) {
+    /** A consent record in plain words: status, purpose, capture, expiry, notice, jurisdiction, id, signal. */
+    static String consent(ConsentRecordUsed used) {
         if (used == null) {
             return "none";
         }

@@ -32,6 +32,13 @@ final class RecordRange {
         return new RecordRange();
     }
 
+    /** Every record of one partition. */
+    static RecordRange partition(int partition) {
+        RecordRange range = new RecordRange();
+        range.partitions = List.of(partition);
+        return range;
+    }
+
     void validate() {
         if ((fromOffset != null && from != null) || (toOffset != null && to != null)) {
             throw new CommandFailure(ExitCodes.INVALID_INPUT, "give a range by offsets or by times, not both");

@@ -20,8 +20,7 @@ class AuditorCommandsTest {
     @Test
     void theAuditorsCommandsAndTheServicesHaveHelp() {
         for (String[] command : new String[][] {{"audit", "verify", "--help"}, {"decrypt", "--help"}, {"explain", "--help"},
-                {"keys", "kek", "--help"}, {"replay", "--help"},
-                {"run", "--help"}}) {
+                {"keys", "kek", "--help"}, {"replay", "--help"}, {"subject", "export", "--help"}, {"run", "--help"}}) {
             assertThat(run(command)).as(String.join(" ", command)).isZero();
         }
         assertThat(err.toString()).isEmpty();
@@ -32,6 +31,6 @@ class AuditorCommandsTest {
         assertThat(run("--help")).isZero();
 
         assertThat(out.toString().lines().filter(line -> line.matches("  [a-z]+ .*")).map(line -> line.trim().split(" ")[0]))
-                .containsExactly("run", "policy", "topics", "audit", "decrypt", "explain", "keys", "replay");
+                .containsExactly("run", "policy", "topics", "audit", "decrypt", "explain", "keys", "replay", "subject");
     }
 }
