@@ -1,13 +1,10 @@
 package dev.consentgate.config;
 
-import dev.consentgate.client.DecryptingDeserializer;
 import dev.consentgate.client.KeyEncryptionKey;
 import dev.consentgate.client.KeysetKek;
 import dev.consentgate.policy.HmacKey;
 import dev.consentgate.policy.KeyRing;
 import dev.consentgate.policy.KeyedHash;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import dev.consentgate.serde.ConfluentAvroSerde;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -46,9 +43,8 @@ public final class ConsentGateConfig extends AbstractConfig {
     public static final String SIGNING_PUBLIC_KEY_FILE = "consentgate.audit.signing.public.key.file";
     public static final String CHECKPOINT_INTERVAL = "consentgate.audit.checkpoint.interval";
     public static final String POLICIES_TOPIC = "consentgate.policies.topic";
-    public static final String KEYS_TOPIC = DecryptingDeserializer.KEYS_TOPIC;
-    public static final String KEK_FILE = DecryptingDeserializer.KEK_FILE;
-    public static final String KEK_ENV = DecryptingDeserializer.KEK_ENV;
+    public static final String KEYS_TOPIC = "consentgate.keys.topic";
+    public static final String KEK = "consentgate.keys.kek";
 
     /** Every key, its type, default, validator and documentation: the key table of docs/configuration.md is made from it. */
     public static final ConfigDef DEFINITION = withKeysOfEveryUse(new ConfigDef()
@@ -108,12 +104,11 @@ public final class ConsentGateConfig extends AbstractConfig {
                     "Customers' data keys, wrapped by the key-encryption key, keyed by the customer's pseudonym "
                             + "([erasure.md](erasure.md)); an erasure writes a tombstone. Compacted; `topics create` creates it; "
                             + "`run` refuses to start without it when the policy encrypts.")
-            .define(KEK_FILE, Type.STRING, null, Importance.HIGH,
-                    "File holding the key-encryption key, a Tink AES-256-GCM keyset in JSON (`consentgate keys kek` makes one), "
-                            + "that wraps every customer's data key. Needed, or `" + KEK_ENV + "`, when the policy encrypts "
-                            + "(`encrypt` in `redact`, or `encrypt_categories`). Never logged.")
-            .define(KEK_ENV, Type.STRING, null, Importance.MEDIUM,
-                    "Name of an environment variable holding the key-encryption key instead of a file (`" + KEK_FILE + "`).")
+            .define(KEK, Type.PASSWORD, null, Importance.HIGH,
+                    "The key-encryption key that wraps every customer's data key ([erasure.md](erasure.md#keys)): a Tink "
+                            + "AES-256-GCM keyset in JSON (`consentgate keys kek` makes one), best given as a secret file through "
+                            + "`${dir:...}` ([secrets](#secured-kafka-and-secrets-from-files)). Required when the policy encrypts (`encrypt` in `redact`, or "
+                            + "`encrypt_categories`). Never logged.")
             .define(SIGNING_KEY_FILE, Type.STRING, null, Importance.MEDIUM,
                     "Ed25519 private key (PKCS#8, PEM or DER) that signs checkpoints of the audit chains; `audit keygen` makes "
                             + "one. Unset: no checkpoints are written. Needs `" + SIGNING_PUBLIC_KEY_FILE + "`. Never logged.")
@@ -157,9 +152,6 @@ public final class ConsentGateConfig extends AbstractConfig {
                     + DLQ_TOPIC + "=" + dlqTopic() + ", " + CHECKPOINT_TOPIC + "=" + checkpointTopic() + ", " + POLICIES_TOPIC + "="
                     + policiesTopic() + ", " + KEYS_TOPIC + "=" + keysTopic());
         }
-        if (getString(KEK_FILE) != null && getString(KEK_ENV) != null) {
-            throw new ConfigException(KEK_FILE + " and " + KEK_ENV + " both name a key-encryption key: set one of them");
-        }
         refuseUsesWithoutAKey();
         if (getPassword(HMAC_KEY) == null && getString(HMAC_KEY_ID) != null) {
             throw new ConfigException(HMAC_KEY_ID + " is set but " + HMAC_KEY + " is not: the id names no key");
@@ -202,16 +194,14 @@ public final class ConsentGateConfig extends AbstractConfig {
     }
 
     /**
-     * The key-encryption key that wraps customers' data keys, when one is configured; read when called, and a file or
-     * variable that does not hold a keyset stops with a message naming the setting.
+     * The key-encryption key that wraps customers' data keys, when one is configured; a value that is not a keyset stops
+     * with a message naming the setting, never showing the value.
      */
     public Optional<KeyEncryptionKey> keyEncryptionKey() {
+        Password kek = getPassword(KEK);
         try {
-            if (getString(KEK_FILE) != null) {
-                return Optional.of(KeysetKek.fromFile(Path.of(getString(KEK_FILE))));
-            }
-            return Optional.ofNullable(getString(KEK_ENV)).map(KeysetKek::fromEnvironment);
-        } catch (IllegalArgumentException | UncheckedIOException e) {
+            return kek == null ? Optional.empty() : Optional.of(KeysetKek.fromJson(kek.value(), KEK));
+        } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
     }

@@ -56,8 +56,7 @@ public record TopologySettings(
             return Optional.empty();
         }
         KeyEncryptionKey kek = config.keyEncryptionKey().orElseThrow(() -> new ConfigException("the policy encrypts fields (encrypt in "
-                + "redact, or encrypt_categories) but no key-encryption key is configured: set " + ConsentGateConfig.KEK_FILE + " or "
-                + ConsentGateConfig.KEK_ENV));
+                + "redact, or encrypt_categories) but no key-encryption key is configured: set " + ConsentGateConfig.KEK));
         return Optional.of(new DataKeys(kek));
     }
 

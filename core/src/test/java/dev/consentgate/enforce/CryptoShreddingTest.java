@@ -18,10 +18,7 @@ import dev.consentgate.policy.KeyedHash;
 import dev.consentgate.schema.ConsentStatus;
 import dev.consentgate.schema.DecisionRecord;
 import dev.consentgate.schema.FieldTreatment;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.generic.GenericRecord;
@@ -30,7 +27,6 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Crypto-shredding: fields encrypted under their customer's data key reach the purpose, the key reaches the key topic, and
@@ -63,16 +59,14 @@ class CryptoShreddingTest {
     private static final String SUBJECT = new KeyedHash(HMAC_KEY.getBytes(StandardCharsets.UTF_8)).hex("c-1");
     private static final long T0 = 1_767_225_600_000L;
 
-    @TempDir
-    Path dir;
     private KeysetKek kek;
     private EnforcementDriver driver;
 
     @BeforeEach
-    void start() throws IOException {
-        Path kekFile = Files.writeString(dir.resolve("kek.json"), KeysetKek.generate());
-        kek = KeysetKek.fromFile(kekFile);
-        driver = new EnforcementDriver(POLICY, Map.of(ConsentGateConfig.KEK_FILE, kekFile.toString()));
+    void start() {
+        String json = KeysetKek.generate();
+        kek = KeysetKek.fromJson(json, "test");
+        driver = new EnforcementDriver(POLICY, Map.of(ConsentGateConfig.KEK, json));
     }
 
     @AfterEach
@@ -162,15 +156,14 @@ class CryptoShreddingTest {
         assertThatThrownBy(() -> new EnforcementDriver(POLICY, Map.of()).close())
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("the policy encrypts fields (encrypt in redact, or encrypt_categories) but no key-encryption key is configured: "
-                        + "set consentgate.keys.kek.file or consentgate.keys.kek.env");
+                        + "set consentgate.keys.kek");
     }
 
     @Test
-    void aKeyFileThatHoldsNoKeysetStopsTheStartNamingTheFileNotItsContent() throws IOException {
-        Path bad = Files.writeString(dir.resolve("bad.json"), "secret-looking-text");
-        assertThatThrownBy(() -> new EnforcementDriver(POLICY, Map.of(ConsentGateConfig.KEK_FILE, bad.toString())).close())
+    void aKeyThatIsNoKeysetStopsTheStartNamingTheSettingNotItsValue() {
+        assertThatThrownBy(() -> new EnforcementDriver(POLICY, Map.of(ConsentGateConfig.KEK, "secret-looking-text")).close())
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("key-encryption key file " + bad + " does not hold a Tink AEAD keyset in JSON")
+                .hasMessageStartingWith("consentgate.keys.kek does not hold a Tink AEAD keyset in JSON")
                 .hasMessageNotContaining("secret-looking-text");
     }
 

@@ -9,7 +9,9 @@ import dev.consentgate.cli.ExitCodes;
 import dev.consentgate.cli.Setup;
 import dev.consentgate.cli.StreamsService;
 import dev.consentgate.testing.EmbeddedKafka;
+import dev.consentgate.client.KeysetKek;
 import dev.consentgate.policy.Policy;
+import dev.consentgate.policy.Purpose;
 import dev.consentgate.policy.PolicyParser;
 import dev.consentgate.serde.ConfluentAvroSerializer;
 import dev.consentgate.config.ConsentGateConfig;
@@ -17,6 +19,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,6 +51,9 @@ final class DemoCommand implements Callable<Integer> {
 
     private static final int PARTITIONS = 3;
     private static final String CLEAR_SCREEN = "\033[H\033[2J";
+    /** The purpose whose email the demo encrypts, so that its end can show an erasure reaching what was delivered before. */
+    private static final String ENCRYPTING_PURPOSE = "marketing.communications.email";
+    private static final String ENCRYPTING_RULE = "    allow_categories: [user.contact.email, user.name, user.unique_id, system.operations]\n";
 
     @Option(names = "--events", paramLabel = "N", description = "Process N events, print a summary and exit (default: run until Ctrl-C).")
     Long events;
@@ -83,7 +89,9 @@ final class DemoCommand implements Callable<Integer> {
                 ConfluentAvroSerializer serializer = new ConfluentAvroSerializer();
                 serializer.configure(setup.properties(), false);
                 long produced = produce(producer, serializer, service, tally, out);
-                return summary(tally, produced, service.httpPort(), out);
+                int exit = summary(tally, produced, service.httpPort(), out);
+                showErasure(setup, producer, serializer, out);
+                return exit;
             }
         }
     }
@@ -104,11 +112,41 @@ final class DemoCommand implements Callable<Integer> {
         // A fresh random key per run, as `openssl rand -base64 48` makes one: the demo's hashes are meant to be unlinkable
         // to any other run.
         properties.put(ConsentGateConfig.HMAC_KEY, randomKey());
-        Policy policy;
+        // And a fresh key-encryption key: the demo's encrypted fields open in this run only.
+        properties.put(ConsentGateConfig.KEK, KeysetKek.generate());
+        return new Setup(properties, new ConsentGateConfig(properties), policy());
+    }
+
+    /** The example policy, with the marketing purpose's email encrypted under each customer's data key. */
+    private static Policy policy() throws IOException {
+        String example;
         try (InputStream in = DemoCommand.class.getResourceAsStream("/policy/example-policy.yaml")) {
-            policy = PolicyParser.parse("example-policy.yaml", in.readAllBytes());
+            example = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        return new Setup(properties, new ConsentGateConfig(properties), policy);
+        int rule = example.indexOf("  " + ENCRYPTING_PURPOSE + ":\n");
+        int allow = example.indexOf(ENCRYPTING_RULE, rule);
+        if (rule < 0 || allow < 0) {
+            throw new IllegalStateException("the example policy no longer has the rule the demo encrypts: " + ENCRYPTING_PURPOSE);
+        }
+        int end = allow + ENCRYPTING_RULE.length();
+        String yaml = example.substring(0, end) + "    encrypt_categories: [user.contact.email]\n" + example.substring(end);
+        return PolicyParser.parse("example-policy.yaml", yaml.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Erases one customer whose email the encrypting purpose received, and shows what the purpose can still read. */
+    private static void showErasure(Setup setup, KafkaProducer<byte[], byte[]> producer, ConfluentAvroSerializer serializer, PrintWriter out)
+            throws InterruptedException {
+        String purposeTopic = setup.policy().ruleFor(Purpose.of(ENCRYPTING_PURPOSE)).orElseThrow().outputTopic();
+        ErasureShowcase showcase = new ErasureShowcase(setup.properties(), purposeTopic, setup.config().keysTopic(),
+                setup.config().keyEncryptionKey().orElseThrow());
+        out.println();
+        out.println("Erasure of one customer whose email " + ENCRYPTING_PURPOSE + " received encrypted (encrypt_categories):");
+        out.flush();
+        showcase.run(customer -> {
+            send(producer, serializer, DemoTraffic.erasure(customer, System.currentTimeMillis()));
+            producer.flush();
+        }).forEach(line -> out.println("  " + line));
+        out.flush();
     }
 
     /** The demo owns its broker, so it also creates the topics ConsentGate reads. */

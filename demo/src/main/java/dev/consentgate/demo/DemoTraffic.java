@@ -155,7 +155,7 @@ public final class DemoTraffic {
         return new Message(CONSENT_TOPIC, customer, event, null);
     }
 
-    private Message erasure(String customer, long capturedAt) {
+    static Message erasure(String customer, long capturedAt) {
         ConsentEvent event = ConsentEvent.newBuilder()
                 .setType(ConsentEventType.ERASURE)
                 .setCustomerId(customer)

@@ -40,20 +40,22 @@ class LayeringTest {
             Map.entry("schema", Set.of()),
             Map.entry("schema.internal", Set.of("schema")),
             Map.entry("sample", Set.of()),
+            // the client library of purpose consumers: the field cipher and data keys the service shares with them
+            Map.entry("client", Set.of()),
             // core
             Map.entry("policy", Set.of()),
             Map.entry("serde", Set.of()),
             Map.entry("metrics", Set.of()),
             Map.entry("consent", Set.of("policy", "serde", "schema", "schema.internal")),
-            Map.entry("config", Set.of("policy", "serde")),
+            Map.entry("config", Set.of("client", "policy", "serde")),
             Map.entry("topics", Set.of("config", "policy")),
-            Map.entry("output", Set.of("policy", "serde", "schema")),
+            Map.entry("output", Set.of("client", "policy", "serde", "schema")),
             // Decodes privacy signals with the IAB's library; pure Java like policy, whose mapping it applies.
             Map.entry("signal", Set.of("policy")),
             Map.entry("ingest", Set.of("output", "metrics", "policy", "serde", "signal", "schema", "schema.internal")),
             Map.entry("deadletter", Set.of("config", "ingest", "output", "metrics", "serde")),
             Map.entry("audit", Set.of("consent", "ingest", "output", "policy", "serde", "schema", "schema.internal")),
-            Map.entry("enforce", Set.of("audit", "config", "consent", "deadletter", "ingest", "output", "metrics", "policy", "serde",
+            Map.entry("enforce", Set.of("audit", "client", "config", "consent", "deadletter", "ingest", "output", "metrics", "policy", "serde",
                     "signal", "schema.internal")),
             // service
             Map.entry("health", Set.of("metrics")),
@@ -61,13 +63,13 @@ class LayeringTest {
             // auditor tools
             Map.entry("replay", Set.of("config", "enforce", "ingest", "output", "policy", "serde", "schema")),
             // ingest for the customer partition subject export reads, output for the rerouted-consent header it reports
-            Map.entry("tools", Set.of("audit", "cli", "config", "ingest", "output", "policy", "replay", "serde", "schema")),
+            Map.entry("tools", Set.of("audit", "cli", "client", "config", "ingest", "output", "policy", "replay", "serde", "schema")),
             // test support and demo
             Map.entry("testing", Set.of("config", "enforce", "policy", "serde", "topics", "schema", "sample")),
-            Map.entry("demo", Set.of("cli", "config", "enforce", "policy", "serde", "testing", "topics", "schema", "sample")));
+            Map.entry("demo", Set.of("cli", "client", "config", "enforce", "policy", "serde", "testing", "topics", "schema", "sample")));
 
     /** What the deployed service runs: none of it may need the test driver, the broker or Scala. */
-    private static final String[] SERVICE = packages("policy", "serde", "metrics", "signal", "consent", "config", "topics", "output", "ingest",
+    private static final String[] SERVICE = packages("client", "policy", "serde", "metrics", "signal", "consent", "config", "topics", "output", "ingest",
             "deadletter", "audit", "enforce", "health", "cli");
 
     private static final JavaClasses PRODUCT = new ClassFileImporter()

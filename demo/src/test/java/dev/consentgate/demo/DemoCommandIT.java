@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The README's first command, in-process: the demo decides N events and exits 0 with a summary. */
@@ -24,6 +25,15 @@ class DemoCommandIT {
         String totals = summary.lines().filter(l -> l.contains("events decided")).findFirst().orElseThrow();
         String[] numbers = totals.replace(",", "").replaceAll("[^0-9 ]", " ").trim().split("\\s+");
         assertThat(Long.parseLong(numbers[0]) + Long.parseLong(numbers[1])).isEqualTo(1500);
+        // One customer is erased at the end: what the marketing purpose received encrypted can no longer be read.
+        String erasure = out.toString().substring(out.toString().indexOf("Erasure of one customer"));
+        List<String> lines = erasure.lines().map(String::trim).toList();
+        assertThat(lines.get(1)).matches("before: ([0-9]+) of their \\1 records in crm\\.purpose\\.marketing\\.communications\\.email decrypt; "
+                + "the email is back in the clear");
+        assertThat(lines.get(2)).isEqualTo("erasure request sent; their data key is destroyed (a tombstone on consent.keys)");
+        assertThat(lines.get(3)).matches("after:  0 of the same [0-9]+ records decrypt, though every one is still in the topic: the encrypted "
+                + "fields of this record of crm\\.purpose\\.marketing\\.communications\\.email cannot be read: the data key of subject "
+                + "[0-9a-f]{64} was destroyed by an erasure request");
         // The board never shows a customer id or a raw email: only purposes, counts and event ids.
         assertThat(out.toString()).doesNotContain("@example.com", "cust-0");
     }

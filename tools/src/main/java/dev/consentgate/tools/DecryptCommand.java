@@ -3,6 +3,7 @@ package dev.consentgate.tools;
 import dev.consentgate.cli.CommandFailure;
 import dev.consentgate.cli.ExitCodes;
 import dev.consentgate.cli.Setup;
+import dev.consentgate.config.ConsentGateConfig;
 import dev.consentgate.client.DataKeyRing;
 import dev.consentgate.client.EncryptedFields;
 import dev.consentgate.client.ErasedDataKeyException;
@@ -31,7 +32,7 @@ import picocli.CommandLine.Spec;
 final class DecryptCommand implements Callable<Integer> {
 
     @Option(names = "--config", required = true, paramLabel = "FILE",
-            description = "Properties: bootstrap.servers, security, schema.registry.url, consentgate.keys.topic, consentgate.keys.kek.file.")
+            description = "Properties: bootstrap.servers, security, schema.registry.url, consentgate.keys.topic, consentgate.keys.kek.")
     Path config;
 
     @Option(names = "--topic", required = true, paramLabel = "TOPIC", description = "The purpose topic.")
@@ -48,7 +49,7 @@ final class DecryptCommand implements Callable<Integer> {
         range.validate();
         Setup setup = Setup.withoutPolicy(config, System.getenv());
         var kek = setup.config().keyEncryptionKey().orElseThrow(() -> new CommandFailure(ExitCodes.INVALID_INPUT,
-                config + " names no key-encryption key: set consentgate.keys.kek.file or consentgate.keys.kek.env"));
+                config + " names no key-encryption key: set " + ConsentGateConfig.KEK));
         PrintWriter out = spec.commandLine().getOut();
         try (ConfluentAvroDeserializer values = new ConfluentAvroDeserializer();
              DataKeyRing ring = new DataKeyRing(setup.config().keysTopic(), setup.properties());

@@ -19,7 +19,7 @@ final class KeysCommand {
 
     @Command(name = "kek", mixinStandardHelpOptions = true,
             description = {"Write a new key-encryption key: a Tink AES-256-GCM keyset in JSON, readable by its owner only, for "
-                    + "consentgate.keys.kek.file (the service) and the purpose consumers' DecryptingDeserializer. Refuses to "
+                    + "consentgate.keys.kek (the service, e.g. through ${dir:...}) and the purpose consumers' DecryptingDeserializer. Refuses to "
                     + "overwrite a file."})
     static final class Kek implements Callable<Integer> {
 

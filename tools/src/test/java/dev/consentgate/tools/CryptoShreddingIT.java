@@ -87,7 +87,7 @@ class CryptoShreddingIT {
                     EndToEndScenario.contact("before-" + customer, customer, T0 + 1000, List.of(MARKETING)), null));
         }
         run.send(run.serialize(messages));
-        Map<String, Object> serviceConfig = run.withStateDir(Map.of(ConsentGateConfig.KEK_FILE, kek.toString()));
+        Map<String, Object> serviceConfig = run.withStateDir(Map.of(ConsentGateConfig.KEK, Files.readString(kek)));
         try (StreamsService service = StreamsService.start(Setup.of(serviceConfig, policy), "127.0.0.1", 0)) {
             // Then the purpose consumer reads each email, decrypted, and the records carry no email in the clear
             Map<String, String> emails = decryptedEmails(run, purposeTopic, kek, "fail", 3);
@@ -108,7 +108,7 @@ class CryptoShreddingIT {
                     .isEqualTo(Map.of("c-1", "(none)", "c-2", "c-2@example.com", "c-3", "c-3@example.com"));
             // and the inspection command says the same
             StringWriter decrypted = new StringWriter();
-            assertThat(command(decrypted, "decrypt", "--config", run.writeConfig(dir, Map.of(ConsentGateConfig.KEK_FILE, kek.toString())).toString(),
+            assertThat(command(decrypted, "decrypt", "--config", run.writeConfig(dir, Map.of(ConsentGateConfig.KEK, Files.readString(kek))).toString(),
                     "--topic", purposeTopic)).as(decrypted.toString()).isEqualTo(ExitCodes.OK);
             List<String> lines = decrypted.toString().lines().filter(line -> line.startsWith("partition ")).toList();
             assertThat(lines).hasSize(3);
@@ -129,7 +129,7 @@ class CryptoShreddingIT {
         }
 
         // and the audit trail still verifies and replays
-        Path config = run.writeConfig(dir, Map.of(ConsentGateConfig.KEK_FILE, kek.toString()));
+        Path config = run.writeConfig(dir, Map.of(ConsentGateConfig.KEK, Files.readString(kek)));
         StringWriter out = new StringWriter();
         assertThat(command(out, "audit", "verify", "--config", config.toString())).as(out.toString()).isEqualTo(ExitCodes.OK);
         assertThat(command(out, "replay", "--config", config.toString())).as(out.toString()).isEqualTo(ExitCodes.OK);

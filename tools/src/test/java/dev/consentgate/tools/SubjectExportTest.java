@@ -25,7 +25,7 @@ class SubjectExportTest {
     private static final String CUSTOMER = "cust-7";
     private static final String OTHER = "cust-8";
     /** HMAC-SHA256 of cust-7 under EnforcementDriver.HMAC_KEY. */
-    private static final String CUSTOMER_HMAC = "8c0ff98bc37dbab1aa63af970ec3ecc317637ccad23b608a0dc9481878dbab7b";
+    private static final String CUSTOMER_HMAC = "5b49acfdf558c2b4ae9d2d36a20ba82ddda5c1fd60d56cb3191f3f3ef2414a4c";
 
     /** One record as read from the consent topic: its key and value. */
     private record Sent(String key, ConsentEvent event) {
@@ -82,7 +82,7 @@ class SubjectExportTest {
                   "format" : "consentgate-subject-export",
                   "formatVersion" : 1,
                   "customerId" : "cust-7",
-                  "customerIdHmac" : "8c0ff98bc37dbab1aa63af970ec3ecc317637ccad23b608a0dc9481878dbab7b",
+                  "customerIdHmac" : "5b49acfdf558c2b4ae9d2d36a20ba82ddda5c1fd60d56cb3191f3f3ef2414a4c",
                   "pseudonymKeyId" : "key-2026",
                   "read" : [ {
                     "topic" : "consent.events",
@@ -273,7 +273,7 @@ class SubjectExportTest {
 
         assertThat(text).isEqualToNormalizingNewlines("""
                 What ConsentGate holds about customer cust-7
-                  in the audit topic as HMAC 8c0ff98bc37dbab1aa63af970ec3ecc317637ccad23b608a0dc9481878dbab7b (pseudonym key key-2026)
+                  in the audit topic as HMAC 5b49acfdf558c2b4ae9d2d36a20ba82ddda5c1fd60d56cb3191f3f3ef2414a4c (pseudonym key key-2026)
                   read consent.events partition 0, offsets 0 to 5: 5 records
                   read consent.audit partition 0, offsets 0 to 3: 3 records
 
@@ -289,7 +289,7 @@ class SubjectExportTest {
 
                 Event e-1 (crm.contacts, partition 0, offset 0)
                   event time 1970-01-01T00:00:02Z; decision time 1970-01-01T00:00:02Z (consent judged at both); processed 2026-11-22T10:00:00Z under policy 2026-12-05.1 (sha256 %1$s), mode enforce
-                  customer HMAC 8c0ff98bc37dbab1aa63af970ec3ecc317637ccad23b608a0dc9481878dbab7b; jurisdiction EU
+                  customer HMAC 5b49acfdf558c2b4ae9d2d36a20ba82ddda5c1fd60d56cb3191f3f3ef2414a4c; jurisdiction EU
                   audit record: consent.audit partition 0 offset 0, chain sequence 0
 
                   marketing.communications.email: PERMIT
@@ -308,7 +308,7 @@ class SubjectExportTest {
 
                 Event e-2 (crm.contacts, partition 0, offset 2)
                   event time 1970-01-01T00:00:04Z; decision time 1970-01-01T00:00:04Z (consent judged at both); processed 2026-11-22T10:00:00Z under policy 2026-12-05.1 (sha256 %1$s), mode enforce
-                  customer HMAC 8c0ff98bc37dbab1aa63af970ec3ecc317637ccad23b608a0dc9481878dbab7b; jurisdiction EU
+                  customer HMAC 5b49acfdf558c2b4ae9d2d36a20ba82ddda5c1fd60d56cb3191f3f3ef2414a4c; jurisdiction EU
                   audit record: consent.audit partition 0 offset 2, chain sequence 2
 
                   marketing.communications.email: DROP
