@@ -45,6 +45,7 @@ public final class ConsentGateConfig extends AbstractConfig {
     public static final String POLICIES_TOPIC = "consentgate.policies.topic";
     public static final String KEYS_TOPIC = "consentgate.keys.topic";
     public static final String KEK = "consentgate.keys.kek";
+    public static final String ERASURE_TOPIC = "consentgate.erasure.topic";
 
     /** Every key, its type, default, validator and documentation: the key table of docs/configuration.md is made from it. */
     public static final ConfigDef DEFINITION = withKeysOfEveryUse(new ConfigDef()
@@ -104,6 +105,11 @@ public final class ConsentGateConfig extends AbstractConfig {
                     "Customers' data keys, wrapped by the key-encryption key, keyed by the customer's pseudonym "
                             + "([erasure.md](erasure.md)); an erasure writes a tombstone. Compacted; `topics create` creates it; "
                             + "`run` refuses to start without it when the policy encrypts.")
+            .define(ERASURE_TOPIC, Type.STRING, "privacy.erasure", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "One erasure notice (Avro `ErasureNotice`, key = customer id) per erasure request, for the systems that must "
+                            + "delete the customer's data: what each purpose topic received ([erasure.md](erasure.md#erasure-notices)). "
+                            + "Holds customer ids: only those systems may read it. Kept forever; `topics create` creates it; `run` "
+                            + "refuses to start without it (exit 4).")
             .define(KEK, Type.PASSWORD, null, Importance.HIGH,
                     "The key-encryption key that wraps every customer's data key ([erasure.md](erasure.md#keys)): a Tink "
                             + "AES-256-GCM keyset in JSON (`consentgate keys kek` makes one), best given as a secret file through "
@@ -143,14 +149,14 @@ public final class ConsentGateConfig extends AbstractConfig {
     public ConsentGateConfig(Map<?, ?> originals) {
         super(DEFINITION, originals, false);
         List<String> topics = List.of(consentTopic(), reroutedConsentTopic(), signalsTopic(), auditTopic(), dlqTopic(), checkpointTopic(),
-                policiesTopic(), keysTopic());
+                policiesTopic(), keysTopic(), erasureTopic());
         if (new HashSet<>(topics).size() < topics.size()) {
             // One topic in two roles would feed dead letters or audit records back in as consent, or mix them.
-            throw new ConfigException("the consent, rerouted-consent, signals, audit, dead-letter, checkpoint, policy and key topics must be "
-                    + "eight different topics: " + CONSENT_TOPIC + "=" + consentTopic() + ", " + REROUTED_CONSENT_TOPIC + "="
+            throw new ConfigException("the consent, rerouted-consent, signals, audit, dead-letter, checkpoint, policy, key and erasure "
+                    + "topics must be nine different topics: " + CONSENT_TOPIC + "=" + consentTopic() + ", " + REROUTED_CONSENT_TOPIC + "="
                     + reroutedConsentTopic() + ", " + SIGNALS_TOPIC + "=" + signalsTopic() + ", " + AUDIT_TOPIC + "=" + auditTopic() + ", "
                     + DLQ_TOPIC + "=" + dlqTopic() + ", " + CHECKPOINT_TOPIC + "=" + checkpointTopic() + ", " + POLICIES_TOPIC + "="
-                    + policiesTopic() + ", " + KEYS_TOPIC + "=" + keysTopic());
+                    + policiesTopic() + ", " + KEYS_TOPIC + "=" + keysTopic() + ", " + ERASURE_TOPIC + "=" + erasureTopic());
         }
         refuseUsesWithoutAKey();
         if (getPassword(HMAC_KEY) == null && getString(HMAC_KEY_ID) != null) {
@@ -187,6 +193,10 @@ public final class ConsentGateConfig extends AbstractConfig {
 
     public String policiesTopic() {
         return getString(POLICIES_TOPIC);
+    }
+
+    public String erasureTopic() {
+        return getString(ERASURE_TOPIC);
     }
 
     public String keysTopic() {

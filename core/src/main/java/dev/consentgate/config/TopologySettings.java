@@ -29,7 +29,8 @@ public record TopologySettings(
         String checkpointTopic,
         int checkpointInterval,
         String keysTopic,
-        Optional<DataKeys> dataKeys) {
+        Optional<DataKeys> dataKeys,
+        String erasureTopic) {
 
     public static TopologySettings of(ConsentGateConfig config, Policy policy) {
         return new TopologySettings(
@@ -47,7 +48,8 @@ public record TopologySettings(
                 config.checkpointTopic(),
                 config.checkpointInterval(),
                 config.keysTopic(),
-                dataKeys(config, policy));
+                dataKeys(config, policy),
+                config.erasureTopic());
     }
 
     /** The data keys, when the policy encrypts: then a key-encryption key is required, and its absence stops the start. */

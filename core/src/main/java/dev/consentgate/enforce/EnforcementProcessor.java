@@ -19,6 +19,7 @@ import dev.consentgate.output.RecordMinimizer;
 import dev.consentgate.consent.ConsentHistory;
 import dev.consentgate.metrics.EnforcementMetrics;
 import dev.consentgate.policy.ConsentChoice;
+import dev.consentgate.policy.ConsentState;
 import dev.consentgate.policy.DecisionContext;
 import dev.consentgate.policy.DecisionFunction;
 import dev.consentgate.policy.EnforcementMode;
@@ -31,10 +32,13 @@ import dev.consentgate.policy.PolicyWords;
 import dev.consentgate.policy.Purpose;
 import dev.consentgate.policy.PurposeVerdict;
 import dev.consentgate.policy.PurposeRule;
+import dev.consentgate.schema.ErasureNotice;
+import dev.consentgate.schema.TopicDelivery;
 import dev.consentgate.schema.internal.BufferedHeader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -76,6 +80,7 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
     private GraceBuffer graceBuffer;
     private AuditChain auditChain;
     private CustomerDataKeys dataKeys;
+    private DeliverySummaries deliverySummaries;
 
     EnforcementProcessor(Policy policy, AvroCodec codec, TopologySettings settings, EnforcementMetrics metrics,
                          DecisionClock decisionClock, Optional<CheckpointSigner> checkpointSigner) {
@@ -103,6 +108,7 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
         this.auditChain = new AuditChain(context.getStateStore(AuditChain.STORE), context.taskId().partition());
         this.dataKeys = new CustomerDataKeys(context.getStateStore(CustomerDataKeys.STORE), settings.dataKeys(), settings.keysTopic(),
                 context::forward);
+        this.deliverySummaries = new DeliverySummaries(context.getStateStore(DeliverySummaries.STORE));
     }
 
     @Override
@@ -145,8 +151,19 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
         }
         history.record(update.customerId(), update.state());
         if (update.state().status() == ConsentChoice.ERASED) {
-            dataKeys.destroy(pseudonym(update.customerId()), update.state().capturedAt());
+            String subject = pseudonym(update.customerId());
+            dataKeys.destroy(subject, update.state().capturedAt());
+            tellErasure(update, deliverySummaries.take(subject));
         }
+    }
+
+    /** The erasure notice for the systems that must delete: who, since when, and what each purpose topic received. */
+    private void tellErasure(ConsentUpdate update, List<TopicDelivery> deliveries) {
+        ConsentState request = update.state();
+        ErasureNotice notice = new ErasureNotice(update.customerId(), Instant.ofEpochMilli(request.capturedAt()), request.source(), request.consentId(),
+                update.position().topic(), update.position().partition(), update.position().offset(), policy.version(), deliveries);
+        context.forward(new Record<>(utf8(update.customerId()),
+                new Outbound(settings.erasureTopic(), codec.encode(settings.erasureTopic(), notice)), request.capturedAt()));
     }
 
     /** The customer's pseudonym: the keyed hash of the customer id, as in audit records and data-key records. */
@@ -255,6 +272,8 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
             headers.add(EncryptedFields.SUBJECT_HEADER, utf8(pseudonym(customerId)));
         }
         outputs.add(new Record<>(outputKey, new Outbound(rule.outputTopic(), output), timestamp, headers));
+        deliverySummaries.delivered(pseudonym(customerId), rule.outputTopic(), new String(outputKey, StandardCharsets.UTF_8), timestamp,
+                event.event().getEventId());
         return new AuditRecords.Delivery(decision, planned, rule.outputTopic());
     }
 

@@ -134,6 +134,7 @@ public final class EnforcementTopology {
         builder.addStateStore(GraceBuffer.storeBuilder());
         builder.addStateStore(AuditChain.storeBuilder());
         builder.addStateStore(CustomerDataKeys.storeBuilder());
+        builder.addStateStore(DeliverySummaries.storeBuilder());
 
         List<KStream<String, DeciderInput>> inbound = new ArrayList<>();
         KStream<String, ReaderOutput> consents = builder
@@ -173,7 +174,7 @@ public final class EnforcementTopology {
         }
         merged.process(() -> new EnforcementProcessor(policy, codec, settings, metrics, decisionClock, signer), Named.as(ENFORCER),
                         ConsentHistory.CONSENT_STORE, ConsentHistory.WATERMARK_STORE, GraceBuffer.STORE, AuditChain.STORE,
-                        CustomerDataKeys.STORE)
+                        CustomerDataKeys.STORE, DeliverySummaries.STORE)
                 .to(OUTBOUND_TOPIC, OUTBOUND.withName("outbound-sink"));
         return builder.build();
     }

@@ -34,6 +34,8 @@ public record TopicLayout(List<String> readTopics, Map<String, Map<String, Strin
         written.put(config.policiesTopic(), COMPACTED);
         // Created whether or not the policy encrypts yet; compacted, so an erased customer's data key is gone for good.
         written.put(config.keysTopic(), COMPACTED);
+        // What was erased, and where it had gone: kept as long as the audit trail that shows the erasure was honoured.
+        written.put(config.erasureTopic(), KEEP_FOREVER);
         return new TopicLayout(List.copyOf(read), written);
     }
 

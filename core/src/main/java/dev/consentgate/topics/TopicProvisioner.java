@@ -89,6 +89,11 @@ public final class TopicProvisioner {
         if (!partitions(List.of(policies)).containsKey(policies)) {
             problems.add("topic " + policies + " does not exist (ConsentGate writes its policy there): `consentgate topics create` creates it");
         }
+        String erasures = config.erasureTopic();
+        if (!partitions(List.of(erasures)).containsKey(erasures)) {
+            problems.add("topic " + erasures + " does not exist (ConsentGate writes an erasure notice there for every erasure request): "
+                    + "`consentgate topics create` creates it");
+        }
         String keys = config.keysTopic();
         if (policy.usesDataKeys() && !partitions(List.of(keys)).containsKey(keys)) {
             problems.add("topic " + keys + " does not exist (the policy encrypts fields, and the customers' data keys are kept there): "

@@ -104,6 +104,7 @@ public final class EndToEndRun {
         properties.put(ConsentGateConfig.CHECKPOINT_TOPIC, topic("consent.audit.checkpoints"));
         properties.put(ConsentGateConfig.POLICIES_TOPIC, topic("consent.policies"));
         properties.put(ConsentGateConfig.KEYS_TOPIC, topic("consent.keys"));
+        properties.put(ConsentGateConfig.ERASURE_TOPIC, topic("privacy.erasure"));
         policyYaml = topicPrefix.isEmpty() ? examplePolicy() : examplePolicyFor(applicationId);
         policy = PolicyParser.parse("example-policy.yaml", policyYaml.getBytes(StandardCharsets.UTF_8));
         createReadTopics();

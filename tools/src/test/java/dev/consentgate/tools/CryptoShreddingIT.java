@@ -106,6 +106,15 @@ class CryptoShreddingIT {
                     .hasStackTraceContaining("the data key of subject " + pseudonym + " was destroyed by an erasure request");
             assertThat(decryptedEmails(run, purposeTopic, kek, "null", 3))
                     .isEqualTo(Map.of("c-1", "(none)", "c-2", "c-2@example.com", "c-3", "c-3@example.com"));
+            // and the systems that must delete are told what reached which topic
+            GenericRecord notice = erasureNotice(run);
+            assertThat(notice.get("customerId").toString()).isEqualTo("c-1");
+            assertThat(notice.get("requestedAt")).isEqualTo(T0 + 2000);
+            assertThat(notice.get("source").toString()).isEqualTo("privacy-portal");
+            assertThat(notice.get("requestTopic").toString()).isEqualTo(run.topic("consent.events"));
+            assertThat(notice.get("deliveries").toString()).isEqualTo("[{\"topic\": \"" + purposeTopic + "\", \"recordKey\": \"c-1\", "
+                    + "\"records\": 1, \"firstDeliveredAt\": " + (T0 + 1000) + ", \"lastDeliveredAt\": " + (T0 + 1000)
+                    + ", \"firstEventId\": \"before-c-1\", \"lastEventId\": \"before-c-1\"}]");
             // and the inspection command says the same
             StringWriter decrypted = new StringWriter();
             assertThat(command(decrypted, "decrypt", "--config", run.writeConfig(dir, Map.of(ConsentGateConfig.KEK, Files.readString(kek))).toString(),
@@ -162,6 +171,19 @@ class CryptoShreddingIT {
             }
         }
         return emails;
+    }
+
+    /** The one erasure notice of the run, decoded. */
+    private static GenericRecord erasureNotice(EndToEndRun run) {
+        String topic = run.topic("privacy.erasure");
+        List<ConsumerRecord<byte[], byte[]>> notices = KafkaTestSupport.readCommitted(KAFKA.bootstrapServers(), List.of(topic),
+                records -> !records.isEmpty(), EndToEndRun.PROCESSING_TIMEOUT);
+        assertThat(notices).hasSize(1);
+        assertThat(key(notices.get(0))).isEqualTo("c-1");
+        try (ConfluentAvroDeserializer values = new ConfluentAvroDeserializer()) {
+            values.configure(run.properties(), false);
+            return (GenericRecord) values.deserialize(topic, notices.get(0).value());
+        }
     }
 
     /** Every record the key topic holds now, tombstones included, read to its end. */
