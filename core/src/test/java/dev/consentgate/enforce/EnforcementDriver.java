@@ -296,6 +296,11 @@ public final class EnforcementDriver implements AutoCloseable {
         return (DecisionRecord) specificReader.deserialize("consent.audit", value);
     }
 
+    /** Decodes a value of a topic written with one of the project's generated classes, as that class. */
+    public SpecificRecord decodeSpecific(String topic, byte[] value) {
+        return (SpecificRecord) specificReader.deserialize(topic, value);
+    }
+
     public GenericRecord decode(String topic, byte[] value) {
         return genericReader.decode(topic, value).record();
     }

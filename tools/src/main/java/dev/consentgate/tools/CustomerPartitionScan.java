@@ -7,6 +7,7 @@ import dev.consentgate.config.ConsentGateConfig;
 import dev.consentgate.ingest.CustomerPartitions;
 import dev.consentgate.output.OutputHeaders;
 import dev.consentgate.schema.ConsentEvent;
+import dev.consentgate.schema.ErasureNotice;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -18,7 +19,7 @@ import org.apache.kafka.common.header.Header;
  * service decides a customer's events on their customer partition ({@link CustomerPartitions}: murmur2 of the id, as
  * Kafka's default partitioner): task <i>i</i> reads consent partition <i>i</i> and rerouted-consent partition <i>i</i>
  * (where consent produced on another partition is copied) and writes audit partition <i>i</i>. So the partition number
- * is the index: a scan costs one partition of each of the three topics, 1 of P.
+ * is the index: a scan costs one partition of each of the three topics, 1 of P, and one partition of the erasure topic.
  */
 final class CustomerPartitionScan {
 
@@ -49,6 +50,7 @@ final class CustomerPartitionScan {
                 });
                 history.source(progress.done());
             }
+            readErasureNotices(reader, decoder, history);
             BoundedTopicReader.Span span = onlySpan(audit.spans(RecordRange.partition(partition)));
             ScanProgress progress = new ScanProgress(span, err, progressInterval, System::nanoTime);
             audit.read(List.of(span), entry -> {
@@ -57,6 +59,23 @@ final class CustomerPartitionScan {
             });
             history.source(progress.done());
         }
+    }
+
+    /**
+     * The customer's erasure notices: keyed by the customer id and written with Kafka's default partitioner, so on the
+     * partition their id hashes to among the erasure topic's partitions.
+     */
+    private void readErasureNotices(BoundedTopicReader reader, SpecificDecoder decoder, SubjectHistory history) {
+        String topic = setup.config().erasureTopic();
+        int partition = new CustomerPartitions(reader.partitionCount(topic)).of(history.customerId());
+        BoundedTopicReader.Span span = onlySpan(reader.spans(topic, RecordRange.partition(partition)));
+        ScanProgress progress = new ScanProgress(span, err, progressInterval, System::nanoTime);
+        reader.read(List.of(span), record -> {
+            progress.read(record.offset());
+            history.erasureNotice(new SubjectHistory.Position(topic, record.partition(), record.offset()), record.key(),
+                    () -> decoder.decode(topic, record.value(), ErasureNotice.class));
+        });
+        history.source(progress.done());
     }
 
     /**

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.consentgate.schema.ConsentRecordUsed;
 import dev.consentgate.schema.DecisionRecord;
+import dev.consentgate.schema.ErasureNotice;
 import dev.consentgate.schema.FieldTreatment;
 import dev.consentgate.schema.PurposeDecision;
+import dev.consentgate.schema.TopicDelivery;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +40,7 @@ final class SubjectExportJson {
         root.put("consentHistory", history.statements().stream().map(SubjectExportJson::statement).toList());
         root.put("unreadableConsentRecords", history.unreadable().stream().map(SubjectExportJson::position).toList());
         root.put("decisions", history.decisions().stream().map(SubjectExportJson::decision).toList());
+        root.put("erasureNotices", history.notices().stream().map(SubjectExportJson::notice).toList());
         try {
             return JSON.writeValueAsString(root) + "\n";
         } catch (JsonProcessingException e) {
@@ -104,6 +107,31 @@ final class SubjectExportJson {
         Map<String, Object> audit = position(decision.position());
         audit.put("chainSequence", record.getChain().getSequence());
         entry.put("auditRecord", audit);
+        return entry;
+    }
+
+    private static Map<String, Object> notice(SubjectHistory.Notice recorded) {
+        ErasureNotice notice = recorded.notice();
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("requestedAt", time(notice.getRequestedAt()));
+        entry.put("source", notice.getSource());
+        entry.put("consentId", notice.getConsentId());
+        entry.put("request", position(new SubjectHistory.Position(notice.getRequestTopic(), notice.getRequestPartition(), notice.getRequestOffset())));
+        entry.put("policyVersion", notice.getPolicyVersion());
+        entry.put("deliveries", notice.getDeliveries().stream().map(SubjectExportJson::delivery).toList());
+        entry.put("recordedIn", position(recorded.position()));
+        return entry;
+    }
+
+    private static Map<String, Object> delivery(TopicDelivery delivery) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("topic", delivery.getTopic());
+        entry.put("recordKey", delivery.getRecordKey());
+        entry.put("records", delivery.getRecords());
+        entry.put("firstDeliveredAt", time(delivery.getFirstDeliveredAt()));
+        entry.put("lastDeliveredAt", time(delivery.getLastDeliveredAt()));
+        entry.put("firstEventId", delivery.getFirstEventId());
+        entry.put("lastEventId", delivery.getLastEventId());
         return entry;
     }
 

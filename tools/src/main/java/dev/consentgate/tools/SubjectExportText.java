@@ -1,5 +1,7 @@
 package dev.consentgate.tools;
 
+import dev.consentgate.schema.ErasureNotice;
+import dev.consentgate.schema.TopicDelivery;
 import java.util.List;
 import java.util.Locale;
 
@@ -33,6 +35,23 @@ final class SubjectExportText {
         }
         for (SubjectHistory.Position position : history.unreadable()) {
             text.append("  unreadable, so never applied: the record in ").append(where(position)).append(NL);
+        }
+
+        List<SubjectHistory.Notice> notices = history.notices();
+        text.append(NL).append(count(notices.size(), "erasure notice", "erasure notices"))
+                .append(" sent to the systems that must delete, oldest first").append(NL);
+        for (SubjectHistory.Notice recorded : notices) {
+            ErasureNotice notice = recorded.notice();
+            text.append("  erasure requested ").append(notice.getRequestedAt()).append(" via ").append(notice.getSource())
+                    .append(", recorded in ").append(where(recorded.position())).append(NL);
+            if (notice.getDeliveries().isEmpty()) {
+                text.append("    no purpose topic had received the customer's data").append(NL);
+            }
+            for (TopicDelivery delivery : notice.getDeliveries()) {
+                text.append(String.format(Locale.ROOT, "    %s had received %,d %s keyed %s, %s to %s%n", delivery.getTopic(),
+                        delivery.getRecords(), delivery.getRecords() == 1 ? "record" : "records", delivery.getRecordKey(),
+                        delivery.getFirstDeliveredAt(), delivery.getLastDeliveredAt()));
+            }
         }
 
         List<SubjectHistory.Decision> decisions = history.decisions();

@@ -5,6 +5,7 @@ import dev.consentgate.schema.ConsentEvent;
 import dev.consentgate.schema.ConsentEventType;
 import dev.consentgate.schema.ConsentRecordUsed;
 import dev.consentgate.schema.DecisionRecord;
+import dev.consentgate.schema.ErasureNotice;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,6 +43,10 @@ final class SubjectHistory {
     }
 
     /** One decided event: its audit record and where it was read. */
+    /** An erasure notice the service wrote for the customer, and where it was read. */
+    record Notice(Position position, ErasureNotice notice) {
+    }
+
     record Decision(Position position, DecisionRecord record) {
     }
 
@@ -58,6 +63,7 @@ final class SubjectHistory {
     private final List<Statement> statements = new ArrayList<>();
     private final List<Position> unreadable = new ArrayList<>();
     private final List<Decision> decisions = new ArrayList<>();
+    private final List<Notice> notices = new ArrayList<>();
     private final List<Source> sources = new ArrayList<>();
 
     /** @param pseudonymKeys the current and previous pseudonym keys: audit records made under any of them are found */
@@ -83,6 +89,17 @@ final class SubjectHistory {
             unreadable.add(position);
         } else if (customerId.equals(event.getCustomerId())) {
             statements.add(new Statement(position, asRecorded(event), reroutedFrom));
+        }
+    }
+
+    /** An erasure notice of the partition read: the customer's when both its key and its customer id are theirs. */
+    void erasureNotice(Position position, byte[] key, Supplier<ErasureNotice> value) {
+        if (!Arrays.equals(customerKey, key)) {
+            return;
+        }
+        ErasureNotice notice = value.get();
+        if (notice != null && customerId.equals(notice.getCustomerId())) {
+            notices.add(new Notice(position, notice));
         }
     }
 
@@ -125,12 +142,18 @@ final class SubjectHistory {
                 .thenComparing(Decision::position)).toList();
     }
 
+    /** Sorted by request time, then where they were read. */
+    List<Notice> notices() {
+        return notices.stream().sorted(Comparator.comparing((Notice n) -> n.notice().getRequestedAt()).thenComparing(Notice::position))
+                .toList();
+    }
+
     List<Source> sources() {
         return List.copyOf(sources);
     }
 
     boolean isEmpty() {
-        return statements.isEmpty() && unreadable.isEmpty() && decisions.isEmpty();
+        return statements.isEmpty() && unreadable.isEmpty() && decisions.isEmpty() && notices.isEmpty();
     }
 
     private static ConsentRecordUsed asRecorded(ConsentEvent event) {

@@ -90,8 +90,9 @@ class SubjectExportIT {
         List<String> read = new ArrayList<>();
         export.get("read").forEach(source -> read.add(source.get("topic").asText() + "-" + source.get("partition").asInt()));
         assertThat(read).containsExactly(run.topic("consent.events") + "-" + partition,
-                run.topic("consent.events.rerouted") + "-" + partition, run.auditTopic() + "-" + partition);
-        assertThat(export.get("read").get(2).get("recordsRead").asLong()).isEqualTo(auditRecordsOnThePartition)
+                run.topic("consent.events.rerouted") + "-" + partition, run.topic("privacy.erasure") + "-" + partition,
+                run.auditTopic() + "-" + partition);
+        assertThat(export.get("read").get(3).get("recordsRead").asLong()).isEqualTo(auditRecordsOnThePartition)
                 .isLessThan(scenario.decidedEventIds.size());
         assertThat(err.toString()).contains(String.format("subject export: %s partition %d: %,d records read, offsets 0 to ",
                 run.auditTopic(), partition, auditRecordsOnThePartition));

@@ -9,6 +9,7 @@ import dev.consentgate.policy.KeyedHash;
 import dev.consentgate.schema.ConsentEvent;
 import dev.consentgate.schema.ConsentStatus;
 import dev.consentgate.schema.DecisionRecord;
+import dev.consentgate.schema.ErasureNotice;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,6 +34,7 @@ class SubjectExportTest {
 
     private final List<Sent> consentTopic = new ArrayList<>();
     private List<DecisionRecord> auditTopic;
+    private List<ErasureNotice> erasureTopic;
     private SubjectHistory history;
 
     @BeforeEach
@@ -50,6 +52,9 @@ class SubjectExportTest {
             driver.send(EnforcementDriver.contact("e-2", CUSTOMER, 4_000, "marketing.communications.email"));
             consent(driver, EnforcementDriver.erasureEvent(CUSTOMER, 5_000));
             auditTopic = driver.audits();
+            erasureTopic = driver.records("privacy.erasure").stream()
+                    .map(r -> (ErasureNotice) driver.decodeSpecific("privacy.erasure", r.value()))
+                    .toList();
         }
         history = new SubjectHistory(CUSTOMER, new KeyRing(new HmacKey("key-2026",
                 new KeyedHash(EnforcementDriver.HMAC_KEY.getBytes(StandardCharsets.UTF_8))), List.of()));
@@ -65,6 +70,11 @@ class SubjectExportTest {
             history.auditRecord(new SubjectHistory.Position("consent.audit", 0, offset), record);
         }
         history.source(new SubjectHistory.Source(new SubjectHistory.Position("consent.events", 0, 0), 5, 5));
+        for (int offset = 0; offset < erasureTopic.size(); offset++) {
+            ErasureNotice notice = erasureTopic.get(offset);
+            history.erasureNotice(new SubjectHistory.Position("privacy.erasure", 0, offset), notice.getCustomerId().getBytes(StandardCharsets.UTF_8),
+                    () -> notice);
+        }
         history.source(new SubjectHistory.Source(new SubjectHistory.Position("consent.audit", 0, 0), 3, 3));
     }
 
@@ -262,6 +272,39 @@ class SubjectExportTest {
                       "offset" : 2,
                       "chainSequence" : 2
                     }
+                  } ],
+                  "erasureNotices" : [ {
+                    "requestedAt" : "1970-01-01T00:00:05Z",
+                    "source" : "dsar-portal",
+                    "consentId" : null,
+                    "request" : {
+                      "topic" : "consent.events",
+                      "partition" : 0,
+                      "offset" : 4
+                    },
+                    "policyVersion" : "2026-12-05.1",
+                    "deliveries" : [ {
+                      "topic" : "crm.purpose.essential.service",
+                      "recordKey" : "cust-7",
+                      "records" : 1,
+                      "firstDeliveredAt" : "1970-01-01T00:00:02Z",
+                      "lastDeliveredAt" : "1970-01-01T00:00:02Z",
+                      "firstEventId" : "e-1",
+                      "lastEventId" : "e-1"
+                    }, {
+                      "topic" : "crm.purpose.marketing.communications.email",
+                      "recordKey" : "cust-7",
+                      "records" : 1,
+                      "firstDeliveredAt" : "1970-01-01T00:00:02Z",
+                      "lastDeliveredAt" : "1970-01-01T00:00:02Z",
+                      "firstEventId" : "e-1",
+                      "lastEventId" : "e-1"
+                    } ],
+                    "recordedIn" : {
+                      "topic" : "privacy.erasure",
+                      "partition" : 0,
+                      "offset" : 0
+                    }
                   } ]
                 }
                 """.formatted(auditTopic.get(0).getPolicyHash()));
@@ -284,6 +327,11 @@ class SubjectExportTest {
                     recorded in consent.events partition 0 offset 3
                   ERASED (erasure request), captured 1970-01-01T00:00:05Z via dsar-portal
                     recorded in consent.events partition 0 offset 4
+
+                1 erasure notice sent to the systems that must delete, oldest first
+                  erasure requested 1970-01-01T00:00:05Z via dsar-portal, recorded in privacy.erasure partition 0 offset 0
+                    crm.purpose.essential.service had received 1 record keyed cust-7, 1970-01-01T00:00:02Z to 1970-01-01T00:00:02Z
+                    crm.purpose.marketing.communications.email had received 1 record keyed cust-7, 1970-01-01T00:00:02Z to 1970-01-01T00:00:02Z
 
                 2 events decided, oldest first
 
