@@ -34,10 +34,24 @@ final class DeliverySummaries {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.ByteArray()).withCachingEnabled();
     }
 
-    /** Records that {@code topic} received a record of the customer {@code subject}, keyed {@code recordKey}. */
-    void delivered(String subject, String topic, String recordKey, long timestampMs, String eventId) {
+    /** A purpose record of one event: the topic it went to and its key there. */
+    record Delivered(String topic, String recordKey) {
+    }
+
+    /**
+     * Records that an event of the customer {@code subject} reached the purpose topics of {@code records}: one read and one
+     * write of the summary per event, whatever the number of purposes.
+     */
+    void delivered(String subject, List<Delivered> records, long timestampMs, String eventId) {
         Instant timestamp = Instant.ofEpochMilli(timestampMs);
         List<TopicDelivery> deliveries = read(subject);
+        for (Delivered record : records) {
+            add(deliveries, record.topic(), record.recordKey(), timestamp, eventId);
+        }
+        store.put(subject, encode(deliveries));
+    }
+
+    private static void add(List<TopicDelivery> deliveries, String topic, String recordKey, Instant timestamp, String eventId) {
         TopicDelivery found = deliveries.stream().filter(d -> d.getTopic().equals(topic) && d.getRecordKey().equals(recordKey))
                 .findFirst().orElse(null);
         if (found == null) {
@@ -55,7 +69,6 @@ final class DeliverySummaries {
                 found.setLastEventId(eventId);
             }
         }
-        store.put(subject, encode(deliveries));
     }
 
     /** What the purpose topics received of {@code subject}, sorted by topic; the summary starts again empty. */

@@ -191,6 +191,11 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
         for (PurposeVerdict purposeDecision : decision.decisions()) {
             deliveries.add(deliver(event, value, purposeDecision, passedHeaders, timestamp, outputs));
         }
+        if (!outputs.isEmpty()) {
+            deliverySummaries.delivered(pseudonym(customerId), outputs.stream()
+                    .map(r -> new DeliverySummaries.Delivered(r.value().topic(), new String(r.key(), StandardCharsets.UTF_8))).toList(),
+                    timestamp, event.event().getEventId());
+        }
         AuditChain.Sealed auditValue = auditChain.seal(
                 audit.build(event, decision, deliveries, context.currentSystemTimeMs(), auditChain.partition(), history.lastReadOffset(),
                         history.lastReroutedOffset()),
@@ -272,8 +277,6 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
             headers.add(EncryptedFields.SUBJECT_HEADER, utf8(pseudonym(customerId)));
         }
         outputs.add(new Record<>(outputKey, new Outbound(rule.outputTopic(), output), timestamp, headers));
-        deliverySummaries.delivered(pseudonym(customerId), rule.outputTopic(), new String(outputKey, StandardCharsets.UTF_8), timestamp,
-                event.event().getEventId());
         return new AuditRecords.Delivery(decision, planned, rule.outputTopic());
     }
 
