@@ -1,11 +1,15 @@
 package dev.consentgate.client;
 
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -18,8 +22,8 @@ import org.apache.kafka.common.utils.Utils;
  * Records without encrypted fields pass as they are. Settings, beside the consumer's own (which also reach the key topic):
  * <ul>
  * <li>{@value #INNER}: the Avro value deserializer's class, configured with the same settings (required);</li>
- * <li>{@value #KEK_FILE} or {@value #KEK_ENV}: the key-encryption key, a Tink keyset in JSON, from a file or an environment
- * variable (one of them);</li>
+ * <li>{@value #KEK}, {@value #KEK_FILE} or {@value #KEK_ENV}: the key-encryption key, a Tink keyset in JSON, as the value
+ * (as the service takes it, e.g. through a config provider), from a file, or from an environment variable (one of them);</li>
  * <li>{@value #KEYS_TOPIC}: the key topic, {@code consent.keys} by default;</li>
  * <li>{@value #REFRESH_MS}: how often erasures are read, 60 s by default;</li>
  * <li>{@value #ON_ERASED}: {@code fail} (default) throws, naming the erasure, for a record whose customer was erased;
@@ -29,6 +33,7 @@ import org.apache.kafka.common.utils.Utils;
 public final class DecryptingDeserializer implements Deserializer<Object> {
 
     public static final String INNER = "consentgate.decrypt.value.deserializer";
+    public static final String KEK = "consentgate.keys.kek";
     public static final String KEK_FILE = "consentgate.keys.kek.file";
     public static final String KEK_ENV = "consentgate.keys.kek.env";
     public static final String KEYS_TOPIC = "consentgate.keys.topic";
@@ -65,16 +70,32 @@ public final class DecryptingDeserializer implements Deserializer<Object> {
         nullOnErased = onErased.equals("null");
         refreshNanos = Duration.ofMillis(Long.parseLong(String.valueOf(configs.containsKey(REFRESH_MS) ? configs.get(REFRESH_MS) : "60000")))
                 .toNanos();
+        // The key before the key topic: a missing or wrong key is told without waiting for the cluster.
+        KeyEncryptionKey kek = keyEncryptionKey(configs);
         ring = new DataKeyRing(String.valueOf(configs.containsKey(KEYS_TOPIC) ? configs.get(KEYS_TOPIC) : "consent.keys"), configs);
-        decryptor = new RecordDecryptor(ring, keyEncryptionKey(configs));
+        decryptor = new RecordDecryptor(ring, kek);
         lastRefresh = System.nanoTime();
     }
 
     private static KeyEncryptionKey keyEncryptionKey(Map<String, ?> configs) {
+        try {
+            return readKeyEncryptionKey(configs);
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            throw new KafkaException(e.getMessage());
+        }
+    }
+
+    private static KeyEncryptionKey readKeyEncryptionKey(Map<String, ?> configs) {
+        Object value = configs.get(KEK);
         Object file = configs.get(KEK_FILE);
         Object env = configs.get(KEK_ENV);
-        if ((file == null) == (env == null)) {
-            throw new KafkaException("set one of " + KEK_FILE + " and " + KEK_ENV + ": the key-encryption key that opens the data keys");
+        if (Stream.of(value, file, env).filter(Objects::nonNull).count() != 1) {
+            throw new KafkaException("set one of " + KEK + ", " + KEK_FILE + " and " + KEK_ENV
+                    + ": the key-encryption key that opens the data keys");
+        }
+        if (value != null) {
+            // A config provider hands a Password-typed value through as its text; a plain string arrives as it is.
+            return KeysetKek.fromJson(value instanceof Password password ? password.value() : value.toString(), KEK);
         }
         return file != null ? KeysetKek.fromFile(Path.of(file.toString())) : KeysetKek.fromEnvironment(env.toString());
     }
