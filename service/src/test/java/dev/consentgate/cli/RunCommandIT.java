@@ -14,13 +14,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,6 +63,8 @@ class RunCommandIT {
                 "consentgate.audit.topic=" + prefix + ".consent.audit",
                 "consentgate.audit.checkpoints.topic=" + prefix + ".consent.audit.checkpoints",
                 "consentgate.policies.topic=" + prefix + ".consent.policies",
+                "consentgate.keys.topic=" + prefix + ".consent.keys",
+                "consentgate.erasure.topic=" + prefix + ".privacy.erasure",
                 "consentgate.dlq.topic=" + prefix + ".consent.dlq",
                 // Each test its own rerouted-consent topic: with the default name, the first test to create it fixes its
                 // partition count for the tests after it on the class's broker.
@@ -76,12 +82,18 @@ class RunCommandIT {
     }
 
     private void createInputTopics(int consentPartitions, int inputPartitions) throws Exception {
+        createTopics(new NewTopic(prefix + ".consent.events", consentPartitions, (short) 1),
+                new NewTopic(prefix + ".crm.contacts", inputPartitions, (short) 1),
+                new NewTopic(prefix + ".crm.email-engagement", inputPartitions, (short) 1),
+                new NewTopic(prefix + ".crm.lead-scores", inputPartitions, (short) 1));
+    }
+
+    /** Creates the topics and waits until the broker lists them: on a loaded machine a new topic is listed a moment later. */
+    private static void createTopics(NewTopic... topics) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA.bootstrapServers()))) {
-            admin.createTopics(List.of(
-                    new NewTopic(prefix + ".consent.events", consentPartitions, (short) 1),
-                    new NewTopic(prefix + ".crm.contacts", inputPartitions, (short) 1),
-                    new NewTopic(prefix + ".crm.email-engagement", inputPartitions, (short) 1),
-                    new NewTopic(prefix + ".crm.lead-scores", inputPartitions, (short) 1))).all().get();
+            admin.createTopics(List.of(topics)).all().get();
+            Set<String> names = Arrays.stream(topics).map(NewTopic::name).collect(Collectors.toSet());
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> admin.listTopics().names().get().containsAll(names));
         }
     }
 
@@ -123,9 +135,9 @@ class RunCommandIT {
         assertThat(run("topics", "create", "--config", config.toString(), "--policy", policy.toString())).isZero();
 
         List<String> lines = out.toString().lines().toList();
-        assertThat(lines).filteredOn(l -> l.startsWith("created ")).hasSize(12).contains("created " + prefix + ".consent.audit",
+        assertThat(lines).filteredOn(l -> l.startsWith("created ")).hasSize(14).contains("created " + prefix + ".consent.audit",
                 "created " + prefix + ".consent.audit.checkpoints", "created " + prefix + ".consent.policies");
-        assertThat(lines).filteredOn(l -> l.startsWith("exists  ")).hasSize(12);
+        assertThat(lines).filteredOn(l -> l.startsWith("exists  ")).hasSize(14);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA.bootstrapServers()))) {
             TopicDescription audit = admin.describeTopics(List.of(prefix + ".consent.audit")).allTopicNames().get().get(prefix + ".consent.audit");
             assertThat(audit.partitions()).hasSize(2);
@@ -143,9 +155,7 @@ class RunCommandIT {
     @Test
     void runStopsWithExitFourWhenThePolicyTopicIsMissing() throws Exception {
         createInputTopics(2, 2);
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(prefix + ".consent.events.rerouted", 2, (short) 1))).all().get();
-        }
+        createTopics(new NewTopic(prefix + ".consent.events.rerouted", 2, (short) 1), new NewTopic(prefix + ".privacy.erasure", 2, (short) 1));
 
         int exit = run("run", "--config", config.toString(), "--policy", policy.toString(), "--http-port", "0");
 
@@ -168,9 +178,7 @@ class RunCommandIT {
     @Test
     void runStopsWithExitFourWhenTheAuditTopicHasOtherPartitionsThanTheConsentTopic() throws Exception {
         createInputTopics(2, 2);
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(prefix + ".consent.audit", 1, (short) 1))).all().get();
-        }
+        createTopics(new NewTopic(prefix + ".consent.audit", 1, (short) 1));
 
         int exit = run("run", "--config", config.toString(), "--policy", policy.toString(), "--http-port", "0");
 
