@@ -21,8 +21,8 @@ application_id=consentgate
 inputs=(crm.contacts crm.email-engagement crm.lead-scores)
 purposes=(marketing.communications.email analytics.reporting personalize.profiling train_ai_system
           marketing.advertising sales.prospecting essential.service)
-# The purposes whose fields are encrypted under customers' data keys (the demo encrypts the email of the first): their
-# consumers read consent.keys to decrypt. A data key opens its customer's fields in every purpose topic: list no other.
+# The purposes whose fields are encrypted under customers' data keys (the demo encrypts marketing's email addresses):
+# their consumers read consent.keys to decrypt. A data key opens its customer's fields in every purpose topic: list no other.
 decrypting_purposes=(marketing.communications.email)
 
 # allow USER RESOURCE_OPTION RESOURCE_NAME PATTERN_TYPE OPERATION...   (RESOURCE_OPTION: --topic, --group, --transactional-id)
