@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The ACLs of deploy/strimzi's KafkaUsers, for a cluster without Strimzi's User Operator: the service's user,
-# the auditor's tools' user and one user per purpose consumer of the example policy. A test checks that both grant exactly the same.
+# the auditor's tools' user, one user per purpose consumer of the example policy, the erasure notices' consumer and
+# the consent-management platform that writes signals. A test checks that both grant exactly the same.
 #
 #   create-acls.sh BOOTSTRAP_SERVERS [ADMIN_CLIENT_PROPERTIES]
 #
@@ -20,6 +21,9 @@ application_id=consentgate
 inputs=(crm.contacts crm.email-engagement crm.lead-scores)
 purposes=(marketing.communications.email analytics.reporting personalize.profiling train_ai_system
           marketing.advertising sales.prospecting essential.service)
+# The purposes whose fields are encrypted under customers' data keys (the demo encrypts marketing's email addresses):
+# their consumers read consent.keys to decrypt. A data key opens its customer's fields in every purpose topic: list no other.
+decrypting_purposes=(marketing.communications.email)
 
 # allow USER RESOURCE_OPTION RESOURCE_NAME PATTERN_TYPE OPERATION...   (RESOURCE_OPTION: --topic, --group, --transactional-id)
 allow() {
@@ -34,6 +38,8 @@ allow() {
 
 # The service: what it reads, what it writes, its internal topics, its group and its transactional ids.
 allow "$application_id" --topic consent.events literal Read Describe
+# read when the policy has a signals section; granted without one too, so adding the section needs no ACL change
+allow "$application_id" --topic consent.signals literal Read Describe
 for topic in "${inputs[@]}"; do
   allow "$application_id" --topic "$topic" literal Read Describe
 done
@@ -42,6 +48,10 @@ allow "$application_id" --topic consent.audit literal Write Describe
 allow "$application_id" --topic consent.audit.checkpoints literal Write Describe
 allow "$application_id" --topic consent.policies literal Write Describe
 allow "$application_id" --topic consent.dlq literal Write Describe
+# written, never read: the service restores its data keys from its own changelog, and nobody but the erasure consumers
+# may read the erasure notices
+allow "$application_id" --topic consent.keys literal Write Describe
+allow "$application_id" --topic privacy.erasure literal Write Describe
 for purpose in "${purposes[@]}"; do
   allow "$application_id" --topic "crm.purpose.$purpose" literal Write Describe
 done
@@ -61,3 +71,15 @@ for purpose in "${purposes[@]}"; do
   allow "$consumer" --topic "crm.purpose.$purpose" literal Read Describe
   allow "$consumer" --group "$consumer" literal Read
 done
+for purpose in "${decrypting_purposes[@]}"; do
+  allow "consumer-${purpose//_/-}" --topic consent.keys literal Read Describe
+done
+
+# The systems that must delete an erased customer's data: the erasure notices, which name every erased customer, are
+# theirs alone. One such user, with its own group, per system.
+erasure_consumer="$application_id-erasure-consumer"
+allow "$erasure_consumer" --topic privacy.erasure literal Read Describe
+allow "$erasure_consumer" --group "$erasure_consumer" literal Read
+
+# The consent-management platform: writes privacy signals, nothing else.
+allow consent-management-platform --topic consent.signals literal Write Describe

@@ -25,6 +25,10 @@ class AclTest {
 
     private static final String PURPOSE_TOPIC_PREFIX = "crm.purpose.";
     private static final String AUDITOR = "consentgate-auditor";
+    private static final String ERASURE_CONSUMER = "consentgate-erasure-consumer";
+    private static final String CONSENT_MANAGEMENT_PLATFORM = "consent-management-platform";
+    /** The consumers of purposes whose fields are encrypted (the demo encrypts the marketing email): they read the data keys. */
+    private static final Set<String> DECRYPTING_CONSUMERS = Set.of("User:consumer-marketing.communications.email");
 
     private static StrimziManifests strimzi;
     private static DeployedLayout deployed;
@@ -41,18 +45,19 @@ class AclTest {
         Set<AclBinding> fromKafkaUsers = KafkaUserAcls.of(strimzi.users());
 
         assertThat(fromScript).as("granted by the script only").containsExactlyInAnyOrderElementsOf(fromKafkaUsers);
-        // The service: 43 (the 16 topics, internal topics, group, transactional ids); the auditor: 9 topics, 2 each;
-        // 7 consumers: 3 each.
-        assertThat(fromKafkaUsers).hasSize(82);
+        // The service: 49 (the 19 topics, internal topics, group, transactional ids); the auditor: 9 topics, 2 each;
+        // 7 consumers: 3 each, and 2 for the one that reads the data keys; the erasure consumer: 3; the consent-management
+        // platform: 2.
+        assertThat(fromKafkaUsers).hasSize(95);
     }
 
     @Test
     void theServiceMayDoExactlyWhatItsTopicsInternalTopicsGroupAndTransactionsNeed() {
         String applicationId = deployed.applicationId();
         Set<AclBinding> expected = new HashSet<>();
-        deployed.topics().readTopics().forEach(topic -> expected.addAll(allow(ResourceType.TOPIC, topic, PatternType.LITERAL,
+        deployed.provisionedReadTopics().forEach(topic -> expected.addAll(allow(ResourceType.TOPIC, topic, PatternType.LITERAL,
                 AclOperation.READ, AclOperation.DESCRIBE)));
-        deployed.topics().writtenTopics().keySet().forEach(topic -> expected.addAll(allow(ResourceType.TOPIC, topic,
+        deployed.provisionedWrittenTopics().keySet().forEach(topic -> expected.addAll(allow(ResourceType.TOPIC, topic,
                 PatternType.LITERAL, AclOperation.WRITE, AclOperation.DESCRIBE)));
         // Written on a misplaced consent event and read back beside the consent topic.
         expected.addAll(allow(ResourceType.TOPIC, deployed.config().reroutedConsentTopic(), PatternType.LITERAL, AclOperation.READ));
@@ -84,14 +89,14 @@ class AclTest {
         Set<AclBinding> all = KafkaUserAcls.of(strimzi.users());
         List<String> purposeTopics = deployed.topics().writtenTopics().keySet().stream()
                 .filter(topic -> topic.startsWith(PURPOSE_TOPIC_PREFIX)).toList();
-        List<String> everyTopic = Stream.concat(deployed.topics().readTopics().stream(),
-                deployed.topics().writtenTopics().keySet().stream()).toList();
+        List<String> everyTopic = everyTopic();
 
         assertThat(purposeTopics).hasSize(7);
         for (String topic : purposeTopics) {
             String consumer = "User:consumer-" + topic.substring(PURPOSE_TOPIC_PREFIX.length()).replace('_', '-');
+            List<String> readable = DECRYPTING_CONSUMERS.contains(consumer) ? List.of(topic, deployed.config().keysTopic()) : List.of(topic);
             assertThat(everyTopic).as(consumer + " may read").filteredOn(other -> allows(all, consumer, other, AclOperation.READ))
-                    .containsExactly(topic);
+                    .containsExactlyInAnyOrderElementsOf(readable);
             assertThat(everyTopic).as(consumer + " may write").filteredOn(other -> allows(all, consumer, other, AclOperation.WRITE))
                     .isEmpty();
         }
@@ -104,11 +109,58 @@ class AclTest {
     }
 
     @Test
+    void theDataKeysAreWrittenByTheServiceAndReadOnlyByTheConsumersThatDecrypt() {
+        Set<AclBinding> all = KafkaUserAcls.of(strimzi.users());
+        String keys = deployed.config().keysTopic();
+
+        assertThat(principalsAllowed(all, keys, AclOperation.READ)).containsExactlyInAnyOrderElementsOf(DECRYPTING_CONSUMERS)
+                .containsExactly("User:consumer-marketing.communications.email");
+        assertThat(principalsAllowed(all, keys, AclOperation.WRITE)).containsExactly("User:" + deployed.applicationId());
+        // The service restores its data keys from its own store's changelog: it never reads the key topic.
+        assertThat(operations(all, "User:" + deployed.applicationId(), keys))
+                .containsExactlyInAnyOrder(AclOperation.WRITE, AclOperation.DESCRIBE);
+        assertThat(operations(all, "User:consumer-marketing.communications.email", keys))
+                .containsExactlyInAnyOrder(AclOperation.READ, AclOperation.DESCRIBE);
+    }
+
+    @Test
+    void theErasureNoticesAreReachableByTheServiceAndTheErasureConsumerAlone() {
+        Set<AclBinding> all = KafkaUserAcls.of(strimzi.users());
+        String erasure = DeployedLayout.ERASURE_TOPIC;
+
+        assertThat(all).filteredOn(binding -> binding.pattern().resourceType() == ResourceType.TOPIC
+                        && matches(binding.pattern(), erasure))
+                .extracting(binding -> binding.entry().principal())
+                .containsOnly("User:" + deployed.applicationId(), "User:" + ERASURE_CONSUMER);
+        assertThat(operations(all, "User:" + deployed.applicationId(), erasure))
+                .containsExactlyInAnyOrder(AclOperation.WRITE, AclOperation.DESCRIBE);
+        assertThat(KafkaUserAcls.of(strimzi.user(ERASURE_CONSUMER))).containsExactlyInAnyOrderElementsOf(withPrincipal(
+                "User:" + ERASURE_CONSUMER, union(
+                        allow(ResourceType.TOPIC, erasure, PatternType.LITERAL, AclOperation.READ, AclOperation.DESCRIBE),
+                        allow(ResourceType.GROUP, ERASURE_CONSUMER, PatternType.LITERAL, AclOperation.READ))));
+        // It may read nothing else: neither a purpose topic nor the data keys.
+        assertThat(everyTopic()).filteredOn(topic -> allows(all, "User:" + ERASURE_CONSUMER, topic, AclOperation.READ))
+                .containsExactly(erasure);
+    }
+
+    @Test
+    void theConsentManagementPlatformWritesSignalsThatOnlyTheServiceReads() {
+        Set<AclBinding> all = KafkaUserAcls.of(strimzi.users());
+        String signals = deployed.config().signalsTopic();
+
+        assertThat(KafkaUserAcls.of(strimzi.user(CONSENT_MANAGEMENT_PLATFORM))).containsExactlyInAnyOrderElementsOf(withPrincipal(
+                "User:" + CONSENT_MANAGEMENT_PLATFORM,
+                allow(ResourceType.TOPIC, signals, PatternType.LITERAL, AclOperation.WRITE, AclOperation.DESCRIBE)));
+        assertThat(principalsAllowed(all, signals, AclOperation.WRITE)).containsExactly("User:" + CONSENT_MANAGEMENT_PLATFORM);
+        assertThat(principalsAllowed(all, signals, AclOperation.READ)).containsExactly("User:" + deployed.applicationId());
+    }
+
+    @Test
     void everyUserAuthenticatesWithScramAndIsAllowedNothingElse() {
         assertThat(strimzi.users()).extracting(user -> user.getMetadata().getName()).containsExactlyInAnyOrder("consentgate", AUDITOR,
                 "consumer-marketing.communications.email", "consumer-analytics.reporting", "consumer-personalize.profiling",
                 "consumer-train-ai-system", "consumer-marketing.advertising", "consumer-sales.prospecting",
-                "consumer-essential.service");
+                "consumer-essential.service", ERASURE_CONSUMER, CONSENT_MANAGEMENT_PLATFORM);
         for (KafkaUser user : strimzi.users()) {
             assertThat(user.getSpec().getAuthentication()).isInstanceOf(KafkaUserScramSha512ClientAuthentication.class);
             assertThat(KafkaUserAcls.of(user)).allSatisfy(binding -> {
@@ -127,6 +179,38 @@ class AclTest {
                     new AccessControlEntry("", "*", operation, AclPermissionType.ALLOW)));
         }
         return bindings;
+    }
+
+    /** Every topic the deployment has: what the service reads and writes. */
+    private static List<String> everyTopic() {
+        return Stream.concat(deployed.provisionedReadTopics().stream(), deployed.provisionedWrittenTopics().keySet().stream()).toList();
+    }
+
+    @SafeVarargs
+    private static Set<AclBinding> union(Set<AclBinding>... sets) {
+        Set<AclBinding> all = new HashSet<>();
+        for (Set<AclBinding> set : sets) {
+            all.addAll(set);
+        }
+        return all;
+    }
+
+    /** The principals the bindings let do the operation on the topic. */
+    private static Set<String> principalsAllowed(Set<AclBinding> bindings, String topic, AclOperation operation) {
+        Set<String> principals = new TreeSet<>();
+        bindings.stream().map(binding -> binding.entry().principal())
+                .filter(principal -> allows(bindings, principal, topic, operation))
+                .forEach(principals::add);
+        return principals;
+    }
+
+    /** The operations the bindings grant the principal on the topic, by any pattern. */
+    private static Set<AclOperation> operations(Set<AclBinding> bindings, String principal, String topic) {
+        Set<AclOperation> operations = new TreeSet<>();
+        bindings.stream().filter(binding -> binding.entry().principal().equals(principal))
+                .filter(binding -> binding.pattern().resourceType() == ResourceType.TOPIC && matches(binding.pattern(), topic))
+                .forEach(binding -> operations.add(binding.entry().operation()));
+        return operations;
     }
 
     private static Set<AclBinding> withPrincipal(String principal, Set<AclBinding> bindings) {

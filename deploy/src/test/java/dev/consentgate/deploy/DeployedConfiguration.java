@@ -1,5 +1,6 @@
 package dev.consentgate.deploy;
 
+import dev.consentgate.client.KeysetKek;
 import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -104,10 +105,14 @@ enum DeployedConfiguration {
     /** A key as `openssl rand -base64 48` makes one, in place of the template's placeholder, which the service refuses. */
     static final String FILLED_HMAC_KEY = "q3Vx0mJ8Zr1Nw5TfYb2Lk7Hs9Dp4Gc6Ea0Uo3Wi8Rn1Mt5Qy7Bv2Xz4Fj6Kh9Sd";
 
-    /** The Secret as an operator fills it in: the template's values, with a real HMAC key. */
+    /** A key-encryption key as `consentgate keys kek` makes one, in place of the template's placeholder. */
+    static final String FILLED_KEK = KeysetKek.generate();
+
+    /** The Secret as an operator fills it in: the template's values, with a real HMAC key and key-encryption key. */
     static Map<String, String> filledSecretValues(RenderedManifests manifests) {
         Map<String, String> values = secretValues(manifests);
         values.put("hmac-key", FILLED_HMAC_KEY);
+        values.put("kek.json", FILLED_KEK);
         return values;
     }
 

@@ -5,6 +5,10 @@ import dev.consentgate.policy.PolicyParser;
 import dev.consentgate.topics.TopicLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The topics ConsentGate reads and writes as deployed: the real TopicLayout of the ConfigMaps' properties file and policy,
@@ -12,10 +16,36 @@ import java.nio.file.Path;
  */
 record DeployedLayout(String applicationId, ConsentGateConfig config, TopicLayout topics) {
 
+    /**
+     * The default of {@code consentgate.erasure.topic}, where the service writes an erasure notice per erasure request. The
+     * configuration and TopicLayout do not name it yet; once they do, {@link #provisionedWrittenTopics()} takes their entry.
+     */
+    static final String ERASURE_TOPIC = "privacy.erasure";
+
     static DeployedLayout of(RenderedManifests manifests, Path secretsDirectory) {
         ConsentGateConfig config = new ConsentGateConfig(DeployedConfiguration.SERVICE.mountedAt(manifests, secretsDirectory));
         String policy = manifests.configMap("consentgate-policy").getData().get("policy.yaml");
         return new DeployedLayout(DeployedConfiguration.SERVICE.properties(manifests).get("application.id"), config,
                 TopicLayout.of(config, PolicyParser.parse("policy.yaml", policy.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    /**
+     * The topics the deployment lets the service read: those of the layout, and the signals topic, which the example
+     * policy does not read, so that adding a signals section needs no new topic or ACL.
+     */
+    List<String> provisionedReadTopics() {
+        List<String> read = new ArrayList<>(topics.readTopics());
+        if (!read.contains(config.signalsTopic())) {
+            read.add(config.signalsTopic());
+        }
+        return List.copyOf(read);
+    }
+
+    /** The topics the deployment lets the service write, with their settings: those of the layout, and the erasure notices. */
+    Map<String, Map<String, String>> provisionedWrittenTopics() {
+        Map<String, Map<String, String>> written = new TreeMap<>(topics.writtenTopics());
+        // Kept forever, like the audit topic: a system that must delete data and joins later must learn of every erasure.
+        written.putIfAbsent(ERASURE_TOPIC, TopicLayout.KEEP_FOREVER);
+        return written;
     }
 }

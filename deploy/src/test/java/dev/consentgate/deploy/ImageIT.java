@@ -186,7 +186,8 @@ class ImageIT {
         assertThat(version.stderr()).isEmpty();
         assertThat(version.stdout()).isEqualTo("consentgate " + System.getProperty("consentgate.version") + "\n");
         assertThat(version.exitCode()).isZero();
-        assertThat(commands(tools)).containsExactly("run", "policy", "topics", "audit", "explain", "replay");
+        assertThat(commands(tools)).containsExactly("run", "policy", "topics", "audit", "decrypt", "explain", "keys", "replay",
+                "subject");
     }
 
     /** The commands {@code --help} lists, after checking it succeeded. */

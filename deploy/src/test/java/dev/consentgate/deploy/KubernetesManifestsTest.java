@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
 import dev.consentgate.cli.Setup;
+import dev.consentgate.client.KeyEncryptionKey;
+import dev.consentgate.client.KeysetKek;
 import dev.consentgate.config.ConsentGateConfig;
+import dev.consentgate.config.TopologySettings;
+import dev.consentgate.policy.PolicyParser;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -24,6 +28,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +44,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 @EnableKubernetesMockClient(crud = true)
 class KubernetesManifestsTest {
+
+    private static final byte[] DATA_KEY = "a customer's data key".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] SUBJECT = "a customer's pseudonym".getBytes(StandardCharsets.UTF_8);
 
     private static final List<String> ARGS = List.of("run", "--config", "/etc/consentgate/config/app.properties",
             "--policy", "/etc/consentgate/policy/policy.yaml", "--http-port", "8080");
@@ -141,7 +149,7 @@ class KubernetesManifestsTest {
                 .allSatisfy(name -> assertThat(base.secret(name)).isNotNull());
         // The service may not read its own audit trail: it does not get the auditor's password.
         assertThat(DeployedConfiguration.SERVICE.projectedSecretKeys(base)).containsExactly("hmac-key", "sasl-password", "ca.p12",
-                "ca.password", "checkpoint-signing.key", "checkpoint-signing.pub");
+                "ca.password", "checkpoint-signing.key", "checkpoint-signing.pub", "kek.json");
         assertThat(base.only(ServiceAccount.class, pod.getSpec().getServiceAccountName())).isNotNull();
         assertThat(base.only(Service.class, statefulSet.getSpec().getServiceName()).getSpec().getClusterIP()).isEqualTo("None");
 
@@ -176,7 +184,8 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void theConfigurationReadsItsSecretsFromTheMountedSecretThroughKafkasConfigProvider(@TempDir Path secrets) {
+    void theConfigurationReadsItsSecretsFromTheMountedSecretThroughKafkasConfigProvider(@TempDir Path secrets)
+            throws GeneralSecurityException {
         Map<String, String> secretValues = DeployedConfiguration.secretValues(base);
         Map<String, String> written = DeployedConfiguration.SERVICE.properties(base);
         Map<String, String> mounted = DeployedConfiguration.SERVICE.mountedAt(base, secrets);
@@ -188,14 +197,15 @@ class KubernetesManifestsTest {
                 entry("consentgate.hmac.key", "${dir:/etc/consentgate/secrets:hmac-key}"),
                 entry("ssl.truststore.location", "/etc/consentgate/secrets/ca.p12"),
                 entry("consentgate.audit.signing.key.file", "/etc/consentgate/secrets/checkpoint-signing.key"),
-                entry("consentgate.audit.signing.public.key.file", "/etc/consentgate/secrets/checkpoint-signing.pub"));
+                entry("consentgate.audit.signing.public.key.file", "/etc/consentgate/secrets/checkpoint-signing.pub"),
+                entry("consentgate.keys.kek", "${dir:/etc/consentgate/secrets:kek.json}"));
         // Every key the service's pod gets is used, and every key of the Secret goes to the service or the audit check.
         assertThat(DeployedConfiguration.SERVICE.projectedSecretKeys(base)).containsExactlyInAnyOrderElementsOf(referencedSecretKeys(written));
         List<String> auditorKeys = new ArrayList<>(referencedSecretKeys(DeployedConfiguration.AUDITOR.properties(base)));
         auditorKeys.add("checkpoint-signing.pub");
         assertThat(DeployedConfiguration.AUDITOR.projectedSecretKeys(base)).containsExactlyInAnyOrderElementsOf(auditorKeys);
         assertThat(secretValues.keySet()).containsExactlyInAnyOrder("hmac-key", "sasl-password", "auditor-sasl-password", "ca.p12",
-                "ca.password", "checkpoint-signing.key", "checkpoint-signing.pub");
+                "ca.password", "checkpoint-signing.key", "checkpoint-signing.pub", "kek.json");
 
         // The real configurations resolve the references, as run builds them.
         assertThat(new ConsentGateConfig(mounted).getPassword(ConsentGateConfig.HMAC_KEY).value())
@@ -210,6 +220,28 @@ class KubernetesManifestsTest {
             assertThat(Path.of(files.privateKey())).hasContent(secretValues.get("checkpoint-signing.key"));
             assertThat(Path.of(files.publicKey())).hasContent(secretValues.get("checkpoint-signing.pub"));
         });
+        // The key-encryption key read from the file is the Secret's: what one wraps, the other opens.
+        byte[] wrapped = KeysetKek.fromJson(DeployedConfiguration.FILLED_KEK, "the filled Secret").aead().encrypt(DATA_KEY, SUBJECT);
+        KeyEncryptionKey configured = config.keyEncryptionKey().orElseThrow();
+        assertThat(configured.aead().decrypt(wrapped, SUBJECT)).isEqualTo(DATA_KEY);
+    }
+
+    @Test
+    void anUneditedKeyEncryptionKeyPlaceholderStopsOnlyAPolicyThatEncrypts() {
+        String placeholder = DeployedConfiguration.secretValues(base).get("kek.json");
+        ConsentGateConfig config = new ConsentGateConfig(Map.of(ConsentGateConfig.HMAC_KEY, DeployedConfiguration.FILLED_HMAC_KEY,
+                ConsentGateConfig.KEK, placeholder));
+        String example = base.configMap("consentgate-policy").getData().get("policy.yaml");
+        String marketingRule = "    allow_categories: [user.contact.email, user.name, user.unique_id, system.operations]\n";
+        assertThat(example).containsOnlyOnce(marketingRule);
+        String encrypting = example.replace(marketingRule, marketingRule + "    encrypt_categories: [user.contact.email]\n");
+
+        assertThat(TopologySettings.of(config, PolicyParser.parse("policy.yaml", example.getBytes(StandardCharsets.UTF_8))).dataKeys())
+                .isEmpty();
+        assertThatThrownBy(() -> TopologySettings.of(config, PolicyParser.parse("policy.yaml", encrypting.getBytes(StandardCharsets.UTF_8))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("consentgate.keys.kek does not hold a Tink AEAD keyset in JSON (make one with `consentgate keys kek`)")
+                .hasMessageNotContaining(placeholder);
     }
 
     @Test

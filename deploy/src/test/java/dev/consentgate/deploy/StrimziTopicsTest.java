@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
-import dev.consentgate.topics.TopicLayout;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -18,37 +17,53 @@ import org.junit.jupiter.api.io.TempDir;
 class StrimziTopicsTest {
 
     private static StrimziManifests strimzi;
-    private static TopicLayout layout;
+    private static DeployedLayout deployed;
 
     @BeforeAll
     static void load(@TempDir Path secrets) {
         strimzi = StrimziManifests.load(DeployFiles.STRIMZI);
-        layout = DeployedLayout.of(RenderedManifests.of(DeployFiles.KUBERNETES), secrets).topics();
+        deployed = DeployedLayout.of(RenderedManifests.of(DeployFiles.KUBERNETES), secrets);
     }
 
     @Test
     void theTopicsAreExactlyThoseTheDeployedConfigurationAndPolicyReadAndWrite() {
-        TreeSet<String> expected = new TreeSet<>(layout.readTopics());
-        expected.addAll(layout.writtenTopics().keySet());
+        TreeSet<String> expected = new TreeSet<>(deployed.provisionedReadTopics());
+        expected.addAll(deployed.provisionedWrittenTopics().keySet());
 
         assertThat(new TreeSet<>(strimzi.topics().stream().map(topic -> topic.getSpec().getTopicName()).toList()))
                 .containsExactlyElementsOf(expected)
-                // The example policy's seven purposes, the three inputs and the six topics of ConsentGate's own.
-                .hasSize(16);
+                // The example policy's seven purposes, the three inputs and the nine topics of ConsentGate's own.
+                .hasSize(19)
+                .contains("consent.keys", "consent.signals", "privacy.erasure");
     }
 
     @Test
     void everyWrittenTopicHasTheSettingsConsentGateCreatesItWith() {
-        layout.writtenTopics().forEach((name, settings) ->
+        deployed.provisionedWrittenTopics().forEach((name, settings) ->
                 assertThat(config(topic(name))).as(name).containsAllEntriesOf(settings));
         assertThat(config(topic("consent.audit"))).containsEntry("retention.ms", "-1");
         assertThat(config(topic("consent.events.rerouted"))).containsEntry("retention.ms", "-1");
     }
 
     @Test
-    void theConsentTopicIsKeptForeverAndNeverCompacted() {
-        assertThat(config(topic("consent.events")))
-                .containsOnly(entry("min.insync.replicas", "2"), entry("retention.ms", "-1"));
+    void theConsentAndSignalsTopicsAreKeptForeverAndNeverCompacted() {
+        for (String name : List.of(deployed.config().consentTopic(), deployed.config().signalsTopic())) {
+            assertThat(config(topic(name))).as(name)
+                    .containsOnly(entry("min.insync.replicas", "2"), entry("retention.ms", "-1"));
+        }
+    }
+
+    @Test
+    void theKeysTopicIsCompactedSoThatAnErasedCustomersDataKeyIsGoneForGood() {
+        assertThat(config(topic(deployed.config().keysTopic())))
+                .containsOnly(entry("min.insync.replicas", "2"), entry("cleanup.policy", "compact"));
+    }
+
+    @Test
+    void theErasureNoticesAreKeptForeverLikeTheAuditTrail() {
+        assertThat(config(topic(DeployedLayout.ERASURE_TOPIC)))
+                .containsOnly(entry("min.insync.replicas", "2"), entry("retention.ms", "-1"))
+                .isEqualTo(config(topic(deployed.config().auditTopic())));
     }
 
     @Test
