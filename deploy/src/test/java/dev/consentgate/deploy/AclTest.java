@@ -126,7 +126,7 @@ class AclTest {
     @Test
     void theErasureNoticesAreReachableByTheServiceAndTheErasureConsumerAlone() {
         Set<AclBinding> all = KafkaUserAcls.of(strimzi.users());
-        String erasure = DeployedLayout.ERASURE_TOPIC;
+        String erasure = "privacy.erasure";
 
         assertThat(all).filteredOn(binding -> binding.pattern().resourceType() == ResourceType.TOPIC
                         && matches(binding.pattern(), erasure))

@@ -16,12 +16,6 @@ import java.util.TreeMap;
  */
 record DeployedLayout(String applicationId, ConsentGateConfig config, TopicLayout topics) {
 
-    /**
-     * The default of {@code consentgate.erasure.topic}, where the service writes an erasure notice per erasure request. The
-     * configuration and TopicLayout do not name it yet; once they do, {@link #provisionedWrittenTopics()} takes their entry.
-     */
-    static final String ERASURE_TOPIC = "privacy.erasure";
-
     static DeployedLayout of(RenderedManifests manifests, Path secretsDirectory) {
         ConsentGateConfig config = new ConsentGateConfig(DeployedConfiguration.SERVICE.mountedAt(manifests, secretsDirectory));
         String policy = manifests.configMap("consentgate-policy").getData().get("policy.yaml");
@@ -41,11 +35,8 @@ record DeployedLayout(String applicationId, ConsentGateConfig config, TopicLayou
         return List.copyOf(read);
     }
 
-    /** The topics the deployment lets the service write, with their settings: those of the layout, and the erasure notices. */
+    /** The topics the deployment lets the service write, with their settings: those of the layout. */
     Map<String, Map<String, String>> provisionedWrittenTopics() {
-        Map<String, Map<String, String>> written = new TreeMap<>(topics.writtenTopics());
-        // Kept forever, like the audit topic: a system that must delete data and joins later must learn of every erasure.
-        written.putIfAbsent(ERASURE_TOPIC, TopicLayout.KEEP_FOREVER);
-        return written;
+        return new TreeMap<>(topics.writtenTopics());
     }
 }

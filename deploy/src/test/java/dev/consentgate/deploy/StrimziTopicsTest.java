@@ -61,7 +61,7 @@ class StrimziTopicsTest {
 
     @Test
     void theErasureNoticesAreKeptForeverLikeTheAuditTrail() {
-        assertThat(config(topic(DeployedLayout.ERASURE_TOPIC)))
+        assertThat(config(topic("privacy.erasure")))
                 .containsOnly(entry("min.insync.replicas", "2"), entry("retention.ms", "-1"))
                 .isEqualTo(config(topic(deployed.config().auditTopic())));
     }
