@@ -151,7 +151,7 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
         }
         history.record(update.customerId(), update.state());
         if (update.state().status() == ConsentChoice.ERASED) {
-            String subject = pseudonym(update.customerId());
+            String subject = dataKeyReference(update.customerId());
             dataKeys.destroy(subject, update.state().capturedAt());
             tellErasure(update, deliverySummaries.take(subject));
         }
@@ -166,9 +166,18 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
                 new Outbound(settings.erasureTopic(), codec.encode(settings.erasureTopic(), notice)), request.capturedAt()));
     }
 
-    /** The customer's pseudonym: the keyed hash of the customer id, as in audit records and data-key records. */
+    /** The customer's pseudonym: the keyed hash of the customer id, as in audit records and hashed purpose-record keys. */
     private String pseudonym(String customerId) {
         return settings.pseudonymKey().hash().hex(customerId);
+    }
+
+    /**
+     * The customer's data-key reference: the key of their data key and delivery summary, and the header of their encrypted
+     * records. Hashed apart from the pseudonym, so a purpose that sees both the customer id and this header cannot link
+     * the id to pseudonyms elsewhere.
+     */
+    private String dataKeyReference(String customerId) {
+        return settings.pseudonymKey().hash().hex(EncryptedFields.DATA_KEY_REFERENCE_PREFIX + customerId);
     }
 
     private void decide(PendingEvent event) {
@@ -192,7 +201,7 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
             deliveries.add(deliver(event, value, purposeDecision, passedHeaders, timestamp, outputs));
         }
         if (!outputs.isEmpty()) {
-            deliverySummaries.delivered(pseudonym(customerId), outputs.stream()
+            deliverySummaries.delivered(dataKeyReference(customerId), outputs.stream()
                     .map(r -> new DeliverySummaries.Delivered(r.value().topic(), new String(r.key(), StandardCharsets.UTF_8))).toList(),
                     timestamp, event.event().getEventId());
         }
@@ -259,7 +268,7 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
         OutputPlans.PlannedOutput planned = plans.plan(event.event().getSourceTopic(), value.getSchema(), rule, delivered);
         String customerId = event.customerId();
         FieldEncrypter encrypter = planned.plan().encrypts()
-                ? (field, text) -> FieldCipher.encrypt(dataKeys.keyOf(pseudonym(customerId), timestamp), rule.outputTopic(), field, text)
+                ? (field, text) -> FieldCipher.encrypt(dataKeys.keyOf(dataKeyReference(customerId), timestamp), rule.outputTopic(), field, text)
                 : FieldEncrypter.NONE;
         byte[] output = planned.plan().isUnchanged()
                 // Nothing to remove or transform: forward the producer's bytes as they came.
@@ -273,8 +282,8 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
                 decision, event.event().getEventId());
         addKeyIds(headers, planned);
         if (planned.plan().encrypts()) {
-            // Which data key opens the record's encrypted fields; a pseudonym, so it shows no customer id.
-            headers.add(EncryptedFields.SUBJECT_HEADER, utf8(pseudonym(customerId)));
+            // Which data key opens the record's encrypted fields, without the customer id or their pseudonym.
+            headers.add(EncryptedFields.SUBJECT_HEADER, utf8(dataKeyReference(customerId)));
         }
         outputs.add(new Record<>(outputKey, new Outbound(rule.outputTopic(), output), timestamp, headers));
         return new AuditRecords.Delivery(decision, planned, rule.outputTopic());

@@ -58,7 +58,8 @@ public final class OutputPlans {
         return plans.computeIfAbsent(new PlanKey(inputTopic, schema, rule.purpose(), delivered), key -> {
             FieldCategories fields = categories(inputTopic, schema);
             FieldPlan plan = FieldPlan.of(rule, delivered, fields.byPath());
-            boolean keyInClear = delivered != Verdict.REDACT && rule.mayDisclose(fields.customerId());
+            // An encrypted customer id must not come back in the clear as the key: it would outlive the erasure.
+            boolean keyInClear = delivered != Verdict.REDACT && rule.mayDisclose(fields.customerId()) && !rule.encrypts(fields.customerId());
             return new PlannedOutput(plan, plan.isUnchanged() ? null : RecordMinimizer.minimization(schema, plan),
                     auditFields.apply(plan.actions()), keyInClear);
         });

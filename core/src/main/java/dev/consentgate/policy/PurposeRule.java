@@ -41,9 +41,13 @@ public record PurposeRule(
         this(purpose, basis, onMissingConsent, allowCategories, denyCategories, redact, Set.of(), outputTopic, line);
     }
 
-    /** True when a permitted or tagged record carries fields of {@code category} encrypted: an encrypted category covers it. */
+    /**
+     * True when a permitted or tagged record carries fields of {@code category} encrypted: an encrypted category covers it,
+     * or it covers an encrypted one (a field marked {@code user.contact}, or one nobody categorized, may hold the email
+     * that {@code user.contact.email} encrypts), as {@link #mayDisclose} treats denied categories.
+     */
     public boolean encrypts(DataCategory category) {
-        return category.isCoveredByAny(encryptCategories);
+        return category.isCoveredByAny(encryptCategories) || encryptCategories.stream().anyMatch(category::covers);
     }
 
     /** True when any field of this purpose's records may be encrypted under a customer's data key. */
