@@ -75,10 +75,12 @@ class PseudonymousStateIT {
             // And the internal topics hold no raw customer id, where the inputs hold every one
             Map<String, List<ConsumerRecord<byte[], byte[]>>> internal = readWholeLog(run, internalTopics(run));
             String histories = run.applicationId + "-consent-histories-changelog";
-            assertThat(internal.keySet()).contains(histories, run.applicationId + "-consent-watermarks-changelog",
-                    run.applicationId + "-input-crm.email-engagement-by-customer-repartition",
-                    run.applicationId + "-input-crm.lead-scores-by-customer-repartition");
-            internal.forEach((topic, records) -> assertThat(records).as("records of %s", topic).isNotEmpty());
+            // The grace buffer (no grace here), the data keys (nothing encrypted) and the contacts' repartition topic (every
+            // contact produced on its customer's partition) stay empty; the others must hold records for the scan to mean anything.
+            for (String topic : List.of(histories, run.applicationId + "-consent-watermarks-changelog",
+                    repartitionTopic(run, "crm.email-engagement"), repartitionTopic(run, "crm.lead-scores"))) {
+                assertThat(internal.get(topic)).as("records of %s", topic).isNotEmpty();
+            }
 
             Map<String, Set<String>> hits = new TreeMap<>();
             internal.forEach((topic, records) -> hits.put(topic + " keys", idsIn(records, customerIds, false)));
@@ -95,6 +97,10 @@ class PseudonymousStateIT {
             assertThat(idsIn(inputs.get(run.run.topic("crm.email-engagement")), customerIds, true))
                     .as("the scan finds customer ids in the values of an input that is not keyed by them").isNotEmpty();
         }
+    }
+
+    private static String repartitionTopic(RestartRun run, String input) {
+        return run.applicationId + "-input-" + run.run.topic(input) + "-by-customer-repartition";
     }
 
     /** The application's internal topics: changelogs and repartition topics, all named after its application id. */
