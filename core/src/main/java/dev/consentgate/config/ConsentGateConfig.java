@@ -51,8 +51,8 @@ public final class ConsentGateConfig extends AbstractConfig {
     public static final ConfigDef DEFINITION = withKeysOfEveryUse(new ConfigDef()
             .define(HMAC_KEY, Type.PASSWORD, null, new StrongKey(), Importance.HIGH,
                     "Secret key of the HMAC-SHA256 used for every use whose own key is not set: the default of `"
-                            + KeyUse.PSEUDONYM.keyConfig() + "` and `" + KeyUse.FIELD_HASH.keyConfig() + "`, enough for a "
-                            + "single-key setup. Make one with `openssl rand -base64 48`; see [operations.md](operations.md#hmac-keys). "
+                            + KeyUse.PSEUDONYM.keyConfig() + "`, `" + KeyUse.FIELD_HASH.keyConfig() + "` and `"
+                            + KeyUse.STATE.keyConfig() + "`, enough for a single-key setup. Make one with `openssl rand -base64 48`; see [operations.md](operations.md#hmac-keys). "
                             + "Never logged.")
             .define(HMAC_KEY_ID, Type.STRING, null, new KeyId(), Importance.MEDIUM,
                     "Id of `" + HMAC_KEY + "`, recorded wherever a hash made with it is written (the audit record's "
@@ -128,12 +128,15 @@ public final class ConsentGateConfig extends AbstractConfig {
                     "Serde of the Avro values ConsentGate reads and writes; configured with the whole file; must return generic "
                             + "records and write the Confluent wire format. See [serde.md](serde.md#swapping-in-confluents-serde)."));
 
-    /** Each use's key, id and previous-keys file, in the order of {@link KeyUse}, after the keys they default to. */
+    /** Each use's key, and a rotating use's id and previous-keys file, in the order of {@link KeyUse}, after the keys they default to. */
     private static ConfigDef withKeysOfEveryUse(ConfigDef definition) {
         for (KeyUse use : KeyUse.values()) {
+            definition.define(use.keyConfig(), Type.PASSWORD, null, new StrongKey(), Importance.HIGH,
+                    "Secret key of the HMAC-SHA256 for " + use.usedFor() + ". Unset: `" + HMAC_KEY + "`. Never logged.");
+            if (!use.rotates()) {
+                continue;
+            }
             definition
-                    .define(use.keyConfig(), Type.PASSWORD, null, new StrongKey(), Importance.HIGH,
-                            "Secret key of the HMAC-SHA256 for " + use.usedFor() + ". Unset: `" + HMAC_KEY + "`. Never logged.")
                     .define(use.idConfig(), Type.STRING, null, new KeyId(), Importance.MEDIUM,
                             "Id of `" + use.keyConfig() + "`, recorded with every hash made with it. Unset: `" + HMAC_KEY_ID
                                     + "` when the key is `" + HMAC_KEY + "`, else the key's fingerprint (see `" + HMAC_KEY_ID + "`).")
@@ -246,7 +249,7 @@ public final class ConsentGateConfig extends AbstractConfig {
     public HmacKey currentKey(KeyUse use) {
         Password own = getPassword(use.keyConfig());
         KeyedHash hash = new KeyedHash(utf8(own != null ? own : getPassword(HMAC_KEY)));
-        String id = getString(use.idConfig());
+        String id = use.rotates() ? getString(use.idConfig()) : null;
         if (id == null && own == null) {
             id = getString(HMAC_KEY_ID);
         }
@@ -255,7 +258,7 @@ public final class ConsentGateConfig extends AbstractConfig {
 
     /** Where {@code use}'s previous keys are, when configured: the command line reads the file for {@link #keyRing}. */
     public Optional<String> previousKeysFile(KeyUse use) {
-        return Optional.ofNullable(getString(use.previousKeysFileConfig()));
+        return use.rotates() ? Optional.ofNullable(getString(use.previousKeysFileConfig())) : Optional.empty();
     }
 
     /**

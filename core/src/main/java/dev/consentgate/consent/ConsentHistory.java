@@ -2,6 +2,7 @@ package dev.consentgate.consent;
 
 import dev.consentgate.policy.ConsentAnswer;
 import dev.consentgate.policy.ConsentState;
+import dev.consentgate.policy.KeyedHash;
 import dev.consentgate.policy.Purpose;
 import java.time.Duration;
 import java.util.HashMap;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -18,6 +20,10 @@ import org.apache.kafka.streams.state.Stores;
  * Consent as of any time, per customer, in a key-value store co-partitioned with the CRM events by
  * customer id: one value per customer ({@link CustomerHistory}) with every purpose's statements and the
  * customer's jurisdictions over time, so a decision reads the store once.
+ *
+ * <p>Pseudonymous: the store is keyed by the customer id's HMAC under the state key, and its values hold
+ * statements, never the customer id, so neither the store nor its changelog names a customer. The callers
+ * speak of customer ids; only this class hashes them.
  *
  * <p>Not Kafka Streams' versioned store: its RocksDB implementation (4.3.1) does not see the older versions
  * it wrote before the store was closed, so after a restart on the same state directory a lookup before a
@@ -42,15 +48,25 @@ public final class ConsentHistory {
      * every objection and erasure among them, so the task refuses to start (see docs/operations.md, upgrading).
      */
     private static final String VERSIONED_STORE_READ_OFFSET = "last-read-offset";
+    /**
+     * The fingerprint of the state key the store's keys were hashed with, as a long. A history kept under another key,
+     * or under the raw customer id by builds before pseudonymous state, would never be found again: every customer would
+     * look unknown and their objections and erasures forgotten, so the task refuses to start instead.
+     */
+    private static final String STATE_KEY_FINGERPRINT = "state-key-fingerprint";
     private static final int MAX_CACHED_PURPOSES = 10_000;
 
     private final KeyValueStore<String, CustomerHistory> store;
     private final KeyValueStore<String, Long> watermarks;
+    private final KeyedHash stateKey;
+    private final long stateKeyFingerprint;
+    private boolean fingerprintStored;
     private final long historyRetentionMs;
     /**
      * The histories of the customers read or written last, decoded. Every event reads its customer's history, and
      * decoding it each time would cost more than the lookup. This task is the store's only writer and writes through
      * this map, so it cannot go stale; it is made anew whenever the task's processor is initialized, after a restore too.
+     * Keyed by customer id: it lives in memory only, and a hit costs no HMAC.
      */
     private final Map<String, CustomerHistory> recent;
     /** Per purpose, the keys to look at (itself, then its ancestors): built once, not per lookup. */
@@ -60,9 +76,11 @@ public final class ConsentHistory {
     private long lastReroutedOffset;
 
     private ConsentHistory(KeyValueStore<String, CustomerHistory> store, KeyValueStore<String, Long> watermarks,
-                           Duration historyRetention, int cachedCustomers) {
+                           KeyedHash stateKey, Duration historyRetention, int cachedCustomers) {
         this.store = store;
         this.watermarks = watermarks;
+        this.stateKey = stateKey;
+        this.stateKeyFingerprint = Long.parseUnsignedLong(stateKey.fingerprint(), 16);
         this.historyRetentionMs = historyRetention.toMillis();
         this.recent = new RecentHistories(cachedCustomers);
         if (watermarks.get(VERSIONED_STORE_READ_OFFSET) != null) {
@@ -71,10 +89,44 @@ public final class ConsentHistory {
                     + " read again from its start. Follow docs/operations.md, Upgrading: reset the consent topic's offsets, delete the"
                     + " changelogs of the old consent stores and of consent-watermarks, and the state directories");
         }
+        this.fingerprintStored = refuseStateOfAnotherKey();
         Long stored = watermarks.get(MAX_CONSENT_TIME);
         this.maxConsentTime = stored == null ? Long.MIN_VALUE : stored;
         this.lastReadOffset = offset(watermarks, LAST_READ_OFFSET);
         this.lastReroutedOffset = offset(watermarks, LAST_REROUTED_OFFSET);
+    }
+
+    /**
+     * Whether the stores were written under this state key; empty stores are fresh. State written under another key, or
+     * by a build that kept consent by customer id (histories or consent watermarks without a fingerprint), stops the task.
+     *
+     * @return true when the fingerprint is already stored
+     */
+    private boolean refuseStateOfAnotherKey() {
+        Long stored = watermarks.get(STATE_KEY_FINGERPRINT);
+        if (stored != null && stored != stateKeyFingerprint) {
+            throw new IllegalStateException("the consent histories of this application are keyed under another state key than "
+                    + "consentgate.keys.state (or consentgate.hmac.key, its default), so no customer's history would be found: set "
+                    + "the key they were written with, or reset the application's state as docs/operations.md, The state key, says");
+        }
+        if (stored == null && (holdsConsentWatermarks() || holdsHistories())) {
+            throw new IllegalStateException("the state of this application was written by a ConsentGate build that kept consent"
+                    + " histories by customer id, and this build keys them by the customer id's HMAC: the consent topic must be"
+                    + " read again from its start. Follow docs/operations.md, Upgrading: reset the consent topic's offsets, delete the"
+                    + " changelogs of consent-histories and consent-watermarks, and the state directories");
+        }
+        return stored != null;
+    }
+
+    private boolean holdsConsentWatermarks() {
+        return watermarks.get(MAX_CONSENT_TIME) != null || watermarks.get(LAST_READ_OFFSET) != null
+                || watermarks.get(LAST_REROUTED_OFFSET) != null;
+    }
+
+    private boolean holdsHistories() {
+        try (KeyValueIterator<String, CustomerHistory> all = store.all()) {
+            return all.hasNext();
+        }
     }
 
     private static long offset(KeyValueStore<String, Long> watermarks, String key) {
@@ -85,10 +137,12 @@ public final class ConsentHistory {
     /**
      * The history over the stores of {@link #storeBuilders()}, which the processor of {@code context} must be connected to.
      *
+     * @param stateKey        hashes customer ids into the store's keys
      * @param cachedCustomers how many customers' histories are kept decoded in memory; 0 decodes every one read
      */
-    public static ConsentHistory open(ProcessorContext<?, ?> context, Duration historyRetention, int cachedCustomers) {
-        return new ConsentHistory(context.getStateStore(CONSENT_STORE), context.getStateStore(WATERMARK_STORE),
+    public static ConsentHistory open(ProcessorContext<?, ?> context, KeyedHash stateKey, Duration historyRetention,
+                                      int cachedCustomers) {
+        return new ConsentHistory(context.getStateStore(CONSENT_STORE), context.getStateStore(WATERMARK_STORE), stateKey,
                 historyRetention, cachedCustomers);
     }
 
@@ -105,13 +159,13 @@ public final class ConsentHistory {
     /** Notes that the consent record at {@code offset} of this task's consent partition was applied. */
     public void markRead(long offset) {
         lastReadOffset = offset;
-        watermarks.put(LAST_READ_OFFSET, offset);
+        putWatermark(LAST_READ_OFFSET, offset);
     }
 
     /** Notes that the consent record at {@code offset} of this task's rerouted-consent partition was applied. */
     public void markRerouted(long offset) {
         lastReroutedOffset = offset;
-        watermarks.put(LAST_REROUTED_OFFSET, offset);
+        putWatermark(LAST_REROUTED_OFFSET, offset);
     }
 
     /**
@@ -142,13 +196,14 @@ public final class ConsentHistory {
         recent.remove(customerId);
         if (state.capturedAt() > maxConsentTime) {
             maxConsentTime = state.capturedAt();
-            watermarks.put(MAX_CONSENT_TIME, maxConsentTime);
+            putWatermark(MAX_CONSENT_TIME, maxConsentTime);
         }
         if (history == null) {
             history = new CustomerHistory();
         }
         history.add(state, maxConsentTime - historyRetentionMs);
-        store.put(customerId, history);
+        storeFingerprint();
+        store.put(stateKey.hex(customerId), history);
         recent.put(customerId, history);
     }
 
@@ -203,12 +258,25 @@ public final class ConsentHistory {
     private CustomerHistory history(String customerId) {
         CustomerHistory history = recent.get(customerId);
         if (history == null) {
-            history = store.get(customerId);
+            history = store.get(stateKey.hex(customerId));
             if (history != null) {
                 recent.put(customerId, history);
             }
         }
         return history;
+    }
+
+    private void putWatermark(String key, long value) {
+        storeFingerprint();
+        watermarks.put(key, value);
+    }
+
+    /** With the first write: the stores then say which key their keys were hashed with. */
+    private void storeFingerprint() {
+        if (!fingerprintStored) {
+            watermarks.put(STATE_KEY_FINGERPRINT, stateKeyFingerprint);
+            fingerprintStored = true;
+        }
     }
 
     private List<String> selfAndAncestorKeys(Purpose purpose) {

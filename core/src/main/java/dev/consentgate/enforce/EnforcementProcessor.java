@@ -100,7 +100,8 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
     @Override
     public void init(ProcessorContext<byte[], Outbound> context) {
         this.context = context;
-        this.history = ConsentHistory.open(context, settings.historyRetention(), settings.cachedCustomers());
+        this.history = ConsentHistory.open(context, settings.stateKey().hash(), settings.historyRetention(),
+                settings.cachedCustomers());
         this.graceBuffer = new GraceBuffer(
                 context.getStateStore(GraceBuffer.STORE),
                 context.getStateStore(ConsentHistory.WATERMARK_STORE),

@@ -16,6 +16,7 @@ import dev.consentgate.ingest.CustomerPartitions;
 import dev.consentgate.ingest.DeciderInput;
 import dev.consentgate.ingest.EnvelopeReader;
 import dev.consentgate.ingest.PendingEvent;
+import dev.consentgate.ingest.PendingEventPartitioner;
 import dev.consentgate.ingest.PendingEventSerde;
 import dev.consentgate.ingest.ReaderOutput;
 import dev.consentgate.ingest.Rejected;
@@ -25,6 +26,7 @@ import dev.consentgate.output.OutboundPartitioner;
 import dev.consentgate.consent.ConsentHistory;
 import dev.consentgate.metrics.EnforcementMetrics;
 import dev.consentgate.policy.InputMapping;
+import dev.consentgate.policy.KeyedHash;
 import dev.consentgate.policy.Policy;
 import dev.consentgate.signal.SignalStatements;
 import java.util.ArrayList;
@@ -66,6 +68,7 @@ import org.apache.kafka.streams.processor.TopicNameExtractor;
  * </pre>
  *
  * <p>A customer's partition is the one {@link CustomerPartitions} names, whatever partitioner the producers used.
+ * Internal topics and stores never hold a customer id as a key: they are keyed by its HMAC under the state key.
  */
 public final class EnforcementTopology {
 
@@ -163,8 +166,9 @@ public final class EnforcementTopology {
                     .stream(input.topic(), RAW.withName(name + "-source"))
                     .process(() -> new EnvelopeReader(codec, input, metrics), Named.as(name + "-envelope"));
             KStream<String, PendingEvent> accepted = accepted(read, name, deadLetters, NONE_FROM_CONSENT, List::of);
-            KStream<String, PendingEvent> placedEvents = input.keyedByCustomerId() ? inPlaceOrMoved(accepted, name, partitions, metrics)
-                    : byCustomer(accepted, name);
+            KStream<String, PendingEvent> placedEvents = input.keyedByCustomerId()
+                    ? inPlaceOrMoved(accepted, name, partitions, metrics, settings.stateKey().hash())
+                    : byCustomer(accepted, name, settings.stateKey().hash());
             inbound.add(asInput(placedEvents, name));
         }
 
@@ -253,17 +257,24 @@ public final class EnforcementTopology {
      * elsewhere by their producer's partitioner, are moved there like the events of any other topic.
      */
     private static KStream<String, PendingEvent> inPlaceOrMoved(KStream<String, PendingEvent> accepted, String name,
-                                                                CustomerPartitions partitions, EnforcementMetrics metrics) {
+                                                                CustomerPartitions partitions, EnforcementMetrics metrics,
+                                                                KeyedHash stateKey) {
         Map<String, KStream<String, PendingEvent>> placed = accepted.split(Named.as(name + "-placement-"))
                 .branch((key, value) -> isMisplaced(partitions, value), Branched.as("misplaced"))
                 .defaultBranch(Branched.as("in-place"));
         KStream<String, PendingEvent> misplaced = placed.get(name + "-placement-misplaced")
                 .peek((key, value) -> metrics.misplacedRecord(value.position().topic()), Named.as(name + "-misplaced-count"));
-        return placed.get(name + "-placement-in-place").merge(byCustomer(misplaced, name), Named.as(name + "-placed"));
+        return placed.get(name + "-placement-in-place").merge(byCustomer(misplaced, name, stateKey), Named.as(name + "-placed"));
     }
 
-    /** Moves events to the partition of their customer id, where that customer's consent lives. */
-    private static KStream<String, PendingEvent> byCustomer(KStream<String, PendingEvent> accepted, String name) {
-        return accepted.repartition(Repartitioned.with(Serdes.String(), new PendingEventSerde()).withName(name + "-by-customer"));
+    /**
+     * Moves events to the partition of their customer id, where that customer's consent lives. The repartition topic is
+     * keyed by the customer id's HMAC, never the id; the partition comes from the id the event carries.
+     */
+    private static KStream<String, PendingEvent> byCustomer(KStream<String, PendingEvent> accepted, String name, KeyedHash stateKey) {
+        return accepted
+                .selectKey((customerId, event) -> stateKey.hex(event.customerId()), Named.as(name + "-pseudonymous-key"))
+                .repartition(Repartitioned.with(Serdes.String(), new PendingEventSerde())
+                        .withStreamPartitioner(new PendingEventPartitioner()).withName(name + "-by-customer"));
     }
 }

@@ -93,7 +93,9 @@ public final class EnvelopeReader implements Processor<byte[], byte[], String, R
                 position.partition(),
                 position.offset(),
                 record.timestamp(),
-                record.key() == null ? null : ByteBuffer.wrap(record.key()),
+                // Never the input key: nothing reads it after the envelope, and it is often the customer id, which would
+                // then sit in the repartition topic and the grace buffer.
+                null,
                 ByteBuffer.wrap(record.value()),
                 headers(record.headers()),
                 envelope.customerId(),

@@ -22,6 +22,7 @@ class HmacKeysConfigTest {
     private static final String DEFAULT_KEY = "default-key-0123456789-ABCDEFGHIJKLMNOP";
     private static final String PSEUDONYM_KEY = "pseudonym-key-0123456789-ABCDEFGHIJKLMN";
     private static final String FIELD_KEY = "field-hash-key-0123456789-abcdefghijklmn";
+    private static final String STATE_KEY = "state-key-0123456789-abcdefghijklmnopqrstu";
     private static final String HOW = "; make a key with: openssl rand -base64 48";
 
     private static ConsentGateConfig config(String... keysAndValues) {
@@ -69,7 +70,7 @@ class HmacKeysConfigTest {
     @Test
     void distinctKeysGiveDistinctHashesEachUnderItsOwnId() {
         ConsentGateConfig config = config(KeyUse.PSEUDONYM.keyConfig(), PSEUDONYM_KEY, KeyUse.PSEUDONYM.idConfig(), "pseudonym-2026-01",
-                KeyUse.FIELD_HASH.keyConfig(), FIELD_KEY, KeyUse.FIELD_HASH.idConfig(), "fields-2026-01");
+                KeyUse.FIELD_HASH.keyConfig(), FIELD_KEY, KeyUse.FIELD_HASH.idConfig(), "fields-2026-01", KeyUse.STATE.keyConfig(), STATE_KEY);
 
         HmacKey pseudonym = config.currentKey(KeyUse.PSEUDONYM);
         HmacKey fields = config.currentKey(KeyUse.FIELD_HASH);
@@ -129,23 +130,35 @@ class HmacKeysConfigTest {
     @Test
     void withoutAnyKeyTheStartStopsNamingEveryUseAndTheDefault() {
         assertThatThrownBy(() -> config())
-                .hasMessage("no HMAC key for consentgate.keys.pseudonym, consentgate.keys.field.hash: set consentgate.hmac.key, the key "
-                        + "of every use, or each use's own key" + HOW);
+                .hasMessage("no HMAC key for consentgate.keys.pseudonym, consentgate.keys.field.hash, consentgate.keys.state: set "
+                        + "consentgate.hmac.key, the key of every use, or each use's own key" + HOW);
         assertThatThrownBy(() -> config(KeyUse.PSEUDONYM.keyConfig(), PSEUDONYM_KEY))
-                .hasMessageStartingWith("no HMAC key for consentgate.keys.field.hash: ");
+                .hasMessageStartingWith("no HMAC key for consentgate.keys.field.hash, consentgate.keys.state: ");
     }
 
     @Test
     void eachUsesOwnKeyIsEnoughWithoutTheDefault() {
-        ConsentGateConfig config = config(KeyUse.PSEUDONYM.keyConfig(), PSEUDONYM_KEY, KeyUse.FIELD_HASH.keyConfig(), FIELD_KEY);
+        ConsentGateConfig config = config(KeyUse.PSEUDONYM.keyConfig(), PSEUDONYM_KEY, KeyUse.FIELD_HASH.keyConfig(), FIELD_KEY,
+                KeyUse.STATE.keyConfig(), STATE_KEY);
 
         assertThat(config.currentKey(KeyUse.PSEUDONYM).hash().hex("x")).isEqualTo(hash(PSEUDONYM_KEY, "x"));
+        assertThat(config.currentKey(KeyUse.STATE).hash().hex("x")).isEqualTo(hash(STATE_KEY, "x"));
+    }
+
+    @Test
+    void theStateKeyDoesNotRotateSoItHasNeitherIdNorPreviousKeys() {
+        // The state is found by its hashes: a previous key would find nothing, and its id is written nowhere.
+        assertThat(KeyUse.STATE.rotates()).isFalse();
+        assertThat(ConsentGateConfig.DEFINITION.names()).contains(KeyUse.STATE.keyConfig())
+                .doesNotContain(KeyUse.STATE.idConfig(), KeyUse.STATE.previousKeysFileConfig());
+        assertThat(config(ConsentGateConfig.HMAC_KEY, DEFAULT_KEY, KeyUse.STATE.keyConfig(), STATE_KEY).previousKeysFile(KeyUse.STATE))
+                .isEmpty();
     }
 
     @Test
     void anIdOfNoKeyIsRefused() {
         assertThatThrownBy(() -> config(KeyUse.PSEUDONYM.keyConfig(), PSEUDONYM_KEY, KeyUse.FIELD_HASH.keyConfig(), FIELD_KEY,
-                ConsentGateConfig.HMAC_KEY_ID, "default-1"))
+                KeyUse.STATE.keyConfig(), STATE_KEY, ConsentGateConfig.HMAC_KEY_ID, "default-1"))
                 .hasMessage("consentgate.hmac.key.id is set but consentgate.hmac.key is not: the id names no key");
     }
 

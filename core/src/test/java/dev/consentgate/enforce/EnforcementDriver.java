@@ -277,6 +277,10 @@ public final class EnforcementDriver implements AutoCloseable {
                 .readRecordsToList();
     }
 
+    public <K, V> KeyValueStore<K, V> keyValueStore(String name) {
+        return driver.getKeyValueStore(name);
+    }
+
     public List<TestRecord<byte[], byte[]>> purpose(String purpose) {
         return records("crm.purpose." + purpose);
     }

@@ -168,7 +168,8 @@ class KeysPerUseTest {
         // The rotation: a new current pseudonym key, the old one kept in the previous-keys file under its id.
         Map<String, Object> rotated = Map.of(
                 KeyUse.PSEUDONYM.keyConfig(), ROTATED_PSEUDONYM_KEY, KeyUse.PSEUDONYM.idConfig(), "pseudonym-2027",
-                KeyUse.FIELD_HASH.keyConfig(), FIELD_KEY, KeyUse.FIELD_HASH.idConfig(), "fields-2026");
+                KeyUse.FIELD_HASH.keyConfig(), FIELD_KEY, KeyUse.FIELD_HASH.idConfig(), "fields-2026",
+                ConsentGateConfig.HMAC_KEY, EnforcementDriver.HMAC_KEY);
         EnforcementDriver after = driver(rotated);
         after.send(contact("e-new", "cust-5", 3_000, ANALYTICS));
 

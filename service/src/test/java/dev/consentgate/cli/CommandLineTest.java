@@ -77,7 +77,7 @@ class CommandLineTest {
         Path config = write("app.properties", "bootstrap.servers=127.0.0.1:1\napplication.id=cg\nschema.registry.url=mock://cli\n");
 
         assertThat(runStoppedByConfig(config))
-                .isEqualTo("consentgate: " + config + ": no HMAC key for consentgate.keys.pseudonym, consentgate.keys.field.hash: set "
+                .isEqualTo("consentgate: " + config + ": no HMAC key for consentgate.keys.pseudonym, consentgate.keys.field.hash, consentgate.keys.state: set "
                         + "consentgate.hmac.key, the key of every use, or each use's own key; make a key with: openssl rand -base64 48");
     }
 
