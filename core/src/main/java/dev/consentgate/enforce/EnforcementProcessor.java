@@ -174,11 +174,12 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
 
     /**
      * The customer's data-key reference: the key of their data key and delivery summary, and the header of their encrypted
-     * records. Hashed apart from the pseudonym, so a purpose that sees both the customer id and this header cannot link
-     * the id to pseudonyms elsewhere.
+     * records. Under the state key, which never rotates, so a pseudonym-key rotation leaves no data key behind that a later
+     * erasure would miss; and hashed apart from every other value, so a purpose that sees both the customer id and this
+     * header cannot link the id to pseudonyms elsewhere.
      */
     private String dataKeyReference(String customerId) {
-        return settings.pseudonymKey().hash().hex(EncryptedFields.DATA_KEY_REFERENCE_PREFIX + customerId);
+        return settings.stateKey().hash().hex(EncryptedFields.DATA_KEY_REFERENCE_PREFIX + customerId);
     }
 
     private void decide(PendingEvent event) {

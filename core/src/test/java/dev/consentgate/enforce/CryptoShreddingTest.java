@@ -21,6 +21,8 @@ import dev.consentgate.schema.FieldTreatment;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.test.TestRecord;
@@ -56,7 +58,19 @@ class CryptoShreddingTest {
                 keyed_by_customer_id: true
             """;
     private static final String KEYS = "consent.keys";
-    private static final String SUBJECT = new KeyedHash(HMAC_KEY.getBytes(StandardCharsets.UTF_8)).hex("c-1");
+    private static final KeyedHash KEY = new KeyedHash(HMAC_KEY.getBytes(StandardCharsets.UTF_8));
+    /** The data-key reference: under the state key (by default the HMAC key), apart from the pseudonym. */
+    private static final String SUBJECT = KEY.hex(EncryptedFields.DATA_KEY_REFERENCE_PREFIX + "c-1");
+    /** Fields of a broader category than an encrypted one, and one nobody categorized. */
+    private static final Schema LEAD = new Schema.Parser().parse("""
+            {"type": "record", "name": "Lead", "namespace": "test", "fields": [
+              {"name": "eventId", "type": "string", "data_category": "system.operations"},
+              {"name": "customerId", "type": "string", "data_category": "user.unique_id"},
+              {"name": "occurredAt", "type": "long", "data_category": "system.operations"},
+              {"name": "purposes", "type": {"type": "array", "items": "string"}, "data_category": "system.operations"},
+              {"name": "contact", "type": "string", "data_category": "user.contact"},
+              {"name": "note", "type": "string"}]}
+            """);
     private static final long T0 = 1_767_225_600_000L;
 
     private KeysetKek kek;
@@ -143,6 +157,52 @@ class CryptoShreddingTest {
         assertThat(FieldCipher.decrypt(newKey, "crm.purpose.marketing", "email", after)).isEqualTo("jane.doe@example.com");
         assertThatThrownBy(() -> FieldCipher.decrypt(newKey, "crm.purpose.marketing", "email", before))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aFieldOfABroaderCategoryOrOfNoneIsEncryptedToo() {
+        try (EnforcementDriver leads = new EnforcementDriver(POLICY.replace("encrypt_categories: [user.contact.email, user.contact.phone_number]",
+                "encrypt_categories: [user.contact.email]\n    allow_categories: [user, system]").replace(
+                "    allow_categories: [user.contact, system.operations]\n", ""), Map.of(ConsentGateConfig.KEK, KeysetKek.generate()))) {
+            leads.consent("c-1", "marketing", ConsentStatus.GRANTED, T0);
+            leads.sendRaw(CONTACTS, "c-1", leads.encodeGeneric(CONTACTS, lead("c-1")));
+
+            TestRecord<byte[], byte[]> delivered = only(leads.purpose("marketing"));
+            GenericRecord record = leads.decode("crm.purpose.marketing", delivered.value());
+            // "contact" (user.contact) may hold the email; "note" counts as user, which covers it: neither may pass in the clear.
+            assertThat(record.get("contact").toString()).doesNotContain("jane");
+            assertThat(record.get("note").toString()).doesNotContain("jane");
+            assertThat(record.get("customerId").toString()).isEqualTo("c-1");
+            assertThat(record.getSchema().getField("contact").getProp(EncryptedFields.ACTION_PROPERTY)).isEqualTo("encrypt");
+            assertThat(record.getSchema().getField("note").getProp(EncryptedFields.ACTION_PROPERTY)).isEqualTo("encrypt");
+        }
+    }
+
+    @Test
+    void anEncryptedCustomerIdNeverComesBackAsTheRecordKey() {
+        try (EnforcementDriver ids = new EnforcementDriver(POLICY.replace("encrypt_categories: [user.contact.email, user.contact.phone_number]",
+                "encrypt_categories: [user.unique_id]\n    allow_categories: [user.unique_id, system]").replace(
+                "    allow_categories: [user.contact, system.operations]\n", ""), Map.of(ConsentGateConfig.KEK, KeysetKek.generate()))) {
+            ids.consent("c-1", "marketing", ConsentStatus.GRANTED, T0);
+            ids.send(contact("e-1", "c-1", T0 + 1, "marketing"));
+
+            TestRecord<byte[], byte[]> delivered = only(ids.purpose("marketing"));
+            assertThat(new String(delivered.key(), StandardCharsets.UTF_8)).isEqualTo(KEY.hex("c-1"));
+            assertThat(ids.decode("crm.purpose.marketing", delivered.value()).get("customerId").toString()).isNotEqualTo("c-1");
+            // The header names the data key, and is no pseudonym found in other topics' keys or the audit records.
+            assertThat(header(delivered, EncryptedFields.SUBJECT_HEADER)).isEqualTo(SUBJECT).isNotEqualTo(KEY.hex("c-1"));
+        }
+    }
+
+    private static GenericRecord lead(String customerId) {
+        GenericRecord lead = new GenericData.Record(LEAD);
+        lead.put("eventId", "lead-1");
+        lead.put("customerId", customerId);
+        lead.put("occurredAt", T0 + 1);
+        lead.put("purposes", List.of("marketing"));
+        lead.put("contact", "jane.doe@example.com");
+        lead.put("note", "call jane.doe@example.com after 5");
+        return lead;
     }
 
     @Test

@@ -77,7 +77,7 @@ class CryptoShreddingIT {
         String purposeTopic = run.topic("crm.purpose." + MARKETING);
         compactQuickly(keysTopic);
         String pseudonym = new KeyedHash(((String) run.properties().get(ConsentGateConfig.HMAC_KEY)).getBytes(StandardCharsets.UTF_8))
-                .hex("c-1");
+                .hex(EncryptedFields.DATA_KEY_REFERENCE_PREFIX + "c-1");
 
         // Given three customers who consented, and one contact update each, decided by the service
         List<EndToEndScenario.Message> messages = new ArrayList<>();
