@@ -20,7 +20,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * It reads with a consumer of its own (no group): reading the topic is the access a purpose consumer needs, besides the
  * key-encryption key.
  */
-public final class DataKeyRing implements AutoCloseable {
+public final class DataKeyRing implements WrappedKeys, AutoCloseable {
 
     private static final Duration POLL = Duration.ofMillis(200);
 
@@ -55,6 +55,7 @@ public final class DataKeyRing implements AutoCloseable {
     }
 
     /** The wrapped data key of {@code subject}, reading what was written since the last read when it is not known yet. */
+    @Override
     public synchronized Optional<byte[]> wrappedKey(String subject) {
         if (!wrappedBySubject.containsKey(subject)) {
             refresh();
@@ -63,6 +64,7 @@ public final class DataKeyRing implements AutoCloseable {
     }
 
     /** Reads the key topic up to its current end. */
+    @Override
     public synchronized void refresh() {
         Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
         while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {

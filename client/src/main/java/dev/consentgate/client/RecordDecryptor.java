@@ -17,7 +17,7 @@ public final class RecordDecryptor {
     /** Unwrapped keys kept: unwrapping costs a decryption and a keyset parse; a consumer reads runs of one customer's records. */
     private static final int CACHED_KEYS = 1_000;
 
-    private final DataKeyRing ring;
+    private final WrappedKeys ring;
     private final DataKeys dataKeys;
     private final Map<String, DeterministicAead> unwrapped = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -26,7 +26,7 @@ public final class RecordDecryptor {
         }
     };
 
-    public RecordDecryptor(DataKeyRing ring, KeyEncryptionKey kek) {
+    public RecordDecryptor(WrappedKeys ring, KeyEncryptionKey kek) {
         this.ring = ring;
         this.dataKeys = new DataKeys(kek);
     }
@@ -36,14 +36,20 @@ public final class RecordDecryptor {
      * {@link EncryptedFields#SUBJECT_HEADER}.
      */
     public synchronized GenericRecord decrypt(String topic, String subject, GenericRecord record) {
+        GenericRecord copy = GenericData.get().deepCopy(record.getSchema(), record);
+        boolean[] holdsValues = {false};
+        forEncryptedFields(copy, "", (owner, field, path) -> holdsValues[0] = true);
+        if (!holdsValues[0]) {
+            // Only null values: the service made no data key for them, and there is nothing to open.
+            return copy;
+        }
         DeterministicAead key = unwrapped.get(subject);
         if (key == null) {
             byte[] wrapped = ring.wrappedKey(subject).orElseThrow(() -> new ErasedDataKeyException(topic, subject));
             key = dataKeys.unwrap(wrapped, subject);
             unwrapped.put(subject, key);
         }
-        GenericRecord copy = GenericData.get().deepCopy(record.getSchema(), record);
-        decryptFields(copy, "", topic, key);
+        decryptFields(copy, "", topic, subject, key);
         return copy;
     }
 
@@ -60,9 +66,14 @@ public final class RecordDecryptor {
         return copy;
     }
 
-    private static void decryptFields(GenericRecord record, String prefix, String topic, DeterministicAead key) {
-        forEncryptedFields(record, prefix,
-                (owner, field, path) -> owner.put(field.pos(), FieldCipher.decrypt(key, topic, path, owner.get(field.pos()).toString())));
+    private static void decryptFields(GenericRecord record, String prefix, String topic, String subject, DeterministicAead key) {
+        forEncryptedFields(record, prefix, (owner, field, path) -> {
+            try {
+                owner.put(field.pos(), FieldCipher.decrypt(key, topic, path, owner.get(field.pos()).toString()));
+            } catch (IllegalArgumentException e) {
+                throw new ErasedDataKeyException(topic, subject, path);
+            }
+        });
     }
 
     /** What is done to each encrypted field holding a value: {@code path} is its dotted path from the record's top. */

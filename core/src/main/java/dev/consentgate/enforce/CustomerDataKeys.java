@@ -44,8 +44,10 @@ final class CustomerDataKeys {
         this.forward = forward;
     }
 
-    static StoreBuilder<KeyValueStore<String, byte[]>> storeBuilder() {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.ByteArray());
+    /** @param changelogConfig settings of the changelog, which holds the keys as the key topic does */
+    static StoreBuilder<KeyValueStore<String, byte[]>> storeBuilder(Map<String, String> changelogConfig) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.ByteArray())
+                .withLoggingEnabled(changelogConfig);
     }
 
     /** The data key of the customer with pseudonym {@code subject}, made (and written to the key topic) if it has none. */

@@ -2,19 +2,22 @@ package dev.consentgate.enforce;
 
 import dev.consentgate.schema.TopicDelivery;
 import dev.consentgate.schema.internal.DeliverySummary;
+import dev.consentgate.schema.internal.TopicSummary;
 import dev.consentgate.serde.SpecificAvroBinary;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Per customer (by pseudonym), what each purpose topic received since their last erasure request: records, first and last
- * time and event. An erasure notice is made from it without reading any topic; the request then starts a new summary.
+ * Per customer (by data-key reference), what each purpose topic received since their last erasure request: records, first
+ * and last time and event. An erasure notice is made from it without reading any topic; the request then starts a new
+ * summary. It holds no customer id: whether a topic's records are keyed by it is a flag, and the notice fills it in.
  */
 final class DeliverySummaries {
 
@@ -22,6 +25,8 @@ final class DeliverySummaries {
     /** Format byte before the Avro value: a later build that changes the value writes another and still reads this one. */
     private static final byte FORMAT = 1;
     private static final SpecificAvroBinary<DeliverySummary> BINARY = new SpecificAvroBinary<>(DeliverySummary.class);
+    private static final Comparator<TopicSummary> ORDER = Comparator.comparing(TopicSummary::getTopic)
+            .thenComparing(summary -> !summary.getKeyIsCustomerId());
 
     private final KeyValueStore<String, byte[]> store;
 
@@ -30,12 +35,13 @@ final class DeliverySummaries {
     }
 
     /** Cached: a customer's summary changes with each of their events, and only the last state per commit matters. */
-    static StoreBuilder<KeyValueStore<String, byte[]>> storeBuilder() {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.ByteArray()).withCachingEnabled();
+    static StoreBuilder<KeyValueStore<String, byte[]>> storeBuilder(Map<String, String> changelogConfig) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.ByteArray())
+                .withCachingEnabled().withLoggingEnabled(changelogConfig);
     }
 
-    /** A purpose record of one event: the topic it went to and its key there. */
-    record Delivered(String topic, String recordKey) {
+    /** A purpose record of one event: the topic it went to, and whether its key is the customer id (or their pseudonym). */
+    record Delivered(String topic, boolean keyIsCustomerId) {
     }
 
     /**
@@ -44,41 +50,49 @@ final class DeliverySummaries {
      */
     void delivered(String subject, List<Delivered> records, long timestampMs, String eventId) {
         Instant timestamp = Instant.ofEpochMilli(timestampMs);
-        List<TopicDelivery> deliveries = read(subject);
+        List<TopicSummary> summaries = read(subject);
         for (Delivered record : records) {
-            add(deliveries, record.topic(), record.recordKey(), timestamp, eventId);
+            add(summaries, record, timestamp, eventId);
         }
-        store.put(subject, encode(deliveries));
+        store.put(subject, encode(summaries));
     }
 
-    private static void add(List<TopicDelivery> deliveries, String topic, String recordKey, Instant timestamp, String eventId) {
-        TopicDelivery found = deliveries.stream().filter(d -> d.getTopic().equals(topic) && d.getRecordKey().equals(recordKey))
+    private static void add(List<TopicSummary> summaries, Delivered record, Instant timestamp, String eventId) {
+        TopicSummary found = summaries.stream()
+                .filter(s -> s.getTopic().equals(record.topic()) && s.getKeyIsCustomerId() == record.keyIsCustomerId())
                 .findFirst().orElse(null);
         if (found == null) {
-            deliveries.add(new TopicDelivery(topic, recordKey, 1L, timestamp, timestamp, eventId, eventId));
-            deliveries.sort(Comparator.comparing(TopicDelivery::getTopic).thenComparing(TopicDelivery::getRecordKey));
-        } else {
-            found.setRecords(found.getRecords() + 1);
-            // Records come in decision order, not time order: the first and last are by time.
-            if (timestamp.isBefore(found.getFirstDeliveredAt())) {
-                found.setFirstDeliveredAt(timestamp);
-                found.setFirstEventId(eventId);
-            }
-            if (!timestamp.isBefore(found.getLastDeliveredAt())) {
-                found.setLastDeliveredAt(timestamp);
-                found.setLastEventId(eventId);
-            }
+            summaries.add(new TopicSummary(record.topic(), record.keyIsCustomerId(), 1L, timestamp, timestamp, eventId, eventId));
+            summaries.sort(ORDER);
+            return;
+        }
+        found.setRecords(found.getRecords() + 1);
+        // Records come in decision order, not time order: the first and last are by time.
+        if (timestamp.isBefore(found.getFirstDeliveredAt())) {
+            found.setFirstDeliveredAt(timestamp);
+            found.setFirstEventId(eventId);
+        }
+        if (!timestamp.isBefore(found.getLastDeliveredAt())) {
+            found.setLastDeliveredAt(timestamp);
+            found.setLastEventId(eventId);
         }
     }
 
-    /** What the purpose topics received of {@code subject}, sorted by topic; the summary starts again empty. */
-    List<TopicDelivery> take(String subject) {
-        List<TopicDelivery> deliveries = read(subject);
-        store.delete(subject);
-        return deliveries;
+    /**
+     * What the purpose topics received of {@code subject} since the summary was last cleared, sorted by topic, with the
+     * records' key: {@code customerId} or {@code pseudonym}.
+     */
+    List<TopicDelivery> of(String subject, String customerId, String pseudonym) {
+        return read(subject).stream().map(s -> new TopicDelivery(s.getTopic(), s.getKeyIsCustomerId() ? customerId : pseudonym,
+                s.getRecords(), s.getFirstDeliveredAt(), s.getLastDeliveredAt(), s.getFirstEventId(), s.getLastEventId())).toList();
     }
 
-    private List<TopicDelivery> read(String subject) {
+    /** Starts the summary of {@code subject} again, empty: its erasure notice is written. */
+    void clear(String subject) {
+        store.delete(subject);
+    }
+
+    private List<TopicSummary> read(String subject) {
         byte[] bytes = store.get(subject);
         if (bytes == null) {
             return new ArrayList<>();
@@ -90,8 +104,8 @@ final class DeliverySummaries {
         return new ArrayList<>(BINARY.decode(bytes, 1, bytes.length - 1).getDeliveries());
     }
 
-    private static byte[] encode(List<TopicDelivery> deliveries) {
-        byte[] avro = BINARY.encode(new DeliverySummary(deliveries));
+    private static byte[] encode(List<TopicSummary> summaries) {
+        byte[] avro = BINARY.encode(new DeliverySummary(summaries));
         byte[] framed = new byte[avro.length + 1];
         framed[0] = FORMAT;
         System.arraycopy(avro, 0, framed, 1, avro.length);

@@ -33,13 +33,13 @@ import dev.consentgate.policy.Purpose;
 import dev.consentgate.policy.PurposeVerdict;
 import dev.consentgate.policy.PurposeRule;
 import dev.consentgate.schema.ErasureNotice;
-import dev.consentgate.schema.TopicDelivery;
 import dev.consentgate.schema.internal.BufferedHeader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -152,19 +152,26 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
         }
         history.record(update.customerId(), update.state());
         if (update.state().status() == ConsentChoice.ERASED) {
-            String subject = dataKeyReference(update.customerId());
-            dataKeys.destroy(subject, update.state().capturedAt());
-            tellErasure(update, deliverySummaries.take(subject));
+            erase(update);
         }
     }
 
-    /** The erasure notice for the systems that must delete: who, since when, and what each purpose topic received. */
-    private void tellErasure(ConsentUpdate update, List<TopicDelivery> deliveries) {
+    /**
+     * Destroys the customer's data key and tells the systems that must delete. The consent history already drops what
+     * follows, and the key goes before anything can fail; the delivery summary is cleared only once its notice is built,
+     * so a notice that cannot be written (the request then goes to the dead letters) loses nothing when the request is
+     * sent again.
+     */
+    private void erase(ConsentUpdate update) {
+        String subject = dataKeyReference(update.customerId());
+        dataKeys.destroy(subject, update.state().capturedAt());
         ConsentState request = update.state();
-        ErasureNotice notice = new ErasureNotice(update.customerId(), Instant.ofEpochMilli(request.capturedAt()), request.source(), request.consentId(),
-                update.position().topic(), update.position().partition(), update.position().offset(), policy.version(), deliveries);
-        context.forward(new Record<>(utf8(update.customerId()),
-                new Outbound(settings.erasureTopic(), codec.encode(settings.erasureTopic(), notice)), request.capturedAt()));
+        ErasureNotice notice = new ErasureNotice(update.customerId(), Instant.ofEpochMilli(request.capturedAt()), request.source(),
+                request.consentId(), update.position().topic(), update.position().partition(), update.position().offset(), policy.version(),
+                deliverySummaries.of(subject, update.customerId(), pseudonym(update.customerId())));
+        byte[] encoded = codec.encode(settings.erasureTopic(), notice);
+        deliverySummaries.clear(subject);
+        context.forward(new Record<>(utf8(update.customerId()), new Outbound(settings.erasureTopic(), encoded), request.capturedAt()));
     }
 
     /** The customer's pseudonym: the keyed hash of the customer id, as in audit records and hashed purpose-record keys. */
@@ -202,15 +209,16 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
         for (PurposeVerdict purposeDecision : decision.decisions()) {
             deliveries.add(deliver(event, value, purposeDecision, passedHeaders, timestamp, outputs));
         }
-        if (!outputs.isEmpty()) {
-            deliverySummaries.delivered(dataKeyReference(customerId), outputs.stream()
-                    .map(r -> new DeliverySummaries.Delivered(r.value().topic(), new String(r.key(), StandardCharsets.UTF_8))).toList(),
-                    timestamp, event.event().getEventId());
-        }
+        List<DeliverySummaries.Delivered> delivered = outputs.stream()
+                .map(r -> new DeliverySummaries.Delivered(r.value().topic(), Arrays.equals(r.key(), utf8(customerId)))).toList();
         AuditChain.Sealed auditValue = auditChain.seal(
                 audit.build(event, decision, deliveries, context.currentSystemTimeMs(), auditChain.partition(), history.lastReadOffset(),
                         history.lastReroutedOffset()),
                 record -> codec.encode(settings.auditTopic(), record));
+        // Counted once the audit record is built: an event that fails before it is not counted as delivered.
+        if (!delivered.isEmpty()) {
+            deliverySummaries.delivered(dataKeyReference(customerId), delivered, timestamp, event.event().getEventId());
+        }
         byte[] auditKey = event.event().getEventId().getBytes(StandardCharsets.UTF_8);
         outputs.add(new Record<>(auditKey, new Outbound(settings.auditTopic(), auditValue.value(), auditChain.partition()), timestamp));
         // Everything is built before anything is forwarded: an error part-way leaves no purpose record without its audit record.

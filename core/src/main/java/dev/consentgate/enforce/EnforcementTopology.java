@@ -29,6 +29,7 @@ import dev.consentgate.policy.InputMapping;
 import dev.consentgate.policy.KeyedHash;
 import dev.consentgate.policy.Policy;
 import dev.consentgate.signal.SignalStatements;
+import dev.consentgate.topics.TopicLayout;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -136,8 +137,9 @@ public final class EnforcementTopology {
         ConsentHistory.storeBuilders().forEach(builder::addStateStore);
         builder.addStateStore(GraceBuffer.storeBuilder());
         builder.addStateStore(AuditChain.storeBuilder());
-        builder.addStateStore(CustomerDataKeys.storeBuilder());
-        builder.addStateStore(DeliverySummaries.storeBuilder());
+        // Their changelogs hold what an erasure removes: compacted as promptly as the key topic.
+        builder.addStateStore(CustomerDataKeys.storeBuilder(TopicLayout.ERASABLE));
+        builder.addStateStore(DeliverySummaries.storeBuilder(TopicLayout.ERASABLE));
 
         List<KStream<String, DeciderInput>> inbound = new ArrayList<>();
         KStream<String, ReaderOutput> consents = builder

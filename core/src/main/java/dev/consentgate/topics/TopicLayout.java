@@ -3,6 +3,7 @@ package dev.consentgate.topics;
 import dev.consentgate.policy.InputMapping;
 import dev.consentgate.policy.Policy;
 import dev.consentgate.config.ConsentGateConfig;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,18 @@ public record TopicLayout(List<String> readTopics, Map<String, Map<String, Strin
 
     /** The policy topic: the last record of each key (policy text) is kept for ever, however old. */
     public static final Map<String, String> COMPACTED = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+
+    /**
+     * Topics and changelogs holding what an erasure must remove for good (data keys, delivery summaries): compacted, and
+     * compacted within a day whatever the traffic. Without these bounds a destroyed key could outlive its tombstone in an
+     * uncleaned segment for weeks (a segment rolls after 7 days, and a quiet topic is never cleaned): with them, a key is
+     * gone within about two days of its erasure (a day to be compacted, a day for the tombstone to be kept).
+     */
+    public static final Map<String, String> ERASABLE = Map.of(
+            TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+            TopicConfig.SEGMENT_MS_CONFIG, Long.toString(Duration.ofHours(1).toMillis()),
+            TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG, Long.toString(Duration.ofDays(1).toMillis()),
+            TopicConfig.DELETE_RETENTION_MS_CONFIG, Long.toString(Duration.ofDays(1).toMillis()));
 
     public static TopicLayout of(ConsentGateConfig config, Policy policy) {
         List<String> read = new ArrayList<>();
@@ -33,7 +46,7 @@ public record TopicLayout(List<String> readTopics, Map<String, Map<String, Strin
         written.put(config.checkpointTopic(), KEEP_FOREVER);
         written.put(config.policiesTopic(), COMPACTED);
         // Created whether or not the policy encrypts yet; compacted, so an erased customer's data key is gone for good.
-        written.put(config.keysTopic(), COMPACTED);
+        written.put(config.keysTopic(), ERASABLE);
         // What was erased, and where it had gone: kept as long as the audit trail that shows the erasure was honoured.
         written.put(config.erasureTopic(), KEEP_FOREVER);
         return new TopicLayout(List.copyOf(read), written);

@@ -55,7 +55,7 @@ class LayeringTest {
             Map.entry("ingest", Set.of("output", "metrics", "policy", "serde", "signal", "schema", "schema.internal")),
             Map.entry("deadletter", Set.of("config", "ingest", "output", "metrics", "serde")),
             Map.entry("audit", Set.of("consent", "ingest", "output", "policy", "serde", "schema", "schema.internal")),
-            Map.entry("enforce", Set.of("audit", "client", "config", "consent", "deadletter", "ingest", "output", "metrics", "policy", "serde",
+            Map.entry("enforce", Set.of("audit", "client", "config", "consent", "deadletter", "ingest", "output", "metrics", "policy", "serde", "schema", "topics",
                     "signal", "schema.internal")),
             // service
             Map.entry("health", Set.of("metrics")),

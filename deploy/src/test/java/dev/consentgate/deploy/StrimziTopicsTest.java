@@ -54,9 +54,10 @@ class StrimziTopicsTest {
     }
 
     @Test
-    void theKeysTopicIsCompactedSoThatAnErasedCustomersDataKeyIsGoneForGood() {
+    void theKeysTopicIsCompactedWithinADaySoThatAnErasedCustomersDataKeyIsGoneForGood() {
         assertThat(config(topic(deployed.config().keysTopic())))
-                .containsOnly(entry("min.insync.replicas", "2"), entry("cleanup.policy", "compact"));
+                .containsOnly(entry("min.insync.replicas", "2"), entry("cleanup.policy", "compact"), entry("segment.ms", "3600000"),
+                        entry("max.compaction.lag.ms", "86400000"), entry("delete.retention.ms", "86400000"));
     }
 
     @Test
