@@ -43,6 +43,19 @@ public final class DataKeys {
         }
     }
 
+    /**
+     * A key nobody keeps, for fields that must reach a topic and must never be read: what shadow mode forwards of a record
+     * enforcement would drop. Each call makes a new one.
+     */
+    public DeterministicAead unheldKey() {
+        try {
+            return KeysetHandle.generateNew(PredefinedDeterministicAeadParameters.AES256_SIV)
+                    .getPrimitive(RegistryConfiguration.get(), DeterministicAead.class);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot make a data key", e);
+        }
+    }
+
     /** The cipher of a wrapped data key; fails when the key-encryption key does not open it or it is another customer's. */
     public DeterministicAead unwrap(byte[] wrapped, String subject) {
         try {

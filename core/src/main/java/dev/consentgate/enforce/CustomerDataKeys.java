@@ -68,6 +68,11 @@ final class CustomerDataKeys {
         return key;
     }
 
+    /** A key nobody keeps: fields encrypted under it are unreadable from the start ({@link DataKeys#unheldKey()}). */
+    DeterministicAead unheldKey() {
+        return dataKeys.orElseThrow(() -> new IllegalStateException("the policy encrypts nothing: no data key is made")).unheldKey();
+    }
+
     /**
      * Destroys the customer's data key, if it has one: everything encrypted under it, in every purpose topic, can no longer
      * be read. The store is consulted whatever the policy now says, so a key made under an earlier policy that encrypted is

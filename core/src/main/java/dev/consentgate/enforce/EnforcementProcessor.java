@@ -1,5 +1,6 @@
 package dev.consentgate.enforce;
 
+import com.google.crypto.tink.DeterministicAead;
 import dev.consentgate.audit.AuditChain;
 import dev.consentgate.client.EncryptedFields;
 import dev.consentgate.client.FieldCipher;
@@ -277,9 +278,12 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
         Verdict delivered = decision.outcome() == Verdict.DROP ? Verdict.TAG : decision.outcome();
         OutputPlans.PlannedOutput planned = plans.plan(event.event().getSourceTopic(), value.getSchema(), rule, delivered);
         String customerId = event.customerId();
-        FieldEncrypter encrypter = planned.plan().encrypts()
-                ? (field, text) -> FieldCipher.encrypt(dataKeys.keyOf(dataKeyReference(customerId), timestamp), rule.outputTopic(), field, text)
-                : FieldEncrypter.NONE;
+        // What shadow mode forwards of a would-be drop (an erased customer's, say) is encrypted under a key nobody keeps:
+        // it must not make the customer a data key again, nor be readable.
+        boolean readable = decision.outcome() != Verdict.DROP;
+        FieldEncrypter encrypter = !planned.plan().encrypts() ? FieldEncrypter.NONE
+                : readable ? (field, text) -> FieldCipher.encrypt(dataKeys.keyOf(dataKeyReference(customerId), timestamp), rule.outputTopic(), field, text)
+                : unheldEncrypter(rule.outputTopic());
         byte[] output = planned.plan().isUnchanged()
                 // Nothing to remove or transform: forward the producer's bytes as they came.
                 ? bytes(event.event().getValue())
@@ -291,12 +295,23 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
         Headers headers = decisionHeaders(delivered == Verdict.REDACT ? new RecordHeaders() : passedHeaders,
                 decision, event.event().getEventId());
         addKeyIds(headers, planned);
-        if (planned.plan().encrypts()) {
+        if (planned.plan().encrypts() && readable) {
             // Which data key opens the record's encrypted fields, without the customer id or their pseudonym.
             headers.add(EncryptedFields.SUBJECT_HEADER, utf8(dataKeyReference(customerId)));
         }
         outputs.add(new Record<>(outputKey, new Outbound(rule.outputTopic(), output), timestamp, headers));
         return new AuditRecords.Delivery(decision, planned, rule.outputTopic());
+    }
+
+    /** Encrypts a record's fields under one key made for it and kept by nobody. */
+    private FieldEncrypter unheldEncrypter(String topic) {
+        DeterministicAead[] key = new DeterministicAead[1];
+        return (field, text) -> {
+            if (key[0] == null) {
+                key[0] = dataKeys.unheldKey();
+            }
+            return FieldCipher.encrypt(key[0], topic, field, text);
+        };
     }
 
     private Headers decisionHeaders(Headers input, PurposeVerdict decision, String eventId) {

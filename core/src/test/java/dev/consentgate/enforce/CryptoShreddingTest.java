@@ -194,6 +194,26 @@ class CryptoShreddingTest {
         }
     }
 
+    @Test
+    void shadowModeForwardsAnErasedCustomersRecordUnreadableAndMakesThemNoKeyAgain() {
+        try (EnforcementDriver shadow = new EnforcementDriver(POLICY.replace("version: \"shred-1\"",
+                "version: \"shred-1\"\nenforcement: { mode: shadow }"), Map.of(ConsentGateConfig.KEK, KeysetKek.generate()))) {
+            shadow.consent("c-1", "marketing", ConsentStatus.GRANTED, T0);
+            shadow.send(contact("e-1", "c-1", T0 + 1, "marketing"));
+            shadow.erasure("c-1", T0 + 10);
+            shadow.send(contact("e-2", "c-1", T0 + 20, "marketing"));
+
+            List<TestRecord<byte[], byte[]>> delivered = shadow.purpose("marketing");
+            assertThat(delivered).hasSize(2);
+            TestRecord<byte[], byte[]> wouldDrop = delivered.get(1);
+            assertThat(header(wouldDrop, "consent-decision")).isEqualTo("drop");
+            assertThat(header(wouldDrop, EncryptedFields.SUBJECT_HEADER)).isNull();
+            assertThat(shadow.decode("crm.purpose.marketing", wouldDrop.value()).get("email").toString()).doesNotContain("jane");
+            // The key made for e-1, then its tombstone: no key again after the erasure.
+            assertThat(shadow.records(KEYS)).extracting(r -> r.value() == null).containsExactly(false, true);
+        }
+    }
+
     private static GenericRecord lead(String customerId) {
         GenericRecord lead = new GenericData.Record(LEAD);
         lead.put("eventId", "lead-1");

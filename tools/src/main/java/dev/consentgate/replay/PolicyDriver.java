@@ -2,6 +2,7 @@ package dev.consentgate.replay;
 
 import dev.consentgate.policy.InputMapping;
 import dev.consentgate.policy.Policy;
+import dev.consentgate.client.KeysetKek;
 import dev.consentgate.config.ConsentGateConfig;
 import dev.consentgate.enforce.EnforcementTopology;
 import dev.consentgate.output.OutputHeaders;
@@ -57,6 +58,9 @@ final class PolicyDriver implements AutoCloseable {
         driverConfigs.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "replay.invalid:9092");
         driverConfigs.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driverConfigs.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+        // A replay compares decisions, never ciphertexts: a key-encryption key of its own, made now and gone with it, so an
+        // auditor needs no key that opens the customers' encrypted fields.
+        driverConfigs.put(ConsentGateConfig.KEK, KeysetKek.generate());
         Properties properties = new Properties();
         properties.putAll(driverConfigs);
         ConsentGateConfig config = new ConsentGateConfig(driverConfigs);

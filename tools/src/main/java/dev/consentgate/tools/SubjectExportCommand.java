@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -93,7 +94,12 @@ final class SubjectExportCommand implements Callable<Integer> {
             spec.commandLine().getOut().flush();
             return;
         }
+        if (Files.exists(out)) {
+            throw new CommandFailure(ExitCodes.INVALID_INPUT, out + " exists; an export is never written over another file");
+        }
         try {
+            // A customer's personal data: readable by its owner only, as the key files are.
+            Files.createFile(out, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(out, document, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new CommandFailure(ExitCodes.INVALID_INPUT, "cannot write " + out + ": " + e);

@@ -21,6 +21,8 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.consentgate.cli.ExitCodes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -135,8 +137,11 @@ class SubjectExportIT {
     }
 
     private static JsonNode export(StringWriter err) throws Exception {
-        Path out = Files.createTempFile(dir, "export-", ".json");
+        Path out = dir.resolve("export-" + UUID.randomUUID() + ".json");
         assertThat(command(new StringWriter(), err, "--out", out.toString())).as(err.toString()).isZero();
+        // Personal data: readable by its owner only, and never written over another file.
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out))).isEqualTo("rw-------");
+        assertThat(command(new StringWriter(), new StringWriter(), "--out", out.toString())).isEqualTo(ExitCodes.INVALID_INPUT);
         return new ObjectMapper().readTree(Files.readString(out));
     }
 
