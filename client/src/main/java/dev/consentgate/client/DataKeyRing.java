@@ -14,7 +14,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * The wrapped data keys of the key topic ({@code consent.keys}), read into memory: key = the customer's pseudonym, value
+ * The wrapped data keys of the key topic ({@code consent.keys}), read into memory: key = the customer's data-key reference, value
  * = the wrapped key, a tombstone once the customer is erased. Read to its end when made and again whenever a subject is
  * missing, so a key written after the ring was made is found, and an erasure is seen on the next miss or {@link #refresh()}.
  * It reads with a consumer of its own (no group): reading the topic is the access a purpose consumer needs, besides the

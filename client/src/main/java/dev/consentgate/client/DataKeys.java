@@ -11,7 +11,7 @@ import java.security.GeneralSecurityException;
 
 /**
  * Customers' data keys: one AES-256-SIV keyset per customer, stored only wrapped by the {@link KeyEncryptionKey}, the
- * wrapping bound to the customer's pseudonym so that a wrapped key copied to another customer does not open.
+ * wrapping bound to the customer's data-key reference so that a wrapped key copied to another customer does not open.
  *
  * <p>Why deterministic AEAD (AES-SIV): the same value of the same customer in the same field and topic always encrypts to
  * the same text, so a restarted or replayed task writes the same purpose records as before, and a purpose can still count

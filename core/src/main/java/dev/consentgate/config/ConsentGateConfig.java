@@ -102,7 +102,7 @@ public final class ConsentGateConfig extends AbstractConfig {
                             + "`replay` takes policies from it when given no `--policy` file. Compacted; `topics create` creates "
                             + "it; `run` refuses to start without it (exit 4).")
             .define(KEYS_TOPIC, Type.STRING, "consent.keys", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
-                    "Customers' data keys, wrapped by the key-encryption key, keyed by the customer's pseudonym "
+                    "Customers' data keys, wrapped by the key-encryption key, keyed by the customer's data-key reference "
                             + "([erasure.md](erasure.md)); an erasure writes a tombstone. Compacted; `topics create` creates it; "
                             + "`run` refuses to start without it when the policy encrypts.")
             .define(ERASURE_TOPIC, Type.STRING, "privacy.erasure", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
