@@ -6,6 +6,7 @@ import dev.consentgate.client.ErasedDataKeyException;
 import dev.consentgate.client.KeyEncryptionKey;
 import dev.consentgate.client.RecordDecryptor;
 import dev.consentgate.serde.ConfluentAvroDeserializer;
+import dev.consentgate.testing.KafkaTestSupport;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,10 +16,7 @@ import java.util.function.Consumer;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The demo's last act: one customer whose email reached the marketing purpose encrypted is erased, and the records the
@@ -94,19 +92,6 @@ final class ErasureShowcase {
     }
 
     private List<ConsumerRecord<byte[], byte[]>> purposeRecords() {
-        Map<String, Object> settings = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, properties.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(purposeTopic).stream()
-                    .map(p -> new TopicPartition(purposeTopic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-        }
-        return records;
+        return KafkaTestSupport.readToEnd(properties.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG).toString(), purposeTopic, Duration.ofMinutes(1));
     }
 }

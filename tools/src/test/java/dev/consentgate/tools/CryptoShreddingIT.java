@@ -40,7 +40,6 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.RecordDeserializationException;
@@ -188,17 +187,7 @@ class CryptoShreddingIT {
 
     /** Every record the key topic holds now, tombstones included, read to its end. */
     private static List<ConsumerRecord<byte[], byte[]>> keyRecords(String topic) {
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = KafkaTestSupport.readCommittedConsumer(KAFKA.bootstrapServers())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-        }
-        return records;
+        return KafkaTestSupport.readToEnd(KAFKA.bootstrapServers(), topic, Duration.ofSeconds(30));
     }
 
     private static String key(ConsumerRecord<byte[], byte[]> record) {

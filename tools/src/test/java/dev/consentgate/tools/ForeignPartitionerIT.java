@@ -22,7 +22,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -36,7 +35,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
@@ -164,21 +162,8 @@ class ForeignPartitionerIT {
                 .as("records off their CRC32 partition").isZero();
     }
 
-    /** Everything committed on the topic when called, read with a read_committed consumer up to its end offsets. */
     private static List<ConsumerRecord<byte[], byte[]>> readToEnd(String topic) {
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = KafkaTestSupport.readCommittedConsumer(KAFKA.bootstrapServers())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + EndToEndRun.PROCESSING_TIMEOUT.toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                assertThat(System.nanoTime()).as("reading %s to its end offsets %s", topic, end).isLessThan(deadline);
-                consumer.poll(Duration.ofMillis(250)).forEach(records::add);
-            }
-        }
-        return records;
+        return KafkaTestSupport.readToEnd(KAFKA.bootstrapServers(), topic, EndToEndRun.PROCESSING_TIMEOUT);
     }
 
     /** Waits until the service has committed, so applied, every one of the records. */
