@@ -1,10 +1,13 @@
 package dev.consentgate.serde;
 
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Base64;
 import org.apache.avro.LogicalType;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericFixed;
 import org.apache.avro.generic.GenericRecord;
 
 /** Converts Avro generic values to the plain Java values the policy layer works with. */
@@ -33,6 +36,7 @@ public final class AvroValues {
 
     /** Dates and timestamps become {@link LocalDate} and {@link Instant}; strings become {@link String}. */
     public static Object toJava(Object value, Schema schema) {
+        // bytes and fixed become their base64 text: what hash, mask and encrypt work on.
         if (value == null) {
             return null;
         }
@@ -46,7 +50,21 @@ public final class AvroValues {
         if (value instanceof Long micros && logical instanceof LogicalTypes.TimestampMicros) {
             return Instant.EPOCH.plusNanos(micros * 1000);
         }
+        if (value instanceof ByteBuffer bytes) {
+            // Its own text would be "HeapByteBuffer[pos=0 lim=16 cap=16]": the same for every value of a length.
+            return Base64.getEncoder().encodeToString(remaining(bytes));
+        }
+        if (value instanceof GenericFixed fixed) {
+            return Base64.getEncoder().encodeToString(fixed.bytes());
+        }
         return value instanceof CharSequence ? value.toString() : value;
+    }
+
+    private static byte[] remaining(ByteBuffer buffer) {
+        ByteBuffer view = buffer.duplicate();
+        byte[] bytes = new byte[view.remaining()];
+        view.get(bytes);
+        return bytes;
     }
 
     /** Epoch millis from a long or an {@link Instant}; null otherwise. */
