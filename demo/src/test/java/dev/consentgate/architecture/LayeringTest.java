@@ -61,7 +61,7 @@ class LayeringTest {
             Map.entry("health", Set.of("metrics")),
             Map.entry("cli", Set.of("config", "enforce", "health", "metrics", "policy", "serde", "topics")),
             // auditor tools
-            Map.entry("replay", Set.of("config", "enforce", "ingest", "output", "policy", "serde", "schema")),
+            Map.entry("replay", Set.of("client", "config", "enforce", "ingest", "output", "policy", "serde", "schema")),
             // ingest for the customer partition subject export reads, output for the rerouted-consent header it reports
             Map.entry("tools", Set.of("audit", "cli", "client", "config", "ingest", "output", "policy", "replay", "serde", "schema")),
             // test support and demo
