@@ -40,8 +40,9 @@ class RunnableJarsIT {
     @Test
     void eachJarOffersItsCommands() throws Exception {
         assertThat(commands(SERVICE)).containsExactly("run", "policy", "topics");
-        assertThat(commands(TOOLS)).containsExactly("run", "policy", "topics", "audit", "explain", "replay");
-        assertThat(commands(DEMO)).containsExactly("run", "policy", "topics", "demo", "audit", "explain", "replay");
+        assertThat(commands(TOOLS)).containsExactly("run", "policy", "topics", "audit", "decrypt", "explain", "keys", "replay", "subject");
+        assertThat(commands(DEMO)).containsExactly("run", "policy", "topics", "demo", "audit", "decrypt", "explain", "keys", "replay",
+                "subject");
     }
 
     /** The command names of {@code --help}, in its order. */
