@@ -2,9 +2,11 @@ package dev.consentgate.client;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,6 +28,11 @@ public final class DataKeyRing implements WrappedKeys, AutoCloseable {
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final Map<String, byte[]> wrappedBySubject = new HashMap<>();
+    /**
+     * Subjects looked for and not found since the last read of the topic (erased ones, mostly): asked again, they cost no
+     * new read. A key is committed with the first record encrypted under it, so one read on the first miss finds it.
+     */
+    private final Set<String> missingSinceRefresh = new HashSet<>();
 
     /** @param clientSettings how to reach the cluster ({@code bootstrap.servers}, security settings); group and deserializers are set here */
     public DataKeyRing(String topic, Map<String, ?> clientSettings) {
@@ -57,8 +64,8 @@ public final class DataKeyRing implements WrappedKeys, AutoCloseable {
     /** The wrapped data key of {@code subject}, reading what was written since the last read when it is not known yet. */
     @Override
     public synchronized Optional<byte[]> wrappedKey(String subject) {
-        if (!wrappedBySubject.containsKey(subject)) {
-            refresh();
+        if (!wrappedBySubject.containsKey(subject) && missingSinceRefresh.add(subject)) {
+            readToEnd();
         }
         return Optional.ofNullable(wrappedBySubject.get(subject));
     }
@@ -66,6 +73,11 @@ public final class DataKeyRing implements WrappedKeys, AutoCloseable {
     /** Reads the key topic up to its current end. */
     @Override
     public synchronized void refresh() {
+        missingSinceRefresh.clear();
+        readToEnd();
+    }
+
+    private void readToEnd() {
         Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
         while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
             for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {

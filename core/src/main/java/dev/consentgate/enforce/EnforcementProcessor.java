@@ -44,6 +44,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.header.Headers;
@@ -207,8 +208,10 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
         long timestamp = event.event().getRecordTimestamp();
         List<AuditRecords.Delivery> deliveries = new ArrayList<>(decision.decisions().size());
         List<Record<byte[], Outbound>> outputs = new ArrayList<>(decision.decisions().size() + 1);
+        // One keyed hash per event, for its summary, its data key and its records' header, and only when it reaches a purpose.
+        Supplier<String> reference = memoized(() -> dataKeyReference(customerId));
         for (PurposeVerdict purposeDecision : decision.decisions()) {
-            deliveries.add(deliver(event, value, purposeDecision, passedHeaders, timestamp, outputs));
+            deliveries.add(deliver(event, value, purposeDecision, passedHeaders, timestamp, reference, outputs));
         }
         List<DeliverySummaries.Delivered> delivered = outputs.stream()
                 .map(r -> new DeliverySummaries.Delivered(r.value().topic(), Arrays.equals(r.key(), utf8(customerId)))).toList();
@@ -218,7 +221,7 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
                 record -> codec.encode(settings.auditTopic(), record));
         // Counted once the audit record is built: an event that fails before it is not counted as delivered.
         if (!delivered.isEmpty()) {
-            deliverySummaries.delivered(dataKeyReference(customerId), delivered, timestamp, event.event().getEventId());
+            deliverySummaries.delivered(reference.get(), delivered, timestamp, event.event().getEventId());
         }
         byte[] auditKey = event.event().getEventId().getBytes(StandardCharsets.UTF_8);
         outputs.add(new Record<>(auditKey, new Outbound(settings.auditTopic(), auditValue.value(), auditChain.partition()), timestamp));
@@ -268,7 +271,8 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
 
     /** Adds the purpose's record to {@code outputs} if it gets one, and says what was done for the audit record. */
     private AuditRecords.Delivery deliver(PendingEvent event, GenericRecord value, PurposeVerdict decision,
-                                          Headers passedHeaders, long timestamp, List<Record<byte[], Outbound>> outputs) {
+                                          Headers passedHeaders, long timestamp, Supplier<String> reference,
+                                          List<Record<byte[], Outbound>> outputs) {
         boolean shadow = policy.enforcementMode() == EnforcementMode.SHADOW;
         if (decision.rule().isEmpty() || (!shadow && !decision.forwards())) {
             return AuditRecords.Delivery.none(decision);
@@ -282,7 +286,7 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
         // it must not make the customer a data key again, nor be readable.
         boolean readable = decision.outcome() != Verdict.DROP;
         FieldEncrypter encrypter = !planned.plan().encrypts() ? FieldEncrypter.NONE
-                : readable ? (field, text) -> FieldCipher.encrypt(dataKeys.keyOf(dataKeyReference(customerId), timestamp), rule.outputTopic(), field, text)
+                : readable ? (field, text) -> FieldCipher.encrypt(dataKeys.keyOf(reference.get(), timestamp), rule.outputTopic(), field, text)
                 : unheldEncrypter(rule.outputTopic());
         byte[] output = planned.plan().isUnchanged()
                 // Nothing to remove or transform: forward the producer's bytes as they came.
@@ -297,10 +301,21 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
         addKeyIds(headers, planned);
         if (planned.plan().encrypts() && readable) {
             // Which data key opens the record's encrypted fields, without the customer id or their pseudonym.
-            headers.add(EncryptedFields.SUBJECT_HEADER, utf8(dataKeyReference(customerId)));
+            headers.add(EncryptedFields.SUBJECT_HEADER, utf8(reference.get()));
         }
         outputs.add(new Record<>(outputKey, new Outbound(rule.outputTopic(), output), timestamp, headers));
         return new AuditRecords.Delivery(decision, planned, rule.outputTopic());
+    }
+
+    /** {@code value}, computed on first use and kept. */
+    private static Supplier<String> memoized(Supplier<String> value) {
+        String[] kept = new String[1];
+        return () -> {
+            if (kept[0] == null) {
+                kept[0] = value.get();
+            }
+            return kept[0];
+        };
     }
 
     /** Encrypts a record's fields under one key made for it and kept by nobody. */
