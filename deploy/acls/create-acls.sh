@@ -52,8 +52,9 @@ allow "$application_id" --topic consent.dlq literal Write Describe
 # may read the erasure notices
 allow "$application_id" --topic consent.keys literal Write Describe
 allow "$application_id" --topic privacy.erasure literal Write Describe
+# purpose topics: read only to find an erased customer's records for the erasure notice
 for purpose in "${purposes[@]}"; do
-  allow "$application_id" --topic "crm.purpose.$purpose" literal Write Describe
+  allow "$application_id" --topic "crm.purpose.$purpose" literal Read Write Describe
 done
 allow "$application_id" --topic "$application_id-" prefixed Create Read Write Describe Delete DescribeConfigs
 allow "$application_id" --group "$application_id" literal Read Describe

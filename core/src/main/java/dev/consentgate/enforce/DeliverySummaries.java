@@ -1,6 +1,5 @@
 package dev.consentgate.enforce;
 
-import dev.consentgate.schema.TopicDelivery;
 import dev.consentgate.schema.internal.DeliverySummary;
 import dev.consentgate.schema.internal.TopicSummary;
 import dev.consentgate.serde.SpecificAvroBinary;
@@ -15,9 +14,9 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Per customer (by data-key reference), what each purpose topic received since their last erasure request: records, first
- * and last time and event. An erasure notice is made from it without reading any topic; the request then starts a new
- * summary. It holds no customer id: whether a topic's records are keyed by it is a flag, and the notice fills it in.
+ * Per customer (by data-key reference), what each purpose topic received since their last erasure request: records, and
+ * the timestamp and event of the first and the last record delivered. An erasure notice is made from it without reading any topic; the request then starts a new
+ * summary. It holds no customer id: whether a topic's records are keyed by it is a flag, and the notice's locator fills it in.
  */
 final class DeliverySummaries {
 
@@ -67,24 +66,15 @@ final class DeliverySummaries {
             return;
         }
         found.setRecords(found.getRecords() + 1);
-        // Records come in decision order, not time order: the first and last are by time.
-        if (timestamp.isBefore(found.getFirstDeliveredAt())) {
-            found.setFirstDeliveredAt(timestamp);
-            found.setFirstEventId(eventId);
-        }
-        if (!timestamp.isBefore(found.getLastDeliveredAt())) {
-            found.setLastDeliveredAt(timestamp);
-            found.setLastEventId(eventId);
-        }
+        // First and last in delivery order, not by time: a customer's records in a topic share a partition and follow
+        // each other in it, so the offsets of the first and the last bound every one of them.
+        found.setLastDeliveredAt(timestamp);
+        found.setLastEventId(eventId);
     }
 
-    /**
-     * What the purpose topics received of {@code subject} since the summary was last cleared, sorted by topic, with the
-     * records' key: {@code customerId} or {@code pseudonym}.
-     */
-    List<TopicDelivery> of(String subject, String customerId, String pseudonym) {
-        return read(subject).stream().map(s -> new TopicDelivery(s.getTopic(), s.getKeyIsCustomerId() ? customerId : pseudonym,
-                s.getRecords(), s.getFirstDeliveredAt(), s.getLastDeliveredAt(), s.getFirstEventId(), s.getLastEventId())).toList();
+    /** What the purpose topics received of {@code subject} since the summary was last cleared, sorted by topic. */
+    List<TopicSummary> of(String subject) {
+        return read(subject);
     }
 
     /** Starts the summary of {@code subject} again, empty: its erasure notice is written. */

@@ -33,7 +33,7 @@ import dev.consentgate.policy.PolicyWords;
 import dev.consentgate.policy.Purpose;
 import dev.consentgate.policy.PurposeVerdict;
 import dev.consentgate.policy.PurposeRule;
-import dev.consentgate.schema.ErasureNotice;
+import dev.consentgate.schema.internal.PendingErasureNotice;
 import dev.consentgate.schema.internal.BufferedHeader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -64,6 +64,8 @@ import org.slf4j.LoggerFactory;
 final class EnforcementProcessor implements Processor<String, DeciderInput, byte[], Outbound> {
 
     private static final Logger LOG = LoggerFactory.getLogger(EnforcementProcessor.class);
+    /** The outbound "topic" of erasure notices still to be located: not a legal topic name, so no policy topic is it. */
+    static final String PENDING_ERASURE_NOTICES = "(erasure notices to locate)";
 
     private final Policy policy;
     private final DecisionFunction decisions;
@@ -159,36 +161,26 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
     }
 
     /**
-     * Destroys the customer's data key and tells the systems that must delete. The consent history already drops what
-     * follows, and the key goes before anything can fail; the delivery summary is cleared only once its notice is built,
-     * so a notice that cannot be written (the request then goes to the dead letters) loses nothing when the request is
-     * sent again.
+     * Destroys the customer's data key and starts the notice to the systems that must delete. The consent history already
+     * drops what follows, and the key goes before anything can fail. The notice goes, without the customer id, through an
+     * internal topic to {@link ErasureNoticeLocator}, which reads it only once this transaction, and with it every delivery
+     * it names, is committed: only then can it find their offsets.
      */
     private void erase(ConsentUpdate update) {
-        String subject = dataKeyReference(update.customerId());
+        String subject = DataKeyReference.of(settings, update.customerId());
         dataKeys.destroy(subject, update.state().capturedAt());
         ConsentState request = update.state();
-        ErasureNotice notice = new ErasureNotice(update.customerId(), Instant.ofEpochMilli(request.capturedAt()), request.source(),
+        PendingErasureNotice notice = new PendingErasureNotice(subject, Instant.ofEpochMilli(request.capturedAt()), request.source(),
                 request.consentId(), update.position().topic(), update.position().partition(), update.position().offset(), policy.version(),
-                deliverySummaries.of(subject, update.customerId(), pseudonym(update.customerId())));
-        byte[] encoded = codec.encode(settings.erasureTopic(), notice);
+                deliverySummaries.of(subject));
+        byte[] encoded = ErasureNoticeLocator.PENDING.encode(notice);
         deliverySummaries.clear(subject);
-        context.forward(new Record<>(utf8(update.customerId()), new Outbound(settings.erasureTopic(), encoded), request.capturedAt()));
+        context.forward(new Record<>(utf8(subject), new Outbound(PENDING_ERASURE_NOTICES, encoded), request.capturedAt()));
     }
 
     /** The customer's pseudonym: the keyed hash of the customer id, as in audit records and hashed purpose-record keys. */
     private String pseudonym(String customerId) {
         return settings.pseudonymKey().hash().hex(customerId);
-    }
-
-    /**
-     * The customer's data-key reference: the key of their data key and delivery summary, and the header of their encrypted
-     * records. Under the state key, which never rotates, so a pseudonym-key rotation leaves no data key behind that a later
-     * erasure would miss; and hashed apart from every other value, so a purpose that sees both the customer id and this
-     * header cannot link the id to pseudonyms elsewhere.
-     */
-    private String dataKeyReference(String customerId) {
-        return settings.stateKey().hash().hex(EncryptedFields.DATA_KEY_REFERENCE_PREFIX + customerId);
     }
 
     private void decide(PendingEvent event) {
@@ -209,7 +201,7 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
         List<AuditRecords.Delivery> deliveries = new ArrayList<>(decision.decisions().size());
         List<Record<byte[], Outbound>> outputs = new ArrayList<>(decision.decisions().size() + 1);
         // One keyed hash per event, for its summary, its data key and its records' header, and only when it reaches a purpose.
-        Supplier<String> reference = memoized(() -> dataKeyReference(customerId));
+        Supplier<String> reference = memoized(() -> DataKeyReference.of(settings, customerId));
         for (PurposeVerdict purposeDecision : decision.decisions()) {
             deliveries.add(deliver(event, value, purposeDecision, passedHeaders, timestamp, reference, outputs));
         }

@@ -63,9 +63,10 @@ import org.apache.kafka.streams.processor.TopicNameExtractor;
  *                                   └─ in place ──────────────────────────┐
  * consent.events.rerouted ─► consent-rerouted-reader ─────────────────────┤
  * input topic ─► input-T-envelope ─┬─ rejected ─► dead letters            ├─► enforcer ─► purpose topics,
- *                                  └─ [input-T-by-customer repartition,   │              consent.audit,
- *                                      unless keyed by customer id and    │              consent.dlq
- *                                      on its customer's partition] ──────┘
+ *                                  └─ [input-T-by-customer repartition,   │        │     consent.audit,
+ *                                      unless keyed by customer id and    │        │     consent.dlq
+ *                                      on its customer's partition] ──────┘        │
+ *                 erasure requests: [erasure-notices repartition] ─► erasure-notice-locator ─► privacy.erasure
  * </pre>
  *
  * <p>A customer's partition is the one {@link CustomerPartitions} names, whatever partitioner the producers used.
@@ -111,24 +112,34 @@ public final class EnforcementTopology {
      */
     public static Topology build(Policy policy, Map<String, ?> configs, EnforcementMetrics metrics, int partitions,
                                  Optional<SigningKey> signingKey) {
+        return build(policy, configs, metrics, partitions, signingKey, ErasureLookups.KAFKA);
+    }
+
+    /**
+     * As {@link #build(Policy, Map, EnforcementMetrics, int, Optional)}, locating the records an erasure notice names with
+     * {@code lookups} instead of on the brokers: tests that run without any.
+     */
+    public static Topology build(Policy policy, Map<String, ?> configs, EnforcementMetrics metrics, int partitions,
+                                 Optional<SigningKey> signingKey, ErasureLookups.Factory lookups) {
         ConsentGateConfig config = new ConsentGateConfig(configs);
         return build(policy, config, config.valueSerde(configs), metrics, DecisionClock.TASK_TIME, new CustomerPartitions(partitions),
-                signingKey.map(EnforcementTopology::checkpointSigner));
+                signingKey.map(EnforcementTopology::checkpointSigner), Optional.of(lookups));
     }
 
     /**
      * As {@link #build(Policy, Map)}, with a value serde the caller made and configured instead of the
      * one {@code consentgate.value.serde} names, and a clock for the decisions' time: a replay decodes
      * through the production registry but must not register schemas in it, and decides each event at
-     * its recorded time.
+     * its recorded time. It writes no erasure notices: a replay compares decisions, and reads no purpose topic.
      */
     public static Topology build(Policy policy, Map<String, ?> configs, Serde<Object> valueSerde, DecisionClock decisionClock) {
         return build(policy, new ConsentGateConfig(configs), valueSerde, EnforcementMetrics.noop(), decisionClock, CustomerPartitions.SINGLE,
-                Optional.empty());
+                Optional.empty(), Optional.empty());
     }
 
     private static Topology build(Policy policy, ConsentGateConfig config, Serde<Object> valueSerde, EnforcementMetrics metrics,
-                                  DecisionClock decisionClock, CustomerPartitions partitions, Optional<CheckpointSigner> signer) {
+                                  DecisionClock decisionClock, CustomerPartitions partitions, Optional<CheckpointSigner> signer,
+                                  Optional<ErasureLookups.Factory> erasureLookups) {
         TopologySettings settings = TopologySettings.of(config, policy);
         AvroCodec codec = new AvroCodec(valueSerde);
         DeadLetters deadLetters = new DeadLetters(settings.dlqTopic(), metrics);
@@ -178,11 +189,29 @@ public final class EnforcementTopology {
         for (int i = 1; i < inbound.size(); i++) {
             merged = merged.merge(inbound.get(i), Named.as("merge-" + i));
         }
-        merged.process(() -> new EnforcementProcessor(policy, codec, settings, metrics, decisionClock, signer), Named.as(ENFORCER),
+        Map<String, KStream<byte[], Outbound>> decided = merged
+                .process(() -> new EnforcementProcessor(policy, codec, settings, metrics, decisionClock, signer), Named.as(ENFORCER),
                         ConsentHistory.CONSENT_STORE, ConsentHistory.WATERMARK_STORE, GraceBuffer.STORE, AuditChain.STORE,
                         CustomerDataKeys.STORE, DeliverySummaries.STORE)
-                .to(OUTBOUND_TOPIC, OUTBOUND.withName("outbound-sink"));
+                .split(Named.as("enforcer-"))
+                .branch((key, value) -> value.topic().equals(EnforcementProcessor.PENDING_ERASURE_NOTICES), Branched.as("erasure-notices"))
+                .defaultBranch(Branched.as("records"));
+        decided.get("enforcer-records").to(OUTBOUND_TOPIC, OUTBOUND.withName("outbound-sink"));
+        erasureLookups.ifPresent(lookups -> locateErasureNotices(decided.get("enforcer-erasure-notices"), codec, settings, lookups));
         return builder.build();
+    }
+
+    /**
+     * Erasure notices are completed in a task of their own, behind an internal topic: under exactly-once it reads a notice
+     * only once the transaction that wrote it is committed, and with it every delivery the notice names, so their offsets
+     * can be found in the purpose topics.
+     */
+    private static void locateErasureNotices(KStream<byte[], Outbound> pending, AvroCodec codec, TopologySettings settings,
+                                             ErasureLookups.Factory lookups) {
+        pending.mapValues(Outbound::value, Named.as("erasure-notice-bytes"))
+                .repartition(Repartitioned.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("erasure-notices"))
+                .process(() -> new ErasureNoticeLocator(codec, settings, lookups), Named.as("erasure-notice-locator"))
+                .to(OUTBOUND_TOPIC, OUTBOUND.withName("erasure-notice-sink"));
     }
 
     /**

@@ -26,9 +26,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.avro.Schema;
@@ -63,6 +65,11 @@ public final class EnforcementDriver implements AutoCloseable {
     private final ConfluentAvroDeserializer specificReader;
     private final Map<String, TestInputTopic<byte[], byte[]>> inputs = new HashMap<>();
     private final Map<String, TestOutputTopic<byte[], byte[]>> outputs = new HashMap<>();
+    /** Every value piped into each input topic, at its offset: what the erasure lookups read a request back from. */
+    private final Map<String, List<byte[]>> piped = new HashMap<>();
+    /** Every record the topology wrote to each topic, at its offset, and those a test has not read yet. */
+    private final Map<String, List<TestRecord<byte[], byte[]>>> written = new HashMap<>();
+    private final Map<String, List<TestRecord<byte[], byte[]>>> unread = new HashMap<>();
 
     public EnforcementDriver(String policyYaml, Map<String, Object> overrides) {
         this(policyYaml, overrides, 1);
@@ -89,7 +96,8 @@ public final class EnforcementDriver implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.getAbsolutePath());
-        driver = new TopologyTestDriver(EnforcementTopology.build(policy, config, EnforcementMetrics.noop(), partitions), props);
+        driver = new TopologyTestDriver(EnforcementTopology.build(policy, config, EnforcementMetrics.noop(), partitions, Optional.empty(),
+                (appConfigs, clientId) -> new DriverErasureLookups(this)), props);
 
         serializer = new ConfluentAvroSerializer();
         serializer.configure(config, false);
@@ -231,7 +239,7 @@ public final class EnforcementDriver implements AutoCloseable {
     }
 
     public void sendRaw(String topic, String key, byte[] value) {
-        input(topic).pipeInput(key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
+        input(topic, value).pipeInput(key == null ? null : key.getBytes(StandardCharsets.UTF_8), value);
     }
 
     public void sendRawWithHeader(String topic, String key, byte[] value, String header, String headerValue) {
@@ -244,7 +252,7 @@ public final class EnforcementDriver implements AutoCloseable {
         for (int i = 0; i < namesAndValues.length; i += 2) {
             headers.add(namesAndValues[i], namesAndValues[i + 1].getBytes(StandardCharsets.UTF_8));
         }
-        input(topic).pipeInput(new TestRecord<>(key.getBytes(StandardCharsets.UTF_8), value, headers, Instant.ofEpochMilli(timestamp)));
+        input(topic, value).pipeInput(new TestRecord<>(key.getBytes(StandardCharsets.UTF_8), value, headers, Instant.ofEpochMilli(timestamp)));
     }
 
     public byte[] encodeGeneric(String topic, GenericRecord record) {
@@ -262,19 +270,47 @@ public final class EnforcementDriver implements AutoCloseable {
 
     private byte[] pipe(String topic, String key, SpecificRecord record, long timestamp) {
         byte[] value = serializer.serialize(topic, record);
-        input(topic).pipeInput(key.getBytes(StandardCharsets.UTF_8), value, timestamp);
+        input(topic, value).pipeInput(key.getBytes(StandardCharsets.UTF_8), value, timestamp);
         return value;
     }
 
-    private TestInputTopic<byte[], byte[]> input(String topic) {
+    /** The topic's input, noting {@code value} as the next record piped into it. */
+    private TestInputTopic<byte[], byte[]> input(String topic, byte[] value) {
+        piped.computeIfAbsent(topic, t -> new ArrayList<>()).add(value);
         return inputs.computeIfAbsent(topic, t -> driver.createInputTopic(t, new ByteArraySerializer(), new ByteArraySerializer()));
+    }
+
+    /** The value piped into {@code topic} at {@code offset}, or written there by the topology (a rerouted request). */
+    byte[] valueAt(String topic, long offset) {
+        List<byte[]> values = piped.get(topic);
+        if (values != null) {
+            return offset < values.size() ? values.get((int) offset) : null;
+        }
+        List<TestRecord<byte[], byte[]>> records = writtenTo(topic);
+        return offset < records.size() ? records.get((int) offset).value() : null;
     }
 
     // ---- output
 
+    /** What the topology wrote to {@code topic} since the test last asked. */
     public List<TestRecord<byte[], byte[]>> records(String topic) {
-        return outputs.computeIfAbsent(topic, t -> driver.createOutputTopic(t, new ByteArrayDeserializer(), new ByteArrayDeserializer()))
+        collect(topic);
+        List<TestRecord<byte[], byte[]>> fresh = unread.remove(topic);
+        return fresh == null ? new ArrayList<>() : fresh;
+    }
+
+    /** Everything the topology wrote to {@code topic}, in order: a record's index is its offset (the driver has one partition). */
+    List<TestRecord<byte[], byte[]>> writtenTo(String topic) {
+        collect(topic);
+        return written.getOrDefault(topic, List.of());
+    }
+
+    private void collect(String topic) {
+        List<TestRecord<byte[], byte[]>> fresh = outputs
+                .computeIfAbsent(topic, t -> driver.createOutputTopic(t, new ByteArrayDeserializer(), new ByteArrayDeserializer()))
                 .readRecordsToList();
+        written.computeIfAbsent(topic, t -> new ArrayList<>()).addAll(fresh);
+        unread.computeIfAbsent(topic, t -> new ArrayList<>()).addAll(fresh);
     }
 
     public <K, V> KeyValueStore<K, V> keyValueStore(String name) {

@@ -54,10 +54,10 @@ class ErasureNoticeTest {
                 + "\"requestOffset\": 2, \"policyVersion\": \"2026-12-05.1\", \"deliveries\": ["
                 + "{\"topic\": \"crm.purpose.analytics.reporting\", \"recordKey\": \"" + C1_PSEUDONYM + "\", \"records\": 1, "
                 + "\"firstDeliveredAt\": " + (T0 + 1_000) + ", \"lastDeliveredAt\": " + (T0 + 1_000)
-                + ", \"firstEventId\": \"e-1\", \"lastEventId\": \"e-1\"}, "
+                + ", \"firstEventId\": \"e-1\", \"lastEventId\": \"e-1\", \"partition\": 0, \"firstOffset\": 0, \"lastOffset\": 0}, "
                 + "{\"topic\": \"crm.purpose.marketing.communications.email\", \"recordKey\": \"c-1\", \"records\": 2, "
-                + "\"firstDeliveredAt\": " + (T0 + 1_000) + ", \"lastDeliveredAt\": " + (T0 + 2_000)
-                + ", \"firstEventId\": \"e-1\", \"lastEventId\": \"e-2\"}]}");
+                + "\"firstDeliveredAt\": " + (T0 + 2_000) + ", \"lastDeliveredAt\": " + (T0 + 1_000)
+                + ", \"firstEventId\": \"e-2\", \"lastEventId\": \"e-1\", \"partition\": 0, \"firstOffset\": 0, \"lastOffset\": 1}]}");
     }
 
     @Test
@@ -73,7 +73,7 @@ class ErasureNoticeTest {
         assertThat(notices).hasSize(2);
         assertThat(deliveries(notices.get(0))).isEqualTo("[{\"topic\": \"crm.purpose.marketing.communications.email\", \"recordKey\": "
                 + "\"c-1\", \"records\": 1, \"firstDeliveredAt\": " + (T0 + 1_000) + ", \"lastDeliveredAt\": " + (T0 + 1_000)
-                + ", \"firstEventId\": \"e-1\", \"lastEventId\": \"e-1\"}]");
+                + ", \"firstEventId\": \"e-1\", \"lastEventId\": \"e-1\", \"partition\": 0, \"firstOffset\": 0, \"lastOffset\": 0}]");
         assertThat(deliveries(notices.get(1))).isEqualTo("[]");
     }
 

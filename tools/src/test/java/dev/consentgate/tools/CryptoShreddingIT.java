@@ -105,7 +105,9 @@ class CryptoShreddingIT {
                     .hasStackTraceContaining("the data key of subject " + pseudonym + " was destroyed by an erasure request");
             assertThat(decryptedEmails(run, purposeTopic, kek, "null", 3))
                     .isEqualTo(Map.of("c-1", "(none)", "c-2", "c-2@example.com", "c-3", "c-3@example.com"));
-            // and the systems that must delete are told what reached which topic
+            // and the systems that must delete are told what reached which topic, and where it is
+            ConsumerRecord<byte[], byte[]> delivered = KafkaTestSupport.readCommitted(KAFKA.bootstrapServers(), List.of(purposeTopic),
+                    r -> r.size() >= 3, Duration.ofSeconds(30)).stream().filter(r -> key(r).equals("c-1")).findFirst().orElseThrow();
             GenericRecord notice = erasureNotice(run);
             assertThat(notice.get("customerId").toString()).isEqualTo("c-1");
             assertThat(notice.get("requestedAt")).isEqualTo(T0 + 2000);
@@ -113,7 +115,8 @@ class CryptoShreddingIT {
             assertThat(notice.get("requestTopic").toString()).isEqualTo(run.topic("consent.events"));
             assertThat(notice.get("deliveries").toString()).isEqualTo("[{\"topic\": \"" + purposeTopic + "\", \"recordKey\": \"c-1\", "
                     + "\"records\": 1, \"firstDeliveredAt\": " + (T0 + 1000) + ", \"lastDeliveredAt\": " + (T0 + 1000)
-                    + ", \"firstEventId\": \"before-c-1\", \"lastEventId\": \"before-c-1\"}]");
+                    + ", \"firstEventId\": \"before-c-1\", \"lastEventId\": \"before-c-1\", \"partition\": " + delivered.partition()
+                    + ", \"firstOffset\": " + delivered.offset() + ", \"lastOffset\": " + delivered.offset() + "}]");
             // and the inspection command says the same
             StringWriter decrypted = new StringWriter();
             assertThat(command(decrypted, "decrypt", "--config", run.writeConfig(dir, Map.of(ConsentGateConfig.KEK, Files.readString(kek))).toString(),
