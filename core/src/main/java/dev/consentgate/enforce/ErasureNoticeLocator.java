@@ -41,12 +41,15 @@ final class ErasureNoticeLocator implements Processor<byte[], byte[], byte[], Ou
     @Override
     public void init(ProcessorContext<byte[], Outbound> context) {
         this.context = context;
-        this.lookups = lookupsFactory.open(context.appConfigs(),
-                context.applicationId() + "-erasure-notices-" + context.taskId());
     }
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+        if (lookups == null) {
+            // Opened on the first notice, not in init: erasures are rare, and every task of every instance would hold a
+            // consumer of its own.
+            lookups = lookupsFactory.open(context.appConfigs(), context.applicationId() + "-erasure-notices-" + context.taskId());
+        }
         PendingErasureNotice pending = PENDING.decode(record.value());
         String customerId = requester(pending);
         String pseudonym = settings.pseudonymKey().hash().hex(customerId);

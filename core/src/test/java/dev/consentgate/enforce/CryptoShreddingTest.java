@@ -179,6 +179,50 @@ class CryptoShreddingTest {
     }
 
     @Test
+    void nestedFieldsAreEncryptedUnderTheirDottedPathAndANestedUncategorizedCopyToo() {
+        Schema nested = new Schema.Parser().parse("""
+                {"type": "record", "name": "NestedLead", "namespace": "test", "fields": [
+                  {"name": "eventId", "type": "string", "data_category": "system.operations"},
+                  {"name": "customerId", "type": "string", "data_category": "user.unique_id"},
+                  {"name": "occurredAt", "type": "long", "data_category": "system.operations"},
+                  {"name": "purposes", "type": {"type": "array", "items": "string"}, "data_category": "system.operations"},
+                  {"name": "profile", "type": {"type": "record", "name": "Profile", "fields": [
+                    {"name": "email", "type": "string", "data_category": "user.contact.email"},
+                    {"name": "copy", "type": "string"}]}}]}
+                """);
+        String json = KeysetKek.generate();
+        try (EnforcementDriver leads = new EnforcementDriver(POLICY.replace("encrypt_categories: [user.contact.email, user.contact.phone_number]",
+                "encrypt_categories: [user.contact.email]\n    allow_categories: [user, system]").replace(
+                "    allow_categories: [user.contact, system.operations]\n", ""), Map.of(ConsentGateConfig.KEK, json))) {
+            GenericRecord profile = new GenericData.Record(nested.getField("profile").schema());
+            profile.put("email", "jane.doe@example.com");
+            profile.put("copy", "jane.doe@example.com");
+            GenericRecord lead = new GenericData.Record(nested);
+            lead.put("eventId", "lead-1");
+            lead.put("customerId", "c-1");
+            lead.put("occurredAt", T0 + 1);
+            lead.put("purposes", List.of("marketing"));
+            lead.put("profile", profile);
+            leads.consent("c-1", "marketing", ConsentStatus.GRANTED, T0);
+            leads.sendRaw(CONTACTS, "c-1", leads.encodeGeneric(CONTACTS, lead));
+
+            GenericRecord delivered = (GenericRecord) leads.decode("crm.purpose.marketing", only(leads.purpose("marketing")).value())
+                    .get("profile");
+            DeterministicAead key = new DataKeys(KeysetKek.fromJson(json, "test")).unwrap(only(leads.records(KEYS)).value(), SUBJECT);
+            // Neither the categorized email nor its uncategorized copy one level down reaches the purpose in the clear.
+            assertThat(delivered.get("email").toString()).doesNotContain("jane");
+            assertThat(delivered.get("copy").toString()).doesNotContain("jane");
+            assertThat(FieldCipher.decrypt(key, "crm.purpose.marketing", "profile.email", delivered.get("email").toString()))
+                    .isEqualTo("jane.doe@example.com");
+            assertThat(FieldCipher.decrypt(key, "crm.purpose.marketing", "profile.copy", delivered.get("copy").toString()))
+                    .isEqualTo("jane.doe@example.com");
+            // The path is bound in: the nested ciphertext does not open as a top-level field of the same name.
+            assertThatThrownBy(() -> FieldCipher.decrypt(key, "crm.purpose.marketing", "email", delivered.get("email").toString()))
+                    .hasMessageStartingWith("field email of topic crm.purpose.marketing does not decrypt with its customer's data key");
+        }
+    }
+
+    @Test
     void anEncryptedCustomerIdNeverComesBackAsTheRecordKey() {
         try (EnforcementDriver ids = new EnforcementDriver(POLICY.replace("encrypt_categories: [user.contact.email, user.contact.phone_number]",
                 "encrypt_categories: [user.unique_id]\n    allow_categories: [user.unique_id, system]").replace(
