@@ -17,7 +17,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Objects;
 
 /**
@@ -45,7 +44,6 @@ public final class EnforcementMetrics {
     private final MeterRegistry registry;
     /** Per enforcing task (partition) of this instance: its review queue, read by the two review gauges. */
     private final Map<Integer, ReviewQueue> reviewQueues = new ConcurrentHashMap<>();
-    private final AtomicBoolean reviewGaugesRegistered = new AtomicBoolean();
 
     public EnforcementMetrics(MeterRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -83,6 +81,14 @@ public final class EnforcementMetrics {
                 .description("Records that arrived on a partition other than their customer id's and were moved to it")
                 .tag(TOPIC, topic)
                 .register(registry));
+        // Registered whether or not the policy requires review, so the stale-queue alert finds its series everywhere.
+        Gauge.builder(MeterNames.REVIEW_QUEUE_RECORDS, reviewQueues, queues -> queues.values().stream().mapToLong(ReviewQueue::size).sum())
+                .description("Records held for a reviewer in this instance's tasks")
+                .register(registry);
+        Gauge.builder(MeterNames.REVIEW_QUEUE_OLDEST_AGE, reviewQueues, EnforcementMetrics::oldestAgeSeconds)
+                .description("How long the oldest record held for a reviewer in this instance's tasks has waited; 0 when none waits")
+                .baseUnit("seconds")
+                .register(registry);
     }
 
     /**
@@ -152,19 +158,10 @@ public final class EnforcementMetrics {
 
     /**
      * Reports the review queue of the task of {@code partition}: {@code size} held records, the oldest held at
-     * {@code oldestHeldAt} (epoch millis, empty when none waits). The gauges appear with the first report.
+     * {@code oldestHeldAt} (epoch millis, empty when none waits).
      */
     public void reviewQueue(int partition, long size, OptionalLong oldestHeldAt) {
         reviewQueues.put(partition, new ReviewQueue(size, oldestHeldAt));
-        if (reviewGaugesRegistered.compareAndSet(false, true)) {
-            Gauge.builder(MeterNames.REVIEW_QUEUE_RECORDS, reviewQueues, queues -> queues.values().stream().mapToLong(ReviewQueue::size).sum())
-                    .description("Records held for a reviewer in this instance's tasks")
-                    .register(registry);
-            Gauge.builder(MeterNames.REVIEW_QUEUE_OLDEST_AGE, reviewQueues, EnforcementMetrics::oldestAgeSeconds)
-                    .description("How long the oldest record held for a reviewer has waited; 0 when none waits")
-                    .baseUnit("seconds")
-                    .register(registry);
-        }
     }
 
     /** The task of {@code partition} left this instance: its queue is another instance's to report. */
