@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The ACLs of deploy/strimzi's KafkaUsers, for a cluster without Strimzi's User Operator: the service's user,
-# the auditor's tools' user, one user per purpose consumer of the example policy, the erasure notices' consumer and
-# the consent-management platform that writes signals. A test checks that both grant exactly the same.
+# the auditor's tools' user, one user per purpose consumer of the example policy, the erasure notices' consumer, a
+# reviewer of held records and the consent-management platform that writes signals. A test checks that both grant exactly the same.
 #
 #   create-acls.sh BOOTSTRAP_SERVERS [ADMIN_CLIENT_PROPERTIES]
 #
@@ -40,6 +40,9 @@ allow() {
 allow "$application_id" --topic consent.events literal Read Describe
 # read when the policy has a signals section; granted without one too, so adding the section needs no ACL change
 allow "$application_id" --topic consent.signals literal Read Describe
+# read and written when a purpose has review: required; granted without it too, so adding review needs no ACL change
+allow "$application_id" --topic consent.review.decisions literal Read Describe
+allow "$application_id" --topic consent.review literal Write Describe
 for topic in "${inputs[@]}"; do
   allow "$application_id" --topic "$topic" literal Read Describe
 done
@@ -81,6 +84,12 @@ done
 erasure_consumer="$application_id-erasure-consumer"
 allow "$erasure_consumer" --topic privacy.erasure literal Read Describe
 allow "$erasure_consumer" --group "$erasure_consumer" literal Read
+
+# A reviewer (consentgate review list|approve|reject): the held records, and the decisions it writes and lists. The held
+# records are personal data: nobody else reads them.
+reviewer="$application_id-reviewer"
+allow "$reviewer" --topic consent.review literal Read Describe
+allow "$reviewer" --topic consent.review.decisions literal Read Write Describe
 
 # The consent-management platform: writes privacy signals, nothing else.
 allow consent-management-platform --topic consent.signals literal Write Describe

@@ -56,6 +56,11 @@ public final class AuditChain {
         return partition;
     }
 
+    /** The sequence the next sealed record gets: a held record's review id names it before the record is sealed. */
+    public long nextSequence() {
+        return sequence + 1;
+    }
+
     /** Sets the record's link to follow the current head, encodes it, and seals the hash into the encoded bytes. */
     public Sealed seal(DecisionRecord record, Function<DecisionRecord, byte[]> encoder) {
         long next = sequence + 1;

@@ -16,6 +16,7 @@ import dev.consentgate.schema.AuditChainLink;
 import dev.consentgate.schema.Decision;
 import dev.consentgate.schema.DecisionRecord;
 import dev.consentgate.schema.FieldTreatment;
+import dev.consentgate.schema.ReviewOutcome;
 import dev.consentgate.schema.Sha256;
 import dev.consentgate.serde.WireFormat;
 import java.time.Instant;
@@ -59,6 +60,12 @@ public final class AuditRecords {
      */
     public DecisionRecord build(PendingEvent event, EventDecision decision, List<Delivery> deliveries, long processedAt,
                                 int consentPartition, long consentOffset, long reroutedOffset) {
+        return build(event, decision, deliveries, processedAt, consentPartition, consentOffset, reroutedOffset, null);
+    }
+
+    /** As the other {@code build}, for the decision that follows a reviewer's on a held record, which {@code review} reports. */
+    public DecisionRecord build(PendingEvent event, EventDecision decision, List<Delivery> deliveries, long processedAt,
+                                int consentPartition, long consentOffset, long reroutedOffset, ReviewOutcome review) {
         SourcePosition position = event.position();
         // All-arguments constructors, not the generated builders: this runs for every event, and the builders
         // validate every field and deep-copy the defaults of the ones left unset. The link is the schema's default
@@ -83,6 +90,7 @@ public final class AuditRecords {
                 reroutedOffset,
                 WireFormat.schemaIdOrMinusOne(event.event().getValue()),
                 pseudonymKey.id(),
+                review,
                 unsealedLink());
     }
 

@@ -8,6 +8,7 @@ import dev.consentgate.schema.ConsentRecordUsed;
 import dev.consentgate.schema.DecisionRecord;
 import dev.consentgate.schema.FieldTreatment;
 import dev.consentgate.schema.PurposeDecision;
+import dev.consentgate.schema.ReviewOutcome;
 import dev.consentgate.schema.Sha256;
 import dev.consentgate.serde.AvroStrings;
 import java.io.ByteArrayOutputStream;
@@ -46,7 +47,7 @@ import org.apache.avro.io.EncoderFactory;
  * deliveries too.
  *
  * <p><b>A field added to the audit schema</b> (DecisionRecord, PurposeDecision, ConsentRecordUsed,
- * FieldTreatment or AuditChainLink) <b>must be added here</b>, at its place in schema order, a
+ * FieldTreatment, ReviewOutcome or AuditChainLink) <b>must be added here</b>, at its place in schema order, a
  * PurposeDecision or ConsentRecordUsed field in both of its writers; that test fails until it is.
  * The chain link stays the last field: the hash chain finds it in the last 64 bytes.
  *
@@ -65,10 +66,10 @@ final class HandEncodedDecisionRecord extends DecisionRecord {
                               String customerIdHmac, String jurisdiction, String enforcementMode, List<String> eventReasons,
                               List<PurposeDecision> decisions, String policyVersion, String policyHash, Instant processedAt,
                               int consentPartition, long consentOffset, Instant decidedAt, long reroutedConsentOffset,
-                              int inputSchemaId, String pseudonymKeyId, AuditChainLink chain) {
+                              int inputSchemaId, String pseudonymKeyId, ReviewOutcome review, AuditChainLink chain) {
         super(eventId, inputTopic, inputPartition, inputOffset, eventTime, customerIdHmac, jurisdiction, enforcementMode,
                 eventReasons, decisions, policyVersion, policyHash, processedAt, consentPartition, consentOffset, decidedAt,
-                reroutedConsentOffset, inputSchemaId, pseudonymKeyId, chain);
+                reroutedConsentOffset, inputSchemaId, pseudonymKeyId, review, chain);
     }
 
     @Override
@@ -104,6 +105,7 @@ final class HandEncodedDecisionRecord extends DecisionRecord {
         out.writeLong(getReroutedConsentOffset());
         out.writeInt(getInputSchemaId());
         writeOptional(out, getPseudonymKeyId());
+        writeOptional(out, getReview(), HandEncodedDecisionRecord::writeReview);
 
         AuditChainLink chain = getChain();
         out.writeLong(chain.getSequence());
@@ -146,6 +148,18 @@ final class HandEncodedDecisionRecord extends DecisionRecord {
         writeOptional(out, decision.consentUsed(), HandEncodedDecisionRecord::writeConsentState);
         writeFields(out, delivery.planned().auditFields());
         writeOptional(out, delivery.outputTopic());
+    }
+
+    /** A reviewer's decision: rare, and its reviewer and reason are free text, so nothing is kept. */
+    private static void writeReview(Encoder out, ReviewOutcome review) throws IOException {
+        AvroStrings.write(out, review.getReviewId());
+        AvroStrings.writeRepeated(out, review.getAction());
+        AvroStrings.write(out, review.getReviewer());
+        AvroStrings.write(out, review.getReason());
+        out.writeInt(review.getHeldAuditPartition());
+        out.writeLong(review.getHeldAuditSequence());
+        out.writeInt(review.getDecisionPartition());
+        out.writeLong(review.getDecisionOffset());
     }
 
     private static void writeReason(Encoder out, ReasonCode reason) throws IOException {

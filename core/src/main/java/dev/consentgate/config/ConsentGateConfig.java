@@ -46,6 +46,8 @@ public final class ConsentGateConfig extends AbstractConfig {
     public static final String KEYS_TOPIC = "consentgate.keys.topic";
     public static final String KEK = "consentgate.keys.kek";
     public static final String ERASURE_TOPIC = "consentgate.erasure.topic";
+    public static final String REVIEW_TOPIC = "consentgate.review.topic";
+    public static final String REVIEW_DECISIONS_TOPIC = "consentgate.review.decisions.topic";
 
     /** Every key, its type, default, validator and documentation: the key table of docs/configuration.md is made from it. */
     public static final ConfigDef DEFINITION = withKeysOfEveryUse(new ConfigDef()
@@ -110,6 +112,17 @@ public final class ConsentGateConfig extends AbstractConfig {
                             + "delete the customer's data: what each purpose topic received ([erasure.md](erasure.md#erasure-notices)). "
                             + "Holds customer ids: only those systems may read it. Kept forever; `topics create` creates it; `run` "
                             + "refuses to start without it (exit 4).")
+            .define(REVIEW_TOPIC, Type.STRING, "consent.review", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Records held for a reviewer, when a purpose has `review: required` "
+                            + "([policy-reference.md](policy-reference.md#review)): each minimized for its purpose, keyed like its "
+                            + "purpose record, with the decision it would have had and its review id in `consent-*` headers. Holds "
+                            + "personal data: only the service writes it, only reviewers read it. `topics create` creates it; `run` "
+                            + "refuses to start without it when the policy uses review (exit 4).")
+            .define(REVIEW_DECISIONS_TOPIC, Type.STRING, "consent.review.decisions", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Reviewers' decisions (Avro `ReviewDecision`, key = review id), written by `consentgate review approve|reject` "
+                            + "to the partition the review id names, which is the held record's. Read beside the consent topic: same "
+                            + "partitions, kept forever (a replay reads it). `topics create` creates it; `run` refuses to start without "
+                            + "it when the policy uses review (exit 4).")
             .define(KEK, Type.PASSWORD, null, Importance.HIGH,
                     "The key-encryption key that wraps every customer's data key ([erasure.md](erasure.md#keys)): a Tink "
                             + "AES-256-GCM keyset in JSON (`consentgate keys kek` makes one), best given as a secret file through "
@@ -152,14 +165,15 @@ public final class ConsentGateConfig extends AbstractConfig {
     public ConsentGateConfig(Map<?, ?> originals) {
         super(DEFINITION, originals, false);
         List<String> topics = List.of(consentTopic(), reroutedConsentTopic(), signalsTopic(), auditTopic(), dlqTopic(), checkpointTopic(),
-                policiesTopic(), keysTopic(), erasureTopic());
+                policiesTopic(), keysTopic(), erasureTopic(), reviewTopic(), reviewDecisionsTopic());
         if (new HashSet<>(topics).size() < topics.size()) {
             // One topic in two roles would feed dead letters or audit records back in as consent, or mix them.
-            throw new ConfigException("the consent, rerouted-consent, signals, audit, dead-letter, checkpoint, policy, key and erasure "
-                    + "topics must be nine different topics: " + CONSENT_TOPIC + "=" + consentTopic() + ", " + REROUTED_CONSENT_TOPIC + "="
+            throw new ConfigException("the consent, rerouted-consent, signals, audit, dead-letter, checkpoint, policy, key, erasure, "
+                    + "review and review-decision topics must be eleven different topics: " + CONSENT_TOPIC + "=" + consentTopic() + ", " + REROUTED_CONSENT_TOPIC + "="
                     + reroutedConsentTopic() + ", " + SIGNALS_TOPIC + "=" + signalsTopic() + ", " + AUDIT_TOPIC + "=" + auditTopic() + ", "
                     + DLQ_TOPIC + "=" + dlqTopic() + ", " + CHECKPOINT_TOPIC + "=" + checkpointTopic() + ", " + POLICIES_TOPIC + "="
-                    + policiesTopic() + ", " + KEYS_TOPIC + "=" + keysTopic() + ", " + ERASURE_TOPIC + "=" + erasureTopic());
+                    + policiesTopic() + ", " + KEYS_TOPIC + "=" + keysTopic() + ", " + ERASURE_TOPIC + "=" + erasureTopic() + ", "
+                    + REVIEW_TOPIC + "=" + reviewTopic() + ", " + REVIEW_DECISIONS_TOPIC + "=" + reviewDecisionsTopic());
         }
         refuseUsesWithoutAKey();
         if (getPassword(HMAC_KEY) == null && getString(HMAC_KEY_ID) != null) {
@@ -204,6 +218,14 @@ public final class ConsentGateConfig extends AbstractConfig {
 
     public String keysTopic() {
         return getString(KEYS_TOPIC);
+    }
+
+    public String reviewTopic() {
+        return getString(REVIEW_TOPIC);
+    }
+
+    public String reviewDecisionsTopic() {
+        return getString(REVIEW_DECISIONS_TOPIC);
     }
 
     /**

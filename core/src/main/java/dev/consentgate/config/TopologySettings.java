@@ -31,7 +31,9 @@ public record TopologySettings(
         int checkpointInterval,
         String keysTopic,
         Optional<DataKeys> dataKeys,
-        String erasureTopic) {
+        String erasureTopic,
+        String reviewTopic,
+        String reviewDecisionsTopic) {
 
     public static TopologySettings of(ConsentGateConfig config, Policy policy) {
         return new TopologySettings(
@@ -51,7 +53,9 @@ public record TopologySettings(
                 config.checkpointInterval(),
                 config.keysTopic(),
                 dataKeys(config, policy),
-                config.erasureTopic());
+                config.erasureTopic(),
+                config.reviewTopic(),
+                config.reviewDecisionsTopic());
     }
 
     /** The data keys, when the policy encrypts: then a key-encryption key is required, and its absence stops the start. */

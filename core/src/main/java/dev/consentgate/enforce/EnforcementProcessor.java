@@ -11,8 +11,12 @@ import dev.consentgate.config.TopologySettings;
 import dev.consentgate.deadletter.DeadLetters;
 import dev.consentgate.ingest.AvroCodec;
 import dev.consentgate.ingest.ConsentUpdate;
-import dev.consentgate.ingest.DeciderInput;
+import dev.consentgate.ingest.EnforcerInput;
 import dev.consentgate.ingest.PendingEvent;
+import dev.consentgate.ingest.RejectException;
+import dev.consentgate.ingest.RejectReason;
+import dev.consentgate.ingest.Rejected;
+import dev.consentgate.ingest.ReviewRequest;
 import dev.consentgate.output.Outbound;
 import dev.consentgate.output.OutputHeaders;
 import dev.consentgate.output.OutputPlans;
@@ -33,8 +37,12 @@ import dev.consentgate.policy.PolicyWords;
 import dev.consentgate.policy.Purpose;
 import dev.consentgate.policy.PurposeVerdict;
 import dev.consentgate.policy.PurposeRule;
+import dev.consentgate.schema.ReviewAction;
+import dev.consentgate.schema.ReviewDecision;
+import dev.consentgate.schema.ReviewOutcome;
 import dev.consentgate.schema.internal.PendingErasureNotice;
 import dev.consentgate.schema.internal.BufferedHeader;
+import dev.consentgate.schema.internal.HeldRecord;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -61,7 +69,7 @@ import org.slf4j.LoggerFactory;
  * one record to each purpose that may receive it and one audit record, all through one sink, so
  * under exactly-once they commit together.
  */
-final class EnforcementProcessor implements Processor<String, DeciderInput, byte[], Outbound> {
+final class EnforcementProcessor implements Processor<String, EnforcerInput, byte[], Outbound> {
 
     private static final Logger LOG = LoggerFactory.getLogger(EnforcementProcessor.class);
     /** The outbound "topic" of erasure notices still to be located: not a legal topic name, so no policy topic is it. */
@@ -85,6 +93,8 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
     private AuditChain auditChain;
     private CustomerDataKeys dataKeys;
     private DeliverySummaries deliverySummaries;
+    private ReviewHolds holds;
+    private ReviewQueueGauges queueGauges;
 
     EnforcementProcessor(Policy policy, AvroCodec codec, TopologySettings settings, EnforcementMetrics metrics,
                          DecisionClock decisionClock, Optional<CheckpointSigner> checkpointSigner) {
@@ -114,11 +124,22 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
         this.dataKeys = new CustomerDataKeys(context.getStateStore(CustomerDataKeys.STORE), settings.dataKeys(), settings.keysTopic(),
                 context::forward);
         this.deliverySummaries = new DeliverySummaries(context.getStateStore(DeliverySummaries.STORE));
+        if (policy.usesReview()) {
+            this.holds = new ReviewHolds(context.getStateStore(ReviewHolds.STORE));
+            this.queueGauges = new ReviewQueueGauges(holds, metrics, context);
+        }
     }
 
     @Override
-    public void process(Record<String, DeciderInput> record) {
-        record.value().match(this::consent, this::event);
+    public void process(Record<String, EnforcerInput> record) {
+        record.value().route(input -> input.match(this::consent, this::event), request -> review(request, record));
+    }
+
+    @Override
+    public void close() {
+        if (queueGauges != null) {
+            queueGauges.close();
+        }
     }
 
     private Void consent(ConsentUpdate update) {
@@ -184,45 +205,105 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
     }
 
     private void decide(PendingEvent event) {
-        GenericRecord value = event.decodedOrNull() != null ? event.decodedOrNull()
-                : codec.decode(event.event().getSourceTopic(), bytes(event.event().getValue()));
-        List<Purpose> purposes = Purpose.allOf(event.purposes());
+        EventDecision decision = decisionFor(event, Purpose.allOf(event.purposes()));
+        List<AuditRecords.Delivery> deliveries = emit(event, decision, null);
+        deliveries.forEach(this::count);
+        metrics.decisionLag(Duration.ofMillis(context.currentSystemTimeMs() - event.eventTime()));
+    }
+
+    /** The decisions for {@code purposes} of the event, against its customer's consent at its time and at the task's time now. */
+    private EventDecision decisionFor(PendingEvent event, List<Purpose> purposes) {
         String customerId = event.customerId();
         long eventTime = event.eventTime();
         // The customer's recorded jurisdiction stands; the event's own, which its producer chose, can only tighten it.
         DecisionContext decisionContext = new DecisionContext(eventTime, decisionClock.decidedAt(taskTime(eventTime)),
                 history.jurisdictionAt(customerId, eventTime), event.event().getJurisdiction());
         InputMapping input = settings.mappingsByTopic().get(event.event().getSourceTopic());
-        EventDecision decision = decisions.decide(purposes, input::mayDeclare, (purpose, time) -> history.at(customerId, purpose, time),
-                decisionContext);
+        return decisions.decide(purposes, input::mayDeclare, (purpose, time) -> history.at(customerId, purpose, time), decisionContext);
+    }
 
+    /**
+     * Forwards what the decision gives each purpose and the event's audit record. A purpose that requires review gets its
+     * record on the review topic instead, held under a review id, unless {@code review} (the reviewer's decision that led
+     * to this one) is given: a record decided after review is never held again.
+     */
+    private List<AuditRecords.Delivery> emit(PendingEvent event, EventDecision decision, ReviewOutcome review) {
+        GenericRecord value = event.decodedOrNull() != null ? event.decodedOrNull()
+                : codec.decode(event.event().getSourceTopic(), bytes(event.event().getValue()));
+        String customerId = event.customerId();
         Headers passedHeaders = passedHeaders(event);
         long timestamp = event.event().getRecordTimestamp();
         List<AuditRecords.Delivery> deliveries = new ArrayList<>(decision.decisions().size());
         List<Record<byte[], Outbound>> outputs = new ArrayList<>(decision.decisions().size() + 1);
+        List<ReviewId> held = new ArrayList<>();
         // One keyed hash per event, for its summary, its data key and its records' header, and only when it reaches a purpose.
         Supplier<String> reference = memoized(() -> DataKeyReference.of(settings, customerId));
         for (PurposeVerdict purposeDecision : decision.decisions()) {
-            deliveries.add(deliver(event, value, purposeDecision, passedHeaders, timestamp, reference, outputs));
+            Optional<ReviewId> hold = review == null ? heldFor(purposeDecision) : Optional.empty();
+            hold.ifPresent(held::add);
+            deliveries.add(deliver(event, value, purposeDecision, passedHeaders, timestamp, reference, outputs, hold));
         }
         List<DeliverySummaries.Delivered> delivered = outputs.stream()
                 .map(r -> new DeliverySummaries.Delivered(r.value().topic(), Arrays.equals(r.key(), utf8(customerId)))).toList();
         AuditChain.Sealed auditValue = auditChain.seal(
                 audit.build(event, decision, deliveries, context.currentSystemTimeMs(), auditChain.partition(), history.lastReadOffset(),
-                        history.lastReroutedOffset()),
+                        history.lastReroutedOffset(), review),
                 record -> codec.encode(settings.auditTopic(), record));
         // Counted once the audit record is built: an event that fails before it is not counted as delivered.
         if (!delivered.isEmpty()) {
             deliverySummaries.delivered(reference.get(), delivered, timestamp, event.event().getEventId());
         }
+        held.forEach(id -> holds.hold(id, new HeldRecord(event.event(), id.purpose(), decision.decidedAt(), id.partition(), id.sequence())));
         byte[] auditKey = event.event().getEventId().getBytes(StandardCharsets.UTF_8);
         outputs.add(new Record<>(auditKey, new Outbound(settings.auditTopic(), auditValue.value(), auditChain.partition()), timestamp));
         // Everything is built before anything is forwarded: an error part-way leaves no purpose record without its audit record.
         outputs.forEach(context::forward);
         auditChain.advance(auditValue);
         signCheckpoint(auditValue, decision.decidedAt(), timestamp);
-        deliveries.forEach(this::count);
-        metrics.decisionLag(Duration.ofMillis(context.currentSystemTimeMs() - eventTime));
+        return deliveries;
+    }
+
+    /**
+     * The review id a purpose's record is held under, when its rule requires review and the record would reach the purpose
+     * topic (in shadow mode, a would-be drop does too). It names the audit record about to be sealed.
+     */
+    private Optional<ReviewId> heldFor(PurposeVerdict decision) {
+        boolean reaches = decision.forwards() || policy.enforcementMode() == EnforcementMode.SHADOW;
+        if (decision.rule().isEmpty() || !decision.rule().get().requiresReview() || !reaches) {
+            return Optional.empty();
+        }
+        return Optional.of(new ReviewId(auditChain.partition(), auditChain.nextSequence(), decision.purpose().key()));
+    }
+
+    /**
+     * A reviewer's decision on a held record. The first one takes the record out of the store: approve decides it again,
+     * at the task's time now, and forwards it only if that decision still lets it through; reject drops it. Both are
+     * audited with the reviewer, the reason and the held record's audit reference. A decision on nothing held, or one
+     * that cannot be read, goes to the dead letters and changes nothing.
+     */
+    private Void review(ReviewRequest request, Record<String, EnforcerInput> record) {
+        ReviewDecision decision;
+        try {
+            decision = request.decision(codec);
+        } catch (RejectException e) {
+            refuse(request.refused(e), record);
+            return null;
+        }
+        Optional<HeldRecord> held = holds.take(decision.getReviewId());
+        if (held.isEmpty()) {
+            refuse(request.refused(RejectReason.REVIEW_NOT_HELD, "no record is held under review id " + decision.getReviewId()
+                    + ": never held, decided already, or its decision was written to another partition than the id names"), record);
+            return null;
+        }
+        PendingEvent event = new PendingEvent(held.get().getEvent(), null);
+        EventDecision fresh = decisionFor(event, List.of(Purpose.of(held.get().getPurpose())));
+        EventDecision outcome = decision.getAction() == ReviewAction.APPROVE ? fresh : ReviewOutcomes.rejected(fresh);
+        emit(event, outcome, ReviewOutcomes.of(decision, held.get(), request.position()));
+        return null;
+    }
+
+    private void refuse(Rejected rejected, Record<String, EnforcerInput> record) {
+        context.forward(deadLetters.record(rejected, record.headers(), record.timestamp()));
     }
 
     /**
@@ -261,15 +342,19 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
         delivery.fields().forEach(field -> metrics.redactedField(purpose, field.category().key()));
     }
 
-    /** Adds the purpose's record to {@code outputs} if it gets one, and says what was done for the audit record. */
+    /**
+     * Adds the purpose's record to {@code outputs} if it gets one, and says what was done for the audit record. A record
+     * {@code held} for review goes to the review topic, minimized for its purpose as it would reach the purpose topic.
+     */
     private AuditRecords.Delivery deliver(PendingEvent event, GenericRecord value, PurposeVerdict decision,
                                           Headers passedHeaders, long timestamp, Supplier<String> reference,
-                                          List<Record<byte[], Outbound>> outputs) {
+                                          List<Record<byte[], Outbound>> outputs, Optional<ReviewId> held) {
         boolean shadow = policy.enforcementMode() == EnforcementMode.SHADOW;
         if (decision.rule().isEmpty() || (!shadow && !decision.forwards())) {
             return AuditRecords.Delivery.none(decision);
         }
         PurposeRule rule = decision.rule().get();
+        String destination = held.isPresent() ? settings.reviewTopic() : rule.outputTopic();
         // Shadow mode forwards what enforcement would drop, minimized exactly as a tagged record is.
         Verdict delivered = decision.outcome() == Verdict.DROP ? Verdict.TAG : decision.outcome();
         OutputPlans.PlannedOutput planned = plans.plan(event.event().getSourceTopic(), value.getSchema(), rule, delivered);
@@ -278,12 +363,12 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
         // it must not make the customer a data key again, nor be readable.
         boolean readable = decision.outcome() != Verdict.DROP;
         FieldEncrypter encrypter = !planned.plan().encrypts() ? FieldEncrypter.NONE
-                : readable ? (field, text) -> FieldCipher.encrypt(dataKeys.keyOf(reference.get(), timestamp), rule.outputTopic(), field, text)
-                : unheldEncrypter(rule.outputTopic());
+                : readable ? (field, text) -> FieldCipher.encrypt(dataKeys.keyOf(reference.get(), timestamp), destination, field, text)
+                : unheldEncrypter(destination);
         byte[] output = planned.plan().isUnchanged()
                 // Nothing to remove or transform: forward the producer's bytes as they came.
                 ? bytes(event.event().getValue())
-                : codec.encode(rule.outputTopic(), minimizer.apply(value, planned.minimization(), encrypter));
+                : codec.encode(destination, minimizer.apply(value, planned.minimization(), encrypter));
         // The key is the customer id, in the clear only where the purpose may see its category: elsewhere its keyed
         // hash, which still puts each customer's records on one partition. The input key is never copied: it may hold
         // anything. A pseudonymized record carries no input header either.
@@ -291,12 +376,16 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
         Headers headers = decisionHeaders(delivered == Verdict.REDACT ? new RecordHeaders() : passedHeaders,
                 decision, event.event().getEventId());
         addKeyIds(headers, planned);
+        held.ifPresent(id -> {
+            headers.add(OutputHeaders.REVIEW_ID, utf8(id.toString()));
+            headers.add(OutputHeaders.PURPOSE, utf8(id.purpose()));
+        });
         if (planned.plan().encrypts() && readable) {
             // Which data key opens the record's encrypted fields, without the customer id or their pseudonym.
             headers.add(EncryptedFields.SUBJECT_HEADER, utf8(reference.get()));
         }
-        outputs.add(new Record<>(outputKey, new Outbound(rule.outputTopic(), output), timestamp, headers));
-        return new AuditRecords.Delivery(decision, planned, rule.outputTopic());
+        outputs.add(new Record<>(outputKey, new Outbound(destination, output), timestamp, headers));
+        return new AuditRecords.Delivery(decision, planned, destination);
     }
 
     /** {@code value}, computed on first use and kept. */

@@ -14,11 +14,13 @@ import dev.consentgate.ingest.ConsentUpdate;
 import dev.consentgate.ingest.CustomerKeyPartitioner;
 import dev.consentgate.ingest.CustomerPartitions;
 import dev.consentgate.ingest.DeciderInput;
+import dev.consentgate.ingest.EnforcerInput;
 import dev.consentgate.ingest.EnvelopeReader;
 import dev.consentgate.ingest.PendingEvent;
 import dev.consentgate.ingest.PendingEventPartitioner;
 import dev.consentgate.ingest.PendingEventSerde;
 import dev.consentgate.ingest.ReaderOutput;
+import dev.consentgate.ingest.ReviewRequestReader;
 import dev.consentgate.ingest.Rejected;
 import dev.consentgate.ingest.SignalReader;
 import dev.consentgate.output.Outbound;
@@ -62,6 +64,7 @@ import org.apache.kafka.streams.processor.TopicNameExtractor;
  *                                   ├─ misplaced ─► consent-rerouter ─► consent.events.rerouted
  *                                   └─ in place ──────────────────────────┐
  * consent.events.rerouted ─► consent-rerouted-reader ─────────────────────┤
+ * consent.review.decisions ─► review-decision-reader (review: required) ───┤   (held records: consent.review)
  * input topic ─► input-T-envelope ─┬─ rejected ─► dead letters            ├─► enforcer ─► purpose topics,
  *                                  └─ [input-T-by-customer repartition,   │        │     consent.audit,
  *                                      unless keyed by customer id and    │        │     consent.dlq
@@ -151,8 +154,11 @@ public final class EnforcementTopology {
         // Their changelogs hold what an erasure removes: compacted as promptly as the key topic.
         builder.addStateStore(CustomerDataKeys.storeBuilder(TopicLayout.ERASABLE));
         builder.addStateStore(DeliverySummaries.storeBuilder(TopicLayout.ERASABLE));
+        if (policy.usesReview()) {
+            builder.addStateStore(ReviewHolds.storeBuilder(TopicLayout.ERASABLE));
+        }
 
-        List<KStream<String, DeciderInput>> inbound = new ArrayList<>();
+        List<KStream<String, EnforcerInput>> inbound = new ArrayList<>();
         KStream<String, ReaderOutput> consents = builder
                 .stream(settings.consentTopic(), RAW.withName("consent-source"))
                 .process(() -> new ConsentReader(codec), Named.as("consent-reader"));
@@ -185,14 +191,19 @@ public final class EnforcementTopology {
             inbound.add(asInput(placedEvents, name));
         }
 
-        KStream<String, DeciderInput> merged = inbound.get(0);
+        if (policy.usesReview()) {
+            // Keyed by review id, on the held record's partition: each decision meets the task that holds its record.
+            inbound.add(builder.stream(settings.reviewDecisionsTopic(), RAW.withName("review-decision-source"))
+                    .process(ReviewRequestReader::new, Named.as("review-decision-reader")));
+        }
+
+        KStream<String, EnforcerInput> merged = inbound.get(0);
         for (int i = 1; i < inbound.size(); i++) {
             merged = merged.merge(inbound.get(i), Named.as("merge-" + i));
         }
         Map<String, KStream<byte[], Outbound>> decided = merged
                 .process(() -> new EnforcementProcessor(policy, codec, settings, metrics, decisionClock, signer), Named.as(ENFORCER),
-                        ConsentHistory.CONSENT_STORE, ConsentHistory.WATERMARK_STORE, GraceBuffer.STORE, AuditChain.STORE,
-                        CustomerDataKeys.STORE, DeliverySummaries.STORE)
+                        enforcerStores(policy))
                 .split(Named.as("enforcer-"))
                 .branch((key, value) -> value.topic().equals(EnforcementProcessor.PENDING_ERASURE_NOTICES), Branched.as("erasure-notices"))
                 .defaultBranch(Branched.as("records"));
@@ -229,6 +240,16 @@ public final class EnforcementTopology {
                         Named.as("signal-statements"))
                 .to(settings.reroutedConsentTopic(), Produced.with(Serdes.ByteArray(), Outbound.VALUE_SERDE)
                         .withStreamPartitioner(new CustomerKeyPartitioner()).withName("signal-statement-sink"));
+    }
+
+    /** The enforcer's stores; the review holds only when a purpose requires review, so other topologies stay as they were. */
+    private static String[] enforcerStores(Policy policy) {
+        List<String> stores = new ArrayList<>(List.of(ConsentHistory.CONSENT_STORE, ConsentHistory.WATERMARK_STORE, GraceBuffer.STORE,
+                AuditChain.STORE, CustomerDataKeys.STORE, DeliverySummaries.STORE));
+        if (policy.usesReview()) {
+            stores.add(ReviewHolds.STORE);
+        }
+        return stores.toArray(String[]::new);
     }
 
     private static CheckpointSigner checkpointSigner(SigningKey key) {
@@ -274,8 +295,8 @@ public final class EnforcementTopology {
     }
 
     /** The enforcer's one input type; an upcast, named for the topology description. */
-    private static KStream<String, DeciderInput> asInput(KStream<String, ? extends DeciderInput> stream, String name) {
-        return stream.mapValues(value -> (DeciderInput) value, Named.as(name + "-input"));
+    private static KStream<String, EnforcerInput> asInput(KStream<String, ? extends DeciderInput> stream, String name) {
+        return stream.mapValues(value -> (EnforcerInput) value, Named.as(name + "-input"));
     }
 
     /** Whether a consent event or an event read from a topic keyed by customer id is on another partition than its customer's. */

@@ -10,7 +10,7 @@ public final class RejectException extends Exception {
         this.reason = reason;
     }
 
-    RejectReason reason() {
+    public RejectReason reason() {
         return reason;
     }
 }

@@ -33,6 +33,13 @@ public enum RejectReason {
      * or a signal record without a customer id, kind, value or capture time. It states nothing.
      */
     MALFORMED_SIGNAL,
+    /** A record of the review-decision topic that is not a readable {@code ReviewDecision} keyed by its review id. */
+    MALFORMED_REVIEW_DECISION,
+    /**
+     * A reviewer's decision on a review id under which nothing is held: never held, decided already (a duplicate), or
+     * written to another partition than the one the id names. Nothing is forwarded.
+     */
+    REVIEW_NOT_HELD,
     /** An unexpected error while deciding the record (a defect, or a record shape ConsentGate does not handle); the detail names the exception type. */
     PROCESSING_ERROR
 }

@@ -14,6 +14,9 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Objects;
 
 /**
@@ -39,6 +42,8 @@ public final class EnforcementMetrics {
     private final CounterCache<String> unmatchedCategoryPaths;
     private final CounterCache<String> misplacedRecords;
     private final MeterRegistry registry;
+    /** Per enforcing task (partition) of this instance: its review queue, read by the two review gauges. */
+    private final Map<Integer, ReviewQueue> reviewQueues = new ConcurrentHashMap<>();
 
     public EnforcementMetrics(MeterRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -76,6 +81,14 @@ public final class EnforcementMetrics {
                 .description("Records that arrived on a partition other than their customer id's and were moved to it")
                 .tag(TOPIC, topic)
                 .register(registry));
+        // Registered whether or not the policy requires review, so the stale-queue alert finds its series everywhere.
+        Gauge.builder(MeterNames.REVIEW_QUEUE_RECORDS, reviewQueues, queues -> queues.values().stream().mapToLong(ReviewQueue::size).sum())
+                .description("Records held for a reviewer in this instance's tasks")
+                .register(registry);
+        Gauge.builder(MeterNames.REVIEW_QUEUE_OLDEST_AGE, reviewQueues, EnforcementMetrics::oldestAgeSeconds)
+                .description("How long the oldest record held for a reviewer in this instance's tasks has waited; 0 when none waits")
+                .baseUnit("seconds")
+                .register(registry);
     }
 
     /**
@@ -141,6 +154,28 @@ public final class EnforcementMetrics {
         Gauge.builder(MeterNames.SHADOW_MODE, () -> shadow ? 1 : 0)
                 .description("1 while the policy runs in shadow mode: records enforcement would drop are forwarded, tagged")
                 .register(registry);
+    }
+
+    /**
+     * Reports the review queue of the task of {@code partition}: {@code size} held records, the oldest held at
+     * {@code oldestHeldAt} (epoch millis, empty when none waits).
+     */
+    public void reviewQueue(int partition, long size, OptionalLong oldestHeldAt) {
+        reviewQueues.put(partition, new ReviewQueue(size, oldestHeldAt));
+    }
+
+    /** The task of {@code partition} left this instance: its queue is another instance's to report. */
+    public void reviewQueueClosed(int partition) {
+        reviewQueues.remove(partition);
+    }
+
+    private static double oldestAgeSeconds(Map<Integer, ReviewQueue> queues) {
+        OptionalLong oldest = queues.values().stream().map(ReviewQueue::oldestHeldAt).filter(OptionalLong::isPresent)
+                .mapToLong(OptionalLong::getAsLong).min();
+        return oldest.isEmpty() ? 0 : Math.max(0, System.currentTimeMillis() - oldest.getAsLong()) / 1000.0;
+    }
+
+    private record ReviewQueue(long size, OptionalLong oldestHeldAt) {
     }
 
     private record DecisionTags(String purpose, String decision, String reason) {

@@ -43,6 +43,18 @@ public final class MeterNames {
     /** Gauge {@code consentgate_shadow_mode}: 1 while the policy runs in shadow mode (nothing is dropped), else 0. */
     public static final String SHADOW_MODE = "consentgate.shadow.mode";
 
+    /**
+     * Gauge {@code consentgate_review_queue_records}: records held for a reviewer (purposes with {@code review: required})
+     * in this instance's tasks, refreshed every 15 seconds.
+     */
+    public static final String REVIEW_QUEUE_RECORDS = "consentgate.review.queue.records";
+
+    /**
+     * Gauge {@code consentgate_review_queue_oldest_age_seconds}: how long the oldest held record of this instance's tasks
+     * has waited, from its held decision's time to now; 0 when none waits.
+     */
+    public static final String REVIEW_QUEUE_OLDEST_AGE = "consentgate.review.queue.oldest.age";
+
     /** Tag key: the declared processing purpose as the policy names it, or {@link #UNKNOWN_PURPOSE}. */
     public static final String PURPOSE = "purpose";
 

@@ -10,6 +10,10 @@ public final class OutputHeaders {
     public static final String POLICY_VERSION = "consent-policy-version";
     public static final String EVENT_ID = "consent-event-id";
     public static final String MODE = "consent-mode";
+    /** On a record of the review topic: the review id a reviewer's decision names. */
+    public static final String REVIEW_ID = "consent-review-id";
+    /** On a record of the review topic: the declared purpose it waits to reach. */
+    public static final String PURPOSE = "consent-purpose";
     /** On a record whose key is the customer id's HMAC: the id of the pseudonym key that made it, never the key. */
     public static final String PSEUDONYM_KEY_ID = "consent-pseudonym-key-id";
     /** On a record with a field the {@code hash} action replaced: the id of the field-hashing key, never the key. */

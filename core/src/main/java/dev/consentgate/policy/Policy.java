@@ -89,6 +89,11 @@ public record Policy(
         return purposes.values().stream().anyMatch(PurposeRule::usesDataKeys);
     }
 
+    /** True when some purpose's records wait for a reviewer: the review topics are then read and written. */
+    public boolean usesReview() {
+        return purposes.values().stream().anyMatch(PurposeRule::requiresReview);
+    }
+
     /** The distinct purpose topics, sorted. */
     public List<String> outputTopics() {
         return purposes.values().stream().map(PurposeRule::outputTopic).distinct().sorted(Comparator.naturalOrder()).toList();

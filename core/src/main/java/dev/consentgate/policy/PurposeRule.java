@@ -15,6 +15,7 @@ import java.util.Set;
  * @param encryptCategories categories whose fields a permitted or tagged record carries encrypted under the customer's
  *                        data key ({@link RedactionAction#ENCRYPT}); a redacted record follows {@code redact}
  * @param outputTopic     the purpose topic
+ * @param review          whether a reviewer must approve each record before it reaches the purpose topic
  * @param line            line of the rule in the policy file, for explanations
  */
 public record PurposeRule(
@@ -26,6 +27,7 @@ public record PurposeRule(
         Map<DataCategory, RedactionAction> redact,
         Set<DataCategory> encryptCategories,
         String outputTopic,
+        ReviewRequirement review,
         int line) {
 
     public PurposeRule {
@@ -35,10 +37,23 @@ public record PurposeRule(
         encryptCategories = Set.copyOf(encryptCategories);
     }
 
-    /** A rule that encrypts nothing in permitted and tagged records. */
+    /** A rule whose records need no review. */
+    public PurposeRule(Purpose purpose, LegalBasis basis, MissingConsentAction onMissingConsent, Set<DataCategory> allowCategories,
+                       Set<DataCategory> denyCategories, Map<DataCategory, RedactionAction> redact, Set<DataCategory> encryptCategories,
+                       String outputTopic, int line) {
+        this(purpose, basis, onMissingConsent, allowCategories, denyCategories, redact, encryptCategories, outputTopic,
+                ReviewRequirement.NONE, line);
+    }
+
+    /** A rule that encrypts nothing in permitted and tagged records and needs no review. */
     public PurposeRule(Purpose purpose, LegalBasis basis, MissingConsentAction onMissingConsent, Set<DataCategory> allowCategories,
                        Set<DataCategory> denyCategories, Map<DataCategory, RedactionAction> redact, String outputTopic, int line) {
         this(purpose, basis, onMissingConsent, allowCategories, denyCategories, redact, Set.of(), outputTopic, line);
+    }
+
+    /** True when a reviewer must approve each record before it reaches the purpose topic. */
+    public boolean requiresReview() {
+        return review == ReviewRequirement.REQUIRED;
     }
 
     /**

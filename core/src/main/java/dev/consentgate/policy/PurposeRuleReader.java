@@ -18,7 +18,7 @@ final class PurposeRuleReader {
     }
 
     private static final List<String> KEYS =
-            List.of("basis", "on_missing_consent", "allow_categories", "deny_categories", "redact", "encrypt_categories", "topic");
+            List.of("basis", "on_missing_consent", "allow_categories", "deny_categories", "redact", "encrypt_categories", "topic", "review");
 
     /** Bases that never consult consent, so an on_missing_consent for them could never apply. */
     private static final Set<LegalBasis> ALWAYS_PERMITTED = EnumSet.of(LegalBasis.CONTRACT, LegalBasis.LEGAL_OBLIGATION);
@@ -74,11 +74,13 @@ final class PurposeRuleReader {
         Map<DataCategory, Integer> encrypted = rule.parsedItems("encrypt_categories", DataCategory::of).orElse(Map.of());
         allowed.ifPresent(allow -> rejectEncryptedButNotAllowed(encrypted, allow.keySet(), denied.keySet(), name));
         String topic = readTopic(rule, entry.key());
+        ReviewRequirement review = rule.entry("review").flatMap(e -> YamlNodes.word(e.value(), e.line(), ReviewRequirement.class,
+                "review", " for " + name, problems)).orElse(ReviewRequirement.NONE);
         if (problems.count() > problemsBefore || purpose.isEmpty() || basis.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new PurposeRule(purpose.get(), basis.get(), onMissingConsent,
-                allowed.orElseThrow().keySet(), denied.keySet(), redact, encrypted.keySet(), topic, entry.line()));
+                allowed.orElseThrow().keySet(), denied.keySet(), redact, encrypted.keySet(), topic, review, entry.line()));
     }
 
     /** Default deny: a purpose sees only the categories its rule names, so a rule that names none is a mistake. */

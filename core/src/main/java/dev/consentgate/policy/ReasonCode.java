@@ -35,7 +35,8 @@ public enum ReasonCode {
     OPT_OUT_NOT_EXERCISED("The customer's recorded jurisdiction (and the event's, if it names one) makes this purpose"
             + " opt-out and the customer had not opted out at the event's time or at the decision's time."),
     OPTED_OUT("The customer's jurisdiction makes this purpose opt-out and the customer opted out (DENIED or WITHDRAWN)"
-            + " at the event's time or at the decision's time: the record is dropped.");
+            + " at the event's time or at the decision's time: the record is dropped."),
+    REVIEW_REJECTED("The purpose requires review and a reviewer rejected the held record: it is dropped.");
 
     private final String meaning;
 

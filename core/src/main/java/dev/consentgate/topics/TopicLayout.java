@@ -49,17 +49,25 @@ public record TopicLayout(List<String> readTopics, Map<String, Map<String, Strin
         written.put(config.keysTopic(), ERASABLE);
         // What was erased, and where it had gone: kept as long as the audit trail that shows the erasure was honoured.
         written.put(config.erasureTopic(), KEEP_FOREVER);
+        if (policy.usesReview()) {
+            // Held records, like a purpose topic's; and reviewers' decisions, the record of what each reviewer did.
+            written.put(config.reviewTopic(), Map.of());
+            written.put(config.reviewDecisionsTopic(), KEEP_FOREVER);
+        }
         return new TopicLayout(List.copyOf(read), written);
     }
 
     /**
      * The topics read beside the consent topic whose partition i must answer for the same customers: the rerouted-consent
-     * topic and the inputs keyed by customer id.
+     * topic, the review-decision topic (a decision goes to its held record's partition) and the inputs keyed by customer id.
      */
     List<String> coPartitioned(Policy policy, ConsentGateConfig config) {
         List<String> topics = new ArrayList<>();
         topics.add(config.consentTopic());
         topics.add(config.reroutedConsentTopic());
+        if (policy.usesReview()) {
+            topics.add(config.reviewDecisionsTopic());
+        }
         policy.inputs().stream().filter(InputMapping::keyedByCustomerId).map(InputMapping::topic).forEach(topics::add);
         return topics;
     }

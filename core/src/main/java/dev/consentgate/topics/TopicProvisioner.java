@@ -94,6 +94,14 @@ public final class TopicProvisioner {
             problems.add("topic " + erasures + " does not exist (ConsentGate writes an erasure notice there for every erasure request): "
                     + "`consentgate topics create` creates it");
         }
+        if (policy.usesReview()) {
+            for (String review : List.of(config.reviewTopic(), config.reviewDecisionsTopic())) {
+                if (!partitions(List.of(review)).containsKey(review)) {
+                    problems.add("topic " + review + " does not exist (a purpose of the policy has review: required, and held records "
+                            + "and reviewers' decisions go there): `consentgate topics create` creates it");
+                }
+            }
+        }
         String keys = config.keysTopic();
         if (policy.usesDataKeys() && !partitions(List.of(keys)).containsKey(keys)) {
             problems.add("topic " + keys + " does not exist (the policy encrypts fields, and the customers' data keys are kept there): "

@@ -19,6 +19,7 @@ import dev.consentgate.schema.ConsentRecordUsed;
 import dev.consentgate.schema.DecisionRecord;
 import dev.consentgate.schema.FieldTreatment;
 import dev.consentgate.schema.PurposeDecision;
+import dev.consentgate.schema.ReviewOutcome;
 import dev.consentgate.schema.SignalUsed;
 import dev.consentgate.serde.ConfluentAvroSerde;
 import dev.consentgate.serde.InMemorySchemaRegistry;
@@ -83,13 +84,15 @@ class HandEncodedDecisionRecordTest {
                 "eventId", "inputTopic", "inputPartition", "inputOffset", "eventTime", "customerIdHmac", "jurisdiction",
                 "enforcementMode", "eventReasons", "decisions", "policyVersion", "policyHash", "processedAt",
                 "consentPartition", "consentOffset", "decidedAt", "reroutedConsentOffset", "inputSchemaId",
-                "pseudonymKeyId", "chain");
+                "pseudonymKeyId", "review", "chain");
         assertThat(fieldNames(PurposeDecision.getClassSchema())).as(addIt).containsExactly(
                 "purpose", "rule", "decision", "reasons", "legalBasis", "consentUsed", "fields", "outputTopic");
         assertThat(fieldNames(ConsentRecordUsed.getClassSchema())).as(addIt).containsExactly(
                 "purpose", "status", "capturedAt", "expiresAt", "jurisdiction", "source", "noticeVersion", "consentId", "signal");
         assertThat(fieldNames(SignalUsed.getClassSchema())).as(addIt).containsExactly("kind", "value", "meaning");
         assertThat(fieldNames(FieldTreatment.getClassSchema())).as(addIt).containsExactly("field", "category", "action");
+        assertThat(fieldNames(ReviewOutcome.getClassSchema())).as(addIt).containsExactly("reviewId", "action", "reviewer", "reason",
+                "heldAuditPartition", "heldAuditSequence", "decisionPartition", "decisionOffset");
         assertThat(fieldNames(AuditChainLink.getClassSchema())).as(addIt).containsExactly("sequence", "previousHash", "hash");
     }
 
@@ -191,7 +194,7 @@ class HandEncodedDecisionRecordTest {
                 plain.getInputOffset(), plain.getEventTime(), plain.getCustomerIdHmac(), plain.getJurisdiction(),
                 plain.getEnforcementMode(), plain.getEventReasons(), plain.getDecisions(), plain.getPolicyVersion(),
                 plain.getPolicyHash(), plain.getProcessedAt(), plain.getConsentPartition(), plain.getConsentOffset(),
-                plain.getDecidedAt(), plain.getReroutedConsentOffset(), plain.getInputSchemaId(), plain.getPseudonymKeyId(), plain.getChain());
+                plain.getDecidedAt(), plain.getReroutedConsentOffset(), plain.getInputSchemaId(), plain.getPseudonymKeyId(), plain.getReview(), plain.getChain());
     }
 
     @Test

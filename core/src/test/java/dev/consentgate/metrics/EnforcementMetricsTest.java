@@ -10,6 +10,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -62,6 +63,28 @@ class EnforcementMetricsTest {
         metrics.enforcementMode(false);
 
         assertThat(scrapedLines()).contains("consentgate_shadow_mode 0.0");
+    }
+
+    @Test
+    void reviewQueueGaugesAreZeroWithoutHeldRecords() {
+        assertThat(scrapedLines()).contains("# TYPE consentgate_review_queue_records gauge", "consentgate_review_queue_records 0.0",
+                "# TYPE consentgate_review_queue_oldest_age_seconds gauge", "consentgate_review_queue_oldest_age_seconds 0.0");
+    }
+
+    @Test
+    void reviewQueueGaugesSumTheTasksAndAgeTheOldestRecordUntilItsTaskCloses() {
+        long now = System.currentTimeMillis();
+        metrics.reviewQueue(0, 2, OptionalLong.of(now - 7_200_000));
+        metrics.reviewQueue(1, 1, OptionalLong.of(now - 60_000));
+        metrics.reviewQueue(2, 0, OptionalLong.empty());
+
+        assertThat(registry.get(MeterNames.REVIEW_QUEUE_RECORDS).gauge().value()).isEqualTo(3.0);
+        assertThat(registry.get(MeterNames.REVIEW_QUEUE_OLDEST_AGE).gauge().value()).isBetween(7_200.0, 7_260.0);
+
+        metrics.reviewQueueClosed(0);
+
+        assertThat(registry.get(MeterNames.REVIEW_QUEUE_RECORDS).gauge().value()).isEqualTo(1.0);
+        assertThat(registry.get(MeterNames.REVIEW_QUEUE_OLDEST_AGE).gauge().value()).isBetween(60.0, 120.0);
     }
 
     @Test

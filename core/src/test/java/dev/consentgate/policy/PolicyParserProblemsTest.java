@@ -120,7 +120,7 @@ class PolicyParserProblemsTest {
                 Arguments.of("misspelled key in a rule", with("allow_categories: [user.contact]", "allow_categroies: [user.contact]"),
                         List.of("policy.yaml:3: " + NO_ALLOW_LIST,
                                 "policy.yaml:5: unknown key 'allow_categroies' in purpose marketing: expected one of "
-                                + "basis, on_missing_consent, allow_categories, deny_categories, redact, encrypt_categories, topic")),
+                                + "basis, on_missing_consent, allow_categories, deny_categories, redact, encrypt_categories, topic, review")),
                 Arguments.of("a rule without allow_categories", with("    allow_categories: [user.contact]\n", ""),
                         List.of("policy.yaml:3: " + NO_ALLOW_LIST)),
                 Arguments.of("event id read from the customer id's field",
@@ -175,6 +175,8 @@ class PolicyParserProblemsTest {
                 Arguments.of("unknown on_missing_consent", with("basis: consent", "basis: consent\n    on_missing_consent: skip"),
                         List.of("policy.yaml:5: unknown on_missing_consent 'skip' for purpose marketing: expected one of "
                                 + "drop, redact, tag")),
+                Arguments.of("unknown review requirement", with("basis: consent", "basis: consent\n    review: maybe"),
+                        List.of("policy.yaml:5: unknown review 'maybe' for purpose marketing: expected one of none, required")),
                 Arguments.of("on_missing_consent for contract",
                         with("basis: contract", "basis: contract\n    on_missing_consent: drop"),
                         List.of("policy.yaml:8: on_missing_consent is not allowed for purpose essential.service: basis "
@@ -312,7 +314,7 @@ class PolicyParserProblemsTest {
                 "policy.yaml:7: unknown basis 'consnet' for purpose marketing: expected one of consent, contract, "
                         + "legitimate_interest, legal_obligation",
                 "policy.yaml:8: unknown key 'allow_categroies' in purpose marketing: expected one of basis, "
-                        + "on_missing_consent, allow_categories, deny_categories, redact, encrypt_categories, topic",
+                        + "on_missing_consent, allow_categories, deny_categories, redact, encrypt_categories, topic, review",
                 "policy.yaml:9: overlapping purpose rules: purpose marketing is defined twice (first at line 6)",
                 "policy.yaml:11: " + NO_ALLOW_LIST.replace("purpose marketing", "purpose essential.service"),
                 "policy.yaml:13: on_missing_consent is not allowed for purpose essential.service: basis contract is "

@@ -54,6 +54,9 @@ final class DemoCommand implements Callable<Integer> {
     /** The purpose whose email the demo encrypts, so that its end can show an erasure reaching what was delivered before. */
     private static final String ENCRYPTING_PURPOSE = "marketing.communications.email";
     private static final String ENCRYPTING_RULE = "    allow_categories: [user.contact.email, user.name, user.unique_id, system.operations]\n";
+    /** The purpose whose records wait for a reviewer, so that the demo can show one review decision. */
+    private static final String REVIEWED_PURPOSE = "sales.prospecting";
+    private static final String REVIEWED_RULE = "  " + REVIEWED_PURPOSE + ":\n    basis: consent\n";
 
     @Option(names = "--events", paramLabel = "N", description = "Process N events, print a summary and exit (default: run until Ctrl-C).")
     Long events;
@@ -90,6 +93,7 @@ final class DemoCommand implements Callable<Integer> {
                 serializer.configure(setup.properties(), false);
                 long produced = produce(producer, serializer, service, tally, out);
                 int exit = summary(tally, produced, service.httpPort(), out);
+                showReview(setup, producer, serializer, out);
                 showErasure(setup, producer, serializer, out);
                 return exit;
             }
@@ -117,7 +121,10 @@ final class DemoCommand implements Callable<Integer> {
         return new Setup(properties, new ConsentGateConfig(properties), policy());
     }
 
-    /** The example policy, with the marketing purpose's email encrypted under each customer's data key. */
+    /**
+     * The example policy, with the marketing purpose's email encrypted under each customer's data key, and the sales
+     * purpose's records waiting for a reviewer.
+     */
     private static Policy policy() throws IOException {
         String example;
         try (InputStream in = DemoCommand.class.getResourceAsStream("/policy/example-policy.yaml")) {
@@ -129,8 +136,24 @@ final class DemoCommand implements Callable<Integer> {
             throw new IllegalStateException("the example policy no longer has the rule the demo encrypts: " + ENCRYPTING_PURPOSE);
         }
         int end = allow + ENCRYPTING_RULE.length();
-        String yaml = example.substring(0, end) + "    encrypt_categories: [user.contact.email]\n" + example.substring(end);
+        String encrypting = example.substring(0, end) + "    encrypt_categories: [user.contact.email]\n" + example.substring(end);
+        if (!encrypting.contains(REVIEWED_RULE)) {
+            throw new IllegalStateException("the example policy no longer has the rule the demo reviews: " + REVIEWED_PURPOSE);
+        }
+        String yaml = encrypting.replace(REVIEWED_RULE, REVIEWED_RULE + "    review: required\n");
         return PolicyParser.parse("example-policy.yaml", yaml.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Approves one record held for the reviewed purpose, and shows the decision made again at approval. */
+    private static void showReview(Setup setup, KafkaProducer<byte[], byte[]> producer, ConfluentAvroSerializer serializer, PrintWriter out)
+            throws InterruptedException {
+        ReviewShowcase showcase = new ReviewShowcase(setup.properties(), setup.config().reviewTopic(), setup.config().reviewDecisionsTopic(),
+                setup.config().auditTopic());
+        out.println();
+        out.println("Review of one record of " + REVIEWED_PURPOSE + " (review: required):");
+        out.flush();
+        showcase.run(producer, serializer).forEach(line -> out.println("  " + line));
+        out.flush();
     }
 
     /** Erases one customer whose email the encrypting purpose received, and shows what the purpose can still read. */

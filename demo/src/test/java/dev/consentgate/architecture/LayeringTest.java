@@ -59,14 +59,15 @@ class LayeringTest {
                     "signal", "schema.internal")),
             // service
             Map.entry("health", Set.of("metrics")),
-            Map.entry("cli", Set.of("config", "enforce", "health", "metrics", "policy", "serde", "topics")),
+            // output and schema for the review commands: the held records' headers, the reviewer's decision they write
+            Map.entry("cli", Set.of("config", "enforce", "health", "metrics", "output", "policy", "serde", "topics", "schema")),
             // auditor tools
             Map.entry("replay", Set.of("client", "config", "enforce", "ingest", "output", "policy", "serde", "schema")),
             // ingest for the customer partition subject export reads, output for the rerouted-consent header it reports
             Map.entry("tools", Set.of("audit", "cli", "client", "config", "ingest", "output", "policy", "replay", "serde", "schema")),
             // test support and demo
             Map.entry("testing", Set.of("config", "enforce", "policy", "serde", "topics", "schema", "sample")),
-            Map.entry("demo", Set.of("cli", "client", "config", "enforce", "policy", "serde", "testing", "topics", "schema", "sample")));
+            Map.entry("demo", Set.of("cli", "client", "config", "enforce", "output", "policy", "serde", "testing", "topics", "schema", "sample")));
 
     /** What the deployed service runs: none of it may need the test driver, the broker or Scala. */
     private static final String[] SERVICE = packages("client", "policy", "serde", "metrics", "signal", "consent", "config", "topics", "output", "ingest",

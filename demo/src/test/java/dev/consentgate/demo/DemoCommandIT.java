@@ -25,6 +25,13 @@ class DemoCommandIT {
         String totals = summary.lines().filter(l -> l.contains("events decided")).findFirst().orElseThrow();
         String[] numbers = totals.replace(",", "").replaceAll("[^0-9 ]", " ").trim().split("\\s+");
         assertThat(Long.parseLong(numbers[0]) + Long.parseLong(numbers[1])).isEqualTo(1500);
+        // One record held for sales.prospecting is approved: decided again, and audited with the reviewer.
+        String review = out.toString().substring(out.toString().indexOf("Review of one record of sales.prospecting"));
+        List<String> reviewLines = review.lines().map(String::trim).toList();
+        assertThat(reviewLines.get(1)).matches("held: [0-9]+ records of sales\\.prospecting wait on consent\\.review, each with the decision it "
+                + "would have had");
+        assertThat(reviewLines.get(2)).matches("approved [0-9]+-[0-9]+-sales\\.prospecting as demo-reviewer: decided again at approval: "
+                + "((permit|tag) \\([A-Z_, ]+\\), sent to crm\\.purpose\\.sales\\.prospecting|drop \\([A-Z_, ]+\\), sent to no topic)");
         // One customer is erased at the end: what the marketing purpose received encrypted can no longer be read.
         String erasure = out.toString().substring(out.toString().indexOf("Erasure of one customer"));
         List<String> lines = erasure.lines().map(String::trim).toList();

@@ -26,6 +26,7 @@ class AclTest {
     private static final String PURPOSE_TOPIC_PREFIX = "crm.purpose.";
     private static final String AUDITOR = "consentgate-auditor";
     private static final String ERASURE_CONSUMER = "consentgate-erasure-consumer";
+    private static final String REVIEWER = "consentgate-reviewer";
     private static final String CONSENT_MANAGEMENT_PLATFORM = "consent-management-platform";
     /** The consumers of purposes whose fields are encrypted (the demo encrypts the marketing email): they read the data keys. */
     private static final Set<String> DECRYPTING_CONSUMERS = Set.of("User:consumer-marketing.communications.email");
@@ -45,10 +46,10 @@ class AclTest {
         Set<AclBinding> fromKafkaUsers = KafkaUserAcls.of(strimzi.users());
 
         assertThat(fromScript).as("granted by the script only").containsExactlyInAnyOrderElementsOf(fromKafkaUsers);
-        // The service: 56 (the 19 topics, Read on the 7 purpose topics too, internal topics, group, transactional ids); the auditor: 9 topics, 2 each;
-        // 7 consumers: 3 each, and 2 for the one that reads the data keys; the erasure consumer: 3; the consent-management
-        // platform: 2.
-        assertThat(fromKafkaUsers).hasSize(102);
+        // The service: 60 (the 21 topics, Read on the 7 purpose topics too, internal topics, group, transactional ids); the
+        // auditor: 9 topics, 2 each; 7 consumers: 3 each, and 2 for the one that reads the data keys; the erasure consumer: 3;
+        // the reviewer: 5; the consent-management platform: 2.
+        assertThat(fromKafkaUsers).hasSize(111);
     }
 
     @Test
@@ -148,6 +149,22 @@ class AclTest {
     }
 
     @Test
+    void theHeldRecordsAreWrittenByTheServiceAndReadByReviewersAloneWhoWriteTheDecisionsTheServiceReads() {
+        Set<AclBinding> all = KafkaUserAcls.of(strimzi.users());
+        String review = deployed.config().reviewTopic();
+        String decisions = deployed.config().reviewDecisionsTopic();
+
+        assertThat(KafkaUserAcls.of(strimzi.user(REVIEWER))).containsExactlyInAnyOrderElementsOf(withPrincipal("User:" + REVIEWER, union(
+                allow(ResourceType.TOPIC, review, PatternType.LITERAL, AclOperation.READ, AclOperation.DESCRIBE),
+                allow(ResourceType.TOPIC, decisions, PatternType.LITERAL, AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE))));
+        assertThat(principalsAllowed(all, review, AclOperation.WRITE)).containsExactly("User:" + deployed.applicationId());
+        assertThat(principalsAllowed(all, review, AclOperation.READ)).containsExactly("User:" + REVIEWER);
+        assertThat(principalsAllowed(all, decisions, AclOperation.WRITE)).containsExactly("User:" + REVIEWER);
+        assertThat(principalsAllowed(all, decisions, AclOperation.READ))
+                .containsExactlyInAnyOrder("User:" + deployed.applicationId(), "User:" + REVIEWER);
+    }
+
+    @Test
     void theConsentManagementPlatformWritesSignalsThatOnlyTheServiceReads() {
         Set<AclBinding> all = KafkaUserAcls.of(strimzi.users());
         String signals = deployed.config().signalsTopic();
@@ -164,7 +181,7 @@ class AclTest {
         assertThat(strimzi.users()).extracting(user -> user.getMetadata().getName()).containsExactlyInAnyOrder("consentgate", AUDITOR,
                 "consumer-marketing.communications.email", "consumer-analytics.reporting", "consumer-personalize.profiling",
                 "consumer-train-ai-system", "consumer-marketing.advertising", "consumer-sales.prospecting",
-                "consumer-essential.service", ERASURE_CONSUMER, CONSENT_MANAGEMENT_PLATFORM);
+                "consumer-essential.service", ERASURE_CONSUMER, REVIEWER, CONSENT_MANAGEMENT_PLATFORM);
         for (KafkaUser user : strimzi.users()) {
             assertThat(user.getSpec().getAuthentication()).isInstanceOf(KafkaUserScramSha512ClientAuthentication.class);
             assertThat(KafkaUserAcls.of(user)).allSatisfy(binding -> {

@@ -24,19 +24,27 @@ record DeployedLayout(String applicationId, ConsentGateConfig config, TopicLayou
     }
 
     /**
-     * The topics the deployment lets the service read: those of the layout, and the signals topic, which the example
-     * policy does not read, so that adding a signals section needs no new topic or ACL.
+     * The topics the deployment lets the service read: those of the layout, the signals topic and the review-decision
+     * topic, which the example policy does not read, so that adding a signals section or review needs no new topic or ACL.
      */
     List<String> provisionedReadTopics() {
         List<String> read = new ArrayList<>(topics.readTopics());
-        if (!read.contains(config.signalsTopic())) {
-            read.add(config.signalsTopic());
+        for (String topic : List.of(config.signalsTopic(), config.reviewDecisionsTopic())) {
+            if (!read.contains(topic)) {
+                read.add(topic);
+            }
         }
         return List.copyOf(read);
     }
 
-    /** The topics the deployment lets the service write, with their settings: those of the layout. */
+    /**
+     * The topics the deployment lets the service write, with their settings: those of the layout and the review topic (made
+     * for review as the review-decision topic is), less the review-decision topic, which only reviewers write.
+     */
     Map<String, Map<String, String>> provisionedWrittenTopics() {
-        return new TreeMap<>(topics.writtenTopics());
+        Map<String, Map<String, String>> written = new TreeMap<>(topics.writtenTopics());
+        written.putIfAbsent(config.reviewTopic(), Map.of());
+        written.remove(config.reviewDecisionsTopic());
+        return written;
     }
 }

@@ -32,9 +32,9 @@ class StrimziTopicsTest {
 
         assertThat(new TreeSet<>(strimzi.topics().stream().map(topic -> topic.getSpec().getTopicName()).toList()))
                 .containsExactlyElementsOf(expected)
-                // The example policy's seven purposes, the three inputs and the nine topics of ConsentGate's own.
-                .hasSize(19)
-                .contains("consent.keys", "consent.signals", "privacy.erasure");
+                // The example policy's seven purposes, the three inputs and the eleven topics of ConsentGate's own.
+                .hasSize(21)
+                .contains("consent.keys", "consent.signals", "privacy.erasure", "consent.review", "consent.review.decisions");
     }
 
     @Test
@@ -65,6 +65,13 @@ class StrimziTopicsTest {
         assertThat(config(topic("privacy.erasure")))
                 .containsOnly(entry("min.insync.replicas", "2"), entry("retention.ms", "-1"))
                 .isEqualTo(config(topic(deployed.config().auditTopic())));
+    }
+
+    @Test
+    void theReviewDecisionsAreKeptForeverLikeTheAuditTrailAndTheHeldRecordsLikeAPurposeTopic() {
+        assertThat(config(topic(deployed.config().reviewDecisionsTopic())))
+                .containsOnly(entry("min.insync.replicas", "2"), entry("retention.ms", "-1"));
+        assertThat(config(topic(deployed.config().reviewTopic()))).containsOnly(entry("min.insync.replicas", "2"));
     }
 
     @Test

@@ -25,7 +25,7 @@ class SchemaEvolutionTest {
 
     /** Named types other schemas refer to: parsed first, in this order. */
     private static final List<String> SHARED_TYPES = List.of(
-            "ConsentStatus.avsc", "ConsentRecordUsed.avsc", "FieldTreatment.avsc", "PurposeDecision.avsc");
+            "ConsentStatus.avsc", "ConsentRecordUsed.avsc", "FieldTreatment.avsc", "PurposeDecision.avsc", "ReviewOutcome.avsc");
 
     static Stream<String> publicSchemas() {
         return Stream.of("ConsentEvent", "DecisionRecord", "ContactUpdated", "EmailEngagement", "LeadScoringFeatures");

@@ -14,7 +14,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 /** The {@code consentgate} command line. */
 @Command(name = "consentgate", mixinStandardHelpOptions = true, versionProvider = ConsentGateCommand.Version.class,
         description = "Consent and purpose enforcement for CRM event streams on Kafka.",
-        subcommands = {RunCommand.class, PolicyCommand.class, TopicsCommand.class},
+        subcommands = {RunCommand.class, PolicyCommand.class, TopicsCommand.class, ReviewCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success; for run, a clean shutdown on SIGTERM",

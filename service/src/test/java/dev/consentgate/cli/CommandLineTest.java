@@ -86,11 +86,12 @@ class CommandLineTest {
         Path config = write("app.properties", "consentgate.hmac.key=0123456789abcdef0123456789ABCDEFGHIJ\nconsentgate.consent.rerouted.topic=consent.dlq\n");
 
         assertThat(runStoppedByConfig(config)).isEqualTo("consentgate: " + config
-                + ": the consent, rerouted-consent, signals, audit, dead-letter, checkpoint, policy, key and erasure topics must be nine"
-                + " different topics: consentgate.consent.topic=consent.events, consentgate.consent.rerouted.topic=consent.dlq,"
+                + ": the consent, rerouted-consent, signals, audit, dead-letter, checkpoint, policy, key, erasure, review and"
+                + " review-decision topics must be eleven different topics: consentgate.consent.topic=consent.events, consentgate.consent.rerouted.topic=consent.dlq,"
                 + " consentgate.signals.topic=consent.signals, consentgate.audit.topic=consent.audit, consentgate.dlq.topic=consent.dlq,"
                 + " consentgate.audit.checkpoints.topic=consent.audit.checkpoints, consentgate.policies.topic=consent.policies,"
-                + " consentgate.keys.topic=consent.keys, consentgate.erasure.topic=privacy.erasure");
+                + " consentgate.keys.topic=consent.keys, consentgate.erasure.topic=privacy.erasure,"
+                + " consentgate.review.topic=consent.review, consentgate.review.decisions.topic=consent.review.decisions");
     }
 
     @Test

@@ -43,6 +43,7 @@ final class PolicyDriver implements AutoCloseable {
     private final String auditTopic;
     private final String dlqTopic;
     private final TestInputTopic<byte[], byte[]> consent;
+    private final TestInputTopic<byte[], byte[]> reviewDecisions;
     private final Map<String, TestInputTopic<byte[], byte[]>> inputs = new HashMap<>();
     private final Map<String, TestOutputTopic<byte[], byte[]>> outputs = new HashMap<>();
     /** The decision time of the event being decided: the driver decides on this thread, as each record is piped in. */
@@ -68,6 +69,7 @@ final class PolicyDriver implements AutoCloseable {
         this.dlqTopic = config.dlqTopic();
         this.driver = new TopologyTestDriver(EnforcementTopology.build(policy, driverConfigs, serde, taskTime -> recordedDecidedAt), properties);
         this.consent = driver.createInputTopic(config.consentTopic(), WRITE, WRITE);
+        this.reviewDecisions = policy.usesReview() ? driver.createInputTopic(config.reviewDecisionsTopic(), WRITE, WRITE) : null;
         for (InputMapping input : policy.inputs()) {
             inputs.put(input.topic(), driver.createInputTopic(input.topic(), WRITE, WRITE));
         }
@@ -93,8 +95,22 @@ final class PolicyDriver implements AutoCloseable {
      * inputs, so it could not tell which consent updates the task had judged at.
      */
     Outcome decide(ConsumerRecord<byte[], byte[]> record, long decidedAt) {
+        return written(inputs.get(record.topic()), testRecord(record), decidedAt);
+    }
+
+    /** True when the policy has a purpose with {@code review: required}: reviewers' decisions can then be replayed. */
+    boolean reviews() {
+        return reviewDecisions != null;
+    }
+
+    /** Applies a reviewer's decision, given as the replay's own copy of it, at the decision time its audit record names. */
+    Outcome review(TestRecord<byte[], byte[]> decision, long decidedAt) {
+        return written(reviewDecisions, decision, decidedAt);
+    }
+
+    private Outcome written(TestInputTopic<byte[], byte[]> topic, TestRecord<byte[], byte[]> record, long decidedAt) {
         recordedDecidedAt = decidedAt;
-        inputs.get(record.topic()).pipeInput(testRecord(record));
+        topic.pipeInput(record);
         List<byte[]> audit = new ArrayList<>();
         written(auditTopic).forEach(r -> audit.add(r.value()));
         List<String> deadLetters = new ArrayList<>();

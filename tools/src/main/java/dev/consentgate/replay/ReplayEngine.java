@@ -140,6 +140,8 @@ public final class ReplayEngine {
             Set<Position> referenced = new HashSet<>();
             entries.forEach(e -> referenced.add(e.input()));
             Map<Position, ConsumerRecord<byte[], byte[]>> inputs = readInputs(consumer, ranges, referenced, deadLetters, report);
+            ReviewReplay reviews = new ReviewReplay(config.reviewTopic(), config.reviewDecisionsTopic(), serde,
+                    readReviewDecisions(consumer, entries));
 
             Map<Integer, List<AuditEntry>> byConsentPartition = new TreeMap<>();
             entries.forEach(e -> byConsentPartition.computeIfAbsent(e.consentPartition(), p -> new ArrayList<>()).add(e));
@@ -151,7 +153,7 @@ public final class ReplayEngine {
                 }
                 ConsentSources sources = new ConsentSources(consentPartition, new TopicPartition(config.reroutedConsentTopic(), partition.getKey()),
                         new CustomerPartitions(consentPartitions.size()), begin, end);
-                replayPartition(consumer, serde, sources, partition.getValue(), byHash, inputs, stateDir, report);
+                replayPartition(consumer, serde, sources, partition.getValue(), byHash, inputs, reviews, stateDir, report);
             }
         } catch (KafkaException e) {
             throw new ReplayException(ReplayException.Kind.UNREACHABLE, "Kafka: " + e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -187,7 +189,8 @@ public final class ReplayEngine {
 
     private void replayPartition(KafkaConsumer<byte[], byte[]> consumer, ReplaySerde serde, ConsentSources sources,
                                  List<AuditEntry> entries, Map<String, Policy> byHash,
-                                 Map<Position, ConsumerRecord<byte[], byte[]>> inputs, Path stateDir, ReplayReport report) {
+                                 Map<Position, ConsumerRecord<byte[], byte[]>> inputs, ReviewReplay reviews, Path stateDir,
+                                 ReplayReport report) {
         entries.sort(Comparator.comparingInt(AuditEntry::auditPartition).thenComparingLong(AuditEntry::auditOffset));
         TopicPartition consentPartition = sources.consent();
         PartitionCursor consent = cursor(consumer, report, sources, consentPartition,
@@ -239,7 +242,11 @@ public final class ReplayEngine {
                 applied = entry.consentOffset();
                 reroutedApplied = entry.reroutedConsentOffset();
                 PolicyDriver driver = options.whatIf() ? drivers.values().iterator().next() : drivers.get(entry.policyHash());
-                replayEvent(serde, driver, entry, input, report);
+                if (ReviewReplay.decidesReview(entry.recorded())) {
+                    replayReview(serde, driver, entry, reviews, report);
+                } else {
+                    replayEvent(serde, driver, entry, input, reviews, report);
+                }
                 progress.replayed();
             }
         } finally {
@@ -266,7 +273,7 @@ public final class ReplayEngine {
     }
 
     private void replayEvent(ReplaySerde serde, PolicyDriver driver, AuditEntry entry, ConsumerRecord<byte[], byte[]> input,
-                             ReplayReport report) {
+                             ReviewReplay reviews, ReplayReport report) {
         if (!driver.reads(input.topic())) {
             if (options.whatIf()) {
                 report.notDecided();
@@ -293,12 +300,69 @@ public final class ReplayEngine {
             mismatch(report, entry, note, List.of(), null);
             return;
         }
+        reviews.held(entry.auditPartition(), entry.recorded(), replayed);
+        compare(report, entry, replayed);
+    }
+
+    /**
+     * Applies the reviewer's decision the audit record reports, from the review-decision topic, to the record the replay
+     * held, at the recorded decision time, and compares the audit record that follows.
+     */
+    private void replayReview(ReplaySerde serde, PolicyDriver driver, AuditEntry entry, ReviewReplay reviews, ReplayReport report) {
+        if (options.whatIf() || !driver.reviews()) {
+            if (options.whatIf()) {
+                report.notDecided();
+            } else {
+                mismatch(report, entry, "policy " + driver.policy().version() + " has no purpose with review: required", List.of(), null);
+            }
+            return;
+        }
+        ReviewReplay.Copy copy = reviews.copy(entry.recorded());
+        if (copy.problem() != null) {
+            mismatch(report, entry, copy.problem(), List.of(), null);
+            return;
+        }
+        PolicyDriver.Outcome outcome = driver.review(copy.record(), entry.decidedAt());
+        if (outcome.auditValues().size() != 1) {
+            mismatch(report, entry, "the replay wrote " + outcome.auditValues().size() + " audit records for the reviewer's decision"
+                    + (outcome.deadLetterReasons().isEmpty() ? "" : " and dead-lettered it: " + String.join(", ", outcome.deadLetterReasons())),
+                    List.of(), null);
+            return;
+        }
+        Map<String, Object> replayed = AuditView.of(serde.decodeReplayed(config.auditTopic(), outcome.auditValues().get(0)));
+        compare(report, entry, ReviewReplay.aligned(entry.recorded(), replayed, copy.replayId()));
+    }
+
+    private static void compare(ReplayReport report, AuditEntry entry, Map<String, Object> replayed) {
         List<AuditView.Difference> differences = AuditView.differences(entry.recorded(), replayed);
         if (differences.isEmpty()) {
             report.matched();
         } else {
             mismatch(report, entry, null, differences, replayed);
         }
+    }
+
+    /** The reviewers' decisions the audit records report, by where they were read; none when the topic does not exist. */
+    private Map<Position, ConsumerRecord<byte[], byte[]>> readReviewDecisions(KafkaConsumer<byte[], byte[]> consumer, List<AuditEntry> entries) {
+        Map<TopicPartition, TreeSet<Long>> wanted = new TreeMap<>(Comparator.comparing(TopicPartition::toString));
+        entries.stream().filter(e -> ReviewReplay.decidesReview(e.recorded()))
+                .map(e -> ReviewReplay.decisionPosition(config.reviewDecisionsTopic(), e.recorded()))
+                .forEach(p -> wanted.computeIfAbsent(new TopicPartition(p.topic(), p.partition()), tp -> new TreeSet<>()).add(p.offset()));
+        Map<Position, ConsumerRecord<byte[], byte[]>> read = new HashMap<>();
+        if (wanted.isEmpty()) {
+            return read;
+        }
+        Map<TopicPartition, Long> end = offsets(() -> consumer.endOffsets(wanted.keySet(), METADATA_TIMEOUT));
+        wanted.forEach((tp, offsets) -> {
+            PartitionCursor cursor = new PartitionCursor(consumer, tp, offsets.first(), Math.min(offsets.last() + 1, end.getOrDefault(tp, 0L)),
+                    progress);
+            for (ConsumerRecord<byte[], byte[]> record = cursor.next(); record != null; record = cursor.next()) {
+                if (offsets.contains(record.offset())) {
+                    read.put(new Position(record.topic(), record.partition(), record.offset()), record);
+                }
+            }
+        });
+        return read;
     }
 
     private static void mismatch(ReplayReport report, AuditEntry entry, String note, List<AuditView.Difference> differences,
