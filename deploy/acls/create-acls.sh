@@ -42,7 +42,8 @@ allow "$application_id" --topic consent.events literal Read Describe
 allow "$application_id" --topic consent.signals literal Read Describe
 # read and written when a purpose has review: required; granted without it too, so adding review needs no ACL change
 allow "$application_id" --topic consent.review.decisions literal Read Describe
-allow "$application_id" --topic consent.review literal Write Describe
+# (and read only to find an erased customer's held records for the erasure notice)
+allow "$application_id" --topic consent.review literal Read Write Describe
 for topic in "${inputs[@]}"; do
   allow "$application_id" --topic "$topic" literal Read Describe
 done

@@ -116,8 +116,9 @@ public final class ConsentGateConfig extends AbstractConfig {
                     "Records held for a reviewer, when a purpose has `review: required` "
                             + "([policy-reference.md](policy-reference.md#review)): each minimized for its purpose, keyed like its "
                             + "purpose record, with the decision it would have had and its review id in `consent-*` headers. Holds "
-                            + "personal data: only the service writes it, only reviewers read it. `topics create` creates it; `run` "
-                            + "refuses to start without it when the policy uses review (exit 4).")
+                            + "personal data: only the service writes it (and reads it back to locate an erased customer's held "
+                            + "records), only reviewers read it. `topics create` creates it; `run` refuses to start without it when "
+                            + "the policy uses review (exit 4).")
             .define(REVIEW_DECISIONS_TOPIC, Type.STRING, "consent.review.decisions", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "Reviewers' decisions (Avro `ReviewDecision`, key = review id), written by `consentgate review approve|reject` "
                             + "to the partition the review id names, which is the held record's. Read beside the consent topic: same "

@@ -46,10 +46,10 @@ class AclTest {
         Set<AclBinding> fromKafkaUsers = KafkaUserAcls.of(strimzi.users());
 
         assertThat(fromScript).as("granted by the script only").containsExactlyInAnyOrderElementsOf(fromKafkaUsers);
-        // The service: 60 (the 21 topics, Read on the 7 purpose topics too, internal topics, group, transactional ids); the
+        // The service: 61 (the 21 topics, Read on the 7 purpose topics and the review topic too, internal topics, group, transactional ids); the
         // auditor: 9 topics, 2 each; 7 consumers: 3 each, and 2 for the one that reads the data keys; the erasure consumer: 3;
         // the reviewer: 5; the consent-management platform: 2.
-        assertThat(fromKafkaUsers).hasSize(111);
+        assertThat(fromKafkaUsers).hasSize(112);
     }
 
     @Test
