@@ -22,7 +22,8 @@ public final class DeadLetters {
         this.metrics = metrics;
     }
 
-    Record<byte[], Outbound> record(Rejected rejected, Headers original, long timestamp) {
+    /** The dead letter of a refused record, with its original headers and timestamp. */
+    public Record<byte[], Outbound> record(Rejected rejected, Headers original, long timestamp) {
         metrics.deadLetter(rejected.reason().name());
         Headers headers = headers(original, rejected.reason(), rejected.detail(), rejected.position());
         return new Record<>(rejected.rawKey(), new Outbound(dlqTopic, rejected.rawValue()), timestamp, headers);

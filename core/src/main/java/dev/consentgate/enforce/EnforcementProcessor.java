@@ -13,6 +13,8 @@ import dev.consentgate.ingest.AvroCodec;
 import dev.consentgate.ingest.ConsentUpdate;
 import dev.consentgate.ingest.DeciderInput;
 import dev.consentgate.ingest.PendingEvent;
+import dev.consentgate.ingest.RejectReason;
+import dev.consentgate.ingest.Rejected;
 import dev.consentgate.output.Outbound;
 import dev.consentgate.output.OutputHeaders;
 import dev.consentgate.output.OutputPlans;
@@ -35,6 +37,7 @@ import dev.consentgate.policy.PurposeVerdict;
 import dev.consentgate.policy.PurposeRule;
 import dev.consentgate.schema.ErasureNotice;
 import dev.consentgate.schema.internal.BufferedHeader;
+import dev.consentgate.signal.MalformedSignalException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -76,6 +79,7 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
     private final EnforcementMetrics metrics;
     private final DecisionClock decisionClock;
     private final Optional<CheckpointSigner> checkpointSigner;
+    private final CarriedSignals carriedSignals;
 
     private ProcessorContext<byte[], Outbound> context;
     private ConsentHistory history;
@@ -97,6 +101,7 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
         this.minimizer = new RecordMinimizer(settings.redactor());
         this.audit = new AuditRecords(policy, settings.pseudonymKey());
         this.deadLetters = new DeadLetters(settings.dlqTopic(), metrics);
+        this.carriedSignals = new CarriedSignals(policy);
     }
 
     @Override
@@ -197,6 +202,9 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
         List<Purpose> purposes = Purpose.allOf(event.purposes());
         String customerId = event.customerId();
         long eventTime = event.eventTime();
+        if (!recordCarriedSignals(event, value)) {
+            return;
+        }
         // The customer's recorded jurisdiction stands; the event's own, which its producer chose, can only tighten it.
         DecisionContext decisionContext = new DecisionContext(eventTime, decisionClock.decidedAt(taskTime(eventTime)),
                 history.jurisdictionAt(customerId, eventTime), event.event().getJurisdiction());
@@ -231,6 +239,31 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
         signCheckpoint(auditValue, decision.decidedAt(), timestamp);
         deliveries.forEach(this::count);
         metrics.decisionLag(Duration.ofMillis(context.currentSystemTimeMs() - eventTime));
+    }
+
+    /**
+     * Records the statements of the event's own signals in its customer's history, before the event is decided, so they
+     * count for it: here, in decision order, a restart and a replay apply them exactly as before. An event with a signal
+     * that cannot be decoded is not decided at all but dead-lettered: deciding it without the signal could let through
+     * what the customer refused with it, and no statement of the event counts.
+     *
+     * @return false when the event went to the dead-letter topic
+     */
+    private boolean recordCarriedSignals(PendingEvent event, GenericRecord value) {
+        List<ConsentState> carried;
+        try {
+            carried = carriedSignals.of(event, value, history.jurisdictionAt(event.customerId(), event.eventTime()));
+        } catch (MalformedSignalException e) {
+            Rejected rejected = new Rejected(RejectReason.MALFORMED_SIGNAL, "signal carried by the event: " + e.getMessage(), null,
+                    bytes(event.event().getValue()), event.position());
+            context.forward(deadLetters.record(rejected, inputHeaders(event), event.event().getRecordTimestamp()));
+            return false;
+        }
+        for (ConsentState statement : carried) {
+            metrics.consentUpdate(statement.status().name());
+            history.record(event.customerId(), statement);
+        }
+        return true;
     }
 
     /**
@@ -364,6 +397,15 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
             if (passed.contains(header.getKey()) && !header.getKey().startsWith(OutputHeaders.PREFIX)) {
                 headers.add(header.getKey(), header.getValue() == null ? null : bytes(header.getValue()));
             }
+        }
+        return headers;
+    }
+
+    /** Every header of the input record, for its dead letter. */
+    private static Headers inputHeaders(PendingEvent event) {
+        RecordHeaders headers = new RecordHeaders();
+        for (BufferedHeader header : event.event().getHeaders()) {
+            headers.add(header.getKey(), header.getValue() == null ? null : bytes(header.getValue()));
         }
         return headers;
     }
