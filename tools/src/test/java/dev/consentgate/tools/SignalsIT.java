@@ -74,14 +74,11 @@ class SignalsIT {
         // Given a service whose policy maps signals, and its signals topic
         String applicationId = "signals-" + UUID.randomUUID().toString().substring(0, 8);
         EndToEndRun run = new EndToEndRun(KAFKA.bootstrapServers(), ApicurioRegistry.shared(), applicationId);
-        String policyYaml = run.policyYaml() + SignalFixtures.SIGNALS.formatted(SignalFixtures.VENDOR);
+        String policyYaml = run.policyYaml();
         String signals = run.topic("consent.signals");
-        Map<String, Object> properties = run.withStateDir(Map.of(ConsentGateConfig.SIGNALS_TOPIC, signals,
+        Map<String, Object> properties = run.withStateDir(Map.of(
                 // Consent and events are merged in timestamp order, so each event sees the statements captured before it.
                 StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 5_000L));
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(signals, 3, (short) 1))).all().get();
-        }
         ConfluentAvroSerializer serializer = new ConfluentAvroSerializer();
         serializer.configure(run.properties(), false);
         String consents = run.topic("consent.events");
@@ -134,7 +131,6 @@ class SignalsIT {
         commandLine.setErr(new PrintWriter(err, true));
         // The run's settings, not the service's: a replay's test driver would wait for idle partitions.
         Map<String, Object> replaySettings = run.properties();
-        replaySettings.put(ConsentGateConfig.SIGNALS_TOPIC, signals);
         int exitCode = commandLine.execute("replay", "--config", config(replaySettings).toString(),
                 "--policy", Files.writeString(dir.resolve("policy.yaml"), policyYaml).toString(), "--report", report.toString());
         assertThat(exitCode).as("%s%n%s", out, err).isEqualTo(ExitCodes.OK);
