@@ -5,7 +5,6 @@ import dev.consentgate.policy.PolicyParser;
 import dev.consentgate.topics.TopicLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,16 +22,9 @@ record DeployedLayout(String applicationId, ConsentGateConfig config, TopicLayou
                 TopicLayout.of(config, PolicyParser.parse("policy.yaml", policy.getBytes(StandardCharsets.UTF_8))));
     }
 
-    /**
-     * The topics the deployment lets the service read: those of the layout, and the signals topic, which the example
-     * policy does not read, so that adding a signals section needs no new topic or ACL.
-     */
+    /** The topics the deployment lets the service read: those of the layout, the signals topic among them (the example policy reads it). */
     List<String> provisionedReadTopics() {
-        List<String> read = new ArrayList<>(topics.readTopics());
-        if (!read.contains(config.signalsTopic())) {
-            read.add(config.signalsTopic());
-        }
-        return List.copyOf(read);
+        return List.copyOf(topics.readTopics());
     }
 
     /** The topics the deployment lets the service write, with their settings: those of the layout. */
