@@ -33,11 +33,6 @@ public final class EventSignalReader {
         source.ifPresent(s -> sources.add(new Located(kind, s, s.kind() == ValueSource.Kind.FIELD ? s.name().split("\\.") : null)));
     }
 
-    /** Whether the input's events may carry signals at all. */
-    public boolean readsAny() {
-        return !sources.isEmpty();
-    }
-
     /** The signals the event (its decoded {@code value}, its buffered headers) carries, in the order TCF, GPP, GPC. */
     public List<Signal> read(BufferedEvent event, GenericRecord value) {
         List<Signal> signals = new ArrayList<>(sources.size());
