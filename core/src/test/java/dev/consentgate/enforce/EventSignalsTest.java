@@ -157,6 +157,22 @@ class EventSignalsTest {
     }
 
     @Test
+    void underAGracePeriodAnEventsSignalsCountFromWhenItIsDecidedInEventTimeOrder() {
+        try (EnforcementDriver driver = new EnforcementDriver(examplePolicyWithSignals(), Map.of("consentgate.grace.ms", 1_000L))) {
+            driver.consent(CUSTOMER, "sales.prospecting", ConsentStatus.GRANTED, 1_000, null, "US-CA");
+
+            // The opt-out arrives first but happened later: it waits, and the earlier event is decided before it counts
+            sendContact(driver, "e-gpc", 3_000, "sec-gpc", "1");
+            sendContact(driver, "e-earlier", 2_000);
+            sendContact(driver, "e-later", 5_000);
+            sendContact(driver, "e-last", 7_000);
+
+            assertThat(firstDecisions(driver.audits()))
+                    .containsExactly("e-earlier:PERMIT:OPT_OUT_NOT_EXERCISED", "e-gpc:DROP:OPTED_OUT", "e-later:DROP:OPTED_OUT");
+        }
+    }
+
+    @Test
     void theSameEventsDecidedAgainGiveTheSameDecisionsAndAuditRecords() {
         Consumer<EnforcementDriver> run = driver -> {
             driver.consent(CUSTOMER, "sales.prospecting", ConsentStatus.GRANTED, 1_000, null, "US-CA");
