@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.avro.generic.GenericRecord;
 
@@ -39,10 +40,11 @@ final class CarriedSignals {
      * The statements of the event's signals, none when its input maps no signal. They carry no jurisdiction: the event's
      * producer chose the event's, which may only tighten a decision, never move the customer to where they were not recorded.
      *
-     * @param recordedJurisdiction the customer's jurisdiction at the event's time, from their consent history; null if none
+     * @param recordedJurisdiction the customer's jurisdiction at the event's time, from their consent history (null if none);
+     *                             asked only for GPC
      * @throws MalformedSignalException when any signal of the event cannot be decoded: then none counts
      */
-    List<ConsentState> of(PendingEvent event, GenericRecord value, String recordedJurisdiction) throws MalformedSignalException {
+    List<ConsentState> of(PendingEvent event, GenericRecord value, Supplier<String> recordedJurisdiction) throws MalformedSignalException {
         EventSignalReader reader = readers.get(event.event().getSourceTopic());
         if (reader == null || statements.isEmpty()) {
             return List.of();
@@ -61,12 +63,12 @@ final class CarriedSignals {
      * Where a signal is judged: only GPC depends on it. GPC counts in the customer's recorded jurisdiction and in the
      * event's own, both where given (the event's may tighten, never loosen), and everywhere it has effect when neither is.
      */
-    private static List<String> judgedIn(Signal signal, String recorded, String sent) {
+    private static List<String> judgedIn(Signal signal, Supplier<String> recorded, String sent) {
         if (signal.kind() != Signal.Kind.GPC) {
             return Collections.singletonList(null);
         }
         TreeSet<String> known = new TreeSet<>();
-        for (String jurisdiction : Arrays.asList(recorded, sent)) {
+        for (String jurisdiction : Arrays.asList(recorded.get(), sent)) {
             if (jurisdiction != null) {
                 known.add(jurisdiction);
             }

@@ -252,7 +252,7 @@ final class EnforcementProcessor implements Processor<String, DeciderInput, byte
     private boolean recordCarriedSignals(PendingEvent event, GenericRecord value) {
         List<ConsentState> carried;
         try {
-            carried = carriedSignals.of(event, value, history.jurisdictionAt(event.customerId(), event.eventTime()));
+            carried = carriedSignals.of(event, value, () -> history.jurisdictionAt(event.customerId(), event.eventTime()));
         } catch (MalformedSignalException e) {
             Rejected rejected = new Rejected(RejectReason.MALFORMED_SIGNAL, "signal carried by the event: " + e.getMessage(), null,
                     bytes(event.event().getValue()), event.position());
