@@ -22,6 +22,7 @@ public final class DeadLetters {
         this.metrics = metrics;
     }
 
+    /** The dead letter of a refused record, with its original headers and timestamp. */
     public Record<byte[], Outbound> record(Rejected rejected, Headers original, long timestamp) {
         metrics.deadLetter(rejected.reason().name());
         Headers headers = headers(original, rejected.reason(), rejected.detail(), rejected.position());

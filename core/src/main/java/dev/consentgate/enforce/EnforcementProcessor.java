@@ -43,6 +43,7 @@ import dev.consentgate.schema.ReviewOutcome;
 import dev.consentgate.schema.internal.PendingErasureNotice;
 import dev.consentgate.schema.internal.BufferedHeader;
 import dev.consentgate.schema.internal.HeldRecord;
+import dev.consentgate.signal.MalformedSignalException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -86,6 +87,7 @@ final class EnforcementProcessor implements Processor<String, EnforcerInput, byt
     private final EnforcementMetrics metrics;
     private final DecisionClock decisionClock;
     private final Optional<CheckpointSigner> checkpointSigner;
+    private final CarriedSignals carriedSignals;
 
     private ProcessorContext<byte[], Outbound> context;
     private ConsentHistory history;
@@ -109,6 +111,7 @@ final class EnforcementProcessor implements Processor<String, EnforcerInput, byt
         this.minimizer = new RecordMinimizer(settings.redactor());
         this.audit = new AuditRecords(policy, settings.pseudonymKey());
         this.deadLetters = new DeadLetters(settings.dlqTopic(), metrics);
+        this.carriedSignals = new CarriedSignals(policy);
     }
 
     @Override
@@ -199,14 +202,24 @@ final class EnforcementProcessor implements Processor<String, EnforcerInput, byt
         context.forward(new Record<>(utf8(subject), new Outbound(PENDING_ERASURE_NOTICES, encoded), request.capturedAt()));
     }
 
+    /** The event's value: decoded already when its input was read, or decoded now from the bytes it was buffered as. */
+    private GenericRecord decoded(PendingEvent event) {
+        return event.decodedOrNull() != null ? event.decodedOrNull()
+                : codec.decode(event.event().getSourceTopic(), bytes(event.event().getValue()));
+    }
+
     /** The customer's pseudonym: the keyed hash of the customer id, as in audit records and hashed purpose-record keys. */
     private String pseudonym(String customerId) {
         return settings.pseudonymKey().hash().hex(customerId);
     }
 
     private void decide(PendingEvent event) {
+        GenericRecord value = decoded(event);
+        if (!recordCarriedSignals(event, value)) {
+            return;
+        }
         EventDecision decision = decisionFor(event, Purpose.allOf(event.purposes()));
-        List<AuditRecords.Delivery> deliveries = emit(event, decision, null);
+        List<AuditRecords.Delivery> deliveries = emit(event, value, decision, null);
         deliveries.forEach(this::count);
         metrics.decisionLag(Duration.ofMillis(context.currentSystemTimeMs() - event.eventTime()));
     }
@@ -227,9 +240,7 @@ final class EnforcementProcessor implements Processor<String, EnforcerInput, byt
      * record on the review topic instead, held under a review id, unless {@code review} (the reviewer's decision that led
      * to this one) is given: a record decided after review is never held again.
      */
-    private List<AuditRecords.Delivery> emit(PendingEvent event, EventDecision decision, ReviewOutcome review) {
-        GenericRecord value = event.decodedOrNull() != null ? event.decodedOrNull()
-                : codec.decode(event.event().getSourceTopic(), bytes(event.event().getValue()));
+    private List<AuditRecords.Delivery> emit(PendingEvent event, GenericRecord value, EventDecision decision, ReviewOutcome review) {
         String customerId = event.customerId();
         Headers passedHeaders = passedHeaders(event);
         long timestamp = event.event().getRecordTimestamp();
@@ -298,12 +309,37 @@ final class EnforcementProcessor implements Processor<String, EnforcerInput, byt
         PendingEvent event = new PendingEvent(held.get().getEvent(), null);
         EventDecision fresh = decisionFor(event, List.of(Purpose.of(held.get().getPurpose())));
         EventDecision outcome = decision.getAction() == ReviewAction.APPROVE ? fresh : ReviewOutcomes.rejected(fresh);
-        emit(event, outcome, ReviewOutcomes.of(decision, held.get(), request.position()));
+        emit(event, decoded(event), outcome, ReviewOutcomes.of(decision, held.get(), request.position()));
         return null;
     }
 
     private void refuse(Rejected rejected, Record<String, EnforcerInput> record) {
         context.forward(deadLetters.record(rejected, record.headers(), record.timestamp()));
+    }
+
+    /**
+     * Records the statements of the event's own signals in its customer's history, before the event is decided, so they
+     * count for it: here, in decision order, a restart and a replay apply them exactly as before. An event with a signal
+     * that cannot be decoded is not decided at all but dead-lettered: deciding it without the signal could let through
+     * what the customer refused with it, and no statement of the event counts.
+     *
+     * @return false when the event went to the dead-letter topic
+     */
+    private boolean recordCarriedSignals(PendingEvent event, GenericRecord value) {
+        List<ConsentState> carried;
+        try {
+            carried = carriedSignals.of(event, value, () -> history.jurisdictionAt(event.customerId(), event.eventTime()));
+        } catch (MalformedSignalException e) {
+            Rejected rejected = new Rejected(RejectReason.MALFORMED_SIGNAL, "signal carried by the event: " + e.getMessage(), null,
+                    bytes(event.event().getValue()), event.position());
+            context.forward(deadLetters.record(rejected, inputHeaders(event), event.event().getRecordTimestamp()));
+            return false;
+        }
+        for (ConsentState statement : carried) {
+            metrics.consentUpdate(statement.status().name());
+            history.record(event.customerId(), statement);
+        }
+        return true;
     }
 
     /**
@@ -445,6 +481,15 @@ final class EnforcementProcessor implements Processor<String, EnforcerInput, byt
             if (passed.contains(header.getKey()) && !header.getKey().startsWith(OutputHeaders.PREFIX)) {
                 headers.add(header.getKey(), header.getValue() == null ? null : bytes(header.getValue()));
             }
+        }
+        return headers;
+    }
+
+    /** Every header of the input record, for its dead letter. */
+    private static Headers inputHeaders(PendingEvent event) {
+        RecordHeaders headers = new RecordHeaders();
+        for (BufferedHeader header : event.event().getHeaders()) {
+            headers.add(header.getKey(), header.getValue() == null ? null : bytes(header.getValue()));
         }
         return headers;
     }

@@ -69,7 +69,7 @@ public final class EnvelopeExtractor {
     }
 
     /** Follows a dotted path, split into its steps, through nested records; null when any step is absent. */
-    private static Object field(GenericRecord record, String[] path) {
+    static Object field(GenericRecord record, String[] path) {
         Object current = record;
         for (String step : path) {
             if (!(current instanceof GenericRecord nested)) {

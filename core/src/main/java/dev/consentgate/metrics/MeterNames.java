@@ -21,7 +21,7 @@ public final class MeterNames {
     /** Counter {@code consentgate_dlq_records_total}: one per record sent to the dead-letter topic; tag reason. */
     public static final String DLQ_RECORDS = "consentgate.dlq.records";
 
-    /** Counter {@code consentgate_consent_updates_total}: one per consent event applied; tag status. */
+    /** Counter {@code consentgate_consent_updates_total}: one per consent statement applied (an event, or a signal's statement); tag status. */
     public static final String CONSENT_UPDATES = "consentgate.consent.updates";
 
     /** Timer {@code consentgate_decision_lag_seconds}: wall-clock time from an event's own time to its decision. */

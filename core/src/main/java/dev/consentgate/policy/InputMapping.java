@@ -18,6 +18,7 @@ import java.util.stream.Stream;
  * @param allowedPurposes   the purposes (and their descendants) the topic's producers may declare; empty:
  *                          any purpose the policy has a rule for
  * @param passHeaders       the input headers copied to purpose records; every other input header is dropped
+ * @param signals           where the events carry privacy signals; {@link SignalSources#NONE} for none
  */
 public record InputMapping(
         String topic,
@@ -29,12 +30,21 @@ public record InputMapping(
         boolean keyedByCustomerId,
         Map<String, DataCategory> fieldCategories,
         Optional<Set<Purpose>> allowedPurposes,
-        Set<String> passHeaders) {
+        Set<String> passHeaders,
+        SignalSources signals) {
 
     public InputMapping {
         fieldCategories = Map.copyOf(fieldCategories);
         allowedPurposes = allowedPurposes.map(Set::copyOf);
         passHeaders = Set.copyOf(passHeaders);
+    }
+
+    /** A mapping of an input whose events carry no signal. */
+    public InputMapping(String topic, ValueSource customerId, ValueSource purposes, ValueSource eventTime, Optional<ValueSource> eventId,
+                        Optional<ValueSource> jurisdiction, boolean keyedByCustomerId, Map<String, DataCategory> fieldCategories,
+                        Optional<Set<Purpose>> allowedPurposes, Set<String> passHeaders) {
+        this(topic, customerId, purposes, eventTime, eventId, jurisdiction, keyedByCustomerId, fieldCategories, allowedPurposes,
+                passHeaders, SignalSources.NONE);
     }
 
     /** True when the topic's producers may declare {@code purpose}: it is or descends from an allowed purpose. */

@@ -16,20 +16,27 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 final class InputMappingReader {
 
     private static final List<String> KEYS = List.of("topic", "customer_id", "purposes", "event_time", "event_id",
-            "jurisdiction", "keyed_by_customer_id", "categories", "allowed_purposes", "pass_headers");
+            "jurisdiction", "keyed_by_customer_id", "categories", "allowed_purposes", "pass_headers", "signals");
+    private static final List<String> SIGNAL_KINDS = List.of("tcf", "gpp", "gpc");
 
     private final Set<Purpose> rulePurposes;
+    private final boolean signalsMapped;
     private final ProblemCollector problems;
     private final Map<String, Integer> topicLines = new HashMap<>();
 
-    private InputMappingReader(Set<Purpose> rulePurposes, ProblemCollector problems) {
+    private InputMappingReader(Set<Purpose> rulePurposes, boolean signalsMapped, ProblemCollector problems) {
         this.rulePurposes = rulePurposes;
+        this.signalsMapped = signalsMapped;
         this.problems = problems;
     }
 
-    /** @param rulePurposes the purposes the policy has rules for, to check each input's allowed purposes against */
-    static List<InputMapping> read(YamlMap.Entry section, YamlMap policy, Set<Purpose> rulePurposes, ProblemCollector problems) {
-        return new InputMappingReader(rulePurposes, problems).read(section, policy);
+    /**
+     * @param rulePurposes  the purposes the policy has rules for, to check each input's allowed purposes against
+     * @param signalsMapped whether the policy has a {@code signals} section, which an input's signals need
+     */
+    static List<InputMapping> read(YamlMap.Entry section, YamlMap policy, Set<Purpose> rulePurposes, boolean signalsMapped,
+                                   ProblemCollector problems) {
+        return new InputMappingReader(rulePurposes, signalsMapped, problems).read(section, policy);
     }
 
     private List<InputMapping> read(YamlMap.Entry section, YamlMap policy) {
@@ -68,6 +75,7 @@ final class InputMappingReader {
         Map<String, DataCategory> categories = readCategories(input, name);
         Optional<Set<Purpose>> allowedPurposes = readAllowedPurposes(input, name);
         Set<String> passHeaders = input.parsedItems("pass_headers", header -> header).map(Map::keySet).orElse(Set.of());
+        SignalSources signals = input.entry("signals").map(entry -> readSignals(entry, name)).orElse(SignalSources.NONE);
         if (customerId.isPresent() && eventId.isPresent()) {
             rejectEventIdFromCustomerId(input, customerId.get(), eventId.get(), keyedByCustomerId, name);
         }
@@ -75,7 +83,32 @@ final class InputMappingReader {
             return Optional.empty();
         }
         return Optional.of(new InputMapping(topic.get(), customerId.get(), purposes.get(), eventTime, eventId,
-                jurisdiction, keyedByCustomerId, categories, allowedPurposes, passHeaders));
+                jurisdiction, keyedByCustomerId, categories, allowedPurposes, passHeaders, signals));
+    }
+
+    /**
+     * Where the input's events carry signals. Without the policy's {@code signals} section nothing says what a signal
+     * means, so a signal read from an event would silently state nothing: that is a problem, not a default.
+     */
+    private SignalSources readSignals(YamlMap.Entry entry, String name) {
+        if (!signalsMapped) {
+            problems.add(entry.line(), "signals of " + name + " name where its events carry privacy signals, but the policy has no"
+                    + " signals section to say what they mean: add one (see signals: tcf, gpp, gpc) or remove these signals");
+            return SignalSources.NONE;
+        }
+        Optional<YamlMap> found = YamlMap.withKeys(entry.value(), entry.line(), "signals of " + name, SIGNAL_KINDS, problems);
+        if (found.isEmpty()) {
+            return SignalSources.NONE;
+        }
+        if (found.get().isEmpty()) {
+            problems.add(entry.line(), "signals of " + name + " must name at least one of " + String.join(", ", SIGNAL_KINDS));
+        }
+        return new SignalSources(signalSource(found.get(), "tcf", Slot.TCF_SIGNAL, name),
+                signalSource(found.get(), "gpp", Slot.GPP_SIGNAL, name), signalSource(found.get(), "gpc", Slot.GPC_SIGNAL, name));
+    }
+
+    private Optional<ValueSource> signalSource(YamlMap signals, String kind, Slot slot, String name) {
+        return signals.entry(kind).flatMap(entry -> ValueSourceReader.read(entry, slot, name, problems));
     }
 
     /**

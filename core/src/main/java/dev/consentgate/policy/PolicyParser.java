@@ -104,7 +104,8 @@ public final class PolicyParser {
         Optional<SignalMapping> signals = policy.entry("signals")
                 .flatMap(entry -> SignalMappingReader.read(entry, purposes.declared(), problems));
         List<InputMapping> inputs = policy.required("inputs")
-                .map(entry -> InputMappingReader.read(entry, policy, purposes.declared(), problems))
+                .map(entry -> InputMappingReader.read(entry, policy, purposes.declared(),
+                        policy.entry("signals").isPresent(), problems))
                 .orElse(List.of());
         if (!problems.isEmpty()) {
             return Optional.empty();

@@ -15,7 +15,10 @@ final class ValueSourceReader {
         PURPOSES("purposes", Kind.FIELD, Kind.HEADER, Kind.FIXED),
         EVENT_TIME("event_time", Kind.FIELD, Kind.HEADER, Kind.TIMESTAMP),
         EVENT_ID("event_id", Kind.FIELD, Kind.HEADER, Kind.KEY),
-        JURISDICTION("jurisdiction", Kind.FIELD, Kind.HEADER);
+        JURISDICTION("jurisdiction", Kind.FIELD, Kind.HEADER),
+        TCF_SIGNAL("signals.tcf", Kind.FIELD, Kind.HEADER),
+        GPP_SIGNAL("signals.gpp", Kind.FIELD, Kind.HEADER),
+        GPC_SIGNAL("signals.gpc", Kind.FIELD, Kind.HEADER);
 
         final String key;
         private final List<Kind> kinds;

@@ -51,7 +51,7 @@ class ErasureNoticeTest {
         GenericRecord notice = driver.decode(ERASURES, record.value());
         assertThat(notice.toString()).isEqualTo("{\"customerId\": \"c-1\", \"requestedAt\": " + (T0 + 10_000)
                 + ", \"source\": \"dsar-portal\", \"consentId\": null, \"requestTopic\": \"consent.events\", \"requestPartition\": 0, "
-                + "\"requestOffset\": 2, \"policyVersion\": \"2026-12-05.1\", \"deliveries\": ["
+                + "\"requestOffset\": 2, \"policyVersion\": \"2026-12-06.1\", \"deliveries\": ["
                 + "{\"topic\": \"crm.purpose.analytics.reporting\", \"recordKey\": \"" + C1_PSEUDONYM + "\", \"records\": 1, "
                 + "\"firstDeliveredAt\": " + (T0 + 1_000) + ", \"lastDeliveredAt\": " + (T0 + 1_000)
                 + ", \"firstEventId\": \"e-1\", \"lastEventId\": \"e-1\", \"partition\": 0, \"firstOffset\": 0, \"lastOffset\": 0}, "

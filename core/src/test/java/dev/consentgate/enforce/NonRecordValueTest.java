@@ -181,15 +181,17 @@ class NonRecordValueTest {
             .requiredLong("occurredAt")
             .endRecord();
 
+    /** The example policy with one more input, placed after its others (the signals section follows them). */
     private static String policyWithNestedCustomerId() {
-        return EnforcementDriver.examplePolicy() + """
+        return EnforcementDriver.examplePolicy().replace("\n# Privacy signals", """
 
                   - topic: crm.nested
                     customer_id: { field: contact.id }
                     purposes: { field: purposes }
                     event_time: { field: occurredAt }
                     keyed_by_customer_id: false
-                """;
+
+                # Privacy signals""");
     }
 
     private static GenericRecord withContact(Object contact) {

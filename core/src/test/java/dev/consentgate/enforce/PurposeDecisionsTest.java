@@ -84,7 +84,7 @@ class PurposeDecisionsTest {
         assertThat(header(record, "consent-decision")).isEqualTo("permit");
         assertThat(header(record, "consent-basis")).isEqualTo("consent");
         assertThat(header(record, "consent-reasons")).isEqualTo("CONSENT_GRANTED");
-        assertThat(header(record, "consent-policy-version")).isEqualTo("2026-12-05.1");
+        assertThat(header(record, "consent-policy-version")).isEqualTo("2026-12-06.1");
         assertThat(header(record, "consent-event-id")).isEqualTo("e-1");
         assertThat(header(record, "consent-mode")).isEqualTo("enforce");
 
@@ -99,7 +99,7 @@ class PurposeDecisionsTest {
         assertThat(audit.getCustomerIdHmac()).isEqualTo(HASH.hex("cust-1")).doesNotContain("cust-1");
         assertThat(audit.getJurisdiction()).isEqualTo("EU");
         assertThat(audit.getEnforcementMode()).isEqualTo("enforce");
-        assertThat(audit.getPolicyVersion()).isEqualTo("2026-12-05.1");
+        assertThat(audit.getPolicyVersion()).isEqualTo("2026-12-06.1");
         assertThat(audit.getPolicyHash()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                 .digest(EnforcementDriver.examplePolicy().getBytes(StandardCharsets.UTF_8))));
         PurposeDecision decision = audit.getDecisions().get(0);

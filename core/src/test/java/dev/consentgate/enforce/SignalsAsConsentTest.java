@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Privacy signals become consent statements in the same history as consent events: decided, audited and dropped by the
- * same rules. The example policy with SignalFixtures.SIGNALS: TCF purpose 4 of vendor 755 speaks for
+ * same rules. The example policy, whose signals section maps TCF purpose 4 of vendor 755 speaks for
  * marketing.advertising, US-CA treats marketing.advertising as opt-out, GPC is honoured where the law gives it effect.
  */
 class SignalsAsConsentTest {

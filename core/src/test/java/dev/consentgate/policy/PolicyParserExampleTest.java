@@ -42,7 +42,7 @@ class PolicyParserExampleTest {
     void versionAndModeAreRead() throws IOException {
         Policy policy = example();
 
-        assertThat(policy.version()).isEqualTo("2026-12-05.1");
+        assertThat(policy.version()).isEqualTo("2026-12-06.1");
         assertThat(policy.enforcementMode()).isEqualTo(EnforcementMode.ENFORCE);
     }
 
@@ -109,20 +109,37 @@ class PolicyParserExampleTest {
     void inputsReadTheSampleSchemasEnvelopeFields() throws IOException {
         Policy policy = example();
 
+        SignalSources relayedByTheWeb = new SignalSources(Optional.of(ValueSource.header("x-tc-string")),
+                Optional.of(ValueSource.header("x-gpp-string")), Optional.of(ValueSource.header("sec-gpc")));
         assertThat(policy.inputs()).containsExactly(
-                sampleInput("crm.contacts", true, "marketing", "analytics.reporting", "personalize.profiling",
+                sampleInput("crm.contacts", true, relayedByTheWeb, "marketing", "analytics.reporting", "personalize.profiling",
                         "sales.prospecting", "essential.service"),
-                sampleInput("crm.email-engagement", false, "marketing.communications.email", "analytics.reporting",
+                sampleInput("crm.email-engagement", false, SignalSources.NONE, "marketing.communications.email", "analytics.reporting",
                         "personalize.profiling", "train_ai_system"),
-                sampleInput("crm.lead-scores", false, "analytics.reporting", "personalize.profiling", "train_ai_system",
+                sampleInput("crm.lead-scores", false, SignalSources.NONE, "analytics.reporting", "personalize.profiling", "train_ai_system",
                         "marketing.advertising", "sales.prospecting"));
     }
 
-    private static InputMapping sampleInput(String topic, boolean keyedByCustomerId, String... allowedPurposes) {
+    @Test
+    void signalsSpeakForTheirMappedPurposesAndGpcWhereTheLawGivesItEffect() throws IOException {
+        SignalMapping signals = example().signals().orElseThrow();
+
+        assertThat(signals.tcf()).contains(new TcfMapping(755, Map.of(
+                3, Set.of(Purpose.of("personalize.profiling")), 4, Set.of(Purpose.of("marketing.advertising")),
+                7, Set.of(Purpose.of("analytics.reporting")), 10, Set.of(Purpose.of("personalize.profiling"))),
+                Map.of(1, Set.of(Purpose.of("train_ai_system")))));
+        assertThat(signals.gpp()).isEqualTo(Map.of(
+                "usnat", Map.of(UsOptOut.SALE, Set.of(Purpose.of("sales.prospecting")), UsOptOut.SHARING, Set.of(Purpose.of("marketing.advertising")),
+                        UsOptOut.TARGETED_ADVERTISING, Set.of(Purpose.of("marketing.advertising"))),
+                "usca", Map.of(UsOptOut.SALE, Set.of(Purpose.of("sales.prospecting")), UsOptOut.SHARING, Set.of(Purpose.of("marketing.advertising")))));
+        assertThat(signals.gpc()).isEqualTo(GpcMapping.BY_LAW);
+    }
+
+    private static InputMapping sampleInput(String topic, boolean keyedByCustomerId, SignalSources signals, String... allowedPurposes) {
         return new InputMapping(topic, ValueSource.field("customerId"), ValueSource.field("purposes"),
                 ValueSource.field("occurredAt"), Optional.of(ValueSource.field("eventId")), Optional.empty(),
                 keyedByCustomerId, Map.of(), Optional.of(Stream.of(allowedPurposes).map(Purpose::of).collect(Collectors.toSet())),
-                Set.of("traceparent"));
+                Set.of("traceparent"), signals);
     }
 
     @Test

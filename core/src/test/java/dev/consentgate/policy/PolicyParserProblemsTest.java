@@ -239,7 +239,7 @@ class PolicyParserProblemsTest {
                 Arguments.of("unknown key in an input", with("purposes: { field: purposes }",
                                 "purposes: { field: purposes }\n    event_tiem: { field: occurredAt }"),
                         List.of("policy.yaml:15: unknown key 'event_tiem' in input crm.contacts: expected one of topic, "
-                                + "customer_id, purposes, event_time, event_id, jurisdiction, keyed_by_customer_id, categories, allowed_purposes, pass_headers")),
+                                + "customer_id, purposes, event_time, event_id, jurisdiction, keyed_by_customer_id, categories, allowed_purposes, pass_headers, signals")),
                 Arguments.of("source without a kind", with("{ field: customerId }", "{}"),
                         List.of("policy.yaml:13: customer_id of input crm.contacts must name one of field, header, key")),
                 Arguments.of("source with two kinds", with("{ field: customerId }", "{ field: customerId, header: x-customer }"),

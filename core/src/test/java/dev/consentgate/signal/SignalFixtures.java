@@ -20,27 +20,6 @@ public final class SignalFixtures {
     /** The vendor the test policies configure. */
     public static final int VENDOR = 755;
 
-    /**
-     * The example policy's purposes with this signal mapping. personalize.profiling rests on legitimate interest; TCF
-     * purpose 3 is consent-only in TCF 2.2, purpose 10 may use legitimate interest.
-     */
-    public static final String SIGNALS = """
-
-            signals:
-              tcf:
-                vendor_id: %d
-                purposes:
-                  3: [personalize.profiling]
-                  4: [marketing.advertising]
-                  7: [analytics.reporting]
-                  10: [personalize.profiling]
-                special_features:
-                  1: [train_ai_system]
-              gpp:
-                usnat: { sale: [sales.prospecting], sharing: [marketing.advertising], targeted_advertising: [marketing.advertising] }
-                usca: { sale: [sales.prospecting], sharing: [marketing.advertising] }
-            """;
-
     /** IAB TCF v2 example string: a valid TC string that consents to nothing, for no vendor. */
     public static final String TCF_NOTHING = "CPXxRfAPXxRfAAfKABENB-CgAAAAAAAAAAYgAAAAAAAA";
     /** IAB TCF v2 example string: purposes 1 to 3 consented, vendors 2, 6 and 8 with consent and legitimate interest. */
@@ -59,9 +38,15 @@ public final class SignalFixtures {
         return examplePolicyWithSignals(VENDOR);
     }
 
+    /**
+     * The example policy, whose signals section ends the file (so a test may append to it), with another vendor. It maps
+     * TCF purposes 3 and 10 to personalize.profiling (legitimate interest; purpose 3 is consent-only in TCF 2.2, 10 may
+     * use legitimate interest), 4 to marketing.advertising, 7 to analytics.reporting, special feature 1 to
+     * train_ai_system; GPP usnat and usca opt-outs; and GPC where the law gives it effect.
+     */
     public static String examplePolicyWithSignals(int vendor) {
         try (InputStream in = SignalFixtures.class.getResourceAsStream("/policy/example-policy.yaml")) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8) + SIGNALS.formatted(vendor);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("vendor_id: " + VENDOR + " ", "vendor_id: " + vendor + " ");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

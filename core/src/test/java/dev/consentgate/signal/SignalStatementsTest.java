@@ -16,7 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Signals decoded into statements as the test policy maps them (SignalFixtures.SIGNALS): TCF purposes 3 and 10 to
+ * Signals decoded into statements as the example policy maps them: TCF purposes 3 and 10 to
  * personalize.profiling (legitimate interest), 4 to marketing.advertising, 7 to analytics.reporting, special feature 1
  * to train_ai_system; usnat and usca opt-outs; GPC by law (US-CA treats marketing.advertising as opt-out).
  */

@@ -26,6 +26,16 @@ public final class BoardRenderer {
         return out.toString();
     }
 
+    /** One line per signal kind: how many decisions rested on its statements, from the signals topic and from events. */
+    public static String signals(DecisionTally tally) {
+        StringBuilder out = new StringBuilder();
+        for (String kind : tally.signalKinds()) {
+            out.append(String.format(Locale.ROOT, "  %-4s %11s from consent.signals, %11s from signals in the events%n", kind + ":",
+                    number(tally.decisionsOnSignalsTopic(kind)), number(tally.decisionsOnSignalsInEvents(kind))));
+        }
+        return out.toString();
+    }
+
     private static String number(long value) {
         return String.format(Locale.ROOT, "%,d", value);
     }

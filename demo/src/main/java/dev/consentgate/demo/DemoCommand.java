@@ -178,6 +178,7 @@ final class DemoCommand implements Callable<Integer> {
             TopicProvisioner provisioner = new TopicProvisioner(admin);
             List<NewTopic> inputs = new ArrayList<>();
             inputs.add(new NewTopic(DemoTraffic.CONSENT_TOPIC, PARTITIONS, (short) 1).configs(TopicLayout.KEEP_FOREVER));
+            inputs.add(new NewTopic(DemoTraffic.SIGNALS_TOPIC, PARTITIONS, (short) 1));
             DemoTraffic.INPUT_TOPICS.forEach(t -> inputs.add(new NewTopic(t, PARTITIONS, (short) 1)));
             provisioner.create(inputs);
             provisioner.createWrittenTopics(TopicLayout.of(setup.config(), setup.policy()), setup.config().consentTopic(), Optional.empty());
@@ -202,7 +203,7 @@ final class DemoCommand implements Callable<Integer> {
         while (events == null || sent < events) {
             for (DemoTraffic.Message message : traffic.next()) {
                 send(producer, serializer, message);
-                if (!message.topic().equals(DemoTraffic.CONSENT_TOPIC)) {
+                if (DemoTraffic.INPUT_TOPICS.contains(message.topic())) {
                     sent++;
                 }
             }
@@ -223,7 +224,9 @@ final class DemoCommand implements Callable<Integer> {
 
     private static void send(KafkaProducer<byte[], byte[]> producer, ConfluentAvroSerializer serializer, DemoTraffic.Message message) {
         byte[] value = message.rawValue() != null ? message.rawValue() : serializer.serialize(message.topic(), message.value());
-        producer.send(new ProducerRecord<>(message.topic(), message.key().getBytes(java.nio.charset.StandardCharsets.UTF_8), value));
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(message.topic(), message.key().getBytes(StandardCharsets.UTF_8), value);
+        message.headers().forEach((name, text) -> record.headers().add(name, text.getBytes(StandardCharsets.UTF_8)));
+        producer.send(record);
     }
 
     private void waitUntilDecided(DecisionTally tally, long sent, StreamsService service, PrintWriter out) throws InterruptedException {
@@ -253,6 +256,10 @@ final class DemoCommand implements Callable<Integer> {
         out.println();
         out.println("Example decisions from the audit topic (customer ids are only ever stored as keyed hashes):");
         tally.examples().forEach(e -> out.println("  " + e));
+        out.println();
+        out.println("Privacy signals: TCF, GPP and GPC from consent.signals and from contact-update headers (x-tc-string,");
+        out.println("x-gpp-string, sec-gpc) are consent statements too; the decisions above that rest on one:");
+        out.print(BoardRenderer.signals(tally));
         out.println();
         out.println("permit: the purpose got the record, minimized to the data categories it may see");
         out.println("redact: the purpose got a pseudonymized record (fields removed, hashed with a keyed HMAC or generalized)");

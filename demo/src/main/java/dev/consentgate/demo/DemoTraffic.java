@@ -4,8 +4,10 @@ import dev.consentgate.sample.ContactUpdated;
 import dev.consentgate.sample.EmailEngagement;
 import dev.consentgate.sample.LeadScoringFeatures;
 import dev.consentgate.schema.ConsentEvent;
+import dev.consentgate.schema.ConsentSignal;
 import dev.consentgate.schema.ConsentEventType;
 import dev.consentgate.schema.ConsentStatus;
+import dev.consentgate.schema.SignalKind;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -18,12 +20,14 @@ import org.apache.avro.specific.SpecificRecord;
  * Realistic, reproducible demo traffic for the bundled example policy: customers in several
  * jurisdictions with initial consents (some expiring, some customers with none), then CRM events
  * with consent changes happening while they flow — withdrawals, objections, new grants, erasures,
- * and some consent updates that arrive late. A few unreadable records test the dead-letter topic.
+ * and some consent updates that arrive late. Privacy signals (TCF, GPP, GPC) arrive on the signals topic and, relayed
+ * by the web front end, in headers of contact updates. A few unreadable records test the dead-letter topic.
  * Business time starts at a fixed instant, so the same seed gives the same decisions.
  */
 public final class DemoTraffic {
 
     public static final String CONSENT_TOPIC = "consent.events";
+    public static final String SIGNALS_TOPIC = "consent.signals";
     public static final List<String> INPUT_TOPICS = List.of("crm.contacts", "crm.email-engagement", "crm.lead-scores");
 
     static final Instant START = Instant.parse("2026-11-01T08:00:00Z");
@@ -43,11 +47,37 @@ public final class DemoTraffic {
                     "train_ai_system"),
             "crm.lead-scores", List.of("analytics.reporting", "personalize.profiling", "train_ai_system",
                     "marketing.advertising", "sales.prospecting", "essential.service"));
+    /**
+     * Signals a California customer's browser and CMP send: GPC, and GPP strings (encoded with the IAB's library) whose
+     * usca or usnat section opts out of sale and sharing.
+     */
+    private static final List<Signal> US_CA_SIGNALS = List.of(
+            new Signal(SignalKind.GPC, "sec-gpc", "1"),
+            new Signal(SignalKind.GPP, "x-gpp-string", "DBABBg~BAUAAABA.QA"),
+            new Signal(SignalKind.GPP, "x-gpp-string", "DBABLA~BAAVAAAAAABA.QA"));
+    /**
+     * Signals of a customer elsewhere: a TC string (encoded with the IAB's library) consenting to TCF purposes 1, 3, 4, 7
+     * and 10 for the example policy's vendor 755, and the IAB's example TC string that consents to nothing.
+     */
+    private static final List<Signal> TCF_SIGNALS = List.of(
+            new Signal(SignalKind.TCF, "x-tc-string", "CQu0n1lQu0n1lEsAAAENAACAALJAAAAAAAAAF5wAQF5gAAAA.QAAA.IAAA"),
+            new Signal(SignalKind.TCF, "x-tc-string", "CPXxRfAPXxRfAAfKABENB-CgAAAAAAAAAAYgAAAAAAAA"));
     private static final List<String> FIRST_NAMES = List.of("Ana", "Ben", "Chloé", "Dmitri", "Eun-ji", "Fatima", "Gabriel", "Hana");
     private static final List<String> LAST_NAMES = List.of("Silva", "Okafor", "Müller", "Tanaka", "Novak", "Haddad", "Kowalski");
 
-    /** One record to produce. {@code value} is a record to serialize, or raw bytes for a deliberately unreadable one. */
-    public record Message(String topic, String key, SpecificRecord value, byte[] rawValue) {
+    /**
+     * One record to produce. {@code value} is a record to serialize, or raw bytes for a deliberately unreadable one;
+     * {@code headers} are its record headers.
+     */
+    public record Message(String topic, String key, SpecificRecord value, byte[] rawValue, Map<String, String> headers) {
+
+        Message(String topic, String key, SpecificRecord value, byte[] rawValue) {
+            this(topic, key, value, rawValue, Map.of());
+        }
+    }
+
+    /** A signal as the demo sends it: its kind, the contact-update header the example policy reads it from, and its value. */
+    private record Signal(SignalKind kind, String header, String value) {
     }
 
     private final Random random;
@@ -64,7 +94,7 @@ public final class DemoTraffic {
         List<Message> messages = new ArrayList<>();
         for (int i = 0; i < customers; i++) {
             String customer = customerId(i);
-            String jurisdiction = JURISDICTIONS.get(i % JURISDICTIONS.size());
+            String jurisdiction = jurisdiction(i);
             // About one customer in ten has never given any consent.
             if (random.nextInt(10) == 0) {
                 continue;
@@ -92,6 +122,9 @@ public final class DemoTraffic {
         if (random.nextInt(20) == 0) {
             messages.add(consentChange(eventTime));
         }
+        if (random.nextInt(25) == 0) {
+            messages.add(signalOnTopic(eventTime));
+        }
         if (random.nextInt(500) == 0) {
             messages.add(new Message(INPUT_TOPICS.get(random.nextInt(INPUT_TOPICS.size())), customer, null,
                     new byte[] {'n', 'o', 't', ' ', 'a', 'v', 'r', 'o'}));
@@ -100,7 +133,8 @@ public final class DemoTraffic {
         String topic = INPUT_TOPICS.get(random.nextInt(INPUT_TOPICS.size()));
         List<String> purposes = purposes(EVENT_PURPOSES.get(topic));
         messages.add(switch (topic) {
-            case "crm.contacts" -> new Message(topic, customer, contact(eventId, customer, eventTime, purposes), null);
+            case "crm.contacts" -> new Message(topic, customer, contact(eventId, customer, eventTime, purposes), null,
+                    random.nextInt(6) == 0 ? signalHeader(customerNumber) : Map.of());
             case "crm.email-engagement" -> new Message(topic, "campaign-" + random.nextInt(40), engagement(eventId, customer, eventTime, purposes), null);
             default -> new Message(topic, customer, leadScore(eventId, customer, eventTime, purposes), null);
         });
@@ -110,7 +144,7 @@ public final class DemoTraffic {
     private Message consentChange(long eventTime) {
         int number = random.nextInt(customers);
         String customer = customerId(number);
-        String jurisdiction = JURISDICTIONS.get(number % JURISDICTIONS.size());
+        String jurisdiction = jurisdiction(number);
         // One change in five is late: captured up to a minute before events already sent.
         long capturedAt = random.nextInt(5) == 0 ? eventTime - random.nextInt(60_000) : eventTime;
         return switch (random.nextInt(10)) {
@@ -119,6 +153,38 @@ public final class DemoTraffic {
             case 3, 4, 5 -> consent(customer, pick(CONSENT_PURPOSES), ConsentStatus.WITHDRAWN, capturedAt, null, jurisdiction);
             default -> consent(customer, pick(CONSENT_PURPOSES), ConsentStatus.GRANTED, capturedAt, null, jurisdiction);
         };
+    }
+
+    /** A signal sent on the signals topic, captured when the next event happens. */
+    private Message signalOnTopic(long eventTime) {
+        int number = random.nextInt(customers);
+        String customer = customerId(number);
+        String jurisdiction = jurisdiction(number);
+        Signal signal = signalFor(jurisdiction);
+        ConsentSignal record = ConsentSignal.newBuilder()
+                .setSignalId("sig-" + Long.toHexString(random.nextLong()))
+                .setCustomerId(customer)
+                .setKind(signal.kind())
+                .setValue(signal.value())
+                .setCapturedAt(Instant.ofEpochMilli(eventTime))
+                .setJurisdiction(jurisdiction)
+                .setSource("web-cmp")
+                .build();
+        return new Message(SIGNALS_TOPIC, customer, record, null);
+    }
+
+    /** The header of a signal the front end relays with a contact update of this customer. */
+    private Map<String, String> signalHeader(int customerNumber) {
+        Signal signal = signalFor(jurisdiction(customerNumber));
+        return Map.of(signal.header(), signal.value());
+    }
+
+    private Signal signalFor(String jurisdiction) {
+        return pick(jurisdiction.equals("US-CA") ? US_CA_SIGNALS : TCF_SIGNALS);
+    }
+
+    private static String jurisdiction(int customerNumber) {
+        return JURISDICTIONS.get(customerNumber % JURISDICTIONS.size());
     }
 
     private List<String> purposes(List<String> declarable) {

@@ -25,6 +25,12 @@ class DemoCommandIT {
         String totals = summary.lines().filter(l -> l.contains("events decided")).findFirst().orElseThrow();
         String[] numbers = totals.replace(",", "").replaceAll("[^0-9 ]", " ").trim().split("\\s+");
         assertThat(Long.parseLong(numbers[0]) + Long.parseLong(numbers[1])).isEqualTo(1500);
+        // Signals from the signals topic and from contact-update headers decided some purposes
+        String signals = summary.substring(summary.indexOf("Privacy signals:"));
+        assertThat(signals.lines().skip(2).takeWhile(line -> !line.isBlank()).map(String::trim).toList())
+                .allMatch(line -> line.matches("(tcf|gpp|gpc): +[0-9,]+ from consent\\.signals, +[0-9,]+ from signals in the events"))
+                .anySatisfy(line -> assertThat(line).startsWith("tcf:").doesNotContain(" 0 from signals in the events"))
+                .anySatisfy(line -> assertThat(line).startsWith("gpp:").doesNotContain(" 0 from signals in the events"));
         // One record held for sales.prospecting is approved: decided again, and audited with the reviewer.
         String review = out.toString().substring(out.toString().indexOf("Review of one record of sales.prospecting"));
         List<String> reviewLines = review.lines().map(String::trim).toList();

@@ -54,7 +54,7 @@ class CommandLineTest {
         int exit = run("policy", "validate", policy.toString());
 
         assertThat(exit).isZero();
-        assertThat(out.toString()).startsWith(policy + ": valid (version 2026-12-05.1, 7 purposes, 3 inputs, mode enforce, sha256 ");
+        assertThat(out.toString()).startsWith(policy + ": valid (version 2026-12-06.1, 7 purposes, 3 inputs, mode enforce, sha256 ");
         assertThat(err.toString()).isEmpty();
     }
 

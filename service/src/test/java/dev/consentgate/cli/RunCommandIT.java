@@ -60,6 +60,7 @@ class RunCommandIT {
                 "schema.registry.url=" + registry,
                 "consentgate.hmac.key=run-command-it-key-0001-for-the-pseudonym-and-fields",
                 "consentgate.consent.topic=" + prefix + ".consent.events",
+                "consentgate.signals.topic=" + prefix + ".consent.signals",
                 "consentgate.audit.topic=" + prefix + ".consent.audit",
                 "consentgate.audit.checkpoints.topic=" + prefix + ".consent.audit.checkpoints",
                 "consentgate.policies.topic=" + prefix + ".consent.policies",
@@ -83,6 +84,7 @@ class RunCommandIT {
 
     private void createInputTopics(int consentPartitions, int inputPartitions) throws Exception {
         createTopics(new NewTopic(prefix + ".consent.events", consentPartitions, (short) 1),
+                new NewTopic(prefix + ".consent.signals", inputPartitions, (short) 1),
                 new NewTopic(prefix + ".crm.contacts", inputPartitions, (short) 1),
                 new NewTopic(prefix + ".crm.email-engagement", inputPartitions, (short) 1),
                 new NewTopic(prefix + ".crm.lead-scores", inputPartitions, (short) 1));
@@ -124,7 +126,7 @@ class RunCommandIT {
 
         assertThat(exit).isEqualTo(4);
         assertThat(err.toString()).startsWith("consentgate: topic " + prefix + ".consent.events does not exist (ConsentGate reads it); topic "
-                + prefix + ".crm.contacts does not exist");
+                + prefix + ".consent.signals does not exist (ConsentGate reads it); topic " + prefix + ".crm.contacts does not exist");
     }
 
     @Test

@@ -105,6 +105,7 @@ public final class EndToEndRun {
         properties.put(ConsentGateConfig.POLICIES_TOPIC, topic("consent.policies"));
         properties.put(ConsentGateConfig.KEYS_TOPIC, topic("consent.keys"));
         properties.put(ConsentGateConfig.ERASURE_TOPIC, topic("privacy.erasure"));
+        properties.put(ConsentGateConfig.SIGNALS_TOPIC, topic("consent.signals"));
         policyYaml = topicPrefix.isEmpty() ? examplePolicy() : examplePolicyFor(applicationId);
         policy = PolicyParser.parse("example-policy.yaml", policyYaml.getBytes(StandardCharsets.UTF_8));
         createReadTopics();
@@ -182,7 +183,7 @@ public final class EndToEndRun {
         try (Admin admin = Admin.create(clientProperties())) {
             TopicProvisioner provisioner = new TopicProvisioner(admin);
             List<NewTopic> inputs = new ArrayList<>();
-            for (String name : List.of("consent.events", "crm.contacts", "crm.email-engagement", "crm.lead-scores")) {
+            for (String name : List.of("consent.events", "consent.signals", "crm.contacts", "crm.email-engagement", "crm.lead-scores")) {
                 inputs.add(new NewTopic(topic(name), partitions, (short) 1));
             }
             provisioner.create(inputs);

@@ -29,7 +29,7 @@ class DecisionExplainerTest {
         assertThat(text).isEqualToNormalizingNewlines("""
                 Event e-42 (crm.contacts, partition 0, offset 0)
                   event time 1970-01-01T00:00:02Z; decision time 1970-01-01T00:00:02Z (consent judged at both); \
-                processed 2026-11-22T10:00:00Z under policy 2026-12-05.1 (sha256 %s), mode enforce
+                processed 2026-11-22T10:00:00Z under policy 2026-12-06.1 (sha256 %s), mode enforce
                   customer HMAC 5b49acfdf558c2b4ae9d2d36a20ba82ddda5c1fd60d56cb3191f3f3ef2414a4c; jurisdiction EU
                   audit record: consent.audit partition 0 offset 17, chain sequence 0
 

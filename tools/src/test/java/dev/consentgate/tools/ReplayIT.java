@@ -374,7 +374,7 @@ class ReplayIT {
     /** The run's policy with a new version, its own output topics, and analytics dropped instead of redacted without consent. */
     private static String newPolicyYaml(EndToEndRun run) {
         String old = run.policyYaml();
-        String changed = old.replace("version: \"2026-12-05.1\"", "version: \"" + NEW_VERSION + "\"")
+        String changed = old.replace("version: \"2026-12-06.1\"", "version: \"" + NEW_VERSION + "\"")
                 .replace("output_topic_prefix: " + run.topic("crm.purpose."), "output_topic_prefix: " + run.topic("new.crm.purpose."))
                 .replace("    on_missing_consent: redact\n", "    on_missing_consent: drop\n");
         assertThat(changed).isNotEqualTo(old).contains(NEW_VERSION).contains(run.topic("new.crm.purpose."));

@@ -9,7 +9,6 @@ import dev.consentgate.cli.ConsentGateCommand;
 import dev.consentgate.cli.ExitCodes;
 import dev.consentgate.cli.Setup;
 import dev.consentgate.cli.StreamsService;
-import dev.consentgate.config.ConsentGateConfig;
 import dev.consentgate.enforce.EnforcementDriver;
 import dev.consentgate.policy.PolicyParser;
 import dev.consentgate.schema.ConsentEvent;
@@ -40,8 +39,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.StreamsConfig;
@@ -51,8 +48,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Privacy signals end to end, against a real broker and a real registry: a TCF consent, GPC from a California and
- * from an EU customer, and a malformed TC string, read from the signals topic by the service under exactly-once,
- * decided into the audit topic with the signal each decision rests on, and reproduced by {@code consentgate replay}.
+ * from an EU customer, and a malformed TC string, read from the signals topic by the service under exactly-once; GPC and
+ * a malformed TC string in the headers of contact updates (the example policy reads them there); all decided into the
+ * audit topic with the signal each decision rests on, and reproduced by {@code consentgate replay}.
  */
 class SignalsIT {
 
@@ -74,14 +72,11 @@ class SignalsIT {
         // Given a service whose policy maps signals, and its signals topic
         String applicationId = "signals-" + UUID.randomUUID().toString().substring(0, 8);
         EndToEndRun run = new EndToEndRun(KAFKA.bootstrapServers(), ApicurioRegistry.shared(), applicationId);
-        String policyYaml = run.policyYaml() + SignalFixtures.SIGNALS.formatted(SignalFixtures.VENDOR);
+        String policyYaml = run.policyYaml();
         String signals = run.topic("consent.signals");
-        Map<String, Object> properties = run.withStateDir(Map.of(ConsentGateConfig.SIGNALS_TOPIC, signals,
+        Map<String, Object> properties = run.withStateDir(Map.of(
                 // Consent and events are merged in timestamp order, so each event sees the statements captured before it.
                 StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 5_000L));
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(signals, 3, (short) 1))).all().get();
-        }
         ConfluentAvroSerializer serializer = new ConfluentAvroSerializer();
         serializer.configure(run.properties(), false);
         String consents = run.topic("consent.events");
@@ -95,17 +90,29 @@ class SignalsIT {
                     record(serializer, consents, "cust-ca", consent("cust-ca", "sales.prospecting", "US-CA"), T0 + 1_000),
                     record(serializer, signals, "cust-ca", signal("cust-ca", SignalKind.GPC, "1", "US-CA"), T0 + 1_500),
                     record(serializer, consents, "cust-eu", consent("cust-eu", ADVERTISING, "EU"), T0 + 1_000),
+                    record(serializer, consents, "cust-header", consent("cust-header", "sales.prospecting", "US-CA"), T0 + 1_000),
                     record(serializer, signals, "cust-eu", signal("cust-eu", SignalKind.GPC, "1", "EU"), T0 + 1_500),
                     record(serializer, signals, "cust-bad", signal("cust-bad", SignalKind.TCF, "CP!not-a-tc-string", "EU"), T0 + 1_500)));
             assertThat(readCommitted(List.of(run.topic("consent.events.rerouted")), 6)).hasSize(6);
+            // A California customer's browser sends GPC with a contact update; another update carries a broken TC string
+            ProducerRecord<byte[], byte[]> withGpc = record(serializer, contacts, "cust-header",
+                    EnforcementDriver.contact("e-header-gpc", "cust-header", T0 + 2_000, ADVERTISING), T0 + 2_000);
+            withGpc.headers().add("sec-gpc", "1".getBytes(StandardCharsets.UTF_8));
+            ProducerRecord<byte[], byte[]> withBrokenTcString = record(serializer, contacts, "cust-header",
+                    EnforcementDriver.contact("e-header-bad", "cust-header", T0 + 2_500, ADVERTISING), T0 + 2_500);
+            withBrokenTcString.headers().add("x-tc-string", "CP!not-a-tc-string".getBytes(StandardCharsets.UTF_8));
             run.send(List.of(
                     record(serializer, contacts, "cust-tcf", EnforcementDriver.contact("e-tcf", "cust-tcf", T0 + 2_000, ADVERTISING), T0 + 2_000),
                     record(serializer, contacts, "cust-ca", EnforcementDriver.contact("e-ca", "cust-ca", T0 + 2_000, ADVERTISING), T0 + 2_000),
                     record(serializer, contacts, "cust-eu", EnforcementDriver.contact("e-eu", "cust-eu", T0 + 2_000, ADVERTISING), T0 + 2_000),
-                    record(serializer, contacts, "cust-bad", EnforcementDriver.contact("e-bad", "cust-bad", T0 + 2_000, ADVERTISING), T0 + 2_000)));
+                    record(serializer, contacts, "cust-bad", EnforcementDriver.contact("e-bad", "cust-bad", T0 + 2_000, ADVERTISING), T0 + 2_000),
+                    withGpc,
+                    withBrokenTcString,
+                    record(serializer, contacts, "cust-header", EnforcementDriver.contact("e-header-later", "cust-header", T0 + 3_000,
+                            ADVERTISING), T0 + 3_000)));
 
             // Then each event is decided on the statements its customer's signals made
-            List<ConsumerRecord<byte[], byte[]>> read = readCommitted(List.of(run.auditTopic(), run.topic("consent.dlq")), 5);
+            List<ConsumerRecord<byte[], byte[]>> read = readCommitted(List.of(run.auditTopic(), run.topic("consent.dlq")), 8);
             List<DecisionRecord> audits = read.stream().filter(r -> r.topic().equals(run.auditTopic()))
                     .map(r -> decisionRecord(run, r.value())).sorted(Comparator.comparing(DecisionRecord::getEventId)).toList();
             assertThat(audits).extracting(a -> a.getEventId() + ":" + a.getDecisions().get(0).getDecision() + ":"
@@ -113,16 +120,24 @@ class SignalsIT {
                     "e-bad:DROP:UNKNOWN_CUSTOMER",
                     "e-ca:DROP:OPTED_OUT",
                     "e-eu:PERMIT:CONSENT_GRANTED",
+                    "e-header-gpc:DROP:OPTED_OUT",
+                    "e-header-later:DROP:OPTED_OUT",
                     "e-tcf:PERMIT:CONSENT_GRANTED");
             Map<String, SignalUsed> signalUsed = new HashMap<>();
             audits.stream().filter(a -> a.getDecisions().get(0).getConsentUsed() != null)
                     .forEach(a -> signalUsed.put(a.getEventId(), a.getDecisions().get(0).getConsentUsed().getSignal()));
             assertThat(signalUsed).containsEntry("e-ca", new SignalUsed("gpc", "1", "GPC: opted out (in US-CA)"))
                     .containsEntry("e-tcf", new SignalUsed("tcf", GRANTS_ADVERTISING, "TCF purpose 4 for vendor 755: consent given"))
-                    .containsEntry("e-eu", null);
+                    .containsEntry("e-eu", null)
+                    .containsEntry("e-header-gpc", new SignalUsed("gpc", "1", "GPC: opted out (in US-CA)"))
+                    .containsEntry("e-header-later", new SignalUsed("gpc", "1", "GPC: opted out (in US-CA)"));
+            assertThat(audits.stream().filter(a -> a.getEventId().startsWith("e-header-")))
+                    .extracting(a -> a.getDecisions().get(0).getConsentUsed().getConsentId() + " from " + a.getDecisions().get(0).getConsentUsed().getSource())
+                    .containsExactly("e-header-gpc from " + contacts, "e-header-gpc from " + contacts);
             assertThat(read.stream().filter(r -> r.topic().equals(run.topic("consent.dlq"))))
                     .extracting(r -> header(r, "consent-dlq-reason") + ": " + header(r, "consent-dlq-detail") + " at " + header(r, "consent-dlq-topic"))
-                    .containsExactly("MALFORMED_SIGNAL: TC string cannot be decoded (DecodingException) at " + signals);
+                    .containsExactlyInAnyOrder("MALFORMED_SIGNAL: TC string cannot be decoded (DecodingException) at " + signals,
+                            "MALFORMED_SIGNAL: signal carried by the event: TC string cannot be decoded (DecodingException) at " + contacts);
         }
 
         // And a replay of the recorded run reproduces every decision
@@ -134,13 +149,12 @@ class SignalsIT {
         commandLine.setErr(new PrintWriter(err, true));
         // The run's settings, not the service's: a replay's test driver would wait for idle partitions.
         Map<String, Object> replaySettings = run.properties();
-        replaySettings.put(ConsentGateConfig.SIGNALS_TOPIC, signals);
         int exitCode = commandLine.execute("replay", "--config", config(replaySettings).toString(),
                 "--policy", Files.writeString(dir.resolve("policy.yaml"), policyYaml).toString(), "--report", report.toString());
         assertThat(exitCode).as("%s%n%s", out, err).isEqualTo(ExitCodes.OK);
         JsonNode counts = new ObjectMapper().readTree(report.toFile()).get("counts");
-        assertThat(counts.get("events").asLong()).isEqualTo(4);
-        assertThat(counts.get("matched").asLong()).isEqualTo(4);
+        assertThat(counts.get("events").asLong()).isEqualTo(6);
+        assertThat(counts.get("matched").asLong()).isEqualTo(6);
         assertThat(counts.get("mismatched").asLong()).isZero();
     }
 

@@ -170,7 +170,7 @@ class SubjectExportTest {
                     "jurisdiction" : "EU",
                     "enforcementMode" : "enforce",
                     "eventReasons" : [ ],
-                    "policyVersion" : "2026-12-05.1",
+                    "policyVersion" : "2026-12-06.1",
                     "policyHash" : "%1$s",
                     "purposes" : [ {
                       "purpose" : "marketing.communications.email",
@@ -244,7 +244,7 @@ class SubjectExportTest {
                     "jurisdiction" : "EU",
                     "enforcementMode" : "enforce",
                     "eventReasons" : [ ],
-                    "policyVersion" : "2026-12-05.1",
+                    "policyVersion" : "2026-12-06.1",
                     "policyHash" : "%1$s",
                     "purposes" : [ {
                       "purpose" : "marketing.communications.email",
@@ -282,7 +282,7 @@ class SubjectExportTest {
                       "partition" : 0,
                       "offset" : 4
                     },
-                    "policyVersion" : "2026-12-05.1",
+                    "policyVersion" : "2026-12-06.1",
                     "deliveries" : [ {
                       "topic" : "crm.purpose.essential.service",
                       "recordKey" : "cust-7",
@@ -336,7 +336,7 @@ class SubjectExportTest {
                 2 events decided, oldest first
 
                 Event e-1 (crm.contacts, partition 0, offset 0)
-                  event time 1970-01-01T00:00:02Z; decision time 1970-01-01T00:00:02Z (consent judged at both); processed 2026-11-22T10:00:00Z under policy 2026-12-05.1 (sha256 %1$s), mode enforce
+                  event time 1970-01-01T00:00:02Z; decision time 1970-01-01T00:00:02Z (consent judged at both); processed 2026-11-22T10:00:00Z under policy 2026-12-06.1 (sha256 %1$s), mode enforce
                   customer HMAC 5b49acfdf558c2b4ae9d2d36a20ba82ddda5c1fd60d56cb3191f3f3ef2414a4c; jurisdiction EU
                   audit record: consent.audit partition 0 offset 0, chain sequence 0
 
@@ -355,7 +355,7 @@ class SubjectExportTest {
                     sent to: crm.purpose.essential.service
 
                 Event e-2 (crm.contacts, partition 0, offset 2)
-                  event time 1970-01-01T00:00:04Z; decision time 1970-01-01T00:00:04Z (consent judged at both); processed 2026-11-22T10:00:00Z under policy 2026-12-05.1 (sha256 %1$s), mode enforce
+                  event time 1970-01-01T00:00:04Z; decision time 1970-01-01T00:00:04Z (consent judged at both); processed 2026-11-22T10:00:00Z under policy 2026-12-06.1 (sha256 %1$s), mode enforce
                   customer HMAC 5b49acfdf558c2b4ae9d2d36a20ba82ddda5c1fd60d56cb3191f3f3ef2414a4c; jurisdiction EU
                   audit record: consent.audit partition 0 offset 2, chain sequence 2
 
