@@ -218,12 +218,13 @@ class SecuredKafkaIT {
         return output;
     }
 
+    /** It reads purpose topics only to locate an erased customer's records for the erasure notice; what it writes for others it may not read. */
     @Test
-    void theServiceUserMayNotReadAPurposeTopicOrItsOwnAuditTrail() {
+    void theServiceUserMayNotReadItsOwnAuditTrailOrTheErasureNotices() {
         Map<String, Object> asService = KAFKA.security().clientSettings(serviceUser.name(), SERVICE_PASSWORD);
 
-        assertThatThrownBy(() -> readWithoutGroupUntilFailure(asService, PURPOSE_TOPIC)).isInstanceOf(TopicAuthorizationException.class);
         assertThatThrownBy(() -> readWithoutGroupUntilFailure(asService, "consent.audit")).isInstanceOf(TopicAuthorizationException.class);
+        assertThatThrownBy(() -> readWithoutGroupUntilFailure(asService, "privacy.erasure")).isInstanceOf(TopicAuthorizationException.class);
     }
 
     @Test
