@@ -18,13 +18,21 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /**
  * The wrapped data keys of the key topic ({@code consent.keys}), read into memory: key = the customer's data-key reference, value
  * = the wrapped key, a tombstone once the customer is erased. Read to its end when made and again whenever a subject is
- * missing, so a key written after the ring was made is found, and an erasure is seen on the next miss or {@link #refresh()}.
+ * missing (waiting briefly for one never seen), so a key written after the ring was made is found, and an erasure is seen
+ * on the next miss or {@link #refresh()}.
  * It reads with a consumer of its own (no group): reading the topic is the access a purpose consumer needs, besides the
  * key-encryption key.
  */
 public final class DataKeyRing implements WrappedKeys, AutoCloseable {
 
     private static final Duration POLL = Duration.ofMillis(200);
+    /**
+     * How long a subject the ring has never seen is waited for. Its key is committed in the same transaction as the first
+     * record encrypted under it, but the transaction's commit markers reach the key topic's partition and the record's at
+     * different moments, so the record can be readable a little before its key.
+     */
+    static final Duration UNSEEN_SUBJECT_WAIT = Duration.ofSeconds(2);
+    private static final long RETRY_MILLIS = 20;
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final Map<String, byte[]> wrappedBySubject = new HashMap<>();
@@ -33,6 +41,8 @@ public final class DataKeyRing implements WrappedKeys, AutoCloseable {
      * new read. A key is committed with the first record encrypted under it, so one read on the first miss finds it.
      */
     private final Set<String> missingSinceRefresh = new HashSet<>();
+    /** Subjects whose tombstone the ring has read: erased, no need to wait for their key. */
+    private final Set<String> erased = new HashSet<>();
 
     /** @param clientSettings how to reach the cluster ({@code bootstrap.servers}, security settings); group and deserializers are set here */
     public DataKeyRing(String topic, Map<String, ?> clientSettings) {
@@ -64,10 +74,28 @@ public final class DataKeyRing implements WrappedKeys, AutoCloseable {
     /** The wrapped data key of {@code subject}, reading what was written since the last read when it is not known yet. */
     @Override
     public synchronized Optional<byte[]> wrappedKey(String subject) {
-        if (!wrappedBySubject.containsKey(subject) && missingSinceRefresh.add(subject)) {
-            readToEnd();
+        if (!wrappedBySubject.containsKey(subject) && !erased.contains(subject) && missingSinceRefresh.add(subject)) {
+            awaitKey(subject);
         }
         return Optional.ofNullable(wrappedBySubject.get(subject));
+    }
+
+    /**
+     * Reads until {@code subject}'s key or tombstone is read, for at most {@link #UNSEEN_SUBJECT_WAIT}. An erased subject whose
+     * tombstone compaction has already removed costs this wait once per refresh.
+     */
+    private void awaitKey(String subject) {
+        long deadline = System.nanoTime() + UNSEEN_SUBJECT_WAIT.toNanos();
+        readToEnd();
+        while (!wrappedBySubject.containsKey(subject) && !erased.contains(subject) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(RETRY_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            readToEnd();
+        }
     }
 
     /** Reads the key topic up to its current end. */
@@ -83,8 +111,10 @@ public final class DataKeyRing implements WrappedKeys, AutoCloseable {
             for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
                 if (record.value() == null) {
                     wrappedBySubject.remove(record.key());
+                    erased.add(record.key());
                 } else {
                     wrappedBySubject.put(record.key(), record.value());
+                    erased.remove(record.key());
                 }
             }
         }

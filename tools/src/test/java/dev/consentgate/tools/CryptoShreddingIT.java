@@ -58,7 +58,8 @@ class CryptoShreddingIT {
 
     @RegisterExtension
     static final KafkaBroker KAFKA = new KafkaBroker();
-    private static final long T0 = Instant.parse("2026-11-02T09:00:00Z").toEpochMilli();
+    /** Shortly before now: the broker's retention (7 days) would delete older records, inputs and consent, while the test reads them. */
+    private static final long T0 = Instant.now().minusSeconds(900).toEpochMilli() / 1000 * 1000;
     private static final String MARKETING = "marketing.communications.email";
 
     @Test
@@ -139,6 +140,20 @@ class CryptoShreddingIT {
             });
         }
 
+        // and after a restart that restores every store from its changelog (a fresh state directory), the erasure holds: the
+        // customer's next event reaches no purpose, they get no data key again, and no second notice is written
+        run.send(run.serialize(List.of(new EndToEndScenario.Message("crm.contacts", "c-1", T0 + 5000,
+                EndToEndScenario.contact("after-c-1", "c-1", T0 + 5000, List.of(MARKETING)), null))));
+        Map<String, Object> restartedConfig = run.withStateDir(Map.of(ConsentGateConfig.KEK, Files.readString(kek)));
+        try (StreamsService restarted = StreamsService.start(Setup.of(restartedConfig, policy), "127.0.0.1", 0)) {
+            GenericRecord audit = auditOf(run, "after-c-1");
+            GenericRecord decision = (GenericRecord) ((List<?>) audit.get("decisions")).get(0);
+            assertThat(decision.get("decision").toString()).isEqualTo("DROP");
+            assertThat(decision.get("reasons").toString()).isEqualTo("[ERASURE_REQUESTED]");
+        }
+        assertThat(keyRecords(keysTopic)).noneMatch(r -> pseudonym.equals(key(r)) && r.value() != null);
+        erasureNotice(run);
+
         // and the audit trail still verifies and replays, without the key-encryption key
         Path config = run.writeConfig(dir, Map.of());
         StringWriter out = new StringWriter();
@@ -185,6 +200,17 @@ class CryptoShreddingIT {
         try (ConfluentAvroDeserializer values = new ConfluentAvroDeserializer()) {
             values.configure(run.properties(), false);
             return (GenericRecord) values.deserialize(topic, notices.get(0).value());
+        }
+    }
+
+    /** The audit record of event {@code eventId} (the audit topic's key), decoded. */
+    private static GenericRecord auditOf(EndToEndRun run, String eventId) {
+        ConsumerRecord<byte[], byte[]> audit = KafkaTestSupport.readCommitted(KAFKA.bootstrapServers(), List.of(run.auditTopic()),
+                        records -> records.stream().anyMatch(r -> key(r).equals(eventId)), EndToEndRun.PROCESSING_TIMEOUT)
+                .stream().filter(r -> key(r).equals(eventId)).findFirst().orElseThrow();
+        try (ConfluentAvroDeserializer values = new ConfluentAvroDeserializer()) {
+            values.configure(run.properties(), false);
+            return (GenericRecord) values.deserialize(run.auditTopic(), audit.value());
         }
     }
 
