@@ -84,6 +84,19 @@ class ErasureNoticeTest {
         assertThat(deliveries(only(driver.records(ERASURES)))).isEqualTo("[]");
     }
 
+    @Test
+    void aRecordHeldForReviewIsNamedOnTheReviewTopicWhereItWaits() {
+        driver.close();
+        driver = new EnforcementDriver(ReviewQueueTest.POLICY);
+        driver.consent("c-1", "sales", ConsentStatus.GRANTED, T0);
+        driver.send(contact("e-1", "c-1", T0 + 1_000, "sales.prospecting"));
+        driver.erasure("c-1", T0 + 2_000);
+
+        assertThat(deliveries(only(driver.records(ERASURES)))).isEqualTo("[{\"topic\": \"consent.review\", \"recordKey\": \""
+                + C1_PSEUDONYM + "\", \"records\": 1, \"firstDeliveredAt\": " + (T0 + 1_000) + ", \"lastDeliveredAt\": " + (T0 + 1_000)
+                + ", \"firstEventId\": \"e-1\", \"lastEventId\": \"e-1\", \"partition\": 0, \"firstOffset\": 0, \"lastOffset\": 0}]");
+    }
+
     private String deliveries(TestRecord<byte[], byte[]> record) {
         return driver.decode(ERASURES, record.value()).get("deliveries").toString();
     }

@@ -31,6 +31,6 @@ class AuditorCommandsTest {
         assertThat(run("--help")).isZero();
 
         assertThat(out.toString().lines().filter(line -> line.matches("  [a-z]+ .*")).map(line -> line.trim().split(" ")[0]))
-                .containsExactly("run", "policy", "topics", "audit", "decrypt", "explain", "keys", "replay", "subject");
+                .containsExactly("run", "policy", "topics", "review", "audit", "decrypt", "explain", "keys", "replay", "subject");
     }
 }
