@@ -39,9 +39,9 @@ class RunnableJarsIT {
 
     @Test
     void eachJarOffersItsCommands() throws Exception {
-        assertThat(commands(SERVICE)).containsExactly("run", "policy", "topics");
-        assertThat(commands(TOOLS)).containsExactly("run", "policy", "topics", "audit", "decrypt", "explain", "keys", "replay", "subject");
-        assertThat(commands(DEMO)).containsExactly("run", "policy", "topics", "demo", "audit", "decrypt", "explain", "keys", "replay",
+        assertThat(commands(SERVICE)).containsExactly("run", "policy", "topics", "review");
+        assertThat(commands(TOOLS)).containsExactly("run", "policy", "topics", "review", "audit", "decrypt", "explain", "keys", "replay", "subject");
+        assertThat(commands(DEMO)).containsExactly("run", "policy", "topics", "review", "demo", "audit", "decrypt", "explain", "keys", "replay",
                 "subject");
     }
 
