@@ -66,7 +66,8 @@ allow "$application_id" --transactional-id "$application_id-" prefixed Write Des
 
 # The auditor's tools (audit verify, explain, replay): read only, partitions assigned, no group.
 auditor="$application_id-auditor"
-for topic in consent.events consent.events.rerouted "${inputs[@]}" consent.audit consent.audit.checkpoints consent.policies consent.dlq; do
+for topic in consent.events consent.events.rerouted "${inputs[@]}" consent.audit consent.audit.checkpoints consent.policies consent.dlq \
+    consent.review.decisions; do
   allow "$auditor" --topic "$topic" literal Read Describe
 done
 

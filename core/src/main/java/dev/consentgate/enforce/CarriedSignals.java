@@ -53,7 +53,7 @@ final class CarriedSignals {
         for (Signal signal : reader.read(event.event(), value)) {
             for (String jurisdiction : judgedIn(signal, recordedJurisdiction, event.event().getJurisdiction())) {
                 Signal judged = new Signal(signal.kind(), signal.value(), signal.capturedAt(), jurisdiction, signal.source(), signal.signalId());
-                statements.get().of(judged).forEach(statement -> carried.add(withoutJurisdiction(statement)));
+                carried.addAll(statements.get().of(judged));
             }
         }
         return carried;
@@ -76,8 +76,4 @@ final class CarriedSignals {
         return known.isEmpty() ? Collections.singletonList(null) : List.copyOf(known);
     }
 
-    private static ConsentState withoutJurisdiction(ConsentState statement) {
-        return new ConsentState(statement.purpose(), statement.status(), statement.capturedAt(), statement.expiresAt(), null,
-                statement.source(), statement.noticeVersion(), statement.consentId(), statement.signal());
-    }
 }

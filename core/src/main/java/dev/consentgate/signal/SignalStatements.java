@@ -159,7 +159,7 @@ public final class SignalStatements {
             throw new MalformedSignalException("GPC value is neither 1 nor 0");
         }
         GpcMapping gpc = mapping.gpc();
-        String jurisdiction = signal.jurisdiction();
+        String jurisdiction = recognised(signal.jurisdiction(), gpc);
         Set<Purpose> optedOut = new TreeSet<>(Comparator.comparing(Purpose::key));
         // Without a jurisdiction, GPC opts out wherever it could have effect: fail closed.
         for (String code : jurisdiction == null ? new TreeSet<>(gpc.honouredIn()) : Set.of(jurisdiction)) {
@@ -178,9 +178,28 @@ public final class SignalStatements {
         }
     }
 
+    /**
+     * The signal's jurisdiction when the policy knows it (a jurisdiction rule for it or its region, or the GPC mapping names
+     * it); otherwise none, so GPC opts out wherever it could have effect: a code the policy cannot place ({@code us-ca},
+     * {@code XX}) must not make GPC count for nothing.
+     */
+    private String recognised(String code, GpcMapping gpc) {
+        if (code == null || gpc.honouredIn().contains(code) || gpc.elsewhere().containsKey(code)
+                || policy.jurisdictions().containsKey(code)) {
+            return code;
+        }
+        int dash = code.indexOf('-');
+        return dash > 0 && policy.jurisdictions().containsKey(code.substring(0, dash)) ? code : null;
+    }
+
+    /**
+     * A statement of the signal, with no jurisdiction: a signal says what the customer chose, not where they live, and a
+     * statement's jurisdiction would become the customer's recorded one, which decides every purpose's rules. The signal's
+     * jurisdiction only judges GPC.
+     */
     private static ConsentState statement(Signal signal, Purpose purpose, boolean granted, String meaning) {
         return new ConsentState(purpose, granted ? ConsentChoice.GRANTED : ConsentChoice.DENIED, signal.capturedAt(), null,
-                signal.jurisdiction(), signal.source(), null, signal.signalId(),
+                null, signal.source(), null, signal.signalId(),
                 new SignalOrigin(signal.kind().name().toLowerCase(Locale.ROOT), signal.value(), meaning));
     }
 

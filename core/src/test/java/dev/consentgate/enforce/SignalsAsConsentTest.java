@@ -119,6 +119,23 @@ class SignalsAsConsentTest {
     }
 
     @Test
+    void aSignalSayingAnotherJurisdictionDoesNotMoveTheCustomerThere() {
+        try (EnforcementDriver driver = new EnforcementDriver(examplePolicyWithSignals())) {
+            // Given: an EU customer, for whom advertising needs consent, which they never gave
+            driver.consent(CUSTOMER, "sales.prospecting", ConsentStatus.GRANTED, 1_000, null, "EU");
+
+            // When: a signal about them claims US-CA, where advertising is opt-out
+            driver.signal(CUSTOMER, SignalKind.GPP, SignalFixtures.gpp("usca", "SaleOptOut", 1), 2_000, "US-CA");
+            driver.send(contact("e-1", CUSTOMER, 3_000, ADVERTISING));
+
+            // Then: they are still judged under the EU's rules: no consent, no advertising
+            List<DecisionRecord> audits = driver.audits();
+            assertThat(firstDecisions(audits)).containsExactly("e-1:DROP:NO_CONSENT");
+            assertThat(audits.get(0).getJurisdiction()).isEqualTo("EU");
+        }
+    }
+
+    @Test
     void gpcHasNoEffectOnAnEuCustomer() {
         try (EnforcementDriver driver = new EnforcementDriver(examplePolicyWithSignals())) {
             driver.consent(CUSTOMER, ADVERTISING, ConsentStatus.GRANTED, 1_000, null, "EU");

@@ -90,11 +90,12 @@ class SignalStatementsTest {
     }
 
     @Test
-    void eachStatementCarriesTheSignalItsTimeJurisdictionSourceAndId() throws Exception {
+    void eachStatementCarriesTheSignalItsTimeSourceAndIdButNoJurisdiction() throws Exception {
         ConsentState first = tcf(SignalFixtures.TCF_NOTHING).get(0);
 
         assertThat(first.capturedAt()).isEqualTo(5_000L);
-        assertThat(first.jurisdiction()).isEqualTo("EU");
+        // the signal's jurisdiction would become the customer's recorded one, and change the rules of every purpose
+        assertThat(first.jurisdiction()).isNull();
         assertThat(first.source()).isEqualTo("web-cmp");
         assertThat(first.consentId()).isEqualTo("signal-1");
         assertThat(first.expiresAt()).isNull();
@@ -160,6 +161,13 @@ class SignalStatementsTest {
         assertThat(describe(euChoice.of(signal(Signal.Kind.GPC, "1", null)))).containsExactly(
                 "marketing.advertising:DENIED:GPC: opted out (no jurisdiction given, so everywhere it has effect)",
                 "sales.prospecting:DENIED:GPC: opted out (no jurisdiction given, so everywhere it has effect)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"us-ca", "XX", "CALIFORNIA"})
+    void gpcWithAJurisdictionThePolicyCannotPlaceOptsOutWhereverItCouldHaveEffect(String code) throws Exception {
+        assertThat(describe(STATEMENTS.of(signal(Signal.Kind.GPC, "1", code)))).containsExactly(
+                "marketing.advertising:DENIED:GPC: opted out (no jurisdiction given, so everywhere it has effect)");
     }
 
     @ParameterizedTest

@@ -47,9 +47,9 @@ class AclTest {
 
         assertThat(fromScript).as("granted by the script only").containsExactlyInAnyOrderElementsOf(fromKafkaUsers);
         // The service: 61 (the 21 topics, Read on the 7 purpose topics and the review topic too, internal topics, group, transactional ids); the
-        // auditor: 9 topics, 2 each; 7 consumers: 3 each, and 2 for the one that reads the data keys; the erasure consumer: 3;
+        // auditor: 10 topics, 2 each; 7 consumers: 3 each, and 2 for the one that reads the data keys; the erasure consumer: 3;
         // the reviewer: 5; the consent-management platform: 2.
-        assertThat(fromKafkaUsers).hasSize(112);
+        assertThat(fromKafkaUsers).hasSize(114);
     }
 
     @Test
@@ -60,8 +60,9 @@ class AclTest {
                 AclOperation.READ, AclOperation.DESCRIBE)));
         deployed.provisionedWrittenTopics().keySet().forEach(topic -> expected.addAll(allow(ResourceType.TOPIC, topic,
                 PatternType.LITERAL, AclOperation.WRITE, AclOperation.DESCRIBE)));
-        // Purpose topics are read back, only to find an erased customer's records for the erasure notice.
-        deployed.topics().writtenTopics().keySet().stream().filter(topic -> topic.startsWith(PURPOSE_TOPIC_PREFIX))
+        // Purpose topics and held records are read back, only to find an erased customer's records for the erasure notice.
+        Stream.concat(deployed.topics().writtenTopics().keySet().stream().filter(topic -> topic.startsWith(PURPOSE_TOPIC_PREFIX)),
+                        Stream.of(deployed.config().reviewTopic()))
                 .forEach(topic -> expected.addAll(allow(ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.READ)));
         // Written on a misplaced consent event and read back beside the consent topic.
         expected.addAll(allow(ResourceType.TOPIC, deployed.config().reroutedConsentTopic(), PatternType.LITERAL, AclOperation.READ));
@@ -79,9 +80,10 @@ class AclTest {
     @Test
     void theAuditorMayReadWhatReplayReadsAndWriteNothing() {
         Set<AclBinding> expected = new HashSet<>();
-        Stream.concat(deployed.topics().readTopics().stream(), Stream.of(deployed.config().reroutedConsentTopic(),
-                        deployed.config().auditTopic(), deployed.config().checkpointTopic(), deployed.config().policiesTopic(),
-                        deployed.config().dlqTopic()))
+        // Not the signals topic: replay reads the statements signals became, on the rerouted-consent topic.
+        Stream.concat(deployed.topics().readTopics().stream().filter(topic -> !topic.equals(deployed.config().signalsTopic())),
+                        Stream.of(deployed.config().reroutedConsentTopic(), deployed.config().auditTopic(), deployed.config().checkpointTopic(),
+                                deployed.config().policiesTopic(), deployed.config().dlqTopic(), deployed.config().reviewDecisionsTopic()))
                 .forEach(topic -> expected.addAll(allow(ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.READ,
                         AclOperation.DESCRIBE)));
 
@@ -149,7 +151,7 @@ class AclTest {
     }
 
     @Test
-    void theHeldRecordsAreWrittenByTheServiceAndReadByReviewersAloneWhoWriteTheDecisionsTheServiceReads() {
+    void theHeldRecordsAreWrittenByTheServiceAndReadByReviewersWhoWriteTheDecisionsTheServiceReads() {
         Set<AclBinding> all = KafkaUserAcls.of(strimzi.users());
         String review = deployed.config().reviewTopic();
         String decisions = deployed.config().reviewDecisionsTopic();
@@ -158,10 +160,12 @@ class AclTest {
                 allow(ResourceType.TOPIC, review, PatternType.LITERAL, AclOperation.READ, AclOperation.DESCRIBE),
                 allow(ResourceType.TOPIC, decisions, PatternType.LITERAL, AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE))));
         assertThat(principalsAllowed(all, review, AclOperation.WRITE)).containsExactly("User:" + deployed.applicationId());
-        assertThat(principalsAllowed(all, review, AclOperation.READ)).containsExactly("User:" + REVIEWER);
+        // and by the service, only to locate an erased customer's held records for the erasure notice
+        assertThat(principalsAllowed(all, review, AclOperation.READ)).containsExactlyInAnyOrder("User:" + deployed.applicationId(),
+                "User:" + REVIEWER);
         assertThat(principalsAllowed(all, decisions, AclOperation.WRITE)).containsExactly("User:" + REVIEWER);
         assertThat(principalsAllowed(all, decisions, AclOperation.READ))
-                .containsExactlyInAnyOrder("User:" + deployed.applicationId(), "User:" + REVIEWER);
+                .containsExactlyInAnyOrder("User:" + deployed.applicationId(), "User:" + REVIEWER, "User:" + AUDITOR);
     }
 
     @Test
