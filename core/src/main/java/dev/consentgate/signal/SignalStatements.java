@@ -1,6 +1,7 @@
 package dev.consentgate.signal;
 
 import com.iab.gpp.encoder.GppModel;
+import com.iab.gpp.encoder.section.Sections;
 import com.iab.gpp.encoder.section.TcfEuV2;
 import dev.consentgate.policy.ConsentChoice;
 import dev.consentgate.policy.ConsentState;
@@ -19,6 +20,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -33,6 +35,8 @@ public final class SignalStatements {
 
     private static final String GPC_SET = "1";
     private static final String GPC_NOT_SET = "0";
+    /** The field of a GPP US section's GPC segment that carries the browser's flag. */
+    private static final String GPC_FIELD = "Gpc";
 
     private final Policy policy;
     private final SignalMapping mapping;
@@ -135,6 +139,31 @@ public final class SignalStatements {
                 usSection(signal, UsSectionOptOuts.read(gpp, section.getKey()), section.getValue(), statements);
             }
         }
+        Optional<String> gpcSection = sectionWithGpc(gpp, sectionIds);
+        if (gpcSection.isPresent()) {
+            gpcOptOut(signal, "GPC in GPP " + gpcSection.get(), statements);
+        }
+    }
+
+    /**
+     * The first US section whose GPC segment says the browser sent GPC, mapped or not: the flag counts as a GPC signal,
+     * judged by jurisdiction like one on its own.
+     */
+    private static Optional<String> sectionWithGpc(GppModel gpp, List<Integer> sectionIds) throws MalformedSignalException {
+        for (int id : sectionIds) {
+            String section = Sections.SECTION_ID_NAME_MAP.get(id);
+            if (section == null || !section.startsWith("us")) {
+                continue;
+            }
+            try {
+                if (gpp.hasField(section, GPC_FIELD) && Boolean.TRUE.equals(gpp.getFieldValue(section, GPC_FIELD))) {
+                    return Optional.of(section);
+                }
+            } catch (RuntimeException e) {
+                throw new MalformedSignalException("GPP section " + section + " cannot be decoded (" + e.getClass().getSimpleName() + ")");
+            }
+        }
+        return Optional.empty();
     }
 
     private static void usSection(Signal signal, UsSectionOptOuts optOuts, Map<UsOptOut, Set<Purpose>> mapped,
@@ -158,6 +187,11 @@ public final class SignalStatements {
         if (!GPC_SET.equals(signal.value())) {
             throw new MalformedSignalException("GPC value is neither 1 nor 0");
         }
+        gpcOptOut(signal, "GPC", statements);
+    }
+
+    /** The statements of a GPC flag that is set, carried by {@code signal} (a GPC signal, or a GPP string's US section). */
+    private void gpcOptOut(Signal signal, String label, List<ConsentState> statements) {
         GpcMapping gpc = mapping.gpc();
         String jurisdiction = recognised(signal.jurisdiction(), gpc);
         Set<Purpose> optedOut = new TreeSet<>(Comparator.comparing(Purpose::key));
@@ -174,7 +208,7 @@ public final class SignalStatements {
         }
         String where = jurisdiction == null ? "no jurisdiction given, so everywhere it has effect" : "in " + jurisdiction;
         for (Purpose key : optedOut) {
-            statements.add(statement(signal, key, false, "GPC: opted out (" + where + ")"));
+            statements.add(statement(signal, key, false, label + ": opted out (" + where + ")"));
         }
     }
 

@@ -163,6 +163,16 @@ class SignalStatementsTest {
                 "sales.prospecting:DENIED:GPC: opted out (no jurisdiction given, so everywhere it has effect)");
     }
 
+    @Test
+    void gpcCarriedInAGppUsSectionCountsAsGpcWhereTheLawGivesItEffect() throws Exception {
+        String usca = gpp("usca", "SaleOptOut", 2, "Gpc", true);
+
+        assertThat(describe(STATEMENTS.of(signal(Signal.Kind.GPP, usca, "US-CA"))))
+                .containsExactly("marketing.advertising:DENIED:GPC in GPP usca: opted out (in US-CA)");
+        assertThat(STATEMENTS.of(signal(Signal.Kind.GPP, usca, "EU"))).isEmpty();
+        assertThat(STATEMENTS.of(signal(Signal.Kind.GPP, gpp("usca", "SaleOptOut", 2, "Gpc", false), "US-CA"))).isEmpty();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"us-ca", "XX", "CALIFORNIA"})
     void gpcWithAJurisdictionThePolicyCannotPlaceOptsOutWhereverItCouldHaveEffect(String code) throws Exception {
