@@ -43,7 +43,7 @@ public record TopologySettings(
                 config.auditTopic(),
                 config.dlqTopic(),
                 config.historyRetention(),
-                config.grace(),
+                grace(config, policy),
                 config.cachedCustomers(),
                 config.currentKey(KeyUse.PSEUDONYM),
                 config.currentKey(KeyUse.FIELD_HASH),
@@ -56,6 +56,19 @@ public record TopologySettings(
                 config.erasureTopic(),
                 config.reviewTopic(),
                 config.reviewDecisionsTopic());
+    }
+
+    /**
+     * The grace period, which review cannot have yet: a reviewer's approval is decided when it is read, so a withdrawal
+     * captured before it but still within the grace period would not count for it, and the record would be let through.
+     */
+    private static Duration grace(ConsentGateConfig config, Policy policy) {
+        if (policy.usesReview() && !config.grace().isZero()) {
+            throw new ConfigException(ConsentGateConfig.GRACE_MS + " is " + config.grace().toMillis() + " but the policy has a purpose "
+                    + "with review: required, whose approvals are decided when they are read, without waiting for consent changes "
+                    + "still within the grace period: set " + ConsentGateConfig.GRACE_MS + "=0, or remove review: required");
+        }
+        return config.grace();
     }
 
     /** The data keys, when the policy encrypts: then a key-encryption key is required, and its absence stops the start. */

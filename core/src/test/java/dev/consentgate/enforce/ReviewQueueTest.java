@@ -4,7 +4,9 @@ import static dev.consentgate.enforce.EnforcementDriver.HMAC_KEY;
 import static dev.consentgate.enforce.EnforcementDriver.contact;
 import static dev.consentgate.enforce.EnforcementDriver.header;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.consentgate.config.ConsentGateConfig;
 import dev.consentgate.policy.KeyedHash;
 import dev.consentgate.schema.ConsentStatus;
 import dev.consentgate.schema.DecisionRecord;
@@ -14,6 +16,8 @@ import dev.consentgate.schema.ReviewDecision;
 import dev.consentgate.schema.ReviewOutcome;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -209,6 +213,15 @@ class ReviewQueueTest {
         assertThat(header(only(driver.records(REVIEW)), "consent-review-id")).isEqualTo("0-0-" + SALES);
         assertThat(only(driver.audits()).getDecisions()).extracting(PurposeDecision::getOutputTopic)
                 .containsExactly("crm.purpose.marketing.communications.email", REVIEW);
+    }
+
+    @Test
+    void aGracePeriodStopsTheStartAsApprovalsWouldNotWaitForIt() {
+        assertThatThrownBy(() -> new EnforcementDriver(POLICY, Map.of(ConsentGateConfig.GRACE_MS, 500L)).close())
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("consentgate.grace.ms is 500 but the policy has a purpose with review: required, whose approvals are decided "
+                        + "when they are read, without waiting for consent changes still within the grace period: set "
+                        + "consentgate.grace.ms=0, or remove review: required");
     }
 
     @Test

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.config.ConfigException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
@@ -54,8 +55,13 @@ public final class StreamsService implements AutoCloseable {
                     + " minimized and tagged with the would-be decision; switch enforcement.mode to enforce to apply decisions",
                     setup.policy().version());
         }
-        Topology topology = EnforcementTopology.build(setup.policy(), setup.properties(), metrics, consentPartitions(setup),
-                signingKey(setup));
+        Topology topology;
+        try {
+            topology = EnforcementTopology.build(setup.policy(), setup.properties(), metrics, consentPartitions(setup), signingKey(setup));
+        } catch (ConfigException e) {
+            // A setting the policy cannot run with (no key-encryption key for encrypted fields, a grace period with review).
+            throw new CommandFailure(ExitCodes.INVALID_INPUT, e.getMessage());
+        }
         this.streams = new KafkaStreams(topology, AppProperties.toProperties(setup.properties()));
         observability.bindKafkaStreams(streams);
         streams.setUncaughtExceptionHandler(this::onStreamThreadFailure);
