@@ -76,7 +76,7 @@ class DecisionExplainerTest {
         }
 
         assertThat(DecisionExplainer.explain(record, "consent.audit", 0, 0)).contains("""
-                    consent used: DENIED for marketing.advertising, captured 1970-01-01T00:00:01.500Z via web-cmp, jurisdiction US-CA, \
+                    consent used: DENIED for marketing.advertising, captured 1970-01-01T00:00:01.500Z via web-cmp, \
                 consent id signal-cust-ca-1500, from a gpc signal: GPC: opted out (in US-CA)
                 """);
     }

@@ -75,51 +75,56 @@ class ReviewQueueIT {
                 .as(out.toString()).isEqualTo(ExitCodes.OK);
         String purposeTopic = run.topic("crm.purpose." + SALES);
 
-        // Given two customers who consented to sales, and a contact update each for sales.prospecting
+        // Given three customers who consented to sales, and a contact update each for sales.prospecting
         run.send(run.serialize(List.of(consent("c-1", ConsentStatus.GRANTED, T0), consent("c-2", ConsentStatus.GRANTED, T0),
-                contact("e-1", "c-1", T0 + 1_000), contact("e-2", "c-2", T0 + 1_000))));
+                consent("c-3", ConsentStatus.GRANTED, T0), contact("e-1", "c-1", T0 + 1_000), contact("e-2", "c-2", T0 + 1_000),
+                contact("e-4", "c-3", T0 + 1_000))));
         Map<String, Object> serviceConfig = new HashMap<>(reviewTopics);
         try (StreamsService service = StreamsService.start(Setup.of(run.withStateDir(serviceConfig), policy), "127.0.0.1", 0)) {
-            // Then both are held, and the purpose gets nothing yet
+            // Then all three are held, and the purpose gets nothing yet
             List<ConsumerRecord<byte[], byte[]>> held = KafkaTestSupport.readCommitted(KAFKA.bootstrapServers(), List.of(reviewTopic),
-                    records -> records.size() >= 2, EndToEndRun.PROCESSING_TIMEOUT);
-            assertThat(held).hasSize(2).allSatisfy(r -> assertThat(KafkaTestSupport.header(r, OutputHeaders.DECISION)).isEqualTo("permit"));
+                    records -> records.size() >= 3, EndToEndRun.PROCESSING_TIMEOUT);
+            assertThat(held).hasSize(3).allSatisfy(r -> assertThat(KafkaTestSupport.header(r, OutputHeaders.DECISION)).isEqualTo("permit"));
         }
         Map<String, String> reviewIds = reviewIdsByEvent(reviewTopic);
-        assertThat(reviewIds).containsOnlyKeys("e-1", "e-2");
+        assertThat(reviewIds).containsOnlyKeys("e-1", "e-2", "e-4");
         StringWriter listed = new StringWriter();
         assertThat(command(listed, "review", "list", "--config", config.toString())).as(listed.toString()).isEqualTo(ExitCodes.OK);
-        assertThat(listed.toString().lines().toList()).hasSize(3).contains("2 held record(s) waiting for a decision")
+        assertThat(listed.toString().lines().toList()).hasSize(4).contains("3 held record(s) waiting for a decision")
                 .anySatisfy(line -> assertThat(line).startsWith(reviewIds.get("e-1") + "  purpose=" + SALES + "  event=e-1  decision=permit"));
 
-        // When c-2 withdraws, the service restarts on an empty state directory, and a reviewer approves both, e-1 twice
+        // When c-2 withdraws, the service restarts on an empty state directory, a reviewer approves e-1 (twice) and e-2,
+        // and rejects e-4
         run.send(run.serialize(List.of(consent("c-2", ConsentStatus.WITHDRAWN, T0 + 5_000), contact("e-3", "c-2", T0 + 6_000))));
         try (StreamsService service = StreamsService.start(Setup.of(run.withStateDir(serviceConfig), policy), "127.0.0.1", 0)) {
             // e-3, decided after the withdrawal, shows it has been applied
-            KafkaTestSupport.readCommitted(KAFKA.bootstrapServers(), List.of(run.auditTopic()), records -> records.size() >= 3,
+            KafkaTestSupport.readCommitted(KAFKA.bootstrapServers(), List.of(run.auditTopic()), records -> records.size() >= 4,
                     EndToEndRun.PROCESSING_TIMEOUT);
             for (String id : List.of(reviewIds.get("e-1"), reviewIds.get("e-2"), reviewIds.get("e-1"))) {
                 assertThat(command(out, "review", "approve", "--config", config.toString(), "--reviewer", "rev-7", "--reason",
                         "lead checked", id)).as(out.toString()).isEqualTo(ExitCodes.OK);
             }
+            assertThat(command(out, "review", "reject", "--config", config.toString(), "--reviewer", "rev-7", "--reason", "not a lead",
+                    reviewIds.get("e-4"))).as(out.toString()).isEqualTo(ExitCodes.OK);
 
-            // Then e-1 reaches the purpose once, e-2 is dropped, and the duplicate is dead-lettered
+            // Then e-1 reaches the purpose once, e-2 and e-4 are dropped, and the duplicate is dead-lettered
             List<ConsumerRecord<byte[], byte[]>> dead = KafkaTestSupport.readCommitted(KAFKA.bootstrapServers(), List.of(run.topic("consent.dlq")),
                     records -> !records.isEmpty(), EndToEndRun.PROCESSING_TIMEOUT);
             assertThat(dead).singleElement().satisfies(r ->
                     assertThat(KafkaTestSupport.header(r, OutputHeaders.DLQ_REASON)).isEqualTo("REVIEW_NOT_HELD"));
-            KafkaTestSupport.readCommitted(KAFKA.bootstrapServers(), List.of(run.auditTopic()), records -> records.size() >= 5,
+            KafkaTestSupport.readCommitted(KAFKA.bootstrapServers(), List.of(run.auditTopic()), records -> records.size() >= 7,
                     EndToEndRun.PROCESSING_TIMEOUT);
         }
         List<ConsumerRecord<byte[], byte[]>> released = KafkaTestSupport.readToEnd(KAFKA.bootstrapServers(), purposeTopic, Duration.ofSeconds(30));
         assertThat(released).singleElement().satisfies(r -> assertThat(KafkaTestSupport.header(r, OutputHeaders.EVENT_ID)).isEqualTo("e-1"));
         List<DecisionRecord> audits = audits(run);
-        assertThat(audits).hasSize(5);
+        assertThat(audits).hasSize(7);
         assertThat(audits).filteredOn(a -> a.getReview() != null).extracting(a -> a.getEventId() + ":" + a.getReview().getAction() + ":"
                         + a.getReview().getReviewer() + ":" + a.getReview().getReason() + ":" + a.getDecisions().get(0).getDecision() + ":"
                         + a.getDecisions().get(0).getReasons())
                 .containsExactlyInAnyOrder("e-1:approve:rev-7:lead checked:PERMIT:[CONSENT_GRANTED, CONSENT_INHERITED]",
-                        "e-2:approve:rev-7:lead checked:DROP:[CONSENT_WITHDRAWN, CONSENT_INHERITED]");
+                        "e-2:approve:rev-7:lead checked:DROP:[CONSENT_WITHDRAWN, CONSENT_INHERITED]",
+                        "e-4:reject:rev-7:not a lead:DROP:[REVIEW_REJECTED]");
 
         // and the audit trail verifies and replays, the reviewers' decisions included
         Path auditorConfig = run.writeConfig(dir, reviewTopics);
@@ -128,7 +133,7 @@ class ReviewQueueIT {
         StringWriter replayed = new StringWriter();
         assertThat(command(replayed, "replay", "--config", auditorConfig.toString(), "--policy", policyFile.toString()))
                 .as(replayed.toString()).isEqualTo(ExitCodes.OK);
-        assertThat(replayed.toString()).contains("result: all 5 decisions match");
+        assertThat(replayed.toString()).contains("result: all 7 decisions match");
     }
 
     /** The review id of each held record, by its event id. */
