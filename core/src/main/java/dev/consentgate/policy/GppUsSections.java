@@ -19,6 +19,8 @@ public final class GppUsSections {
     private static final Map<String, Set<UsOptOut>> OPT_OUTS = new TreeMap<>(Map.ofEntries(
             Map.entry("usnat", EnumSet.allOf(UsOptOut.class)),
             Map.entry("usca", EnumSet.of(UsOptOut.SALE, UsOptOut.SHARING, UsOptOut.SENSITIVE_DATA)),
+            // The US Privacy string (CCPA), deprecated by the IAB but still sent: it carries only the sale opt-out.
+            Map.entry("uspv1", EnumSet.of(UsOptOut.SALE)),
             Map.entry("usva", SALE_ADVERTISING_SENSITIVE),
             Map.entry("usco", SALE_ADVERTISING_SENSITIVE),
             Map.entry("usut", SALE_ADVERTISING_SENSITIVE),

@@ -83,7 +83,8 @@ public final class SignalStatements {
     }
 
     /**
-     * Consent needs the purpose's consent and the vendor's. Legitimate interest counts only for a purpose key whose rule
+     * Consent needs the purpose's consent and the vendor's, and counts only where the publisher does not require legitimate
+     * interest (restriction type 2). Legitimate interest counts only for a purpose key whose rule
      * rests on it, only for the purposes TCF 2.2 allows it for, and only when disclosed for the purpose and the vendor
      * without objection and not excluded by the publisher.
      */
@@ -93,7 +94,8 @@ public final class SignalStatements {
         }
         boolean purposeConsent = tc.purposeConsent(purpose);
         boolean vendorConsent = tc.vendorConsent(vendor);
-        if (purposeConsent && vendorConsent) {
+        boolean consentExcluded = tc.requiresLegitimateInterest(purpose, vendor);
+        if (purposeConsent && vendorConsent && !consentExcluded) {
             return new Given(true, "consent given");
         }
         boolean legitimateInterest = keyRestsOnLegitimateInterest && TcfMapping.allowsLegitimateInterest(purpose)
@@ -101,6 +103,9 @@ public final class SignalStatements {
                 && tc.purposeLegitimateInterest(purpose) && tc.vendorLegitimateInterest(vendor);
         if (legitimateInterest) {
             return new Given(true, "legitimate interest established, no objection");
+        }
+        if (consentExcluded) {
+            return new Given(false, "the publisher's restrictions require legitimate interest, and none counts here");
         }
         return new Given(false, "no consent (purpose consent " + yesNo(purposeConsent) + ", vendor consent " + yesNo(vendorConsent) + ")");
     }

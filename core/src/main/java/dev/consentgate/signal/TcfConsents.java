@@ -18,6 +18,8 @@ final class TcfConsents {
     private static final int NOT_ALLOWED = 0;
     /** Publisher restriction type 1: the vendor may rely on consent only, not on legitimate interest. */
     private static final int REQUIRE_CONSENT = 1;
+    /** Publisher restriction type 2: the vendor may rely on legitimate interest only, not on consent. */
+    private static final int REQUIRE_LEGITIMATE_INTEREST = 2;
 
     private final List<Boolean> purposeConsents;
     private final List<Boolean> purposeLegitimateInterests;
@@ -88,6 +90,11 @@ final class TcfConsents {
     /** Whether the publisher requires the vendor to rely on consent for the purpose. */
     boolean requiresConsent(int purpose, int vendor) {
         return restricted(purpose, vendor, REQUIRE_CONSENT);
+    }
+
+    /** Whether the publisher requires the vendor to rely on legitimate interest for the purpose: consent does not count. */
+    boolean requiresLegitimateInterest(int purpose, int vendor) {
+        return restricted(purpose, vendor, REQUIRE_LEGITIMATE_INTEREST);
     }
 
     private boolean restricted(int purpose, int vendor, int type) {

@@ -1,6 +1,7 @@
 package dev.consentgate.signal;
 
 import com.iab.gpp.encoder.GppModel;
+import com.iab.gpp.encoder.field.UspV1Field;
 import dev.consentgate.policy.UsOptOut;
 import java.util.EnumSet;
 import java.util.List;
@@ -8,11 +9,14 @@ import java.util.Set;
 
 /**
  * The opt-outs one GPP US section of a decoded GPP string exercises. In these sections 1 means opted out (for
- * sensitive data, in some states, no consent) and 2 did not opt out (or consented), 0 not applicable.
+ * sensitive data, in some states, no consent) and 2 did not opt out (or consented), 0 not applicable; in the US Privacy
+ * section (uspv1), Y means opted out of the sale.
  */
 final class UsSectionOptOuts {
 
     private static final int OPTED_OUT = 1;
+    /** In the US Privacy section (uspv1) the sale opt-out is a character: Y opted out, N did not, - not applicable. */
+    private static final Character USP_OPTED_OUT = 'Y';
 
     private final String section;
     private final Set<UsOptOut> optedOut;
@@ -26,6 +30,7 @@ final class UsSectionOptOuts {
         try {
             Set<UsOptOut> optedOut = EnumSet.noneOf(UsOptOut.class);
             addIf(optedOut, UsOptOut.SALE, gpp, section, "SaleOptOut");
+            addIf(optedOut, UsOptOut.SALE, gpp, section, UspV1Field.OPT_OUT_SALE);
             addIf(optedOut, UsOptOut.SHARING, gpp, section, "SharingOptOut");
             addIf(optedOut, UsOptOut.TARGETED_ADVERTISING, gpp, section, "TargetedAdvertisingOptOut");
             addIf(optedOut, UsOptOut.SENSITIVE_DATA, gpp, section, "SensitiveDataProcessing");
@@ -42,7 +47,8 @@ final class UsSectionOptOuts {
         }
         Object value = gpp.getFieldValue(section, field);
         boolean out = value instanceof Integer number ? number == OPTED_OUT
-                : value instanceof List<?> list && list.contains(OPTED_OUT);
+                : value instanceof List<?> list ? list.contains(OPTED_OUT)
+                : USP_OPTED_OUT.equals(value);
         if (out) {
             optedOut.add(optOut);
         }

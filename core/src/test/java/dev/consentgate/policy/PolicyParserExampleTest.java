@@ -131,7 +131,8 @@ class PolicyParserExampleTest {
         assertThat(signals.gpp()).isEqualTo(Map.of(
                 "usnat", Map.of(UsOptOut.SALE, Set.of(Purpose.of("sales.prospecting")), UsOptOut.SHARING, Set.of(Purpose.of("marketing.advertising")),
                         UsOptOut.TARGETED_ADVERTISING, Set.of(Purpose.of("marketing.advertising"))),
-                "usca", Map.of(UsOptOut.SALE, Set.of(Purpose.of("sales.prospecting")), UsOptOut.SHARING, Set.of(Purpose.of("marketing.advertising")))));
+                "usca", Map.of(UsOptOut.SALE, Set.of(Purpose.of("sales.prospecting")), UsOptOut.SHARING, Set.of(Purpose.of("marketing.advertising"))),
+                "uspv1", Map.of(UsOptOut.SALE, Set.of(Purpose.of("sales.prospecting")))));
         assertThat(signals.gpc()).isEqualTo(GpcMapping.BY_LAW);
     }
 

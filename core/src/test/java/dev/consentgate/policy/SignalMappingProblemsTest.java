@@ -101,10 +101,10 @@ class SignalMappingProblemsTest {
                     tcfeuv2: { sale: [marketing] }
                 """)).containsExactly(
                 "policy.yaml:17: unknown GPP section 'usxx' in signals.gpp: expected one of usca, usco, usct, usde, usfl, usia, usmt, "
-                        + "usnat, usne, usnh, usnj, usor, ustn, ustx, usut, usva",
+                        + "usnat, usne, usnh, usnj, usor, uspv1, ustn, ustx, usut, usva",
                 "policy.yaml:18: unknown key 'targeted_advertising' in GPP section usca: expected one of sale, sharing, sensitive_data",
                 "policy.yaml:19: unknown GPP section 'tcfeuv2' in signals.gpp: expected one of usca, usco, usct, usde, usfl, usia, usmt, "
-                        + "usnat, usne, usnh, usnj, usor, ustn, ustx, usut, usva");
+                        + "usnat, usne, usnh, usnj, usor, uspv1, ustn, ustx, usut, usva");
     }
 
     @Test

@@ -26,8 +26,10 @@ public final class SignalFixtures {
     public static final String TCF_PURPOSES_1_TO_3_VENDORS_2_6_8 = "COvFyGBOvFyGBAbAAAENAPCAAOAAAAAAAAAAAEEUACCKAAA";
     /** IAB GPP example: a header and one TCF EU v2 section (TCF_NOTHING). */
     public static final String GPP_TCF_NOTHING = "DBABMA~CPXxRfAPXxRfAAfKABENB-CgAAAAAAAAAAYgAAAAAAAA";
-    /** IAB GPP example: TCF EU v2 and US Privacy (uspv1, not read) sections. */
+    /** IAB GPP example: TCF EU v2 and US Privacy (uspv1: notice given, did not opt out of the sale) sections. */
     public static final String GPP_TCF_AND_USP = "DBACNY~CPXxRfAPXxRfAAfKABENB-CgAAAAAAAAAAYgAAAAAAAA~1YNN";
+    /** IAB GPP example: a US Privacy section (uspv1) alone, its customer opted out of the sale (1YYN). */
+    public static final String GPP_USP_OPTED_OUT_OF_SALE = "DBABTA~1YYN";
     /** IAB GPP example: a usnat section whose customer did not opt out of the sale (SaleOptOut 2). */
     public static final String GPP_USNAT_NOT_OPTED_OUT = "DBABLA~BVQqAAAAAgA.QA";
 
@@ -42,7 +44,7 @@ public final class SignalFixtures {
      * The example policy, whose signals section ends the file (so a test may append to it), with another vendor. It maps
      * TCF purposes 3 and 10 to personalize.profiling (legitimate interest; purpose 3 is consent-only in TCF 2.2, 10 may
      * use legitimate interest), 4 to marketing.advertising, 7 to analytics.reporting, special feature 1 to
-     * train_ai_system; GPP usnat and usca opt-outs; and GPC where the law gives it effect.
+     * train_ai_system; GPP usnat, usca and uspv1 opt-outs; and GPC where the law gives it effect.
      */
     public static String examplePolicyWithSignals(int vendor) {
         try (InputStream in = SignalFixtures.class.getResourceAsStream("/policy/example-policy.yaml")) {

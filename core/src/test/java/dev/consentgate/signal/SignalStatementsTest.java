@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Signals decoded into statements as the example policy maps them: TCF purposes 3 and 10 to
  * personalize.profiling (legitimate interest), 4 to marketing.advertising, 7 to analytics.reporting, special feature 1
- * to train_ai_system; usnat and usca opt-outs; GPC by law (US-CA treats marketing.advertising as opt-out).
+ * to train_ai_system; usnat, usca and uspv1 opt-outs; GPC by law (US-CA treats marketing.advertising as opt-out).
  */
 class SignalStatementsTest {
 
@@ -90,6 +90,27 @@ class SignalStatementsTest {
     }
 
     @Test
+    void aPublisherRequiringLegitimateInterestMakesConsentCountForNothing() throws Exception {
+        // Consent to everything, but the publisher requires vendor 755 to rely on legitimate interest for 4, 7 and 10.
+        String consentExcluded = tcString().consent(3, 4, 7, 10).vendorConsent(VENDOR)
+                .restriction(4, 2, VENDOR).restriction(7, 2, VENDOR).restriction(10, 2, VENDOR).encode();
+        String withLegitimateInterestFor10 = tcString().consent(3, 4, 7, 10).vendorConsent(VENDOR)
+                .legitimateInterest(10).vendorLegitimateInterest(VENDOR).restriction(10, 2, VENDOR).encode();
+
+        assertThat(describe(tcf(consentExcluded))).containsExactly(
+                "personalize.profiling:GRANTED:TCF purpose 3 for vendor 755: consent given",
+                "marketing.advertising:DENIED:TCF purpose 4 for vendor 755: "
+                        + "the publisher's restrictions require legitimate interest, and none counts here",
+                "analytics.reporting:DENIED:TCF purpose 7 for vendor 755: "
+                        + "the publisher's restrictions require legitimate interest, and none counts here",
+                "personalize.profiling:DENIED:TCF purpose 10 for vendor 755: "
+                        + "the publisher's restrictions require legitimate interest, and none counts here",
+                "train_ai_system:DENIED:TCF special feature 1: not opted in");
+        assertThat(describe(tcf(withLegitimateInterestFor10))).contains(
+                "personalize.profiling:GRANTED:TCF purpose 10 for vendor 755: legitimate interest established, no objection");
+    }
+
+    @Test
     void eachStatementCarriesTheSignalItsTimeSourceAndIdButNoJurisdiction() throws Exception {
         ConsentState first = tcf(SignalFixtures.TCF_NOTHING).get(0);
 
@@ -121,6 +142,14 @@ class SignalStatementsTest {
         String usca = gpp("usca", "SharingOptOut", 1, "SharingOptOutNotice", 1);
         assertThat(describe(STATEMENTS.of(signal(Signal.Kind.GPP, usca, "US-CA"))))
                 .containsExactly("marketing.advertising:DENIED:GPP usca sharing: opted out");
+    }
+
+    @Test
+    void theUsPrivacySectionOfAGppStringStatesItsSaleOptOut() throws Exception {
+        assertThat(describe(STATEMENTS.of(signal(Signal.Kind.GPP, SignalFixtures.GPP_USP_OPTED_OUT_OF_SALE, "US-CA"))))
+                .containsExactly("sales.prospecting:DENIED:GPP uspv1 sale: opted out");
+        assertThat(STATEMENTS.of(signal(Signal.Kind.GPP, "DBABTA~1YNN", "US-CA"))).isEmpty();
+        assertThat(STATEMENTS.of(signal(Signal.Kind.GPP, "DBABTA~1---", "US-CA"))).isEmpty();
     }
 
     @Test

@@ -177,7 +177,7 @@ class ImageIT {
 
     @Test
     void entrypointListsTheServiceCommands() throws Exception {
-        assertThat(commands(service)).containsExactly("run", "policy", "topics");
+        assertThat(commands(service)).containsExactly("run", "policy", "topics", "review");
     }
 
     @Test
@@ -186,7 +186,7 @@ class ImageIT {
         assertThat(version.stderr()).isEmpty();
         assertThat(version.stdout()).isEqualTo("consentgate " + System.getProperty("consentgate.version") + "\n");
         assertThat(version.exitCode()).isZero();
-        assertThat(commands(tools)).containsExactly("run", "policy", "topics", "audit", "decrypt", "explain", "keys", "replay",
+        assertThat(commands(tools)).containsExactly("run", "policy", "topics", "review", "audit", "decrypt", "explain", "keys", "replay",
                 "subject");
     }
 

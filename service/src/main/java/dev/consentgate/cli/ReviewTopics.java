@@ -1,6 +1,7 @@
 package dev.consentgate.cli;
 
 import dev.consentgate.config.ConsentGateConfig;
+import dev.consentgate.enforce.ReviewDecisionReader;
 import dev.consentgate.enforce.ReviewId;
 import dev.consentgate.output.OutputHeaders;
 import dev.consentgate.schema.ReviewAction;
@@ -43,10 +44,9 @@ final class ReviewTopics {
 
     /** The held records no decision has been written for yet, in the order of their partitions and offsets. */
     List<HeldForReview> pending() {
-        Set<String> decided = new HashSet<>();
-        readToEnd(config.reviewDecisionsTopic(), record -> decided.add(new String(record.key(), StandardCharsets.UTF_8)));
         List<HeldForReview> pending = new ArrayList<>();
         try (Serde<Object> serde = config.valueSerde(setup.properties())) {
+            Set<String> decided = decided(new ReviewDecisionReader(serde));
             readToEnd(config.reviewTopic(), record -> {
                 HeldForReview held = HeldForReview.of(record, serde.deserializer().deserialize(record.topic(), record.value()));
                 if (!decided.contains(held.header(OutputHeaders.REVIEW_ID))) {
@@ -55,6 +55,14 @@ final class ReviewTopics {
             });
         }
         return pending;
+    }
+
+    /** The review ids of the decisions the service takes: a record it would dead-letter leaves its held record listed. */
+    private Set<String> decided(ReviewDecisionReader reader) {
+        Set<String> decided = new HashSet<>();
+        readToEnd(config.reviewDecisionsTopic(), record -> reader.decidedReviewId(record.topic(), record.partition(), record.offset(),
+                record.key(), record.value()).ifPresent(decided::add));
+        return decided;
     }
 
     /**

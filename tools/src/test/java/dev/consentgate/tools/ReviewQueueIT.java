@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,7 +40,8 @@ import picocli.CommandLine;
 /**
  * The review queue on a real broker and registry: records of a purpose with {@code review: required} wait on the review
  * topic, survive a restart on an empty state directory (restored from the changelog), and a reviewer's decisions through
- * {@code consentgate review} release one, drop one withdrawn in between, and refuse a duplicate; {@code audit verify} and
+ * {@code consentgate review} release one, drop one withdrawn in between and one rejected, and refuse a duplicate; a record
+ * on the decision topic that is no decision neither hides a held record from {@code review list} nor decides it; {@code audit verify} and
  * {@code replay} pass over the whole trail.
  */
 class ReviewQueueIT {
@@ -88,6 +90,10 @@ class ReviewQueueIT {
         }
         Map<String, String> reviewIds = reviewIdsByEvent(reviewTopic);
         assertThat(reviewIds).containsOnlyKeys("e-1", "e-2", "e-4");
+        // A record on the decision topic that is no decision, keyed by e-1's review id, decides nothing: e-1 is still listed
+        String e1 = reviewIds.get("e-1");
+        run.send(List.of(new ProducerRecord<>(decisionsTopic, Integer.parseInt(e1.substring(0, e1.indexOf('-'))), T0 + 2_000,
+                e1.getBytes(StandardCharsets.UTF_8), "APPROVE".getBytes(StandardCharsets.UTF_8))));
         StringWriter listed = new StringWriter();
         assertThat(command(listed, "review", "list", "--config", config.toString())).as(listed.toString()).isEqualTo(ExitCodes.OK);
         assertThat(listed.toString().lines().toList()).hasSize(4).contains("3 held record(s) waiting for a decision")
@@ -107,11 +113,12 @@ class ReviewQueueIT {
             assertThat(command(out, "review", "reject", "--config", config.toString(), "--reviewer", "rev-7", "--reason", "not a lead",
                     reviewIds.get("e-4"))).as(out.toString()).isEqualTo(ExitCodes.OK);
 
-            // Then e-1 reaches the purpose once, e-2 and e-4 are dropped, and the duplicate is dead-lettered
+            // Then e-1 reaches the purpose once, e-2 and e-4 are dropped, and the record that is no decision and the
+            // duplicate are dead-lettered
             List<ConsumerRecord<byte[], byte[]>> dead = KafkaTestSupport.readCommitted(KAFKA.bootstrapServers(), List.of(run.topic("consent.dlq")),
-                    records -> !records.isEmpty(), EndToEndRun.PROCESSING_TIMEOUT);
-            assertThat(dead).singleElement().satisfies(r ->
-                    assertThat(KafkaTestSupport.header(r, OutputHeaders.DLQ_REASON)).isEqualTo("REVIEW_NOT_HELD"));
+                    records -> records.size() >= 2, EndToEndRun.PROCESSING_TIMEOUT);
+            assertThat(dead).extracting(r -> KafkaTestSupport.header(r, OutputHeaders.DLQ_REASON))
+                    .containsExactly("BAD_MAGIC_BYTE", "REVIEW_NOT_HELD");
             KafkaTestSupport.readCommitted(KAFKA.bootstrapServers(), List.of(run.auditTopic()), records -> records.size() >= 7,
                     EndToEndRun.PROCESSING_TIMEOUT);
         }
