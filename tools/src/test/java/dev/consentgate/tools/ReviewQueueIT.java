@@ -7,6 +7,7 @@ import dev.consentgate.cli.ExitCodes;
 import dev.consentgate.cli.Setup;
 import dev.consentgate.cli.StreamsService;
 import dev.consentgate.config.ConsentGateConfig;
+import dev.consentgate.enforce.ReviewId;
 import dev.consentgate.output.OutputHeaders;
 import dev.consentgate.policy.Policy;
 import dev.consentgate.policy.PolicyParser;
@@ -92,7 +93,7 @@ class ReviewQueueIT {
         assertThat(reviewIds).containsOnlyKeys("e-1", "e-2", "e-4");
         // A record on the decision topic that is no decision, keyed by e-1's review id, decides nothing: e-1 is still listed
         String e1 = reviewIds.get("e-1");
-        run.send(List.of(new ProducerRecord<>(decisionsTopic, Integer.parseInt(e1.substring(0, e1.indexOf('-'))), T0 + 2_000,
+        run.send(List.of(new ProducerRecord<>(decisionsTopic, ReviewId.parse(e1).orElseThrow().partition(), T0 + 2_000,
                 e1.getBytes(StandardCharsets.UTF_8), "APPROVE".getBytes(StandardCharsets.UTF_8))));
         StringWriter listed = new StringWriter();
         assertThat(command(listed, "review", "list", "--config", config.toString())).as(listed.toString()).isEqualTo(ExitCodes.OK);
