@@ -20,8 +20,8 @@ public enum KeyUse {
      * rotate: the state is found by its hashes, so a new key would lose every customer's history; a change needs a reset.
      */
     STATE("state", false, "the keys of the application's state, so that no store, changelog or repartition topic holds a "
-            + "customer id as a key: the `consent-histories` store and the `-by-customer` repartition topics. Never written to "
-            + "any other topic. Changing it loses every customer's consent history: a task that finds its state kept under "
+            + "customer id as a key: the `consent-histories` store and the `events-misplaced` and `events-by-customer` repartition "
+            + "topics. Never written to any other topic. Changing it loses every customer's consent history: a task that finds its state kept under "
             + "another key refuses to start until the state is reset ([operations.md](operations.md#the-state-key))");
 
     private static final String PREFIX = "consentgate.keys.";

@@ -66,9 +66,12 @@ import org.apache.kafka.streams.processor.TopicNameExtractor;
  * consent.events.rerouted ─► consent-rerouted-reader ─────────────────────┤
  * consent.review.decisions ─► review-decision-reader (review: required) ───┤   (held records: consent.review)
  * input topic ─► input-T-envelope ─┬─ rejected ─► dead letters            ├─► enforcer ─► purpose topics,
- *                                  └─ [input-T-by-customer repartition,   │        │     consent.audit,
- *                                      unless keyed by customer id and    │        │     consent.dlq
- *                                      on its customer's partition] ──────┘        │
+ *                                  ├─ keyed by customer id, on its        │        │     consent.audit,
+ *                                  │  customer's partition ───────────────┤        │     consent.dlq
+ *                                  ├─ keyed by customer id, elsewhere:    │        │
+ *                                  │  [events-misplaced repartition] ─┐   │        │
+ *                                  └─ not keyed by customer id ───────┴─► │        │
+ *                                     [events-by-customer repartition] ───┘        │
  *                 erasure requests: [erasure-notices repartition] ─► erasure-notice-locator ─► privacy.erasure
  * </pre>
  *
@@ -178,6 +181,9 @@ public final class EnforcementTopology {
         inbound.add(asInput(consentsOnly(rerouted, "consent-rerouted", deadLetters), "consent-rerouted"));
         policy.signals().ifPresent(mapping -> readSignals(builder, policy, settings, codec, deadLetters));
 
+        KeyedHash stateKey = settings.stateKey().hash();
+        List<KStream<String, PendingEvent>> toMove = new ArrayList<>();
+        List<KStream<String, PendingEvent>> misplaced = new ArrayList<>();
         List<InputMapping> inputs = policy.inputs().stream().sorted(Comparator.comparing(InputMapping::topic)).toList();
         for (InputMapping input : inputs) {
             String name = "input-" + input.topic();
@@ -185,10 +191,22 @@ public final class EnforcementTopology {
                     .stream(input.topic(), RAW.withName(name + "-source"))
                     .process(() -> new EnvelopeReader(codec, input, metrics), Named.as(name + "-envelope"));
             KStream<String, PendingEvent> accepted = accepted(read, name, deadLetters, NONE_FROM_CONSENT, List::of);
-            KStream<String, PendingEvent> placedEvents = input.keyedByCustomerId()
-                    ? inPlaceOrMoved(accepted, name, partitions, metrics, settings.stateKey().hash())
-                    : byCustomer(accepted, name, settings.stateKey().hash());
-            inbound.add(asInput(placedEvents, name));
+            if (input.keyedByCustomerId()) {
+                Map<String, KStream<String, PendingEvent>> placedEvents = accepted.split(Named.as(name + "-placement-"))
+                        .branch((key, value) -> isMisplaced(partitions, value), Branched.as("misplaced"))
+                        .defaultBranch(Branched.as("in-place"));
+                inbound.add(asInput(placedEvents.get(name + "-placement-in-place"), name));
+                misplaced.add(placedEvents.get(name + "-placement-misplaced")
+                        .peek((key, value) -> metrics.misplacedRecord(value.position().topic()), Named.as(name + "-misplaced-count")));
+            } else {
+                toMove.add(pseudonymous(accepted, name, stateKey));
+            }
+        }
+        if (!misplaced.isEmpty()) {
+            toMove.add(outOfTheEnforcersTask(merged(misplaced, "events-misplaced-merge-"), stateKey));
+        }
+        if (!toMove.isEmpty()) {
+            inbound.add(asInput(byCustomer(merged(toMove, "events-to-move-merge-"), partitions), "events-by-customer"));
         }
 
         if (policy.usesReview()) {
@@ -197,11 +215,7 @@ public final class EnforcementTopology {
                     .process(ReviewRequestReader::new, Named.as("review-decision-reader")));
         }
 
-        KStream<String, EnforcerInput> merged = inbound.get(0);
-        for (int i = 1; i < inbound.size(); i++) {
-            merged = merged.merge(inbound.get(i), Named.as("merge-" + i));
-        }
-        Map<String, KStream<byte[], Outbound>> decided = merged
+        Map<String, KStream<byte[], Outbound>> decided = merged(inbound, "merge-")
                 .process(() -> new EnforcementProcessor(policy, codec, settings, metrics, decisionClock, signer), Named.as(ENFORCER),
                         enforcerStores(policy))
                 .split(Named.as("enforcer-"))
@@ -304,29 +318,40 @@ public final class EnforcementTopology {
         return partitions.isMisplaced(value.customerId(), value.position().partition());
     }
 
-    /**
-     * Events of a topic keyed by customer id stay where they are when that is their customer's partition; the others, put
-     * elsewhere by their producer's partitioner, are moved there like the events of any other topic.
-     */
-    private static KStream<String, PendingEvent> inPlaceOrMoved(KStream<String, PendingEvent> accepted, String name,
-                                                                CustomerPartitions partitions, EnforcementMetrics metrics,
-                                                                KeyedHash stateKey) {
-        Map<String, KStream<String, PendingEvent>> placed = accepted.split(Named.as(name + "-placement-"))
-                .branch((key, value) -> isMisplaced(partitions, value), Branched.as("misplaced"))
-                .defaultBranch(Branched.as("in-place"));
-        KStream<String, PendingEvent> misplaced = placed.get(name + "-placement-misplaced")
-                .peek((key, value) -> metrics.misplacedRecord(value.position().topic()), Named.as(name + "-misplaced-count"));
-        return placed.get(name + "-placement-in-place").merge(byCustomer(misplaced, name, stateKey), Named.as(name + "-placed"));
+    /** The streams merged into one, the merges named {@code prefix} and a number; a single stream as it is. */
+    private static <V> KStream<String, V> merged(List<KStream<String, V>> streams, String prefix) {
+        KStream<String, V> merged = streams.get(0);
+        for (int i = 1; i < streams.size(); i++) {
+            merged = merged.merge(streams.get(i), Named.as(prefix + i));
+        }
+        return merged;
+    }
+
+    /** Events keyed by their customer id's HMAC, never the id: the key of every internal topic they cross. */
+    private static KStream<String, PendingEvent> pseudonymous(KStream<String, PendingEvent> events, String name, KeyedHash stateKey) {
+        return events.selectKey((customerId, event) -> stateKey.hex(event.customerId()), Named.as(name + "-pseudonymous-key"));
     }
 
     /**
-     * Moves events to the partition of their customer id, where that customer's consent lives. The repartition topic is
-     * keyed by the customer id's HMAC, never the id; the partition comes from the id the event carries.
+     * Events of topics keyed by customer id that their producer's partitioner put on another partition than their
+     * customer's. They leave the enforcer's task through a topic of their own and join the events of the topics not keyed
+     * by customer id on their way to {@link #byCustomer}: so the enforcer's task reads one partition of events to be moved,
+     * not one per input. Every input partition the task reads costs it work per record, even empty (Kafka Streams checks
+     * each one before each record), and these rarely hold any.
      */
-    private static KStream<String, PendingEvent> byCustomer(KStream<String, PendingEvent> accepted, String name, KeyedHash stateKey) {
-        return accepted
-                .selectKey((customerId, event) -> stateKey.hex(event.customerId()), Named.as(name + "-pseudonymous-key"))
-                .repartition(Repartitioned.with(Serdes.String(), new PendingEventSerde())
-                        .withStreamPartitioner(new PendingEventPartitioner()).withName(name + "-by-customer"));
+    private static KStream<String, PendingEvent> outOfTheEnforcersTask(KStream<String, PendingEvent> misplaced, KeyedHash stateKey) {
+        return pseudonymous(misplaced, "events-misplaced", stateKey)
+                .repartition(Repartitioned.with(Serdes.String(), new PendingEventSerde()).withName("events-misplaced"));
+    }
+
+    /**
+     * Moves events to the partition of their customer id, where that customer's consent lives, through one repartition
+     * topic with as many partitions as the consent topic, whatever the inputs have. Its key is the customer id's HMAC,
+     * never the id; the partition comes from the id the event carries.
+     */
+    private static KStream<String, PendingEvent> byCustomer(KStream<String, PendingEvent> events, CustomerPartitions partitions) {
+        return events.repartition(Repartitioned.with(Serdes.String(), new PendingEventSerde())
+                .withStreamPartitioner(new PendingEventPartitioner()).withNumberOfPartitions(partitions.count())
+                .withName("events-by-customer"));
     }
 }

@@ -27,6 +27,8 @@ class MisplacedRecordsTest {
     /** A customer whose partition of four is not 0, and one whose partition is. */
     private static final String ELSEWHERE = customer(p -> p != 0);
     private static final String HERE = customer(p -> p == 0);
+    private static final String MISPLACED_EVENTS = "consentgate-test-events-misplaced-repartition";
+    private static final String EVENTS_BY_CUSTOMER = "consentgate-test-events-by-customer-repartition";
 
     @Test
     void aMisplacedConsentEventIsCopiedToItsCustomersPartitionAndAppliedFromThere() {
@@ -63,6 +65,11 @@ class MisplacedRecordsTest {
                 assertThat(audit.getInputPartition()).isEqualTo(0);
             });
             assertThat(driver.purpose(EMAIL)).isEmpty();
+            // Out of the enforcer's task and back, through two internal topics keyed by the state HMAC, never the customer id
+            for (String topic : List.of(MISPLACED_EVENTS, EVENTS_BY_CUSTOMER)) {
+                assertThat(driver.records(topic)).as(topic).hasSize(2).allSatisfy(record ->
+                        assertThat(new String(record.key(), StandardCharsets.UTF_8)).doesNotContain(ELSEWHERE).hasSize(64));
+            }
         }
     }
 
@@ -73,7 +80,8 @@ class MisplacedRecordsTest {
             driver.send(contact("e-here", HERE, 2_000, EMAIL));
 
             assertThat(driver.records("consent.events.rerouted")).isEmpty();
-            assertThat(driver.records("consentgate-test-input-crm.contacts-by-customer-repartition")).isEmpty();
+            assertThat(driver.records(MISPLACED_EVENTS)).isEmpty();
+            assertThat(driver.records(EVENTS_BY_CUSTOMER)).isEmpty();
             DecisionRecord audit = driver.audits().get(0);
             assertThat(EnforcementDriver.firstDecisions(List.of(audit))).containsExactly("e-here:PERMIT:CONSENT_GRANTED");
             assertThat(audit.getConsentOffset()).isEqualTo(0L);

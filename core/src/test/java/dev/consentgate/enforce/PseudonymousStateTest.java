@@ -36,7 +36,7 @@ class PseudonymousStateTest {
     private static final String CUSTOMER = "cust-pseudonymous-7";
     private static final String STATE_KEY = "state-key-for-tests-0123456789-abcdefghijklm";
     private static final String HISTORIES_CHANGELOG = "consentgate-test-consent-histories-changelog";
-    private static final String ENGAGEMENT_REPARTITION = "consentgate-test-input-crm.email-engagement-by-customer-repartition";
+    private static final String ENGAGEMENT_REPARTITION = "consentgate-test-events-by-customer-repartition";
 
     private static String stateHash(String customerId) {
         return new KeyedHash(STATE_KEY.getBytes(StandardCharsets.UTF_8)).hex(customerId);

@@ -9,6 +9,9 @@ import dev.consentgate.policy.PolicyParser;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TopologyConfig;
@@ -34,19 +37,34 @@ class TopologyNamesTest {
     }
 
     @Test
-    void theEnforcerOwnsTheConsentHistoryAndGraceStoresAndRepartitionTopicsAreNamedPerInputAndConsentIsReroutedThroughItsOwnTopic() {
+    void theEnforcerOwnsTheConsentHistoryAndGraceStoresAndEventsToMoveShareOneRepartitionTopicAndConsentIsReroutedThroughItsOwnTopic() {
         String description = exampleTopology().describe().toString();
 
         String enforcer = description.lines().filter(l -> l.contains("Processor: enforcer")).findFirst().orElseThrow();
         assertThat(enforcer).contains("consent-histories", "consent-watermarks", "grace-buffer");
-        // Contacts are keyed by customer id: only those a producer put on another partition take their repartition topic
+        // Contacts are keyed by customer id: only those a producer put on another partition leave the task, and come back
+        // with the events of the inputs not keyed by customer id, through one repartition topic
         assertThat(description).contains(
-                "input-crm.contacts-by-customer-repartition",
-                "input-crm.email-engagement-by-customer-repartition",
-                "input-crm.lead-scores-by-customer-repartition",
+                "Sink: events-misplaced-repartition-sink (topic: events-misplaced-repartition)",
+                "Source: events-misplaced-repartition-source (topics: [events-misplaced-repartition])",
+                "Source: events-by-customer-repartition-source (topics: [events-by-customer-repartition])",
                 "Processor: input-crm.contacts-placement-misplaced",
                 "Processor: consent-rerouter",
                 "Source: consent-rerouted-source (topics: [consent.events.rerouted])");
+        assertThat(description).doesNotContain("input-crm.email-engagement-by-customer", "input-crm.lead-scores-by-customer");
+    }
+
+    @Test
+    void theEnforcersTaskReadsOnePartitionOfEventsToMoveWhateverTheNumberOfInputs() {
+        TopologyDescription.Subtopology enforcing = exampleTopology().describe().subtopologies().stream()
+                .filter(subtopology -> subtopology.nodes().stream().anyMatch(node -> node.name().equals(EnforcementTopology.ENFORCER)))
+                .findFirst().orElseThrow();
+
+        Set<String> read = enforcing.nodes().stream().filter(TopologyDescription.Source.class::isInstance)
+                .flatMap(node -> ((TopologyDescription.Source) node).topicSet().stream()).collect(Collectors.toCollection(TreeSet::new));
+
+        // Every input partition the task reads costs it work before each record, even when empty
+        assertThat(read).containsExactly("consent.events", "consent.events.rerouted", "crm.contacts", "events-by-customer-repartition");
     }
 
     @Test

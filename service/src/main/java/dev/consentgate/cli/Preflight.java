@@ -4,6 +4,7 @@ import dev.consentgate.serde.AvroSerdeConfig;
 import dev.consentgate.serde.SchemaRegistryClient;
 import dev.consentgate.serde.SchemaRegistryClients;
 import dev.consentgate.serde.SchemaRegistryUnavailableException;
+import dev.consentgate.topics.EarlierRepartitionTopics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,13 @@ public final class Preflight {
         if (!problems.isEmpty()) {
             throw new CommandFailure(ExitCodes.TOPIC_PROBLEM, String.join("; ", problems)
                     + " (consentgate topics create checks and creates topics)");
+        }
+    }
+
+    /** Stops the start while an earlier build's repartition topics hold events it has not decided ({@link EarlierRepartitionTopics}). */
+    public static void requireNoUndecidedEvents(List<String> problems) {
+        if (!problems.isEmpty()) {
+            throw new CommandFailure(ExitCodes.TOPIC_PROBLEM, String.join("; ", problems));
         }
     }
 

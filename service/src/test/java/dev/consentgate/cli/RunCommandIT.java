@@ -3,6 +3,7 @@ package dev.consentgate.cli;
 import dev.consentgate.policy.PolicyLogRecord;
 import dev.consentgate.policy.PolicyParser;
 import dev.consentgate.testing.EndToEndRun;
+import dev.consentgate.topics.EarlierRepartitionTopics;
 import dev.consentgate.testing.KafkaTestSupport;
 import dev.consentgate.testing.RunnableJar;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,6 +25,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -187,6 +191,34 @@ class RunCommandIT {
         assertThat(exit).isEqualTo(4);
         assertThat(err.toString()).startsWith("consentgate: the audit topic " + prefix + ".consent.audit has 1 partitions; it needs as many as "
                 + prefix + ".consent.events (2), one hash chain per enforcing task");
+    }
+
+    @Test
+    void runStopsWithExitFourWhileAnEarlierBuildsRepartitionTopicHoldsEventsNotYetDecided() throws Exception {
+        createInputTopics(1, 1);
+        assertThat(run("topics", "create", "--config", config.toString(), "--policy", policy.toString())).isZero();
+        // What a build with one repartition topic per input left behind when it stopped: two events it moved and never read
+        String earlier = prefix + "-input-" + prefix + ".crm.lead-scores-by-customer-repartition";
+        createTopics(new NewTopic(earlier, 1, (short) 1));
+        KafkaTestSupport.send(KAFKA.bootstrapServers(), List.of(new ProducerRecord<>(earlier, new byte[] {1}, new byte[] {1}),
+                new ProducerRecord<>(earlier, new byte[] {2}, new byte[] {2})));
+
+        int exit = run("run", "--config", config.toString(), "--policy", policy.toString(), "--http-port", "0");
+
+        assertThat(exit).isEqualTo(4);
+        assertThat(err.toString()).isEqualTo("consentgate: topic " + earlier + " holds 2 events that an earlier ConsentGate build moved "
+                + "to their customer's partition and has not decided; this build moves events through " + prefix
+                + "-events-by-customer-repartition and would never read them: let the earlier build decide them first "
+                + "(docs/operations.md, \"Upgrading to one repartition topic\")" + System.lineSeparator());
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA.bootstrapServers()))) {
+            TopicPartition partition = new TopicPartition(earlier, 0);
+            admin.alterConsumerGroupOffsets(prefix, Map.of(partition, new OffsetAndMetadata(1))).all().get();
+            assertThat(new EarlierRepartitionTopics(admin).unreadEvents(prefix)).singleElement()
+                    .satisfies(problem -> assertThat(problem).startsWith("topic " + earlier + " holds 1 events"));
+            // Once the earlier build has read them all, the topic no longer stops the start
+            admin.alterConsumerGroupOffsets(prefix, Map.of(partition, new OffsetAndMetadata(2))).all().get();
+            assertThat(new EarlierRepartitionTopics(admin).unreadEvents(prefix)).isEmpty();
+        }
     }
 
     @Test

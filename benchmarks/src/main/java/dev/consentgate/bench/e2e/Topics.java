@@ -23,7 +23,7 @@ final class Topics {
     static final String CONTACTS = SampleContacts.TOPIC;
     /** The pass-through baseline's output. */
     static final String COPY = "bench.contacts-copy";
-    /** Inputs of the example policy that the workload leaves empty; the topology reads them, so they must exist. */
+    /** Inputs of the example policy that the workload leaves empty; fan-out reads them as enforcement's task does. */
     static final List<String> UNUSED_INPUTS = List.of("crm.email-engagement", "crm.lead-scores");
 
     private Topics() {
@@ -40,14 +40,15 @@ final class Topics {
 
     /**
      * Creates every topic with the same partition count and no time retention: the workload's timestamps are hours old.
-     * The topics ConsentGate writes are those of its {@link TopicLayout}, as {@code topics create} makes them, so a topic
-     * the service gains (the rerouted-consent topic, which it also reads) is there for the benchmark too.
+     * The topics ConsentGate reads and writes are those of its {@link TopicLayout}, as {@code topics create} makes them, so
+     * a topic the service gains (the signals topic, inputs the workload leaves empty) is there for the benchmark too.
      */
     static void createAll(String bootstrap, Policy policy, int partitions) throws Exception {
         ConsentGateConfig config = consentGateConfig();
+        TopicLayout layout = TopicLayout.of(config, policy);
         Set<String> names = new TreeSet<>(List.of(CONSENT, CONTACTS, COPY));
-        names.addAll(UNUSED_INPUTS);
-        names.addAll(TopicLayout.of(config, policy).writtenTopics().keySet());
+        names.addAll(layout.readTopics());
+        names.addAll(layout.writtenTopics().keySet());
         List<NewTopic> topics = names.stream()
                 .map(name -> new NewTopic(name, partitions, (short) 1).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")))
                 .toList();
