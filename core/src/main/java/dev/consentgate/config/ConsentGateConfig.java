@@ -63,8 +63,8 @@ public final class ConsentGateConfig extends AbstractConfig {
                             + "`consentgate-key-id` under it, which changes with the key and shows nothing of it.")
             .define(CONSENT_TOPIC, Type.STRING, "consent.events", new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Consent events (Avro `ConsentEvent`, key = customer id, as UTF-8). Must have as many partitions as every "
-                            + "input topic that is keyed by customer id, and as the repartition topics (which Kafka Streams sizes "
-                            + "like their source).")
+                            + "input topic that is keyed by customer id; the `events-by-customer` repartition topic is created with "
+                            + "the same count.")
             .define(AUDIT_TOPIC, Type.STRING, "consent.audit", new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "One `DecisionRecord` per input event. Must have as many partitions as the consent topic: enforcing task "
                             + "*i* writes the hash chain of audit partition *i* ([audit.md](audit.md#the-hash-chain)); `run` refuses "

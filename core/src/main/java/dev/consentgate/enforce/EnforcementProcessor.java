@@ -54,7 +54,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -88,6 +87,9 @@ final class EnforcementProcessor implements Processor<String, EnforcerInput, byt
     private final DecisionClock decisionClock;
     private final Optional<CheckpointSigner> checkpointSigner;
     private final CarriedSignals carriedSignals;
+    private final RepeatedHeaderValues headerValues = new RepeatedHeaderValues();
+    /** The policy version header, the same on every record. */
+    private final byte[] policyVersion;
 
     private ProcessorContext<byte[], Outbound> context;
     private ConsentHistory history;
@@ -112,6 +114,7 @@ final class EnforcementProcessor implements Processor<String, EnforcerInput, byt
         this.audit = new AuditRecords(policy, settings.pseudonymKey());
         this.deadLetters = new DeadLetters(settings.dlqTopic(), metrics);
         this.carriedSignals = new CarriedSignals(policy);
+        this.policyVersion = utf8(policy.version());
     }
 
     @Override
@@ -448,12 +451,12 @@ final class EnforcementProcessor implements Processor<String, EnforcerInput, byt
 
     private Headers decisionHeaders(Headers input, PurposeVerdict decision, String eventId) {
         Headers headers = new RecordHeaders(input.toArray());
-        headers.add(OutputHeaders.DECISION, utf8(PolicyWords.word(decision.outcome())));
-        headers.add(OutputHeaders.BASIS, utf8(PolicyWords.word(decision.basis())));
-        headers.add(OutputHeaders.REASONS, utf8(decision.reasons().stream().map(Enum::name).collect(Collectors.joining(","))));
-        headers.add(OutputHeaders.POLICY_VERSION, utf8(policy.version()));
+        headers.add(OutputHeaders.DECISION, headerValues.word(decision.outcome()));
+        headers.add(OutputHeaders.BASIS, headerValues.word(decision.basis()));
+        headers.add(OutputHeaders.REASONS, headerValues.reasons(decision.reasons()));
+        headers.add(OutputHeaders.POLICY_VERSION, policyVersion);
         headers.add(OutputHeaders.EVENT_ID, utf8(eventId));
-        headers.add(OutputHeaders.MODE, utf8(PolicyWords.word(policy.enforcementMode())));
+        headers.add(OutputHeaders.MODE, headerValues.word(policy.enforcementMode()));
         return headers;
     }
 
