@@ -24,6 +24,8 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -61,6 +63,29 @@ class EndToEndIT {
         }
 
         assertThat(scraped).isEqualTo(scenario.expectedDecisionCounts());
+    }
+
+    @Test
+    void eventsOfInputsWithFewerPartitionsThanTheConsentTopicAreStillDecidedOnTheirCustomersConsent() throws Exception {
+        String applicationId = "e2e-uneven-" + UUID.randomUUID().toString().substring(0, 8);
+        // The inputs not keyed by customer id get one partition where the consent topic has four: an event moved by
+        // customer must still land on the partition of four that holds its customer's consent, not on one of one.
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(applicationId + ".crm.email-engagement", 1, (short) 1),
+                    new NewTopic(applicationId + ".crm.lead-scores", 1, (short) 1))).all().get();
+        }
+        EndToEndRun run = new EndToEndRun(KAFKA.bootstrapServers(), registry.ccompatUrl(), applicationId, 4);
+        EndToEndScenario scenario = new EndToEndScenario(17, 300, 3_000);
+        run.produce(scenario);
+
+        try (StreamsService service = StreamsService.start(Setup.of(run.withStateDir(Map.of()), run.policy()), "127.0.0.1", 0)) {
+            run.assertOutputsMatch(scenario);
+        }
+
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA.bootstrapServers()))) {
+            String moved = applicationId + "-events-by-customer-repartition";
+            assertThat(admin.describeTopics(List.of(moved)).allTopicNames().get().get(moved).partitions()).hasSize(4);
+        }
     }
 
     @Test
