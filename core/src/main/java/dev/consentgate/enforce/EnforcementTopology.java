@@ -203,7 +203,7 @@ public final class EnforcementTopology {
             }
         }
         if (!misplaced.isEmpty()) {
-            toMove.add(outOfTheEnforcersTask(merged(misplaced, "events-misplaced-merge-"), stateKey));
+            toMove.add(outOfTheEnforcersTask(merged(misplaced, "events-misplaced-merge-"), partitions, stateKey));
         }
         if (!toMove.isEmpty()) {
             inbound.add(asInput(byCustomer(merged(toMove, "events-to-move-merge-"), partitions), "events-by-customer"));
@@ -339,9 +339,11 @@ public final class EnforcementTopology {
      * not one per input. Every input partition the task reads costs it work per record, even empty (Kafka Streams checks
      * each one before each record), and these rarely hold any.
      */
-    private static KStream<String, PendingEvent> outOfTheEnforcersTask(KStream<String, PendingEvent> misplaced, KeyedHash stateKey) {
+    private static KStream<String, PendingEvent> outOfTheEnforcersTask(KStream<String, PendingEvent> misplaced, CustomerPartitions partitions,
+                                                                      KeyedHash stateKey) {
         return pseudonymous(misplaced, "events-misplaced", stateKey)
-                .repartition(Repartitioned.with(Serdes.String(), new PendingEventSerde()).withName("events-misplaced"));
+                .repartition(Repartitioned.with(Serdes.String(), new PendingEventSerde()).withNumberOfPartitions(partitions.count())
+                        .withName("events-misplaced"));
     }
 
     /**

@@ -46,8 +46,21 @@ public final class Preflight {
         }
     }
 
-    /** Stops the start while an earlier build's repartition topics hold events it has not decided ({@link EarlierRepartitionTopics}). */
-    public static void requireNoUndecidedEvents(List<String> problems) {
+    /**
+     * Stops the start while an earlier build still reads its per-input repartition topics, or they hold events it has not
+     * decided ({@link EarlierRepartitionTopics}); also when that cannot be checked, since it would then be a guess.
+     */
+    public static void requireNoUndecidedEvents(Admin admin, String applicationId) {
+        List<String> problems;
+        try {
+            problems = new EarlierRepartitionTopics(admin).unreadEvents(applicationId);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new CommandFailure(ExitCodes.TOPIC_PROBLEM, "cannot check the repartition topics of an earlier ConsentGate build: "
+                    + rootMessage(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CommandFailure(ExitCodes.TOPIC_PROBLEM, "interrupted while checking the repartition topics of an earlier build");
+        }
         if (!problems.isEmpty()) {
             throw new CommandFailure(ExitCodes.TOPIC_PROBLEM, String.join("; ", problems));
         }

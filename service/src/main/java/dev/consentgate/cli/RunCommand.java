@@ -1,6 +1,5 @@
 package dev.consentgate.cli;
 
-import dev.consentgate.topics.EarlierRepartitionTopics;
 import dev.consentgate.topics.TopicLayout;
 import dev.consentgate.topics.TopicProvisioner;
 import java.nio.file.Path;
@@ -42,7 +41,7 @@ final class RunCommand implements Callable<Integer> {
             List<String> problems = new TopicProvisioner(admin).checkTopicsToRun(
                     TopicLayout.of(setup.config(), setup.policy()), setup.policy(), setup.config());
             Preflight.requireTopics(problems);
-            Preflight.requireNoUndecidedEvents(new EarlierRepartitionTopics(admin).unreadEvents(String.valueOf(setup.properties().get("application.id"))));
+            Preflight.requireNoUndecidedEvents(admin, String.valueOf(setup.properties().get("application.id")));
         }
         StreamsService service = StreamsService.start(setup, httpHost, httpPort);
         AtomicBoolean stoppedOnItsOwn = new AtomicBoolean();

@@ -25,6 +25,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -217,6 +218,19 @@ class RunCommandIT {
                     .satisfies(problem -> assertThat(problem).startsWith("topic " + earlier + " holds 1 events"));
             // Once the earlier build has read them all, the topic no longer stops the start
             admin.alterConsumerGroupOffsets(prefix, Map.of(partition, new OffsetAndMetadata(2))).all().get();
+            assertThat(new EarlierRepartitionTopics(admin).unreadEvents(prefix)).isEmpty();
+            // unless an instance of the earlier build still reads it: it could write more once this one has started
+            try (KafkaConsumer<byte[], byte[]> earlierInstance = KafkaTestSupport.readCommittedConsumer(KAFKA.bootstrapServers(),
+                    Map.of("group.id", prefix, "enable.auto.commit", "false"))) {
+                earlierInstance.subscribe(List.of(earlier));
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    earlierInstance.poll(Duration.ofMillis(100));
+                    return !earlierInstance.assignment().isEmpty();
+                });
+                assertThat(new EarlierRepartitionTopics(admin).unreadEvents(prefix)).containsExactly("an instance of an earlier "
+                        + "ConsentGate build is still running in group " + prefix + " (it reads " + earlier + "): stop every instance "
+                        + "of the earlier build before starting this one (docs/operations.md, \"Upgrading to one repartition topic\")");
+            }
             assertThat(new EarlierRepartitionTopics(admin).unreadEvents(prefix)).isEmpty();
         }
     }
