@@ -29,8 +29,9 @@ import org.apache.kafka.common.TopicPartition;
  * them becomes the round's name ({@code enforcement-2}), e.g. for a flight recording per round.
  * {@code -Dconsentgate.bench.brokerJvmOptions="..."} adds options to the broker's JVM, e.g.
  * {@code -Djava.io.tmpdir=/dev/shm} to keep its logs in memory, away from a shared disk.
- * {@code -Dconsentgate.bench.fanOut=true} adds a round of {@link FanOutTopology} (Kafka's share of enforcement)
- * after each pair, to tell the cost of the records Kafka moves from the cost of ConsentGate's own work.
+ * {@code -Dconsentgate.bench.fanOut=true} adds two rounds of {@link FanOutTopology} (Kafka's share of enforcement,
+ * with and without the audit record) to each round, to tell the cost of the records Kafka moves from the cost of
+ * ConsentGate's own work, and the audit record's share of the former.
  */
 public final class EndToEndBenchmark {
 
@@ -48,7 +49,7 @@ public final class EndToEndBenchmark {
     private static final String BROKER_JVM_OPTIONS_PROPERTY = "consentgate.bench.brokerJvmOptions";
     /** {@code -Dconsentgate.bench.skipLatency=true} leaves out the latency phase. */
     private static final String SKIP_LATENCY_PROPERTY = "consentgate.bench.skipLatency";
-    /** {@code -Dconsentgate.bench.fanOut=true} adds a fan-out round after each baseline and enforcement pair. */
+    /** {@code -Dconsentgate.bench.fanOut=true} adds the two fan-out apps to each round, after the hand-written join. */
     private static final String FAN_OUT_PROPERTY = "consentgate.bench.fanOut";
     /** {@code -Dconsentgate.bench.latencyRate=N} skips the throughput rounds and measures latency at N events/s. */
     private static final String LATENCY_RATE_PROPERTY = "consentgate.bench.latencyRate";
@@ -96,6 +97,7 @@ public final class EndToEndBenchmark {
                 results.add(run(StreamsAppMain.AppKind.HAND_WRITTEN_JOIN, round, bootstrap, enforcementOutputs, logs, events));
                 if (Boolean.getBoolean(FAN_OUT_PROPERTY)) {
                     results.add(run(StreamsAppMain.AppKind.FAN_OUT, round, bootstrap, enforcementOutputs, logs, events));
+                    results.add(run(StreamsAppMain.AppKind.FAN_OUT_WITHOUT_AUDIT, round, bootstrap, enforcementOutputs, logs, events));
                 }
             }
             Report.print(results, config.auditTopic(), config.dlqTopic(), System.out);

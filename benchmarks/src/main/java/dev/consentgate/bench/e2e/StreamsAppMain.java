@@ -32,7 +32,7 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.processor.StateRestoreListener;
 
 /**
- * The child JVM of one app run. Arguments: {@code baseline|enforcement|fan_out|hand_written_join bootstrap application-id [mode [state-dir]]},
+ * The child JVM of one app run. Arguments: {@code baseline|enforcement|fan_out|fan_out_without_audit|hand_written_join bootstrap application-id [mode [state-dir]]},
  * where mode is
  * <ul>
  *   <li>{@code throughput} (the default): runs until the committed offsets reach the end of its inputs, then
@@ -88,7 +88,8 @@ public final class StreamsAppMain {
         Topology topology = switch (kind) {
             case BASELINE -> passThrough();
             case ENFORCEMENT -> enforcement(props, observability, consentPartitions(bootstrap));
-            case FAN_OUT -> FanOutTopology.build();
+            case FAN_OUT -> FanOutTopology.build(true);
+            case FAN_OUT_WITHOUT_AUDIT -> FanOutTopology.build(false);
             case HAND_WRITTEN_JOIN -> handWrittenJoin();
         };
         Properties properties = new Properties();
@@ -174,6 +175,8 @@ public final class StreamsAppMain {
         ENFORCEMENT(List.of(Topics.CONTACTS, Topics.CONSENT)),
         /** Kafka's share of enforcement alone ({@link FanOutTopology}). */
         FAN_OUT(List.of(Topics.CONTACTS, Topics.CONSENT)),
+        /** Fan-out without the audit record: the purpose records alone. */
+        FAN_OUT_WITHOUT_AUDIT(List.of(Topics.CONTACTS, Topics.CONSENT)),
         /** The consent join a team would write by hand ({@link HandWrittenJoinTopology}): what enforcement is compared with. */
         HAND_WRITTEN_JOIN(List.of(Topics.CONTACTS, Topics.CONSENT));
 
@@ -187,7 +190,7 @@ public final class StreamsAppMain {
             return inputs;
         }
 
-        /** How reports and logs name it: {@code baseline}, {@code enforcement}, {@code fan_out}, {@code hand_written_join}. */
+        /** How reports and logs name it: {@code baseline}, {@code enforcement}, {@code fan_out}, {@code fan_out_without_audit}, {@code hand_written_join}. */
         String label() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
