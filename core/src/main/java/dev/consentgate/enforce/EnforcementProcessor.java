@@ -88,8 +88,9 @@ final class EnforcementProcessor implements Processor<String, EnforcerInput, byt
     private final Optional<CheckpointSigner> checkpointSigner;
     private final CarriedSignals carriedSignals;
     private final RepeatedHeaderValues headerValues = new RepeatedHeaderValues();
-    /** The policy version header, the same on every record. */
+    /** The policy version and enforcement mode headers, the same on every record. */
     private final byte[] policyVersion;
+    private final byte[] mode;
 
     private ProcessorContext<byte[], Outbound> context;
     private ConsentHistory history;
@@ -115,6 +116,7 @@ final class EnforcementProcessor implements Processor<String, EnforcerInput, byt
         this.deadLetters = new DeadLetters(settings.dlqTopic(), metrics);
         this.carriedSignals = new CarriedSignals(policy);
         this.policyVersion = utf8(policy.version());
+        this.mode = utf8(PolicyWords.word(policy.enforcementMode()));
     }
 
     @Override
@@ -456,7 +458,7 @@ final class EnforcementProcessor implements Processor<String, EnforcerInput, byt
         headers.add(OutputHeaders.REASONS, headerValues.reasons(decision.reasons()));
         headers.add(OutputHeaders.POLICY_VERSION, policyVersion);
         headers.add(OutputHeaders.EVENT_ID, utf8(eventId));
-        headers.add(OutputHeaders.MODE, headerValues.word(policy.enforcementMode()));
+        headers.add(OutputHeaders.MODE, mode);
         return headers;
     }
 

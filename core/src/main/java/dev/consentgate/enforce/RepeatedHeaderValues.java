@@ -10,7 +10,8 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
- * The values of the decision headers that repeat from record to record (outcome, basis, reasons), encoded once each:
+ * The values of the decision headers that vary by decision but repeat from record to record (outcome, basis, reasons),
+ * encoded once each:
  * every purpose record carries them, and joining and encoding them per record was a measurable share of the enforcer's
  * time. The arrays are shared between records, which is safe: Kafka's producer only reads header values.
  */

@@ -41,7 +41,7 @@ public final class EarlierRepartitionTopics {
     }
 
     /** The problems that stop the start; none when no earlier topic exists, or when all are read and nobody reads them. */
-    public List<String> unreadEvents(String applicationId) throws ExecutionException, InterruptedException, TimeoutException {
+    public List<String> problemsBeforeStart(String applicationId) throws ExecutionException, InterruptedException, TimeoutException {
         String prefix = applicationId + "-input-";
         Set<String> earlier = get(admin.listTopics().names()).stream()
                 .filter(name -> name.startsWith(prefix) && name.endsWith(SUFFIX)).collect(Collectors.toCollection(TreeSet::new));

@@ -53,7 +53,7 @@ public final class Preflight {
     public static void requireNoUndecidedEvents(Admin admin, String applicationId) {
         List<String> problems;
         try {
-            problems = new EarlierRepartitionTopics(admin).unreadEvents(applicationId);
+            problems = new EarlierRepartitionTopics(admin).problemsBeforeStart(applicationId);
         } catch (ExecutionException | TimeoutException e) {
             throw new CommandFailure(ExitCodes.TOPIC_PROBLEM, "cannot check the repartition topics of an earlier ConsentGate build: "
                     + rootMessage(e));

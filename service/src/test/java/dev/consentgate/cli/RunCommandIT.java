@@ -214,11 +214,11 @@ class RunCommandIT {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA.bootstrapServers()))) {
             TopicPartition partition = new TopicPartition(earlier, 0);
             admin.alterConsumerGroupOffsets(prefix, Map.of(partition, new OffsetAndMetadata(1))).all().get();
-            assertThat(new EarlierRepartitionTopics(admin).unreadEvents(prefix)).singleElement()
+            assertThat(new EarlierRepartitionTopics(admin).problemsBeforeStart(prefix)).singleElement()
                     .satisfies(problem -> assertThat(problem).startsWith("topic " + earlier + " holds 1 events"));
             // Once the earlier build has read them all, the topic no longer stops the start
             admin.alterConsumerGroupOffsets(prefix, Map.of(partition, new OffsetAndMetadata(2))).all().get();
-            assertThat(new EarlierRepartitionTopics(admin).unreadEvents(prefix)).isEmpty();
+            assertThat(new EarlierRepartitionTopics(admin).problemsBeforeStart(prefix)).isEmpty();
             // unless an instance of the earlier build still reads it: it could write more once this one has started
             try (KafkaConsumer<byte[], byte[]> earlierInstance = KafkaTestSupport.readCommittedConsumer(KAFKA.bootstrapServers(),
                     Map.of("group.id", prefix, "enable.auto.commit", "false"))) {
@@ -227,11 +227,11 @@ class RunCommandIT {
                     earlierInstance.poll(Duration.ofMillis(100));
                     return !earlierInstance.assignment().isEmpty();
                 });
-                assertThat(new EarlierRepartitionTopics(admin).unreadEvents(prefix)).containsExactly("an instance of an earlier "
+                assertThat(new EarlierRepartitionTopics(admin).problemsBeforeStart(prefix)).containsExactly("an instance of an earlier "
                         + "ConsentGate build is still running in group " + prefix + " (it reads " + earlier + "): stop every instance "
                         + "of the earlier build before starting this one (docs/operations.md, \"Upgrading to one repartition topic\")");
             }
-            assertThat(new EarlierRepartitionTopics(admin).unreadEvents(prefix)).isEmpty();
+            assertThat(new EarlierRepartitionTopics(admin).problemsBeforeStart(prefix)).isEmpty();
         }
     }
 
