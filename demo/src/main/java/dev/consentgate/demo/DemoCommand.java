@@ -13,6 +13,7 @@ import dev.consentgate.client.KeysetKek;
 import dev.consentgate.policy.Policy;
 import dev.consentgate.policy.Purpose;
 import dev.consentgate.policy.PolicyParser;
+import dev.consentgate.replay.ReplayReport;
 import dev.consentgate.serde.ConfluentAvroSerializer;
 import dev.consentgate.config.ConsentGateConfig;
 import java.io.IOException;
@@ -46,7 +47,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run the whole pipeline in this process: a single-node KRaft broker, an in-memory schema registry, "
                 + "the bundled example policy, generated consents and CRM events, live decision counts, and /metrics.",
-                "With --events N it stops after N events, prints a summary and exits 0."})
+                "With --events N it stops after N events, prints a summary, approves a held record, erases a customer, replays every "
+                        + "decision against the audit topic and exits 0, or 5 if a replayed decision differs."})
 final class DemoCommand implements Callable<Integer> {
 
     private static final int PARTITIONS = 3;
@@ -95,7 +97,7 @@ final class DemoCommand implements Callable<Integer> {
                 int exit = summary(tally, produced, service.httpPort(), out);
                 showReview(setup, producer, serializer, out);
                 showErasure(setup, producer, serializer, out);
-                return exit;
+                return showReplay(setup, out) ? exit : ExitCodes.AUDIT_DIFFERENCE;
             }
         }
     }
@@ -170,6 +172,18 @@ final class DemoCommand implements Callable<Integer> {
             producer.flush();
         }).forEach(line -> out.println("  " + line));
         out.flush();
+    }
+
+    /** Replays the whole run against its audit topic; false when a decision differs from its audit record. */
+    private static boolean showReplay(Setup setup, PrintWriter out) {
+        out.println();
+        out.println("Replay of every decision above from " + setup.config().consentTopic() + " and the input topics, at the decision time");
+        out.println("and consent offsets each audit record names (consentgate replay):");
+        out.flush();
+        ReplayReport report = ReplayShowcase.run(setup.properties(), setup.policy());
+        report.text().lines().forEach(line -> out.println(line.isEmpty() ? line : "  " + line));
+        out.flush();
+        return report.allMatch();
     }
 
     /** The demo owns its broker, so it also creates the topics ConsentGate reads. */

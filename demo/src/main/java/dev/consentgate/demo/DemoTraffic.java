@@ -22,7 +22,8 @@ import org.apache.avro.specific.SpecificRecord;
  * with consent changes happening while they flow — withdrawals, objections, new grants, erasures,
  * and some consent updates that arrive late. Privacy signals (TCF, GPP, GPC) arrive on the signals topic and, relayed
  * by the web front end, in headers of contact updates. A few unreadable records test the dead-letter topic.
- * Business time starts at a fixed instant, so the same seed gives the same decisions.
+ * Business time starts at a fixed instant, so the same seed gives the same traffic (see {@link ReplayShowcase} for why the
+ * decisions can still differ by a few between runs).
  */
 public final class DemoTraffic {
 

@@ -67,7 +67,8 @@ class LayeringTest {
             Map.entry("tools", Set.of("audit", "cli", "client", "config", "ingest", "output", "policy", "replay", "serde", "schema")),
             // test support and demo
             Map.entry("testing", Set.of("config", "enforce", "policy", "serde", "topics", "schema", "sample")),
-            Map.entry("demo", Set.of("cli", "client", "config", "enforce", "output", "policy", "serde", "testing", "topics", "schema", "sample")));
+            Map.entry("demo", Set.of("cli", "client", "config", "enforce", "output", "policy", "replay", "serde", "testing", "topics", "schema",
+                    "sample")));
 
     /** What the deployed service runs: none of it may need the test driver, the broker or Scala. */
     private static final String[] SERVICE = packages("client", "policy", "serde", "metrics", "signal", "consent", "config", "topics", "output", "ingest",

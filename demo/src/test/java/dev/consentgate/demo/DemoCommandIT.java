@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /** The README's first command, in-process: the demo decides N events and exits 0 with a summary. */
@@ -47,6 +48,18 @@ class DemoCommandIT {
         assertThat(lines.get(3)).matches("after:  0 of the same [0-9]+ records decrypt, though every one is still in the topic: the encrypted "
                 + "fields of this record of crm\\.purpose\\.marketing\\.communications\\.email cannot be read: the data key of subject "
                 + "[0-9a-f]{64} was destroyed by an erasure request");
+        // Every decision of the run, the approval's included, is derived again from the topics and matches its audit record.
+        String replay = out.toString().substring(out.toString().indexOf("Replay of every decision above"));
+        long decided = Long.parseLong(numbers[0]);
+        long deadLettered = Long.parseLong(numbers[1]);
+        assertThat(replay.lines().skip(3).map(l -> l.trim().replaceAll(" +", " ")).filter(l -> !l.isEmpty()).toList()).containsExactly(
+                String.format(Locale.ROOT, "matched %,d", decided + 1),
+                "mismatched 0",
+                "missing audit 0",
+                "audit without input 0",
+                "input deleted 0",
+                String.format(Locale.ROOT, "dead-lettered inputs %,d", deadLettered),
+                String.format(Locale.ROOT, "result: all %,d decisions match", decided + 1));
         // The board never shows a customer id or a raw email: only purposes, counts and event ids.
         assertThat(out.toString()).doesNotContain("@example.com", "cust-0");
     }
