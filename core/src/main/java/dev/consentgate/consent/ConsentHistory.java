@@ -225,8 +225,9 @@ public final class ConsentHistory {
         for (String key : selfAndAncestorKeys(purpose)) {
             inForce = prevailing(inForce, history.at(key, time));
         }
-        inForce = prevailing(inForce, history.at(CustomerHistory.ERASURE, time));
-        return inForce != null ? ConsentAnswer.found(inForce) : ConsentAnswer.none(history.knownAt(time));
+        ConsentState erasure = history.at(CustomerHistory.ERASURE, time);
+        inForce = prevailing(inForce, erasure);
+        return inForce != null ? ConsentAnswer.found(inForce, erasure) : ConsentAnswer.none(history.knownAt(time));
     }
 
     /**

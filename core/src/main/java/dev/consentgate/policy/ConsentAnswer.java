@@ -9,18 +9,26 @@ package dev.consentgate.policy;
  *                        {@code null} when there is none
  * @param customerKnown   the customer had any consent record at that time
  * @param historyExpired  the time is older than the store's history: the answer cannot be known
+ * @param erasure         the latest erasure request captured by then, also where a later statement is in force;
+ *                        {@code null} when there is none. An erasure after an event's time covers the event's data
+ *                        whatever the customer said after it.
  */
-public record ConsentAnswer(ConsentState record, boolean customerKnown, boolean historyExpired) {
+public record ConsentAnswer(ConsentState record, boolean customerKnown, boolean historyExpired, ConsentState erasure) {
 
+    /** A record in force, with no erasure request before it, unless it is one. */
     public static ConsentAnswer found(ConsentState record) {
-        return new ConsentAnswer(record, true, false);
+        return found(record, record.status() == ConsentChoice.ERASED ? record : null);
+    }
+
+    public static ConsentAnswer found(ConsentState record, ConsentState erasure) {
+        return new ConsentAnswer(record, true, false, erasure);
     }
 
     public static ConsentAnswer none(boolean customerKnown) {
-        return new ConsentAnswer(null, customerKnown, false);
+        return new ConsentAnswer(null, customerKnown, false, null);
     }
 
     public static ConsentAnswer beyondHistory() {
-        return new ConsentAnswer(null, true, true);
+        return new ConsentAnswer(null, true, true, null);
     }
 }

@@ -15,7 +15,8 @@ import java.util.function.Predicate;
  * <p>The rules, per purpose whose basis is {@code consent} or {@code legitimate_interest}: the basis must hold
  * at the event's time and at the decision's time. A "no" at either (DENIED, WITHDRAWN, an objection, an
  * erasure) drops the record whatever {@code on_missing_consent} says; that action applies only where the
- * customer said nothing that covers the purpose. After an erasure only {@code legal_obligation} purposes go on.
+ * customer said nothing that covers the purpose. After an erasure only {@code legal_obligation} purposes go on, and an
+ * erasure captured after the event's time covers the event even where a later grant is in force at the decision's time.
  */
 public final class DecisionFunction {
 
@@ -78,7 +79,7 @@ public final class DecisionFunction {
         ConsentAnswer atEvent = consent.at(purpose, context.eventTime());
         // In order, the two times are one: a single lookup.
         ConsentAnswer atDecision = context.decidedAt() == context.eventTime() ? atEvent : consent.at(purpose, context.decidedAt());
-        return switch (rule.basis()) {
+        PurposeVerdict verdict = switch (rule.basis()) {
             case CONTRACT -> withoutConsent(purpose, rule, atEvent, atDecision, ReasonCode.CONTRACT);
             case LEGAL_OBLIGATION -> withoutConsent(purpose, rule, atEvent, atDecision, ReasonCode.LEGAL_OBLIGATION);
             case LEGITIMATE_INTEREST -> atBothTimes(purpose, rule,
@@ -89,15 +90,32 @@ public final class DecisionFunction {
                         consent(atEvent, optedOutOnly, context.eventTime()), consent(atDecision, optedOutOnly, context.decidedAt()));
             }
         };
+        return coveredByErasure(verdict, rule, context.eventTime(), atDecision);
     }
 
     /** Contract and legal obligation need no consent; an erasure at either time stops a contract, not the law. */
     private static PurposeVerdict withoutConsent(Purpose purpose, PurposeRule rule, ConsentAnswer atEvent, ConsentAnswer atDecision,
                                                   ReasonCode basisReason) {
         ConsentState erasure = erasure(atEvent) != null ? erasure(atEvent) : erasure(atDecision);
-        if (erasure == null) {
-            return decision(purpose, rule, Verdict.PERMIT, null, basisReason);
+        return erasure == null ? decision(purpose, rule, Verdict.PERMIT, null, basisReason) : erased(purpose, rule, erasure);
+    }
+
+    /**
+     * An erasure request captured at or after the event's time and read by the decision's time covers the event: it is
+     * data the customer asked to have erased, so a grant given after the request does not release it. A verdict that
+     * drops, or already rests on an erasure, stands as it is.
+     */
+    private static PurposeVerdict coveredByErasure(PurposeVerdict verdict, PurposeRule rule, long eventTime, ConsentAnswer atDecision) {
+        ConsentState erasure = atDecision.erasure();
+        boolean restsOnErasure = verdict.consentUsed() != null && verdict.consentUsed().status() == ConsentChoice.ERASED;
+        if (erasure == null || erasure.capturedAt() < eventTime || verdict.outcome() == Verdict.DROP || restsOnErasure) {
+            return verdict;
         }
+        return erased(verdict.purpose(), rule, erasure);
+    }
+
+    /** After an erasure request only the law's processing goes on. */
+    private static PurposeVerdict erased(Purpose purpose, PurposeRule rule, ConsentState erasure) {
         return rule.basis() == LegalBasis.LEGAL_OBLIGATION
                 ? decision(purpose, rule, Verdict.PERMIT, erasure, ReasonCode.ERASED_BUT_LEGAL_OBLIGATION)
                 : decision(purpose, rule, Verdict.DROP, erasure, ReasonCode.ERASURE_REQUESTED);

@@ -121,6 +121,40 @@ class ConsentAsOfEventTimeTest {
     }
 
     @Test
+    void aLateEventFromBeforeAnErasureIsDroppedThoughTheCustomerGrantedAgainBeforeItWasDecided() {
+        // Given: a grant, an erasure request, and a new grant, all read
+        driver.consent("cust-r", EMAIL, ConsentStatus.GRANTED, 1_000);
+        driver.erasure("cust-r", 2_000);
+        driver.consent("cust-r", EMAIL, ConsentStatus.GRANTED, 3_000);
+
+        // When: an event from before the erasure arrives late, then one of the returning customer
+        driver.send(contact("e-before-erasure", "cust-r", 1_500, EMAIL));
+        driver.send(contact("e-returned", "cust-r", 3_500, EMAIL));
+
+        // Then: the erasure covers the late event's data, whatever was granted after it; the new event is the customer's again
+        List<DecisionRecord> audits = driver.audits();
+        assertThat(EnforcementDriver.firstDecisions(audits))
+                .containsExactly("e-before-erasure:DROP:ERASURE_REQUESTED", "e-returned:PERMIT:CONSENT_GRANTED");
+        assertThat(audits.get(0).getDecisions().get(0).getConsentUsed().getCapturedAt()).isEqualTo(Instant.ofEpochMilli(2_000));
+        assertThat(driver.purpose(EMAIL)).extracting(r -> header(r, "consent-event-id")).containsExactly("e-returned");
+    }
+
+    @Test
+    void anEventWaitingInTheGracePeriodIsDroppedByAnErasureEvenIfAGrantFollows() {
+        driver.close();
+        driver = new EnforcementDriver(EnforcementDriver.examplePolicy(), Map.of(ConsentGateConfig.GRACE_MS, 5_000L));
+        driver.consent("cust-w", EMAIL, ConsentStatus.GRANTED, 9_000);
+
+        driver.send(contact("e-waiting", "cust-w", 10_000, EMAIL));
+        driver.erasure("cust-w", 11_000);
+        driver.consent("cust-w", EMAIL, ConsentStatus.GRANTED, 12_000);
+        driver.send(contact("e-later", "someone-else", 15_000, EMAIL));
+
+        assertThat(EnforcementDriver.firstDecisions(driver.audits())).startsWith("e-waiting:DROP:ERASURE_REQUESTED");
+        assertThat(driver.purpose(EMAIL)).isEmpty();
+    }
+
+    @Test
     void anEventWaitsWithinTheGracePeriodForAConsentUpdateStillInFlight() {
         driver.close();
         driver = new EnforcementDriver(EnforcementDriver.examplePolicy(), Map.of(ConsentGateConfig.GRACE_MS, 5_000L));

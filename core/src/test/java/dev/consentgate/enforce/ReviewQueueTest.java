@@ -150,6 +150,27 @@ class ReviewQueueTest {
     }
 
     @Test
+    void aGrantAfterTheErasureDoesNotReleaseARecordHeldFromBeforeIt() {
+        // Given: a record held before the customer asked for erasure, and a fresh grant after the erasure
+        driver.consent("c-1", "sales", ConsentStatus.GRANTED, T0);
+        driver.send(contact("e-1", "c-1", T0 + 1_000, SALES));
+        driver.erasure("c-1", T0 + 5_000);
+        driver.consent("c-1", "sales", ConsentStatus.GRANTED, T0 + 10_000);
+
+        // When
+        decide(HELD_ID, ReviewAction.APPROVE, T0 + 60_000);
+
+        // Then: the data the erasure covered never reaches the purpose
+        assertThat(driver.purpose(SALES)).isEmpty();
+        assertThat(driver.audits().get(1).getDecisions()).singleElement().satisfies(d -> {
+            assertThat(d.getDecision().name()).isEqualTo("DROP");
+            assertThat(d.getReasons()).containsExactly("ERASURE_REQUESTED");
+            assertThat(d.getConsentUsed().getStatus()).isEqualTo("ERASED");
+            assertThat(d.getConsentUsed().getCapturedAt()).isEqualTo(java.time.Instant.ofEpochMilli(T0 + 5_000));
+        });
+    }
+
+    @Test
     void aRejectionDropsTheRecordAndAuditsIt() {
         driver.consent("c-1", "sales", ConsentStatus.GRANTED, T0);
         driver.send(contact("e-1", "c-1", T0 + 1_000, SALES));

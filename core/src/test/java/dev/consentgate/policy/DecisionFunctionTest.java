@@ -40,7 +40,13 @@ class DecisionFunctionTest {
         DENIED_ON_ANCESTOR(ConsentAnswer.found(record(ANCESTOR, ConsentChoice.DENIED, null))),
         WITHDRAWN_ON_ANCESTOR(ConsentAnswer.found(record(ANCESTOR, ConsentChoice.WITHDRAWN, null))),
         ERASED(ConsentAnswer.found(record(null, ConsentChoice.ERASED, null))),
-        HISTORY_EXPIRED(ConsentAnswer.beyondHistory());
+        HISTORY_EXPIRED(ConsentAnswer.beyondHistory()),
+        /** Erasure requested at 6000, after the event, and a grant at 7000: the grant is in force at the decision's time. */
+        GRANTED_AFTER_ERASURE_AT_6000(ConsentAnswer.found(record(DECLARED, ConsentChoice.GRANTED, 7_000, null),
+                record(null, ConsentChoice.ERASED, 6_000, null))),
+        /** Erasure requested at 4000, before the event, and a grant at 4500: a customer who came back. */
+        GRANTED_AFTER_ERASURE_AT_4000(ConsentAnswer.found(record(DECLARED, ConsentChoice.GRANTED, 4_500, null),
+                record(null, ConsentChoice.ERASED, 4_000, null)));
 
         final ConsentAnswer answer;
 
@@ -50,7 +56,11 @@ class DecisionFunctionTest {
     }
 
     private static ConsentState record(Purpose purpose, ConsentChoice status, Long expiresAt) {
-        return new ConsentState(purpose, status, 1_000, expiresAt, "EU", "web-banner", "notice-3", "c-1");
+        return record(purpose, status, 1_000, expiresAt);
+    }
+
+    private static ConsentState record(Purpose purpose, ConsentChoice status, long capturedAt, Long expiresAt) {
+        return new ConsentState(purpose, status, capturedAt, expiresAt, "EU", "web-banner", "notice-3", "c-1");
     }
 
     private static DecisionFunction function(LegalBasis basis, MissingConsentAction missing) {
@@ -149,6 +159,12 @@ class DecisionFunctionTest {
             legitimate_interest | tag    | NONE_KNOWN_CUSTOMER      | HISTORY_EXPIRED     | TAG    | CONSENT_HISTORY_EXPIRED           | NONE
             contract            | tag    | GRANTED                  | ERASED              | DROP   | ERASURE_REQUESTED                 | DECISION
             legal_obligation    | drop   | NONE_KNOWN_CUSTOMER      | ERASED              | PERMIT | ERASED_BUT_LEGAL_OBLIGATION       | DECISION
+            consent             | redact | GRANTED                  | GRANTED_AFTER_ERASURE_AT_6000 | DROP | ERASURE_REQUESTED     | ERASURE
+            legitimate_interest | tag    | NONE_KNOWN_CUSTOMER      | GRANTED_AFTER_ERASURE_AT_6000 | DROP | ERASURE_REQUESTED     | ERASURE
+            contract            | tag    | GRANTED                  | GRANTED_AFTER_ERASURE_AT_6000 | DROP | ERASURE_REQUESTED     | ERASURE
+            legal_obligation    | drop   | NONE_KNOWN_CUSTOMER      | GRANTED_AFTER_ERASURE_AT_6000 | PERMIT | ERASED_BUT_LEGAL_OBLIGATION | ERASURE
+            consent             | redact | DENIED                   | GRANTED_AFTER_ERASURE_AT_6000 | DROP | CONSENT_DENIED        | EVENT
+            consent             | redact | GRANTED_AFTER_ERASURE_AT_4000 | GRANTED_AFTER_ERASURE_AT_4000 | PERMIT | CONSENT_GRANTED | EVENT
             """)
     void thePurposesBasisMustHoldAtTheEventsTimeAndAtTheDecisionsTime(String basis, String action, State atEvent, State atDecision,
                                                                        Verdict outcome, String reasons, String consentUsedFrom) {
@@ -167,6 +183,7 @@ class DecisionFunctionTest {
         assertThat(only.consentUsed()).isEqualTo(switch (consentUsedFrom) {
             case "EVENT" -> atEvent.answer.record();
             case "DECISION" -> atDecision.answer.record();
+            case "ERASURE" -> atDecision.answer.erasure();
             default -> null;
         });
         assertThat(decision.decidedAt()).isEqualTo(DECIDED_AT);

@@ -251,6 +251,11 @@ class ConsentHistoryPropertyTest {
                 used = atEvent.standing() == Standing.SILENT ? atEvent : atDecision;
                 outcome = rule.get().onMissing();
             }
+            // An erasure request between the event's time and the decision's covers the event, whatever was granted after it.
+            boolean restsOnErasure = used.change().map(c -> c.status() == Status.ERASED).orElse(false);
+            if (!outcome.equals("DROP") && !restsOnErasure && erasedSinceTheEvent()) {
+                return purpose + ":DROP:[ERASURE_REQUESTED]";
+            }
             List<String> reasons = new ArrayList<>(List.of(used.reason()));
             // Inherited: the change used was captured for an ancestor (an erasure has no purpose of its own).
             if (used.change().isPresent() && used.change().get().purpose() != null && !used.change().get().purpose().equals(purpose)) {
@@ -270,11 +275,16 @@ class ConsentHistoryPropertyTest {
 
         boolean legalBasisHeld(String purpose) {
             boolean optOut = model.optOut(purpose, event.occurredAt());
-            return model.basisHolds(purpose, event.occurredAt(), optOut) && model.basisHolds(purpose, decidedAt, optOut);
+            return model.basisHolds(purpose, event.occurredAt(), optOut) && model.basisHolds(purpose, decidedAt, optOut)
+                    && !erasedSinceTheEvent();
         }
 
         boolean saidNo(String purpose) {
-            return model.saidNo(purpose, event.occurredAt()) || model.saidNo(purpose, decidedAt);
+            return model.saidNo(purpose, event.occurredAt()) || model.saidNo(purpose, decidedAt) || erasedSinceTheEvent();
+        }
+
+        private boolean erasedSinceTheEvent() {
+            return model.erasureSince(event.occurredAt(), decidedAt).isPresent();
         }
     }
 
@@ -386,6 +396,12 @@ class ConsentHistoryPropertyTest {
                         ? status.isEmpty() || status.get() == Status.GRANTED
                         : status.isPresent() && status.get() == Status.GRANTED && !expired(inForce(purpose, time).get(), time);
             };
+        }
+
+        /** The latest erasure request captured by {@code time}, when it was captured at or after {@code since}. */
+        Optional<ConsentChange> erasureSince(long since, long time) {
+            return arrived.stream().filter(c -> c.status() == Status.ERASED && c.capturedAt() <= time)
+                    .max(java.util.Comparator.comparingLong(ConsentChange::capturedAt)).filter(c -> c.capturedAt() >= since);
         }
 
         /** Whether the statement in force at {@code time} is a "no": DENIED, WITHDRAWN or an erasure. */
