@@ -30,6 +30,11 @@ class ConsentAsOfEventTimeTest {
         driver.close();
     }
 
+    private void restartWithGrace(long graceMs) {
+        driver.close();
+        driver = new EnforcementDriver(EnforcementDriver.examplePolicy(), Map.of(ConsentGateConfig.GRACE_MS, graceMs));
+    }
+
     @Test
     void anEventFromBeforeAWithdrawalThatArrivesAfterItIsDroppedAtTheDecisionsTime() {
         // Given: a grant, then a withdrawal already read
@@ -141,8 +146,7 @@ class ConsentAsOfEventTimeTest {
 
     @Test
     void anEventWaitingInTheGracePeriodIsDroppedByAnErasureEvenIfAGrantFollows() {
-        driver.close();
-        driver = new EnforcementDriver(EnforcementDriver.examplePolicy(), Map.of(ConsentGateConfig.GRACE_MS, 5_000L));
+        restartWithGrace(5_000L);
         driver.consent("cust-w", EMAIL, ConsentStatus.GRANTED, 9_000);
 
         driver.send(contact("e-waiting", "cust-w", 10_000, EMAIL));
@@ -156,8 +160,7 @@ class ConsentAsOfEventTimeTest {
 
     @Test
     void anEventWaitsWithinTheGracePeriodForAConsentUpdateStillInFlight() {
-        driver.close();
-        driver = new EnforcementDriver(EnforcementDriver.examplePolicy(), Map.of(ConsentGateConfig.GRACE_MS, 5_000L));
+        restartWithGrace(5_000L);
 
         driver.send(contact("e-waiting", "cust-g", 10_000, EMAIL));
         driver.consent("cust-g", EMAIL, ConsentStatus.GRANTED, 9_000);
@@ -181,8 +184,7 @@ class ConsentAsOfEventTimeTest {
 
     @Test
     void bufferedEventsAreReleasedInEventTimeOrder() {
-        driver.close();
-        driver = new EnforcementDriver(EnforcementDriver.examplePolicy(), Map.of(ConsentGateConfig.GRACE_MS, 1_000L));
+        restartWithGrace(1_000L);
         driver.consent("cust-o", EMAIL, ConsentStatus.GRANTED, 100);
 
         driver.send(contact("e-3", "cust-o", 3_000, EMAIL));
