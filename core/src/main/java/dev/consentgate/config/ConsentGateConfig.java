@@ -89,7 +89,8 @@ public final class ConsentGateConfig extends AbstractConfig {
                     "How long, in event time, an event waits for consent updates still in flight before it is decided. `0` "
                             + "decides every event at once. With a grace period, an event is decided once an event or consent "
                             + "update at least `grace` later in event time has been seen on its partition; events are decided in "
-                            + "event-time order.")
+                            + "event-time order. Lowered or set to `0`, events still waiting are decided as the partition's event "
+                            + "time passes them.")
             .define(CACHED_CUSTOMERS, Type.INT, 50_000, ConfigDef.Range.atLeast(0), Importance.LOW,
                     "Per task (one per consent-topic partition the instance is assigned), how many customers' consent histories "
                             + "(the `consent-histories` store) are kept decoded in memory, the ones used last. Each costs about 300 "

@@ -16,6 +16,7 @@ import dev.consentgate.ingest.PendingEvent;
 import dev.consentgate.ingest.RejectException;
 import dev.consentgate.ingest.RejectReason;
 import dev.consentgate.ingest.Rejected;
+import dev.consentgate.serde.TransientErrors;
 import dev.consentgate.ingest.ReviewRequest;
 import dev.consentgate.output.Outbound;
 import dev.consentgate.output.OutputHeaders;
@@ -152,28 +153,55 @@ final class EnforcementProcessor implements Processor<String, EnforcerInput, byt
 
     private Void consent(ConsentUpdate update) {
         applyConsent(update);
-        if (!settings.grace().isZero()) {
+        if (buffers()) {
             graceBuffer.advance(update.state().capturedAt());
-            graceBuffer.releaseDue(this::decide);
+            graceBuffer.releaseDue(this::decideReleased);
         }
         return null;
     }
 
     private Void event(PendingEvent event) {
-        if (settings.grace().isZero()) {
+        if (!buffers()) {
             // No grace: every event is decided as it comes, and the buffer and its event time are never needed.
             decide(event);
             return null;
         }
         graceBuffer.advance(event.eventTime());
         // Release the earlier waiting events first, so decisions stay in event-time order.
-        graceBuffer.releaseDue(this::decide);
+        graceBuffer.releaseDue(this::decideReleased);
         if (graceBuffer.isDue(event.eventTime())) {
             decide(event);
         } else {
             graceBuffer.hold(event);
         }
         return null;
+    }
+
+    /** With a grace period; or without one, while events held under an earlier one still wait. */
+    private boolean buffers() {
+        return !settings.grace().isZero() || graceBuffer.holdsEvents();
+    }
+
+    /**
+     * Decides an event released from the grace buffer. One that fails goes to the dead-letter topic by itself, as it
+     * would have without a grace period: Kafka Streams' handler would blame the record being processed, and the
+     * failing event, still held, would fail every record after it. A transient error fails the thread as anywhere.
+     */
+    private void decideReleased(PendingEvent event) {
+        try {
+            decide(event);
+        } catch (RuntimeException e) {
+            if (TransientErrors.isTransient(e)) {
+                throw e;
+            }
+            // The exception's message may quote data: its type and the position identify the event.
+            LOG.warn("Unexpected {} deciding the event at {}-{} offset {} released from the grace buffer; it goes to the dead-letter topic",
+                    e.getClass().getName(), event.position().topic(), event.position().partition(), event.position().offset());
+            Rejected rejected = new Rejected(RejectReason.PROCESSING_ERROR, e.getClass().getName() + " in processor " + EnforcementTopology.ENFORCER
+                    + " (released from the grace buffer)", event.event().getKey() == null ? null : bytes(event.event().getKey()),
+                    bytes(event.event().getValue()), event.position());
+            context.forward(deadLetters.record(rejected, inputHeaders(event), event.event().getRecordTimestamp()));
+        }
     }
 
     private void applyConsent(ConsentUpdate update) {

@@ -15,8 +15,10 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * Events waiting for consent updates still in flight, released in event-time order once the task's
- * event time has moved {@code grace} past them. Keys {@code %019d eventTime|partition|offset} are
- * unique, sort by event time, and make a replayed record overwrite itself rather than duplicate.
+ * event time has moved {@code grace} past them. Keys {@code %019d eventTime|topic|partition|offset} are
+ * unique, sort by event time, and make a replayed record overwrite itself rather than duplicate. Keys
+ * written before the topic was part of them ({@code %019d eventTime|partition|offset}) sort and release
+ * the same way.
  */
 final class GraceBuffer {
 
@@ -29,6 +31,8 @@ final class GraceBuffer {
     private long streamTime;
     /** Everything at or before this time has been released: scans start after it, not over RocksDB's delete markers. */
     private long releasedUpTo = -1;
+    /** False once the buffer is known to be empty: a task without a grace period then never looks at it again. */
+    private boolean mayHoldEvents = true;
 
     GraceBuffer(KeyValueStore<String, PendingEvent> buffer, KeyValueStore<String, Long> watermarks, long graceMs) {
         this.buffer = buffer;
@@ -57,9 +61,26 @@ final class GraceBuffer {
 
     void hold(PendingEvent event) {
         buffer.put(key(event), event);
+        mayHoldEvents = true;
     }
 
-    /** Hands every due event to {@code decide}, oldest first, and forgets it. */
+    /**
+     * True while events wait in the buffer. Without a grace period nothing is held, but a task that had one before a
+     * restart may still hold events: they are released as its event time passes them, never left behind.
+     */
+    boolean holdsEvents() {
+        if (mayHoldEvents) {
+            try (KeyValueIterator<String, PendingEvent> it = buffer.all()) {
+                mayHoldEvents = it.hasNext();
+            }
+        }
+        return mayHoldEvents;
+    }
+
+    /**
+     * Hands every due event to {@code decide}, oldest first, and forgets it. {@code decide} must not throw for one event:
+     * the events after it would stay held.
+     */
     void releaseDue(Consumer<PendingEvent> decide) {
         long cutoff = streamTime - graceMs;
         if (cutoff <= releasedUpTo) {
@@ -78,7 +99,8 @@ final class GraceBuffer {
 
     private static String key(PendingEvent event) {
         SourcePosition position = event.position();
-        return prefix(event.eventTime()) + "|" + String.format("%010d|%019d", position.partition(), position.offset());
+        // The topic too: events of two inputs can share an event time, a partition number and an offset.
+        return prefix(event.eventTime()) + "|" + position.topic() + "|" + String.format("%010d|%019d", position.partition(), position.offset());
     }
 
     private static String prefix(long eventTime) {

@@ -183,6 +183,17 @@ class ConsentAsOfEventTimeTest {
     }
 
     @Test
+    void eventsOfTwoInputsWithTheSameTimePartitionAndOffsetBothWaitAndAreBothDecided() {
+        restartWithGrace(1_000L);
+
+        driver.send(contact("e-contact", "cust-1", 2_000, "essential.service"));
+        driver.send("crm.lead-scores", "cust-2", EnforcementDriver.leadScore("e-lead", "cust-2", 2_000, "essential.service"), 2_000);
+        driver.send(contact("e-later", "cust-3", 9_000, "essential.service"));
+
+        assertThat(driver.audits()).extracting(DecisionRecord::getEventId).containsExactlyInAnyOrder("e-contact", "e-lead");
+    }
+
+    @Test
     void bufferedEventsAreReleasedInEventTimeOrder() {
         restartWithGrace(1_000L);
         driver.consent("cust-o", EMAIL, ConsentStatus.GRANTED, 100);

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.consentgate.schema.ConsentStatus;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterEach;
@@ -25,9 +26,14 @@ class ProcessingErrorTest {
         }
     }
 
-    private final EnforcementDriver driver = new EnforcementDriver(EnforcementDriver.examplePolicy(), Map.of(
-            ConsentGateConfig.VALUE_SERDE, FailingForTrainingSerde.class.getName(),
-            StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterOnError.class.getName()));
+    private EnforcementDriver driver = failingDriver(Map.of());
+
+    private static EnforcementDriver failingDriver(Map<String, Object> more) {
+        Map<String, Object> overrides = new HashMap<>(more);
+        overrides.put(ConsentGateConfig.VALUE_SERDE, FailingForTrainingSerde.class.getName());
+        overrides.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterOnError.class.getName());
+        return new EnforcementDriver(EnforcementDriver.examplePolicy(), overrides);
+    }
 
     @AfterEach
     void close() {
@@ -51,5 +57,30 @@ class ProcessingErrorTest {
         // Nothing of the failed event escaped: no purpose record without its audit record.
         assertThat(driver.purpose("essential.service")).extracting(r -> header(r, "consent-event-id")).containsExactly("e-fine");
         assertThat(driver.audits()).extracting(a -> a.getEventId()).containsExactly("e-fine");
+    }
+
+    @Test
+    void anEventThatFailsAfterWaitingInTheGracePeriodIsDeadLetteredAloneAndTheEventsAfterItAreDecided() {
+        driver.close();
+        driver = failingDriver(Map.of(ConsentGateConfig.GRACE_MS, 1_000L));
+        driver.consent("cust-p", "marketing.communications.email", ConsentStatus.GRANTED, 1_000);
+
+        driver.send(contact("e-fails", "cust-p", 2_000, "essential.service", "marketing.communications.email"));
+        driver.send(contact("e-a", "cust-p", 5_000, "essential.service"));
+        driver.consent("cust-p", "marketing.communications.email", ConsentStatus.WITHDRAWN, 9_000);
+        driver.send(contact("e-b", "cust-p", 12_000, "essential.service"));
+
+        // The failing event is the one dead-lettered, not the record that released it; everything due after it is decided.
+        assertThat(driver.records("consent.dlq")).singleElement().satisfies(r -> {
+            assertThat(header(r, "consent-dlq-reason")).isEqualTo("PROCESSING_ERROR");
+            assertThat(header(r, "consent-dlq-detail"))
+                    .isEqualTo("java.lang.IllegalStateException in processor enforcer (released from the grace buffer)");
+            assertThat(header(r, "consent-dlq-topic")).isEqualTo("crm.contacts");
+            assertThat(header(r, "consent-dlq-offset")).isEqualTo("0");
+            // The grace buffer never keeps the input key (it is often the customer id): the position names the record.
+            assertThat(r.key()).isNull();
+        });
+        assertThat(driver.audits()).extracting(a -> a.getEventId()).containsExactly("e-a");
+        assertThat(driver.purpose("essential.service")).extracting(r -> header(r, "consent-event-id")).containsExactly("e-a");
     }
 }
