@@ -24,6 +24,11 @@ public enum RejectReason {
     MISSING_EVENT_TIME,
     /** The event time is negative or not a timestamp. */
     INVALID_EVENT_TIME,
+    /**
+     * The input mapping's customer id, event id or jurisdiction holds something other than a string, int or long (a record,
+     * map, array, bytes): it would be written out as text, and the event id passes to every purpose whatever its category.
+     */
+    INVALID_ENVELOPE_FIELD,
     /** The record's schema has a {@code data_category} property that is not a valid category: its fields cannot be minimized safely. */
     INVALID_DATA_CATEGORY,
     /** A consent event that lacks a purpose, or whose key is not its customer id (it would sit on the wrong partition). */

@@ -353,4 +353,45 @@ class FailClosedDataTest {
                 .containsExactly("eventId", "customerId", "occurredAt", "purposes", "campaignId");
         assertThat(driver.audits().get(1).getDecisions().get(0).getFields()).contains(field("userAgent", "user.device", "remove"));
     }
+    /** An envelope field passes to every purpose and into headers: it may only hold a scalar, never a record of data. */
+    @Test
+    void anEnvelopeFieldHoldingARecordIsDeadLetteredNotPassedToEveryPurpose() {
+        driver.close();
+        driver = new EnforcementDriver("""
+                version: "envelope-record-1"
+                purposes:
+                  train:
+                    basis: contract
+                    allow_categories: [user.behavior, system.operations]
+                inputs:
+                  - topic: crm.visits
+                    customer_id: { field: customerId }
+                    purposes: { field: purposes }
+                    event_time: { field: occurredAt }
+                    event_id: { field: ref }
+                """);
+        Schema visit = new Schema.Parser().parse("""
+                {"type": "record", "name": "Visit", "namespace": "test", "fields": [
+                  {"name": "customerId", "type": "string", "data_category": "user.unique_id"},
+                  {"name": "occurredAt", "type": "long"},
+                  {"name": "purposes", "type": {"type": "array", "items": "string"}},
+                  {"name": "ref", "type": {"type": "record", "name": "Ref", "fields": [
+                    {"name": "email", "type": "string", "data_category": "user.contact.email"}]}},
+                  {"name": "page", "type": "string", "data_category": "user.behavior"}]}
+                """);
+        GenericData.Record ref = new GenericData.Record(visit.getField("ref").schema());
+        ref.put("email", "jane@example.com");
+        GenericData.Record value = new GenericData.Record(visit);
+        value.put("customerId", "cust-r");
+        value.put("occurredAt", 2_000L);
+        value.put("purposes", List.of("train"));
+        value.put("ref", ref);
+        value.put("page", "/pricing");
+
+        driver.sendRaw("crm.visits", "cust-r", driver.encodeGeneric("crm.visits", value));
+
+        assertThat(driver.purpose("train")).isEmpty();
+        assertThat(driver.records("consent.dlq")).extracting(r -> header(r, "consent-dlq-reason") + ": " + header(r, "consent-dlq-detail"))
+                .containsExactly("INVALID_ENVELOPE_FIELD: the event id at field ref is a record, not a string, int or long");
+    }
 }
