@@ -6,11 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -107,10 +109,22 @@ public final class PolicyParser {
                 .map(entry -> InputMappingReader.read(entry, policy, purposes.declared(),
                         policy.entry("signals").isPresent(), problems))
                 .orElse(List.of());
+        rejectPurposeTopicsThatAreInputs(purposes.rules().values(), inputs, problems);
         if (!problems.isEmpty()) {
             return Optional.empty();
         }
         return version.map(v -> new Policy(v, sha256Hex(content), mode, purposes.rules(), jurisdictions, inputs, signals, content));
+    }
+
+    /** A purpose topic that is also an input would be read back as events: the purpose's records would be decided again. */
+    private static void rejectPurposeTopicsThatAreInputs(Collection<PurposeRule> rules, List<InputMapping> inputs, ProblemCollector problems) {
+        Set<String> inputTopics = inputs.stream().map(InputMapping::topic).collect(Collectors.toSet());
+        for (PurposeRule rule : rules) {
+            if (inputTopics.contains(rule.outputTopic())) {
+                problems.add(rule.line(), "purpose " + rule.purpose() + " writes to " + rule.outputTopic()
+                        + ", which is an input topic: each purpose needs a topic of its own, apart from the inputs");
+            }
+        }
     }
 
     private static EnforcementMode readEnforcementMode(YamlMap policy, ProblemCollector problems) {

@@ -162,6 +162,10 @@ class PolicyParserProblemsTest {
                         with("basis: contract", "basis: contract\n    topic: crm.purpose.marketing"),
                         List.of("policy.yaml:6: purposes marketing and essential.service share the output topic "
                                 + "crm.purpose.marketing: each purpose needs its own topic")),
+                Arguments.of("purpose topic that is an input topic",
+                        with("basis: contract", "basis: contract\n    topic: crm.contacts"),
+                        List.of("policy.yaml:6: purpose essential.service writes to crm.contacts, which is an input topic: "
+                                + "each purpose needs a topic of its own, apart from the inputs")),
                 Arguments.of("illegal topic", with("basis: contract", "basis: contract\n    topic: service/events"),
                         List.of("policy.yaml:8: topic 'service/events' in purpose essential.service is not a legal Kafka "
                                 + "topic name: use only letters, digits, '.', '_' and '-', at most 249 characters")),

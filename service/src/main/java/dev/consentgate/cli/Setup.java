@@ -6,6 +6,7 @@ import dev.consentgate.policy.PolicyParser;
 import dev.consentgate.config.ConsentGateConfig;
 import dev.consentgate.config.KeyUse;
 import dev.consentgate.policy.KeyRing;
+import dev.consentgate.topics.TopicLayout;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -25,7 +26,14 @@ public record Setup(Map<String, Object> properties, ConsentGateConfig config, Po
 
     public static Setup load(Path configFile, Path policyFile, Map<String, String> environment) {
         Setup configured = withoutPolicy(configFile, environment);
-        return new Setup(configured.properties(), configured.config(), policy(policyFile));
+        Policy policy = policy(policyFile);
+        try {
+            // Before Kafka is reached: a purpose topic that is one of ConsentGate's own stops every command that needs both.
+            TopicLayout.refusePurposeTopicsTaken(configured.config(), policy);
+        } catch (ConfigException e) {
+            throw new CommandFailure(ExitCodes.INVALID_INPUT, policyFile + " with " + configFile + ": " + e.getMessage());
+        }
+        return new Setup(configured.properties(), configured.config(), policy);
     }
 
     /** For commands that read topics but decide nothing: the auditor's tools. {@code policy()} is null. */
