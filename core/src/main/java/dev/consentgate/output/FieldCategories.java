@@ -9,6 +9,8 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -19,16 +21,22 @@ import org.apache.avro.Schema;
  * sees it. A field's category is its own (the policy's {@code categories:} path, else the schema's
  * {@code data_category} property), else its parent field's, else {@code user}: personal data of
  * unknown kind, so that nothing the schema or the policy leaves unnamed passes where personal data may
- * not. Nested records are walked into (optional ones too); arrays, maps and other unions take their
- * field's category as a whole. The fields the envelope reads as event id, event time and purposes
- * describe the event and are left out: they pass everywhere.
+ * not. Nested records are walked into (optional ones too). A field that is not walked into field by field
+ * (an array, a map, a union of several non-null branches, a record that holds itself) is kept or removed
+ * whole: {@code whole} lists every category its values can hold, at any depth, each nested field's
+ * category found as above (its own, else its parent's), inside array items and map values too
+ * ({@code items.sku}). The fields the envelope reads as event id, event time and purposes describe the
+ * event and are left out: they pass everywhere.
  *
  * @param byPath          field path (dotted below the top) → category, for every leaf data field, in schema order
+ * @param whole           for each leaf of {@code byPath} that is not a single scalar value: its own category and every
+ *                        category inside it, in schema order; it passes unchanged only if all of them do
  * @param unmatchedPaths  the mapping's {@code categories:} paths that name no field of the schema, sorted
  * @param customerId      the category of the customer id: its field's, or {@code user.unique_id} when it is read
  *                        from the key or a header; it decides whether a purpose sees the record key in the clear
  */
-public record FieldCategories(Map<String, DataCategory> byPath, Set<String> unmatchedPaths, DataCategory customerId) {
+public record FieldCategories(Map<String, DataCategory> byPath, Map<String, Set<DataCategory>> whole, Set<String> unmatchedPaths,
+        DataCategory customerId) {
 
     /** The category of a customer id that no field carries. */
     static final DataCategory UNIQUE_ID = DataCategory.of("user.unique_id");
@@ -38,6 +46,9 @@ public record FieldCategories(Map<String, DataCategory> byPath, Set<String> unma
 
     public FieldCategories {
         byPath = Collections.unmodifiableMap(new LinkedHashMap<>(byPath));
+        Map<String, Set<DataCategory>> wholeCopy = new LinkedHashMap<>();
+        whole.forEach((path, categories) -> wholeCopy.put(path, Collections.unmodifiableSet(new LinkedHashSet<>(categories))));
+        whole = Collections.unmodifiableMap(wholeCopy);
         unmatchedPaths = Set.copyOf(unmatchedPaths);
     }
 
@@ -55,7 +66,7 @@ public record FieldCategories(Map<String, DataCategory> byPath, Set<String> unma
         DataCategory customerId = mapping != null && mapping.customerId().kind() == ValueSource.Kind.FIELD
                 ? walk.byPath.getOrDefault(mapping.customerId().name(), DataCategory.PERSONAL)
                 : UNIQUE_ID;
-        return new FieldCategories(walk.byPath, unmatched, customerId);
+        return new FieldCategories(walk.byPath, walk.whole, unmatched, customerId);
     }
 
     /**
@@ -73,12 +84,32 @@ public record FieldCategories(Map<String, DataCategory> byPath, Set<String> unma
         return null;
     }
 
+    /**
+     * True for a schema whose values are one scalar (optional or not): what a redaction method can transform. Records,
+     * arrays, maps and unions of several non-null branches are not.
+     */
+    static boolean isScalar(Schema schema) {
+        Schema value = schema;
+        if (schema.getType() == Schema.Type.UNION) {
+            List<Schema> nonNull = schema.getTypes().stream().filter(branch -> branch.getType() != Schema.Type.NULL).toList();
+            if (nonNull.size() != 1) {
+                return false;
+            }
+            value = nonNull.get(0);
+        }
+        return switch (value.getType()) {
+            case RECORD, ARRAY, MAP, UNION -> false;
+            default -> true;
+        };
+    }
+
     /** One walk over a schema's fields, depth first. */
     private static final class Walk {
 
         private final Map<String, DataCategory> mapped;
         private final Set<String> envelope;
         private final Map<String, DataCategory> byPath = new LinkedHashMap<>();
+        private final Map<String, Set<DataCategory>> whole = new LinkedHashMap<>();
         private final Set<String> seenPaths = new HashSet<>();
         /** The records being walked: a record that holds itself is not walked into again. */
         private final Deque<String> recordsOnPath = new ArrayDeque<>();
@@ -102,10 +133,49 @@ public record FieldCategories(Map<String, DataCategory> byPath, Set<String> unma
                 if (nested != null && !recordsOnPath.contains(nested.getFullName())) {
                     record(nested, path + ".", category);
                 } else {
-                    byPath.put(path, category != null ? category : DataCategory.PERSONAL);
+                    DataCategory leaf = category != null ? category : DataCategory.PERSONAL;
+                    byPath.put(path, leaf);
+                    if (!isScalar(field.schema())) {
+                        Set<DataCategory> held = new LinkedHashSet<>();
+                        held.add(leaf);
+                        contents(field.schema(), path + ".", leaf, held, new HashSet<>());
+                        whole.put(path, held);
+                    }
                 }
             }
             recordsOnPath.pop();
+        }
+
+        /**
+         * Adds to {@code held} the category of every field inside values of {@code schema}, at any depth: a field's own,
+         * else {@code enclosing}'s. A record that holds itself is walked again only while its category context is new
+         * or a mapping path still names a field below.
+         */
+        private void contents(Schema schema, String prefix, DataCategory enclosing, Set<DataCategory> held, Set<String> walked) {
+            switch (schema.getType()) {
+                case RECORD -> {
+                    if (!walked.add(schema.getFullName() + " " + enclosing) && !mappedBelow(prefix)) {
+                        return;
+                    }
+                    for (Schema.Field field : schema.getFields()) {
+                        String path = prefix + field.name();
+                        seenPaths.add(path);
+                        DataCategory own = mapped.containsKey(path) ? mapped.get(path) : declared(field);
+                        DataCategory category = own != null ? own : enclosing;
+                        held.add(category);
+                        contents(field.schema(), path + ".", category, held, walked);
+                    }
+                }
+                case UNION -> schema.getTypes().forEach(branch -> contents(branch, prefix, enclosing, held, walked));
+                case ARRAY -> contents(schema.getElementType(), prefix, enclosing, held, walked);
+                case MAP -> contents(schema.getValueType(), prefix, enclosing, held, walked);
+                default -> {
+                }
+            }
+        }
+
+        private boolean mappedBelow(String prefix) {
+            return mapped.keySet().stream().anyMatch(path -> path.startsWith(prefix));
         }
 
         private static DataCategory declared(Schema.Field field) {

@@ -57,7 +57,7 @@ public final class OutputPlans {
     public PlannedOutput plan(String inputTopic, Schema schema, PurposeRule rule, Verdict delivered) {
         return plans.computeIfAbsent(new PlanKey(inputTopic, schema, rule.purpose(), delivered), key -> {
             FieldCategories fields = categories(inputTopic, schema);
-            FieldPlan plan = FieldPlan.of(rule, delivered, fields.byPath());
+            FieldPlan plan = FieldPlan.of(rule, delivered, fields.byPath(), fields.whole());
             // An encrypted customer id must not come back in the clear as the key: it would outlive the erasure.
             boolean keyInClear = delivered != Verdict.REDACT && rule.mayDisclose(fields.customerId()) && !rule.encrypts(fields.customerId());
             return new PlannedOutput(plan, plan.isUnchanged() ? null : RecordMinimizer.minimization(schema, plan),

@@ -3,6 +3,7 @@ package dev.consentgate.policy;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -38,15 +39,40 @@ public final class FieldPlan {
      *                        {@link DataCategory#PERSONAL}); the envelope's fields are not data and are left out
      */
     public static FieldPlan of(PurposeRule rule, Verdict delivered, Map<String, DataCategory> fieldCategories) {
+        return of(rule, delivered, fieldCategories, Map.of());
+    }
+
+    /**
+     * As {@link #of(PurposeRule, Verdict, Map)}, for fields of which some are kept or removed whole.
+     *
+     * @param whole field path → every category the field's value holds, at any depth, for the fields of
+     *              {@code fieldCategories} that are not one scalar value (arrays, maps, unions of several types,
+     *              recursive records): such a field passes unchanged only if each of its categories would; otherwise it
+     *              is removed, never transformed, with the first category that stops it
+     */
+    public static FieldPlan of(PurposeRule rule, Verdict delivered, Map<String, DataCategory> fieldCategories,
+            Map<String, Set<DataCategory>> whole) {
         if (delivered == Verdict.DROP) {
             return UNCHANGED;
         }
         List<FieldAction> actions = fieldCategories.entrySet().stream()
                 .sorted(Map.Entry.comparingByKey())
-                .map(e -> actionFor(rule, delivered, e.getKey(), e.getValue()))
+                .map(e -> whole.containsKey(e.getKey())
+                        ? wholeActionFor(rule, delivered, e.getKey(), whole.get(e.getKey()))
+                        : actionFor(rule, delivered, e.getKey(), e.getValue()))
                 .flatMap(Optional::stream)
                 .toList();
         return actions.isEmpty() ? UNCHANGED : new FieldPlan(actions);
+    }
+
+    /** A value the redaction methods cannot transform as one scalar: it passes as it is, or not at all. */
+    private static Optional<FieldAction> wholeActionFor(PurposeRule rule, Verdict delivered, String field, Set<DataCategory> categories) {
+        for (DataCategory category : categories) {
+            if (actionFor(rule, delivered, field, category).isPresent()) {
+                return Optional.of(new FieldAction(field, category, RedactionAction.REMOVE));
+            }
+        }
+        return Optional.empty();
     }
 
     private static Optional<FieldAction> actionFor(PurposeRule rule, Verdict delivered, String field, DataCategory category) {

@@ -2,13 +2,20 @@ package dev.consentgate.policy;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.temporal.TemporalAccessor;
+import java.util.Collection;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.avro.generic.GenericContainer;
 
 /**
  * Applies the value-level redaction actions. Values arrive as plain Java values (strings, numbers,
- * {@link LocalDate}, {@link Instant}); results are strings, or null for a null value, so the output
- * schema of a transformed field is always an (optional) string.
+ * {@link LocalDate}, {@link Instant}, {@link LocalDateTime}, {@link LocalTime}); results are strings, or null
+ * for a null value, so the output schema of a transformed field is always an (optional) string. A record,
+ * array or map is refused: its text would carry every value inside it (the plan removes such fields).
  */
 public final class ValueRedactor {
 
@@ -31,6 +38,10 @@ public final class ValueRedactor {
         if (value == null) {
             return null;
         }
+        if (value instanceof GenericContainer || value instanceof Collection || value instanceof Map) {
+            throw new IllegalArgumentException("cannot " + field.action().name().toLowerCase(Locale.ROOT)
+                    + " a " + value.getClass().getSimpleName() + ": only one scalar value is transformed");
+        }
         return switch (field.action()) {
             case ENCRYPT -> encrypter.encrypt(field.field(), value.toString());
             case HASH -> hash.hex(value.toString());
@@ -50,13 +61,23 @@ public final class ValueRedactor {
         return "*".repeat(value.length() - visible) + value.substring(value.length() - visible);
     }
 
-    /** Postal code → prefix, date or timestamp → year, number → decade band; other strings → removed detail ("*"). */
+    /**
+     * Postal code → prefix, date or timestamp (local too) → year, number → decade band; a time of day and other strings →
+     * removed detail ("*").
+     */
     static String generalize(DataCategory category, Object value) {
         if (value instanceof LocalDate date) {
             return Integer.toString(date.getYear());
         }
         if (value instanceof Instant instant) {
             return Integer.toString(instant.atZone(ZoneOffset.UTC).getYear());
+        }
+        if (value instanceof LocalDateTime local) {
+            return Integer.toString(local.getYear());
+        }
+        if (value instanceof LocalTime) {
+            // A time of day has no year: keep nothing of it.
+            return "*";
         }
         if (value instanceof TemporalAccessor) {
             throw new IllegalArgumentException("cannot generalize a " + value.getClass().getSimpleName());

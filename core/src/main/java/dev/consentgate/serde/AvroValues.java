@@ -3,6 +3,10 @@ package dev.consentgate.serde;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import org.apache.avro.LogicalType;
 import org.apache.avro.LogicalTypes;
@@ -34,7 +38,10 @@ public final class AvroValues {
                 || (schema.getType() == Schema.Type.UNION && schema.getTypes().stream().anyMatch(s -> s.getType() == Schema.Type.NULL));
     }
 
-    /** Dates and timestamps become {@link LocalDate} and {@link Instant}; strings become {@link String}. */
+    /**
+     * Dates become {@link LocalDate}, timestamps {@link Instant}, local timestamps {@link LocalDateTime}, times of day
+     * {@link LocalTime} (each at any precision); strings become {@link String}.
+     */
     public static Object toJava(Object value, Schema schema) {
         // bytes and fixed become their base64 text: what hash, mask and encrypt work on.
         if (value == null) {
@@ -48,7 +55,25 @@ public final class AvroValues {
             return Instant.ofEpochMilli(millis);
         }
         if (value instanceof Long micros && logical instanceof LogicalTypes.TimestampMicros) {
-            return Instant.EPOCH.plusNanos(micros * 1000);
+            return Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
+        }
+        if (value instanceof Long nanos && logical instanceof LogicalTypes.TimestampNanos) {
+            return Instant.EPOCH.plusNanos(nanos);
+        }
+        if (value instanceof Long millis && logical instanceof LogicalTypes.LocalTimestampMillis) {
+            return LocalDateTime.ofInstant(Instant.ofEpochMilli(millis), ZoneOffset.UTC);
+        }
+        if (value instanceof Long micros && logical instanceof LogicalTypes.LocalTimestampMicros) {
+            return LocalDateTime.ofInstant(Instant.EPOCH.plus(micros, ChronoUnit.MICROS), ZoneOffset.UTC);
+        }
+        if (value instanceof Long nanos && logical instanceof LogicalTypes.LocalTimestampNanos) {
+            return LocalDateTime.ofInstant(Instant.EPOCH.plusNanos(nanos), ZoneOffset.UTC);
+        }
+        if (value instanceof Integer millis && logical instanceof LogicalTypes.TimeMillis) {
+            return timeOfDay(millis * 1_000_000L);
+        }
+        if (value instanceof Long micros && logical instanceof LogicalTypes.TimeMicros) {
+            return timeOfDay(micros * 1_000L);
         }
         if (value instanceof ByteBuffer bytes) {
             // Its own text would be "HeapByteBuffer[pos=0 lim=16 cap=16]": the same for every value of a length.
@@ -58,6 +83,11 @@ public final class AvroValues {
             return Base64.getEncoder().encodeToString(fixed.bytes());
         }
         return value instanceof CharSequence ? value.toString() : value;
+    }
+
+    /** A time of day; a value outside one day (not valid Avro) wraps rather than failing the record. */
+    private static LocalTime timeOfDay(long nanos) {
+        return LocalTime.ofNanoOfDay(Math.floorMod(nanos, ChronoUnit.DAYS.getDuration().toNanos()));
     }
 
     private static byte[] remaining(ByteBuffer buffer) {
