@@ -3,6 +3,10 @@ package dev.consentgate.enforce;
 import static dev.consentgate.enforce.EnforcementDriver.fieldNames;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.consentgate.output.FieldCategories;
+import dev.consentgate.policy.DataCategory;
+import dev.consentgate.policy.Policy;
+import dev.consentgate.policy.PolicyParser;
 import dev.consentgate.schema.FieldTreatment;
 import dev.consentgate.schema.PurposeDecision;
 import java.nio.charset.StandardCharsets;
@@ -183,6 +187,33 @@ class NestedCategoriesTest {
                 new FieldTreatment("items", "user.behavior.purchase_history", "remove"),
                 new FieldTreatment("itemsBySlot", "user.behavior.purchase_history", "remove"),
                 new FieldTreatment("person.referrer", "user.behavior", "remove"));
+    }
+
+    @Test
+    void aFieldKeptWholeHoldsTheCategoriesOfEveryDepthWithMappingPathsInsideIt() {
+        Policy policy = PolicyParser.parse("p.yaml", (POLICY + """
+                    categories:
+                      items.sku: user.behavior
+                      person.referrer.referrer.segment: user.demographic
+                """).getBytes(StandardCharsets.UTF_8));
+
+        FieldCategories categories = FieldCategories.of(BASKET, policy.input("crm.baskets").orElseThrow());
+
+        assertThat(categories.unmatchedPaths()).isEmpty();
+        assertThat(categories.whole()).containsOnlyKeys("items", "itemsBySlot", "skus", "person.referrer", "ccEmails");
+        assertThat(categories.whole().get("items")).containsExactly(
+                category("user.behavior.purchase_history"), category("user.behavior"), category("user.contact.email"));
+        assertThat(categories.whole().get("itemsBySlot")).containsExactly(
+                category("user.behavior.purchase_history"), category("system.operations"), category("user.contact.email"));
+        // The recursive record is walked as deep as a mapping path reaches, and once more per category context.
+        assertThat(categories.whole().get("person.referrer")).containsExactly(
+                category("user.behavior"), category("user.contact.email"), category("user.demographic"));
+        assertThat(categories.whole().get("skus")).containsExactly(category("system.operations"));
+        assertThat(categories.byPath().get("person.referrer")).isEqualTo(category("user.behavior"));
+    }
+
+    private static DataCategory category(String key) {
+        return DataCategory.of(key);
     }
 
     @Test

@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -42,6 +46,25 @@ class ValueRedactorTest {
         assertThat(redact(RedactionAction.GENERALIZE, birth, Instant.parse("2001-07-01T10:00:00Z"))).isEqualTo("2001");
         assertThat(redact(RedactionAction.GENERALIZE, DataCategory.of("user.demographic.age_range"), 37)).isEqualTo("30-39");
         assertThat(redact(RedactionAction.GENERALIZE, EMAIL, "jane@example.com")).isEqualTo("*");
+    }
+
+    @Test
+    void generalizeTurnsALocalTimestampIntoItsYearAndKeepsNothingOfATimeOfDay() {
+        DataCategory visit = DataCategory.of("user.behavior.browsing_history");
+
+        assertThat(redact(RedactionAction.GENERALIZE, visit, LocalDateTime.of(2026, 3, 14, 15, 9, 26))).isEqualTo("2026");
+        assertThat(redact(RedactionAction.GENERALIZE, visit, LocalTime.of(15, 9, 26))).isEqualTo("*");
+    }
+
+    @Test
+    void aListOrMapIsRefusedRatherThanTransformedAsText() {
+        for (RedactionAction action : List.of(RedactionAction.HASH, RedactionAction.MASK, RedactionAction.GENERALIZE)) {
+            assertThatThrownBy(() -> redact(action, EMAIL, List.of("alice@example.com", "bob.secret@corp.example")))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .message().doesNotContain("bob.secret");
+            assertThatThrownBy(() -> redact(action, EMAIL, Map.of("cc", "bob.secret@corp.example")))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
     }
 
     @Test
