@@ -6,7 +6,6 @@ import dev.consentgate.policy.InputMapping;
 import dev.consentgate.policy.HmacKey;
 import dev.consentgate.policy.Policy;
 import dev.consentgate.policy.ValueRedactor;
-import dev.consentgate.topics.TopicLayout;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -37,7 +36,7 @@ public record TopologySettings(
         String reviewDecisionsTopic) {
 
     public static TopologySettings of(ConsentGateConfig config, Policy policy) {
-        TopicLayout.refusePurposeTopicsTaken(config, policy);
+        OwnTopics.refusePurposeTopicsTaken(config, policy);
         return new TopologySettings(
                 config.consentTopic(),
                 config.reroutedConsentTopic(),

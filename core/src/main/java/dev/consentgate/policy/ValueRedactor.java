@@ -6,10 +6,7 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.temporal.TemporalAccessor;
-import java.util.Collection;
 import java.util.Locale;
-import java.util.Map;
-import org.apache.avro.generic.GenericContainer;
 
 /**
  * Applies the value-level redaction actions. Values arrive as plain Java values (strings, numbers,
@@ -38,7 +35,8 @@ public final class ValueRedactor {
         if (value == null) {
             return null;
         }
-        if (value instanceof GenericContainer || value instanceof Collection || value instanceof Map) {
+        // Only what is known to be one scalar value: a record, list or map would leak its contents through its text.
+        if (!(value instanceof CharSequence || value instanceof Number || value instanceof Boolean || value instanceof TemporalAccessor)) {
             throw new IllegalArgumentException("cannot " + field.action().name().toLowerCase(Locale.ROOT)
                     + " a " + value.getClass().getSimpleName() + ": only one scalar value is transformed");
         }

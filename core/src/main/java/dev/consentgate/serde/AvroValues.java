@@ -11,6 +11,7 @@ import java.util.Base64;
 import org.apache.avro.LogicalType;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericEnumSymbol;
 import org.apache.avro.generic.GenericFixed;
 import org.apache.avro.generic.GenericRecord;
 
@@ -81,6 +82,9 @@ public final class AvroValues {
         }
         if (value instanceof GenericFixed fixed) {
             return Base64.getEncoder().encodeToString(fixed.bytes());
+        }
+        if (value instanceof GenericEnumSymbol<?> symbol) {
+            return symbol.toString();
         }
         return value instanceof CharSequence ? value.toString() : value;
     }

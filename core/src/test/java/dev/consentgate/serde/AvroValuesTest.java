@@ -29,6 +29,13 @@ class AvroValuesTest {
     }
 
     @Test
+    void anEnumSymbolBecomesItsText() {
+        Schema stage = Schema.createEnum("Stage", null, "test", java.util.List.of("LEAD", "CUSTOMER"));
+
+        assertThat(AvroValues.toJava(new GenericData.EnumSymbol(stage, "CUSTOMER"), stage)).isEqualTo("CUSTOMER");
+    }
+
+    @Test
     void datesTimestampsAndTextKeepTheirMeaning() {
         Schema date = LogicalTypes.date().addToSchema(Schema.create(Schema.Type.INT));
         Schema millis = LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG));

@@ -6,7 +6,7 @@ import dev.consentgate.policy.PolicyParser;
 import dev.consentgate.config.ConsentGateConfig;
 import dev.consentgate.config.KeyUse;
 import dev.consentgate.policy.KeyRing;
-import dev.consentgate.topics.TopicLayout;
+import dev.consentgate.config.OwnTopics;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -29,7 +29,7 @@ public record Setup(Map<String, Object> properties, ConsentGateConfig config, Po
         Policy policy = policy(policyFile);
         try {
             // Before Kafka is reached: a purpose topic that is one of ConsentGate's own stops every command that needs both.
-            TopicLayout.refusePurposeTopicsTaken(configured.config(), policy);
+            OwnTopics.refusePurposeTopicsTaken(configured.config(), policy);
         } catch (ConfigException e) {
             throw new CommandFailure(ExitCodes.INVALID_INPUT, policyFile + " with " + configFile + ": " + e.getMessage());
         }
