@@ -207,6 +207,32 @@ public final class ConsentHistory {
         recent.put(customerId, history);
     }
 
+    /** One customer's history and the task's latest capture time as they were: what {@link #restore} puts back. */
+    public record Snapshot(String customerId, CustomerHistory history, long maxConsentTime) {
+    }
+
+    /** A copy of the customer's history as it is now, to {@link #restore} should what is recorded next not stand. */
+    public Snapshot snapshot(String customerId) {
+        CustomerHistory current = history(customerId);
+        return new Snapshot(customerId, current == null ? null : CustomerHistory.of(current.statements(), current.jurisdictions()),
+                maxConsentTime);
+    }
+
+    /** Puts the customer's history and the latest capture time back as {@code snapshot} found them. */
+    public void restore(Snapshot snapshot) {
+        String key = stateKey.hex(snapshot.customerId());
+        recent.remove(snapshot.customerId());
+        if (snapshot.history() == null) {
+            store.delete(key);
+        } else {
+            store.put(key, snapshot.history());
+        }
+        if (maxConsentTime != snapshot.maxConsentTime()) {
+            maxConsentTime = snapshot.maxConsentTime();
+            putWatermark(MAX_CONSENT_TIME, maxConsentTime);
+        }
+    }
+
     /**
      * The consent in force for {@code purpose} at {@code time}: the latest statement captured at or before
      * {@code time} about the purpose, one of its ancestors, or every purpose (an erasure). On a tie in capture time

@@ -248,11 +248,27 @@ final class EnforcementProcessor implements Processor<String, EnforcerInput, byt
 
     private void decide(PendingEvent event) {
         GenericRecord value = decoded(event);
-        if (!recordCarriedSignals(event, value)) {
+        Optional<List<ConsentState>> carried = carriedStatements(event, value);
+        if (carried.isEmpty()) {
             return;
         }
-        EventDecision decision = decisionFor(event, Purpose.allOf(event.purposes()));
-        List<AuditRecords.Delivery> deliveries = emit(event, value, decision, null);
+        // The event's own statements count for it, and stand only with its audit record: should it fail and be
+        // dead-lettered, they must not count for the customer's later events, which a replay would decide without them.
+        Optional<ConsentHistory.Snapshot> before = carried.get().isEmpty() ? Optional.empty()
+                : Optional.of(history.snapshot(event.customerId()));
+        carried.get().forEach(statement -> {
+            metrics.consentUpdate(statement.status().name());
+            history.record(event.customerId(), statement);
+        });
+        EventDecision decision;
+        List<AuditRecords.Delivery> deliveries;
+        try {
+            decision = decisionFor(event, Purpose.allOf(event.purposes()));
+            deliveries = emit(event, value, decision, null);
+        } catch (RuntimeException e) {
+            before.ifPresent(history::restore);
+            throw e;
+        }
         deliveries.forEach(this::count);
         metrics.decisionLag(Duration.ofMillis(context.currentSystemTimeMs() - event.eventTime()));
     }
@@ -351,28 +367,22 @@ final class EnforcementProcessor implements Processor<String, EnforcerInput, byt
     }
 
     /**
-     * Records the statements of the event's own signals in its customer's history, before the event is decided, so they
-     * count for it: here, in decision order, a restart and a replay apply them exactly as before. An event with a signal
+     * The statements of the event's own signals, recorded in its customer's history before the event is decided, so they
+     * count for it: there, in decision order, a restart and a replay apply them exactly as before. An event with a signal
      * that cannot be decoded is not decided at all but dead-lettered: deciding it without the signal could let through
      * what the customer refused with it, and no statement of the event counts.
      *
-     * @return false when the event went to the dead-letter topic
+     * @return empty when the event went to the dead-letter topic
      */
-    private boolean recordCarriedSignals(PendingEvent event, GenericRecord value) {
-        List<ConsentState> carried;
+    private Optional<List<ConsentState>> carriedStatements(PendingEvent event, GenericRecord value) {
         try {
-            carried = carriedSignals.of(event, value, () -> history.jurisdictionAt(event.customerId(), event.eventTime()));
+            return Optional.of(carriedSignals.of(event, value, () -> history.jurisdictionAt(event.customerId(), event.eventTime())));
         } catch (MalformedSignalException e) {
             Rejected rejected = new Rejected(RejectReason.MALFORMED_SIGNAL, "signal carried by the event: " + e.getMessage(), null,
                     bytes(event.event().getValue()), event.position());
             context.forward(deadLetters.record(rejected, inputHeaders(event), event.event().getRecordTimestamp()));
-            return false;
+            return Optional.empty();
         }
-        for (ConsentState statement : carried) {
-            metrics.consentUpdate(statement.status().name());
-            history.record(event.customerId(), statement);
-        }
-        return true;
     }
 
     /**

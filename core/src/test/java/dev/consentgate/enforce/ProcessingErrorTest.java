@@ -60,6 +60,22 @@ class ProcessingErrorTest {
     }
 
     @Test
+    void theSignalOfAnEventThatFailsDoesNotCountForTheCustomersLaterEvents() {
+        // Given: a California customer; an event carrying a GPC signal fails on a defect and is dead-lettered
+        driver.consent("cust-ca", "marketing.communications.email", ConsentStatus.GRANTED, 1_000, null, "US-CA");
+        byte[] failing = driver.encode("crm.contacts", contact("e-fails", "cust-ca", 2_000, "marketing.communications.email",
+                "marketing.advertising"));
+        driver.sendRawWithHeaders("crm.contacts", "cust-ca", failing, 2_000, "sec-gpc", "1");
+
+        // When: a later event of the customer declares the purpose the GPC signal would have opted out of
+        driver.send(contact("e-later", "cust-ca", 3_000, "marketing.advertising"));
+
+        // Then: it is decided as if the failed event had never been read, as a replay decides it
+        assertThat(driver.records("consent.dlq")).extracting(r -> header(r, "consent-dlq-reason")).containsExactly("PROCESSING_ERROR");
+        assertThat(EnforcementDriver.firstDecisions(driver.audits())).containsExactly("e-later:PERMIT:OPT_OUT_NOT_EXERCISED");
+    }
+
+    @Test
     void anEventThatFailsAfterWaitingInTheGracePeriodIsDeadLetteredAloneAndTheEventsAfterItAreDecided() {
         driver.close();
         driver = failingDriver(Map.of(ConsentGateConfig.GRACE_MS, 1_000L));
