@@ -8,10 +8,20 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 
-/** ConsentGate's own topics, which no purpose may write to. */
+/** ConsentGate's own topics, which no purpose may write to and no input may be. */
 public final class OwnTopics {
 
     private OwnTopics() {
+    }
+
+    /**
+     * Refuses a policy whose purposes or inputs use one of ConsentGate's own topics.
+     *
+     * @throws ConfigException naming each such purpose or input, its topic and the setting that names the topic too
+     */
+    public static void refuseTaken(ConsentGateConfig config, Policy policy) {
+        refusePurposeTopicsTaken(config, policy);
+        refuseInputTopicsTaken(config, policy);
     }
 
     /**
@@ -21,7 +31,7 @@ public final class OwnTopics {
      *
      * @throws ConfigException naming each purpose, its topic and the setting that names the topic too
      */
-    public static void refusePurposeTopicsTaken(ConsentGateConfig config, Policy policy) {
+    static void refusePurposeTopicsTaken(ConsentGateConfig config, Policy policy) {
         Map<String, String> ownTopics = ownTopics(config);
         List<String> collisions = policy.purposes().values().stream()
                 .sorted(Comparator.comparingInt(PurposeRule::line))
@@ -32,6 +42,22 @@ public final class OwnTopics {
         if (!collisions.isEmpty()) {
             throw new ConfigException(String.join("; ", collisions) + ": each purpose needs a topic of its own, apart from "
                     + "ConsentGate's: set another topic for the purpose in the policy, or another topic in the setting");
+        }
+    }
+
+    /**
+     * Refuses an input topic that is one of ConsentGate's own: what ConsentGate writes there (dead letters, held records,
+     * audit records) would be read back and decided as CRM events, and reach the purposes.
+     */
+    static void refuseInputTopicsTaken(ConsentGateConfig config, Policy policy) {
+        Map<String, String> ownTopics = ownTopics(config);
+        List<String> collisions = policy.inputs().stream()
+                .filter(input -> ownTopics.containsKey(input.topic()))
+                .map(input -> "input " + input.topic() + " is " + ownTopics.get(input.topic()))
+                .toList();
+        if (!collisions.isEmpty()) {
+            throw new ConfigException(String.join("; ", collisions) + ": ConsentGate would decide what it writes there as events: "
+                    + "set another topic in the setting, or read another input");
         }
     }
 

@@ -36,7 +36,7 @@ public record TopologySettings(
         String reviewDecisionsTopic) {
 
     public static TopologySettings of(ConsentGateConfig config, Policy policy) {
-        OwnTopics.refusePurposeTopicsTaken(config, policy);
+        OwnTopics.refuseTaken(config, policy);
         return new TopologySettings(
                 config.consentTopic(),
                 config.reroutedConsentTopic(),

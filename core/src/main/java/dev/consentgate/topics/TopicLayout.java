@@ -33,7 +33,7 @@ public record TopicLayout(List<String> readTopics, Map<String, Map<String, Strin
             TopicConfig.DELETE_RETENTION_MS_CONFIG, Long.toString(Duration.ofDays(1).toMillis()));
 
     public static TopicLayout of(ConsentGateConfig config, Policy policy) {
-        OwnTopics.refusePurposeTopicsTaken(config, policy);
+        OwnTopics.refuseTaken(config, policy);
         List<String> read = new ArrayList<>();
         read.add(config.consentTopic());
         policy.signals().ifPresent(signals -> read.add(config.signalsTopic()));

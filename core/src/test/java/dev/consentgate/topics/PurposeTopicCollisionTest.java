@@ -51,6 +51,18 @@ class PurposeTopicCollisionTest {
     }
 
     @Test
+    void anInputTopicThatIsOneOfConsentGatesOwnTopicsStopsTheStart() {
+        ConsentGateConfig config = new ConsentGateConfig(Map.of(ConsentGateConfig.HMAC_KEY, "test-hmac-key-0123456789-abcdefghijklmnopqrstuv",
+                ConsentGateConfig.DLQ_TOPIC, "crm.visits"));
+        Policy policy = policy("ml.train", "ops.report");
+        String expected = "input crm.visits is the dead-letter topic (consentgate.dlq.topic): ConsentGate would decide what it writes "
+                + "there as events: set another topic in the setting, or read another input";
+
+        assertThatThrownBy(() -> TopicLayout.of(config, policy)).isInstanceOf(ConfigException.class).hasMessage(expected);
+        assertThatThrownBy(() -> TopologySettings.of(config, policy)).isInstanceOf(ConfigException.class).hasMessage(expected);
+    }
+
+    @Test
     void purposeTopicsApartFromConsentGatesOwnAreLaidOut() {
         TopicLayout layout = TopicLayout.of(new ConsentGateConfig(CONFIGS), policy("ml.train", "ops.report"));
 

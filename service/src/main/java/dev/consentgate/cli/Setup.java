@@ -29,7 +29,7 @@ public record Setup(Map<String, Object> properties, ConsentGateConfig config, Po
         Policy policy = policy(policyFile);
         try {
             // Before Kafka is reached: a purpose topic that is one of ConsentGate's own stops every command that needs both.
-            OwnTopics.refusePurposeTopicsTaken(configured.config(), policy);
+            OwnTopics.refuseTaken(configured.config(), policy);
         } catch (ConfigException e) {
             throw new CommandFailure(ExitCodes.INVALID_INPUT, policyFile + " with " + configFile + ": " + e.getMessage());
         }
