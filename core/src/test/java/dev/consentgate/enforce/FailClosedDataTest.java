@@ -353,6 +353,7 @@ class FailClosedDataTest {
                 .containsExactly("eventId", "customerId", "occurredAt", "purposes", "campaignId");
         assertThat(driver.audits().get(1).getDecisions().get(0).getFields()).contains(field("userAgent", "user.device", "remove"));
     }
+
     /** An envelope field passes to every purpose and into headers: it may only hold a scalar, never a record of data. */
     @Test
     void anEnvelopeFieldHoldingARecordIsDeadLetteredNotPassedToEveryPurpose() {
