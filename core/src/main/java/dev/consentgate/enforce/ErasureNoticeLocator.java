@@ -9,38 +9,74 @@ import dev.consentgate.schema.internal.PendingErasureNotice;
 import dev.consentgate.schema.internal.TopicSummary;
 import dev.consentgate.serde.SpecificAvroBinary;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.common.utils.Timer;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Completes an erasure notice once the deliveries it names are committed: reads the request back for the customer id
  * (no internal topic holds it), checks it is the customer the notice was made for, finds the partition and the offsets
  * of the first and last delivered records in each purpose topic, and writes the notice to the erasure topic.
+ *
+ * <p>The lookups block the stream thread inside its open transaction, which the brokers abort (fencing the thread) once it
+ * outlives the producer's transaction timeout; the task would then make the same lookups again, slow as before, and the
+ * thread could go round that loop without deciding anything. So a notice's lookups get a quarter of the timeout
+ * ({@link #budget}). A request not read within it is retried from the last commit (a transient error); purpose topics
+ * whose records are not found within it keep a null partition or null offsets, with a warning.
  */
 final class ErasureNoticeLocator implements Processor<byte[], byte[], byte[], Outbound> {
 
     static final SpecificAvroBinary<PendingErasureNotice> PENDING = new SpecificAvroBinary<>(PendingErasureNotice.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ErasureNoticeLocator.class);
+    private static final int PRODUCER_TRANSACTION_TIMEOUT_MS = 60_000;
 
     private final AvroCodec codec;
     private final TopologySettings settings;
     private final ErasureLookups.Factory lookupsFactory;
+    private final Time time;
     private ProcessorContext<byte[], Outbound> context;
     private ErasureLookups lookups;
+    private long budgetMs;
 
     ErasureNoticeLocator(AvroCodec codec, TopologySettings settings, ErasureLookups.Factory lookupsFactory) {
+        this(codec, settings, lookupsFactory, Time.SYSTEM);
+    }
+
+    ErasureNoticeLocator(AvroCodec codec, TopologySettings settings, ErasureLookups.Factory lookupsFactory, Time time) {
         this.codec = codec;
         this.settings = settings;
         this.lookupsFactory = lookupsFactory;
+        this.time = time;
     }
 
     @Override
     public void init(ProcessorContext<byte[], Outbound> context) {
         this.context = context;
+        this.budgetMs = budget(context.appConfigs()).toMillis();
+    }
+
+    /**
+     * A quarter of the transaction timeout of the application's producers: Kafka Streams' 10 s under exactly-once, unless
+     * configured; the producer's own default (60 s) without transactions.
+     */
+    static Duration budget(Map<String, Object> appConfigs) {
+        Object timeout = new StreamsConfig(appConfigs).getProducerConfigs("erasure-notices")
+                .getOrDefault(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, PRODUCER_TRANSACTION_TIMEOUT_MS);
+        return Duration.ofMillis(Long.parseLong(timeout.toString()) / 4);
     }
 
     @Override
@@ -51,10 +87,15 @@ final class ErasureNoticeLocator implements Processor<byte[], byte[], byte[], Ou
             lookups = lookupsFactory.open(context.appConfigs(), context.applicationId() + "-erasure-notices-" + context.taskId());
         }
         PendingErasureNotice pending = PENDING.decode(record.value());
-        String customerId = requester(pending);
+        Timer timer = time.timer(budgetMs);
+        String customerId = requester(pending, timer);
         String pseudonym = settings.pseudonymKey().hash().hex(customerId);
         List<TopicDelivery> deliveries = pending.getDeliveries().stream()
-                .map(summary -> located(summary, summary.getKeyIsCustomerId() ? customerId : pseudonym)).toList();
+                .map(summary -> located(summary, summary.getKeyIsCustomerId() ? customerId : pseudonym, timer)).toList();
+        if (timer.isExpired()) {
+            LOG.warn("The erasure notice of the request at {} leaves partitions or offsets null: finding the customer's records in"
+                    + " the purpose topics took longer than its {} ms, a quarter of the transaction timeout", where(pending), budgetMs);
+        }
         ErasureNotice notice = new ErasureNotice(customerId, pending.getRequestedAt(), pending.getSource(), pending.getConsentId(),
                 pending.getRequestTopic(), pending.getRequestPartition(), pending.getRequestOffset(), pending.getPolicyVersion(),
                 deliveries);
@@ -63,9 +104,9 @@ final class ErasureNoticeLocator implements Processor<byte[], byte[], byte[], Ou
     }
 
     /** The customer id of the request the notice answers, read where ConsentGate read the request. */
-    private String requester(PendingErasureNotice pending) {
-        String where = pending.getRequestTopic() + "-" + pending.getRequestPartition() + "@" + pending.getRequestOffset();
-        byte[] value = lookups.valueAt(pending.getRequestTopic(), pending.getRequestPartition(), pending.getRequestOffset())
+    private String requester(PendingErasureNotice pending, Timer timer) {
+        String where = where(pending);
+        byte[] value = lookups.valueAt(pending.getRequestTopic(), pending.getRequestPartition(), pending.getRequestOffset(), timer)
                 .orElseThrow(() -> new IllegalStateException("the erasure request at " + where
                         + " is no longer readable: its erasure notice cannot name the customer"));
         GenericRecord request = codec.decode(pending.getRequestTopic(), value);
@@ -76,20 +117,38 @@ final class ErasureNoticeLocator implements Processor<byte[], byte[], byte[], Ou
         return customerId.toString();
     }
 
-    private TopicDelivery located(TopicSummary summary, String recordKey) {
+    private static String where(PendingErasureNotice pending) {
+        return pending.getRequestTopic() + "-" + pending.getRequestPartition() + "@" + pending.getRequestOffset();
+    }
+
+    /** Where the summary's records are; what is not found before the timer expires stays null. */
+    private TopicDelivery located(TopicSummary summary, String recordKey, Timer timer) {
         byte[] key = recordKey.getBytes(StandardCharsets.UTF_8);
-        OptionalInt partition = lookups.partitionOf(summary.getTopic(), key);
+        OptionalInt partition = withinTime(timer, OptionalInt.empty(), () -> lookups.partitionOf(summary.getTopic(), key, timer));
         Long first = null;
         Long last = null;
         if (partition.isPresent()) {
-            first = boxed(lookups.offsetOf(summary.getTopic(), partition.getAsInt(), key, summary.getFirstDeliveredAt().toEpochMilli(),
-                    summary.getFirstEventId()));
-            last = boxed(lookups.offsetOf(summary.getTopic(), partition.getAsInt(), key, summary.getLastDeliveredAt().toEpochMilli(),
-                    summary.getLastEventId()));
+            first = boxed(withinTime(timer, OptionalLong.empty(), () -> lookups.offsetOf(summary.getTopic(), partition.getAsInt(), key,
+                    summary.getFirstDeliveredAt().toEpochMilli(), summary.getFirstEventId(), timer)));
+            last = boxed(withinTime(timer, OptionalLong.empty(), () -> lookups.offsetOf(summary.getTopic(), partition.getAsInt(), key,
+                    summary.getLastDeliveredAt().toEpochMilli(), summary.getLastEventId(), timer)));
         }
         return new TopicDelivery(summary.getTopic(), recordKey, summary.getRecords(), summary.getFirstDeliveredAt(),
                 summary.getLastDeliveredAt(), summary.getFirstEventId(), summary.getLastEventId(),
                 partition.isPresent() ? partition.getAsInt() : null, first, last);
+    }
+
+    /** The lookup's answer, or {@code none} once the timer has expired, before the lookup or during it. */
+    private static <T> T withinTime(Timer timer, T none, Supplier<T> lookup) {
+        timer.update();
+        if (timer.isExpired()) {
+            return none;
+        }
+        try {
+            return lookup.get();
+        } catch (TimeoutException e) {
+            return none;
+        }
     }
 
     private static Long boxed(OptionalLong offset) {

@@ -16,11 +16,11 @@ import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.utils.Timer;
 import org.apache.kafka.streams.StreamsConfig;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@link ErasureLookups} with a consumer of its own: no group (it only seeks), committed records only, so it sees exactly
@@ -28,15 +28,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A search reads at most {@link #MAX_SCANNED} records from the first record at or after the wanted timestamp, and
  * stops at the end of the partition as it was when the search began: a purpose record carries its event's timestamp, so
- * it lies a few records after that point unless the partition's timestamps are badly out of order. The bound keeps the
- * stream thread well inside its transaction timeout; {@link #MAX_SEARCH} is the backstop should the brokers stall.
+ * it lies a few records after that point unless the partition's timestamps are badly out of order. Every call, the
+ * brokers' answers included, ends by its timer's expiry.
  */
 final class KafkaErasureLookups implements ErasureLookups {
 
     static final int MAX_SCANNED = 50_000;
-    private static final Duration MAX_SEARCH = Duration.ofSeconds(5);
-    private static final Duration POLL = Duration.ofMillis(100);
-    private static final Logger LOG = LoggerFactory.getLogger(KafkaErasureLookups.class);
+    private static final long POLL_MS = 100;
 
     private final KafkaConsumer<byte[], byte[]> consumer;
 
@@ -50,16 +48,15 @@ final class KafkaErasureLookups implements ErasureLookups {
     }
 
     @Override
-    public Optional<byte[]> valueAt(String topic, int partition, long offset) {
+    public Optional<byte[]> valueAt(String topic, int partition, long offset, Timer timer) {
         TopicPartition tp = new TopicPartition(topic, partition);
-        if (offset >= consumer.endOffsets(List.of(tp)).get(tp)) {
+        if (offset >= consumer.endOffsets(List.of(tp), remaining(timer)).get(tp)) {
             return Optional.empty();
         }
         consumer.assign(List.of(tp));
         consumer.seek(tp, offset);
-        long deadline = System.nanoTime() + MAX_SEARCH.toNanos();
-        while (System.nanoTime() < deadline) {
-            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL).records(tp)) {
+        while (true) {
+            for (ConsumerRecord<byte[], byte[]> record : poll(tp, timer)) {
                 if (record.offset() == offset) {
                     return Optional.ofNullable(record.value());
                 }
@@ -69,12 +66,11 @@ final class KafkaErasureLookups implements ErasureLookups {
                 }
             }
         }
-        return Optional.empty();
     }
 
     @Override
-    public OptionalInt partitionOf(String topic, byte[] key) {
-        List<PartitionInfo> partitions = consumer.partitionsFor(topic);
+    public OptionalInt partitionOf(String topic, byte[] key, Timer timer) {
+        List<PartitionInfo> partitions = consumer.partitionsFor(topic, remaining(timer));
         if (partitions == null || partitions.isEmpty()) {
             return OptionalInt.empty();
         }
@@ -83,25 +79,19 @@ final class KafkaErasureLookups implements ErasureLookups {
     }
 
     @Override
-    public OptionalLong offsetOf(String topic, int partition, byte[] key, long timestamp, String eventId) {
+    public OptionalLong offsetOf(String topic, int partition, byte[] key, long timestamp, String eventId, Timer timer) {
         TopicPartition tp = new TopicPartition(topic, partition);
-        OffsetAndTimestamp start = consumer.offsetsForTimes(Map.of(tp, timestamp)).get(tp);
+        OffsetAndTimestamp start = consumer.offsetsForTimes(Map.of(tp, timestamp), remaining(timer)).get(tp);
         if (start == null) {
             return OptionalLong.empty();
         }
-        long end = consumer.endOffsets(List.of(tp)).get(tp);
+        long end = consumer.endOffsets(List.of(tp), remaining(timer)).get(tp);
         byte[] wanted = eventId.getBytes(StandardCharsets.UTF_8);
         consumer.assign(List.of(tp));
         consumer.seek(tp, start.offset());
-        long deadline = System.nanoTime() + MAX_SEARCH.toNanos();
         int scanned = 0;
-        while (consumer.position(tp) < end && scanned < MAX_SCANNED) {
-            if (System.nanoTime() >= deadline) {
-                LOG.warn("gave up looking for a delivered record in {}-{} after {}: the erasure notice names no offset for it",
-                        topic, partition, MAX_SEARCH);
-                return OptionalLong.empty();
-            }
-            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL).records(tp)) {
+        while (consumer.position(tp, remaining(timer)) < end && scanned < MAX_SCANNED) {
+            for (ConsumerRecord<byte[], byte[]> record : poll(tp, timer)) {
                 if (record.offset() >= end || ++scanned > MAX_SCANNED) {
                     return OptionalLong.empty();
                 }
@@ -116,6 +106,23 @@ final class KafkaErasureLookups implements ErasureLookups {
     private static boolean hasEventId(ConsumerRecord<byte[], byte[]> record, byte[] eventId) {
         Header header = record.headers().lastHeader(OutputHeaders.EVENT_ID);
         return header != null && Arrays.equals(header.value(), eventId);
+    }
+
+    /** One poll of at most 100 ms, within the timer; a timer already expired throws. */
+    private List<ConsumerRecord<byte[], byte[]>> poll(TopicPartition tp, Timer timer) {
+        long waitMs = Math.min(POLL_MS, remaining(timer).toMillis());
+        List<ConsumerRecord<byte[], byte[]>> records = consumer.poll(Duration.ofMillis(waitMs)).records(tp);
+        timer.update();
+        return records;
+    }
+
+    /** What is left of the timer; none left throws, as Kafka's own blocking calls do when they run out of time. */
+    private static Duration remaining(Timer timer) {
+        timer.update();
+        if (timer.isExpired()) {
+            throw new TimeoutException("an erasure notice's lookups ran out of their " + timer.timeoutMs() + " ms");
+        }
+        return Duration.ofMillis(timer.remainingMs());
     }
 
     @Override

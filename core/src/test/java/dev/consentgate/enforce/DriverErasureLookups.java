@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.utils.Timer;
 import org.apache.kafka.streams.test.TestRecord;
 
 /**
@@ -23,17 +24,17 @@ final class DriverErasureLookups implements ErasureLookups {
     }
 
     @Override
-    public Optional<byte[]> valueAt(String topic, int partition, long offset) {
+    public Optional<byte[]> valueAt(String topic, int partition, long offset, Timer timer) {
         return Optional.ofNullable(driver.valueAt(topic, offset));
     }
 
     @Override
-    public OptionalInt partitionOf(String topic, byte[] key) {
+    public OptionalInt partitionOf(String topic, byte[] key, Timer timer) {
         return driver.writtenTo(topic).isEmpty() ? OptionalInt.empty() : OptionalInt.of(0);
     }
 
     @Override
-    public OptionalLong offsetOf(String topic, int partition, byte[] key, long timestamp, String eventId) {
+    public OptionalLong offsetOf(String topic, int partition, byte[] key, long timestamp, String eventId, Timer timer) {
         List<TestRecord<byte[], byte[]>> records = driver.writtenTo(topic);
         int start = 0;
         while (start < records.size() && records.get(start).timestamp() < timestamp) {

@@ -12,14 +12,24 @@ import dev.consentgate.policy.PolicyParser;
 import dev.consentgate.schema.internal.PendingErasureNotice;
 import dev.consentgate.schema.internal.TopicSummary;
 import dev.consentgate.serde.ConfluentAvroDeserializer;
+import dev.consentgate.serde.TransientErrors;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.UUID;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.common.utils.Timer;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.junit.jupiter.api.Test;
@@ -87,6 +97,75 @@ class ErasureNoticeLocatorTest {
         }
     }
 
+    @Test
+    void lookupsThatOutlastAQuarterOfTheTransactionTimeoutLeaveWhatIsLeftUnlocatedAndTheNoticeIsWritten() {
+        // Each lookup takes 300 ms; a transaction timeout of 4 s leaves the notice 1 s: the request, the reporting topic's
+        // partition and its first record are found, its last record's search runs out of time, the email topic is not searched.
+        SlowLookups lookups = new SlowLookups(Duration.ofMillis(300), Optional.of(request("c-1")));
+        MockProcessorContext<byte[], Outbound> context = new MockProcessorContext<>(transactionTimeout(4_000));
+        ErasureNoticeLocator locator = new ErasureNoticeLocator(codec, settings, (appConfigs, clientId) -> lookups, lookups.time);
+        locator.init(context);
+
+        locator.process(new Record<>(new byte[0], ErasureNoticeLocator.PENDING.encode(pending("c-1")), T0 + 10));
+
+        assertThat(lookups.calls).containsExactly("valueAt consent.events-3@41", "partitionOf " + REPORTING_TOPIC,
+                "offsetOf " + REPORTING_TOPIC + " e-1", "offsetOf " + REPORTING_TOPIC + " e-1");
+        assertThat(lookups.timeoutsMs).containsOnly(1_000L);
+        assertThat(context.forwarded()).hasSize(1);
+        try (ConfluentAvroDeserializer reader = new ConfluentAvroDeserializer()) {
+            reader.configure(configs, false);
+            assertThat(reader.decode(ERASURES, context.forwarded().get(0).record().value().value()).record().get("deliveries").toString())
+                    .isEqualTo("["
+                    + "{\"topic\": \"" + REPORTING_TOPIC + "\", \"recordKey\": \"" + settings.pseudonymKey().hash().hex("c-1")
+                    + "\", \"records\": 1, \"firstDeliveredAt\": " + (T0 + 1) + ", \"lastDeliveredAt\": " + (T0 + 1)
+                    + ", \"firstEventId\": \"e-1\", \"lastEventId\": \"e-1\", \"partition\": 0, \"firstOffset\": 7, \"lastOffset\": null}, "
+                    + "{\"topic\": \"" + EMAIL_TOPIC + "\", \"recordKey\": \"c-1\", \"records\": 2, \"firstDeliveredAt\": " + (T0 + 1)
+                    + ", \"lastDeliveredAt\": " + (T0 + 2) + ", \"firstEventId\": \"e-1\", \"lastEventId\": \"e-2\", "
+                    + "\"partition\": null, \"firstOffset\": null, \"lastOffset\": null}]");
+        }
+    }
+
+    @Test
+    void aRequestNotReadWithinTheBudgetIsRetriedFromTheLastCommitNotDeadLettered() {
+        SlowLookups lookups = new SlowLookups(Duration.ofMillis(3_000), Optional.of(request("c-1")));
+        MockProcessorContext<byte[], Outbound> context = new MockProcessorContext<>(transactionTimeout(10_000));
+        ErasureNoticeLocator locator = new ErasureNoticeLocator(codec, settings, (appConfigs, clientId) -> lookups, lookups.time);
+        locator.init(context);
+
+        assertThatThrownBy(() -> locator.process(new Record<>(new byte[0], ErasureNoticeLocator.PENDING.encode(pending("c-1")), T0 + 10)))
+                .isInstanceOf(TimeoutException.class)
+                .satisfies(e -> assertThat(TransientErrors.isTransient(e)).isTrue());
+        assertThat(lookups.calls).containsExactly("valueAt consent.events-3@41");
+        assertThat(context.forwarded()).isEmpty();
+    }
+
+    @Test
+    void theBudgetIsAQuarterOfTheTransactionTimeoutKafkaStreamsGivesItsProducers() {
+        Properties exactlyOnce = transactionTimeout(4_000);
+        exactlyOnce.remove(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG));
+        Properties atLeastOnce = new Properties();
+        atLeastOnce.putAll(Map.of(StreamsConfig.APPLICATION_ID_CONFIG, "app", StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "broker:9092"));
+
+        assertThat(ErasureNoticeLocator.budget(toMap(exactlyOnce))).isEqualTo(Duration.ofMillis(2_500));
+        assertThat(ErasureNoticeLocator.budget(toMap(transactionTimeout(4_000)))).isEqualTo(Duration.ofMillis(1_000));
+        assertThat(ErasureNoticeLocator.budget(toMap(atLeastOnce))).isEqualTo(Duration.ofMillis(15_000));
+    }
+
+    private static Properties transactionTimeout(int timeoutMs) {
+        Properties properties = new Properties();
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "app");
+        properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "broker:9092");
+        properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        properties.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), timeoutMs);
+        return properties;
+    }
+
+    private static Map<String, Object> toMap(Properties properties) {
+        Map<String, Object> map = new HashMap<>();
+        properties.forEach((key, value) -> map.put(key.toString(), value));
+        return map;
+    }
+
     private void process(MockProcessorContext<byte[], Outbound> context, Lookups lookups, PendingErasureNotice pending) {
         ErasureNoticeLocator locator = new ErasureNoticeLocator(codec, settings, (appConfigs, clientId) -> lookups);
         locator.init(context);
@@ -108,22 +187,93 @@ class ErasureNoticeLocatorTest {
     private record Lookups(Optional<byte[]> request, OptionalInt reportingPartition, OptionalLong offset) implements ErasureLookups {
 
         @Override
-        public Optional<byte[]> valueAt(String topic, int partition, long at) {
+        public Optional<byte[]> valueAt(String topic, int partition, long at, Timer timer) {
             return topic.equals("consent.events") && partition == 3 && at == 41 ? request : Optional.empty();
         }
 
         @Override
-        public OptionalInt partitionOf(String topic, byte[] key) {
+        public OptionalInt partitionOf(String topic, byte[] key, Timer timer) {
             return topic.equals(EMAIL_TOPIC) ? OptionalInt.of(0) : reportingPartition;
         }
 
         @Override
-        public OptionalLong offsetOf(String topic, int partition, byte[] key, long timestamp, String eventId) {
+        public OptionalLong offsetOf(String topic, int partition, byte[] key, long timestamp, String eventId, Timer timer) {
             return offset;
         }
 
         @Override
         public void close() {
+        }
+    }
+
+    /**
+     * Lookups on brokers that take {@code each} per call, on a clock of their own: like Kafka's, a lookup that ends after
+     * its timer expired throws. They find the request, partition 0, and offset 7 for every search.
+     */
+    private static final class SlowLookups implements ErasureLookups {
+
+        final SteppedTime time = new SteppedTime();
+        final List<String> calls = new ArrayList<>();
+        final List<Long> timeoutsMs = new ArrayList<>();
+        private final Duration each;
+        private final Optional<byte[]> request;
+
+        SlowLookups(Duration each, Optional<byte[]> request) {
+            this.each = each;
+            this.request = request;
+        }
+
+        private void take(String call, Timer timer) {
+            calls.add(call);
+            timeoutsMs.add(timer.timeoutMs());
+            time.sleep(each.toMillis());
+            timer.update();
+            if (timer.isExpired()) {
+                throw new TimeoutException("out of time");
+            }
+        }
+
+        @Override
+        public Optional<byte[]> valueAt(String topic, int partition, long offset, Timer timer) {
+            take("valueAt " + topic + "-" + partition + "@" + offset, timer);
+            return request;
+        }
+
+        @Override
+        public OptionalInt partitionOf(String topic, byte[] key, Timer timer) {
+            take("partitionOf " + topic, timer);
+            return OptionalInt.of(0);
+        }
+
+        @Override
+        public OptionalLong offsetOf(String topic, int partition, byte[] key, long timestamp, String eventId, Timer timer) {
+            take("offsetOf " + topic + " " + eventId, timer);
+            return OptionalLong.of(7);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** A clock that moves only when slept on. */
+    private static final class SteppedTime implements Time {
+
+        private long nowMs = T0;
+
+        @Override
+        public long milliseconds() {
+            return nowMs;
+        }
+
+        @Override
+        public long nanoseconds() {
+            return nowMs * 1_000_000;
+        }
+
+        @Override
+        public void sleep(long ms) {
+            nowMs += ms;
         }
     }
 }
