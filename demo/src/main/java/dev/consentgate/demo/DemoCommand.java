@@ -16,6 +16,7 @@ import dev.consentgate.policy.PolicyParser;
 import dev.consentgate.replay.ReplayReport;
 import dev.consentgate.serde.ConfluentAvroSerializer;
 import dev.consentgate.config.ConsentGateConfig;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -37,6 +38,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -85,20 +87,29 @@ final class DemoCommand implements Callable<Integer> {
         out.flush();
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             Setup setup = setup(kafka.bootstrapServers());
-            createTopics(setup);
-            DecisionTally tally = new DecisionTally();
-            try (StreamsService service = StreamsService.start(setup, "127.0.0.1", httpPort);
-                 TopicFollower follower = new TopicFollower(kafka.bootstrapServers(), setup.properties(),
-                         setup.config().auditTopic(), setup.config().dlqTopic(), tally);
-                 KafkaProducer<byte[], byte[]> producer = producer(kafka.bootstrapServers())) {
-                ConfluentAvroSerializer serializer = new ConfluentAvroSerializer();
-                serializer.configure(setup.properties(), false);
-                long produced = produce(producer, serializer, service, tally, out);
-                int exit = summary(tally, produced, service.httpPort(), out);
-                showReview(setup, producer, serializer, out);
-                showErasure(setup, producer, serializer, out);
-                return showReplay(setup, out) ? exit : ExitCodes.AUDIT_DIFFERENCE;
+            try {
+                return run(kafka, setup, out);
+            } finally {
+                // The run's stores, like its broker, are of no use after it.
+                Utils.delete(new File(setup.properties().get(StreamsConfig.STATE_DIR_CONFIG).toString()));
             }
+        }
+    }
+
+    private int run(EmbeddedKafka kafka, Setup setup, PrintWriter out) throws Exception {
+        createTopics(setup);
+        DecisionTally tally = new DecisionTally();
+        try (StreamsService service = StreamsService.start(setup, "127.0.0.1", httpPort);
+             TopicFollower follower = new TopicFollower(kafka.bootstrapServers(), setup.properties(),
+                     setup.config().auditTopic(), setup.config().dlqTopic(), tally);
+             KafkaProducer<byte[], byte[]> producer = producer(kafka.bootstrapServers())) {
+            ConfluentAvroSerializer serializer = new ConfluentAvroSerializer();
+            serializer.configure(setup.properties(), false);
+            long produced = produce(producer, serializer, service, tally, out);
+            int exit = summary(tally, produced, service.httpPort(), out);
+            showReview(setup, producer, serializer, out);
+            showErasure(setup, producer, serializer, out);
+            return showReplay(setup, out) ? exit : ExitCodes.AUDIT_DIFFERENCE;
         }
     }
 

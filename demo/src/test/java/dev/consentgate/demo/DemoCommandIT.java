@@ -3,22 +3,30 @@ package dev.consentgate.demo;
 import dev.consentgate.cli.ConsentGateCommand;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** The README's first command, in-process: the demo decides N events and exits 0 with a summary. */
 class DemoCommandIT {
 
     @Test
-    void theDemoDecidesEveryEventPrintsASummaryAndExitsZero() {
+    void theDemoDecidesEveryEventPrintsASummaryAndExitsZero() throws IOException {
+        Set<Path> stateDirsBefore = demoStateDirs();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int exit = ConsentGateCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true), "demo", "--events", "1500", "--rate", "3000", "--customers", "500", "--http-port", "0");
 
         assertThat(exit).as("stderr: %s", err).isZero();
+        assertThat(demoStateDirs()).as("the run's state directory is deleted when it ends").isEqualTo(stateDirsBefore);
         String summary = out.toString().substring(out.toString().lastIndexOf("Summary:"));
         assertThat(summary).startsWith("Summary: 1500 CRM events produced; every one decided or dead-lettered.")
                 .contains("purpose", "permit", "redact", "tag", "drop", "train_ai_system", "Example decisions from the audit topic");
@@ -62,5 +70,11 @@ class DemoCommandIT {
                 String.format(Locale.ROOT, "result: all %,d decisions match", decided + 1));
         // The board never shows a customer id or a raw email: only purposes, counts and event ids.
         assertThat(out.toString()).doesNotContain("@example.com", "cust-0");
+    }
+
+    private static Set<Path> demoStateDirs() throws IOException {
+        try (Stream<Path> entries = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return entries.filter(path -> path.getFileName().toString().startsWith("consentgate-demo")).collect(Collectors.toSet());
+        }
     }
 }
