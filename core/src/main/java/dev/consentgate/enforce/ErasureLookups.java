@@ -3,15 +3,15 @@ package dev.consentgate.enforce;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
+import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Timer;
 
 /**
  * What an erasure notice needs to read back from Kafka once the customer's deliveries are committed: the request itself (for
  * the customer id, which no internal topic holds) and where the customer's records sit in each purpose topic.
  *
- * <p>Each lookup ends by its {@code timer}'s expiry: one that cannot answer by then throws Kafka's
- * {@link org.apache.kafka.common.errors.TimeoutException}. The lookups run on the stream thread inside its open transaction.
+ * <p>Each lookup ends by its {@code timer}'s expiry. The lookups run on the stream thread inside its open transaction.
  */
 public interface ErasureLookups extends AutoCloseable {
 
@@ -24,17 +24,36 @@ public interface ErasureLookups extends AutoCloseable {
     /** The lookups on the service's own brokers. */
     Factory KAFKA = KafkaErasureLookups::new;
 
-    /** The value of the record at {@code offset} of {@code topic}'s {@code partition}, when it is there. */
+    /**
+     * The value of the record at {@code offset} of {@code topic}'s {@code partition}, when it is there.
+     *
+     * @throws org.apache.kafka.common.errors.TimeoutException when it cannot be read before the timer expires
+     */
     Optional<byte[]> valueAt(String topic, int partition, long offset, Timer timer);
 
-    /** The partition {@code topic}'s producer partitioning gives {@code key}; empty when the topic does not exist. */
+    /**
+     * The partition {@code topic}'s producer partitioning gives {@code key}; empty when the topic does not exist.
+     *
+     * @throws org.apache.kafka.common.errors.TimeoutException when the topic cannot be described before the timer expires
+     */
     OptionalInt partitionOf(String topic, byte[] key, Timer timer);
 
     /**
-     * The offset of the first record keyed {@code key} with header {@code consent-event-id} equal to {@code eventId},
-     * searched from the first record of {@code timestamp} or later; empty when it is no longer there.
+     * The offset of each search's record, all searched at once; a search whose record is no longer there, or is not found
+     * before the timer expires, has none.
      */
-    OptionalLong offsetOf(String topic, int partition, byte[] key, long timestamp, String eventId, Timer timer);
+    Map<Search, Long> offsetsOf(Set<Search> searches, Timer timer);
+
+    /**
+     * One record to find in {@code topic}'s {@code partition}: the first keyed {@code key} with header
+     * {@code consent-event-id} equal to {@code eventId}, from the first record of {@code timestamp} or later.
+     */
+    record Search(String topic, int partition, String key, long timestamp, String eventId) {
+
+        TopicPartition topicPartition() {
+            return new TopicPartition(topic, partition);
+        }
+    }
 
     @Override
     void close();

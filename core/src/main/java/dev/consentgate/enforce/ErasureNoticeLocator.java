@@ -10,11 +10,11 @@ import dev.consentgate.schema.internal.TopicSummary;
 import dev.consentgate.serde.SpecificAvroBinary;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
-import java.util.function.Supplier;
+import java.util.Set;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -90,8 +90,16 @@ final class ErasureNoticeLocator implements Processor<byte[], byte[], byte[], Ou
         Timer timer = time.timer(budgetMs);
         String customerId = requester(pending, timer);
         String pseudonym = settings.pseudonymKey().hash().hex(customerId);
-        List<TopicDelivery> deliveries = pending.getDeliveries().stream()
-                .map(summary -> located(summary, summary.getKeyIsCustomerId() ? customerId : pseudonym, timer)).toList();
+        List<Wanted> wanted = pending.getDeliveries().stream().map(summary -> {
+            String key = summary.getKeyIsCustomerId() ? customerId : pseudonym;
+            return new Wanted(summary, key, partitionOf(summary.getTopic(), key, timer));
+        }).toList();
+        Set<ErasureLookups.Search> searches = new LinkedHashSet<>();
+        wanted.forEach(topic -> topic.searches().forEach(searches::add));
+        timer.update();
+        Map<ErasureLookups.Search, Long> offsets = searches.isEmpty() || timer.isExpired() ? Map.of() : lookups.offsetsOf(searches, timer);
+        List<TopicDelivery> deliveries = wanted.stream().map(topic -> topic.located(offsets)).toList();
+        timer.update();
         if (timer.isExpired()) {
             LOG.warn("The erasure notice of the request at {} leaves partitions or offsets null: finding the customer's records in"
                     + " the purpose topics took longer than its {} ms, a quarter of the transaction timeout", where(pending), budgetMs);
@@ -121,39 +129,46 @@ final class ErasureNoticeLocator implements Processor<byte[], byte[], byte[], Ou
         return pending.getRequestTopic() + "-" + pending.getRequestPartition() + "@" + pending.getRequestOffset();
     }
 
-    /** Where the summary's records are; what is not found before the timer expires stays null. */
-    private TopicDelivery located(TopicSummary summary, String recordKey, Timer timer) {
-        byte[] key = recordKey.getBytes(StandardCharsets.UTF_8);
-        OptionalInt partition = withinTime(timer, OptionalInt.empty(), () -> lookups.partitionOf(summary.getTopic(), key, timer));
-        Long first = null;
-        Long last = null;
-        if (partition.isPresent()) {
-            first = boxed(withinTime(timer, OptionalLong.empty(), () -> lookups.offsetOf(summary.getTopic(), partition.getAsInt(), key,
-                    summary.getFirstDeliveredAt().toEpochMilli(), summary.getFirstEventId(), timer)));
-            last = boxed(withinTime(timer, OptionalLong.empty(), () -> lookups.offsetOf(summary.getTopic(), partition.getAsInt(), key,
-                    summary.getLastDeliveredAt().toEpochMilli(), summary.getLastEventId(), timer)));
-        }
-        return new TopicDelivery(summary.getTopic(), recordKey, summary.getRecords(), summary.getFirstDeliveredAt(),
-                summary.getLastDeliveredAt(), summary.getFirstEventId(), summary.getLastEventId(),
-                partition.isPresent() ? partition.getAsInt() : null, first, last);
-    }
-
-    /** The lookup's answer, or {@code none} once the timer has expired, before the lookup or during it. */
-    private static <T> T withinTime(Timer timer, T none, Supplier<T> lookup) {
+    /** The partition of {@code key} in {@code topic}; empty when the topic is gone or the timer expires first. */
+    private OptionalInt partitionOf(String topic, String key, Timer timer) {
         timer.update();
         if (timer.isExpired()) {
-            return none;
+            return OptionalInt.empty();
         }
         try {
-            return lookup.get();
+            return lookups.partitionOf(topic, key.getBytes(StandardCharsets.UTF_8), timer);
         } catch (TimeoutException e) {
-            return none;
+            return OptionalInt.empty();
         }
     }
 
-    private static Long boxed(OptionalLong offset) {
-        return offset.isPresent() ? offset.getAsLong() : null;
+    /** A purpose topic of the notice: what it received, the key of the customer's records there, and their partition. */
+    private record Wanted(TopicSummary summary, String key, OptionalInt partition) {
+
+        /** The first and the last record delivered (one search when they are the same); none without a partition. */
+        List<ErasureLookups.Search> searches() {
+            return partition.isEmpty() ? List.of() : List.of(first(), last());
+        }
+
+        private ErasureLookups.Search first() {
+            return new ErasureLookups.Search(summary.getTopic(), partition.getAsInt(), key, summary.getFirstDeliveredAt().toEpochMilli(),
+                    summary.getFirstEventId());
+        }
+
+        private ErasureLookups.Search last() {
+            return new ErasureLookups.Search(summary.getTopic(), partition.getAsInt(), key, summary.getLastDeliveredAt().toEpochMilli(),
+                    summary.getLastEventId());
+        }
+
+        /** The topic's delivery in the notice; what was not found stays null. */
+        TopicDelivery located(Map<ErasureLookups.Search, Long> offsets) {
+            return new TopicDelivery(summary.getTopic(), key, summary.getRecords(), summary.getFirstDeliveredAt(),
+                    summary.getLastDeliveredAt(), summary.getFirstEventId(), summary.getLastEventId(),
+                    partition.isPresent() ? partition.getAsInt() : null,
+                    partition.isPresent() ? offsets.get(first()) : null, partition.isPresent() ? offsets.get(last()) : null);
+        }
     }
+
 
     @Override
     public void close() {

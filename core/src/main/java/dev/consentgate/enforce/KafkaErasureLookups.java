@@ -3,14 +3,19 @@ package dev.consentgate.enforce;
 import dev.consentgate.output.OutputHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
@@ -53,10 +58,10 @@ final class KafkaErasureLookups implements ErasureLookups {
         if (offset >= consumer.endOffsets(List.of(tp), remaining(timer)).get(tp)) {
             return Optional.empty();
         }
-        consumer.assign(List.of(tp));
+        assign(Set.of(tp));
         consumer.seek(tp, offset);
         while (true) {
-            for (ConsumerRecord<byte[], byte[]> record : poll(tp, timer)) {
+            for (ConsumerRecord<byte[], byte[]> record : poll(timer).records(tp)) {
                 if (record.offset() == offset) {
                     return Optional.ofNullable(record.value());
                 }
@@ -79,39 +84,96 @@ final class KafkaErasureLookups implements ErasureLookups {
     }
 
     @Override
-    public OptionalLong offsetOf(String topic, int partition, byte[] key, long timestamp, String eventId, Timer timer) {
-        TopicPartition tp = new TopicPartition(topic, partition);
-        OffsetAndTimestamp start = consumer.offsetsForTimes(Map.of(tp, timestamp), remaining(timer)).get(tp);
-        if (start == null) {
-            return OptionalLong.empty();
+    public Map<Search, Long> offsetsOf(Set<Search> searches, Timer timer) {
+        Map<Search, Long> found = new HashMap<>();
+        try {
+            for (List<Search> round : rounds(searches)) {
+                search(round, timer, found);
+            }
+        } catch (TimeoutException outOfTime) {
+            // What was found stands; the other searches have no offset.
         }
-        long end = consumer.endOffsets(List.of(tp), remaining(timer)).get(tp);
-        byte[] wanted = eventId.getBytes(StandardCharsets.UTF_8);
-        consumer.assign(List.of(tp));
-        consumer.seek(tp, start.offset());
-        int scanned = 0;
-        while (consumer.position(tp, remaining(timer)) < end && scanned < MAX_SCANNED) {
-            for (ConsumerRecord<byte[], byte[]> record : poll(tp, timer)) {
-                if (record.offset() >= end || ++scanned > MAX_SCANNED) {
-                    return OptionalLong.empty();
+        return found;
+    }
+
+    /** The searches in rounds of at most one per partition: {@code offsetsForTimes} takes one timestamp per partition. */
+    private static List<List<Search>> rounds(Set<Search> searches) {
+        Map<TopicPartition, List<Search>> byPartition = new LinkedHashMap<>();
+        searches.forEach(search -> byPartition.computeIfAbsent(search.topicPartition(), tp -> new ArrayList<>()).add(search));
+        List<List<Search>> rounds = new ArrayList<>();
+        for (List<Search> ofPartition : byPartition.values()) {
+            for (int i = 0; i < ofPartition.size(); i++) {
+                if (rounds.size() == i) {
+                    rounds.add(new ArrayList<>());
                 }
-                if (Arrays.equals(record.key(), key) && hasEventId(record, wanted)) {
-                    return OptionalLong.of(record.offset());
+                rounds.get(i).add(ofPartition.get(i));
+            }
+        }
+        return rounds;
+    }
+
+    /**
+     * Searches each partition of the round at once, in one request for their start offsets, one for their end offsets,
+     * then polls over all of them: a notice's lookups then take a few round trips to the brokers, not a few per topic.
+     */
+    private void search(List<Search> round, Timer timer, Map<Search, Long> found) {
+        Map<TopicPartition, Search> searches = new HashMap<>();
+        Map<TopicPartition, Long> times = new HashMap<>();
+        round.forEach(search -> {
+            searches.put(search.topicPartition(), search);
+            times.put(search.topicPartition(), search.timestamp());
+        });
+        Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(times, remaining(timer));
+        Map<TopicPartition, Long> ends = consumer.endOffsets(times.keySet(), remaining(timer));
+        Set<TopicPartition> open = new HashSet<>();
+        starts.forEach((tp, start) -> {
+            if (start != null && start.offset() < ends.get(tp)) {
+                open.add(tp);
+            }
+        });
+        assign(open);
+        open.forEach(tp -> consumer.seek(tp, starts.get(tp).offset()));
+        Map<TopicPartition, Integer> scanned = new HashMap<>();
+        while (!open.isEmpty()) {
+            ConsumerRecords<byte[], byte[]> records = poll(timer);
+            for (TopicPartition tp : List.copyOf(open)) {
+                Search search = searches.get(tp);
+                for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
+                    if (record.offset() >= ends.get(tp) || scanned.merge(tp, 1, Integer::sum) > MAX_SCANNED) {
+                        open.remove(tp);
+                        break;
+                    }
+                    if (isWanted(record, search)) {
+                        found.put(search, record.offset());
+                        open.remove(tp);
+                        break;
+                    }
+                }
+                if (open.contains(tp) && consumer.position(tp, remaining(timer)) >= ends.get(tp)) {
+                    open.remove(tp);
+                }
+                if (!open.contains(tp)) {
+                    consumer.pause(List.of(tp));
                 }
             }
         }
-        return OptionalLong.empty();
     }
 
-    private static boolean hasEventId(ConsumerRecord<byte[], byte[]> record, byte[] eventId) {
+    private static boolean isWanted(ConsumerRecord<byte[], byte[]> record, Search search) {
         Header header = record.headers().lastHeader(OutputHeaders.EVENT_ID);
-        return header != null && Arrays.equals(header.value(), eventId);
+        return Arrays.equals(record.key(), search.key().getBytes(StandardCharsets.UTF_8)) && header != null
+                && Arrays.equals(header.value(), search.eventId().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Reads {@code partitions} alone, none of them paused (a partition a search finished with stays paused while assigned). */
+    private void assign(Set<TopicPartition> partitions) {
+        consumer.assign(partitions);
+        consumer.resume(partitions);
     }
 
     /** One poll of at most 100 ms, within the timer; a timer already expired throws. */
-    private List<ConsumerRecord<byte[], byte[]>> poll(TopicPartition tp, Timer timer) {
-        long waitMs = Math.min(POLL_MS, remaining(timer).toMillis());
-        List<ConsumerRecord<byte[], byte[]>> records = consumer.poll(Duration.ofMillis(waitMs)).records(tp);
+    private ConsumerRecords<byte[], byte[]> poll(Timer timer) {
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(Math.min(POLL_MS, remaining(timer).toMillis())));
         timer.update();
         return records;
     }

@@ -3,10 +3,13 @@ package dev.consentgate.enforce;
 import dev.consentgate.output.OutputHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.Set;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.utils.Timer;
 import org.apache.kafka.streams.test.TestRecord;
@@ -34,17 +37,23 @@ final class DriverErasureLookups implements ErasureLookups {
     }
 
     @Override
-    public OptionalLong offsetOf(String topic, int partition, byte[] key, long timestamp, String eventId, Timer timer) {
-        List<TestRecord<byte[], byte[]>> records = driver.writtenTo(topic);
+    public Map<Search, Long> offsetsOf(Set<Search> searches, Timer timer) {
+        Map<Search, Long> found = new HashMap<>();
+        searches.forEach(search -> offsetOf(search).ifPresent(offset -> found.put(search, offset)));
+        return found;
+    }
+
+    private OptionalLong offsetOf(Search search) {
+        List<TestRecord<byte[], byte[]>> records = driver.writtenTo(search.topic());
         int start = 0;
-        while (start < records.size() && records.get(start).timestamp() < timestamp) {
+        while (start < records.size() && records.get(start).timestamp() < search.timestamp()) {
             start++;
         }
         for (int offset = start; offset < records.size(); offset++) {
             TestRecord<byte[], byte[]> record = records.get(offset);
             Header header = record.headers().lastHeader(OutputHeaders.EVENT_ID);
-            if (Arrays.equals(record.key(), key) && header != null
-                    && Arrays.equals(header.value(), eventId.getBytes(StandardCharsets.UTF_8))) {
+            if (Arrays.equals(record.key(), search.key().getBytes(StandardCharsets.UTF_8)) && header != null
+                    && Arrays.equals(header.value(), search.eventId().getBytes(StandardCharsets.UTF_8))) {
                 return OptionalLong.of(offset);
             }
         }

@@ -24,6 +24,7 @@ import java.util.Properties;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -98,31 +99,54 @@ class ErasureNoticeLocatorTest {
     }
 
     @Test
+    void aNoticeSearchesEveryTopicAtOnceWithinAQuarterOfTheTransactionTimeout() {
+        // Each lookup takes 200 ms; a transaction timeout of 4 s leaves the notice 1 s: the request, two partitions and one
+        // search for the records of both topics (the reporting topic's first record is its last) take 800 ms.
+        SlowLookups lookups = new SlowLookups(Duration.ofMillis(200), Optional.of(request("c-1")));
+
+        String deliveries = locate(lookups);
+
+        assertThat(lookups.calls).containsExactly("valueAt consent.events-3@41", "partitionOf " + REPORTING_TOPIC, "partitionOf " + EMAIL_TOPIC,
+                "offsetsOf [" + REPORTING_TOPIC + " e-1, " + EMAIL_TOPIC + " e-1, " + EMAIL_TOPIC + " e-2]");
+        assertThat(lookups.timeoutsMs).containsOnly(1_000L);
+        assertThat(deliveries).isEqualTo(deliveries("0, \"firstOffset\": 7, \"lastOffset\": 7", "0, \"firstOffset\": 7, \"lastOffset\": 7"));
+    }
+
+    @Test
     void lookupsThatOutlastAQuarterOfTheTransactionTimeoutLeaveWhatIsLeftUnlocatedAndTheNoticeIsWritten() {
-        // Each lookup takes 300 ms; a transaction timeout of 4 s leaves the notice 1 s: the request, the reporting topic's
-        // partition and its first record are found, its last record's search runs out of time, the email topic is not searched.
-        SlowLookups lookups = new SlowLookups(Duration.ofMillis(300), Optional.of(request("c-1")));
+        // At 400 ms per lookup the request and the reporting topic's partition are found within the 1 s, the email topic's
+        // partition is looked up as the time runs out, and the records are not searched.
+        SlowLookups lookups = new SlowLookups(Duration.ofMillis(400), Optional.of(request("c-1")));
+
+        String deliveries = locate(lookups);
+
+        assertThat(lookups.calls).containsExactly("valueAt consent.events-3@41", "partitionOf " + REPORTING_TOPIC, "partitionOf " + EMAIL_TOPIC);
+        assertThat(deliveries).isEqualTo(deliveries("0, \"firstOffset\": null, \"lastOffset\": null",
+                "null, \"firstOffset\": null, \"lastOffset\": null"));
+    }
+
+    /** Locates the notice of {@link #pending} for c-1 under a transaction timeout of 4 s; its deliveries as text. */
+    private String locate(SlowLookups lookups) {
         MockProcessorContext<byte[], Outbound> context = new MockProcessorContext<>(transactionTimeout(4_000));
         ErasureNoticeLocator locator = new ErasureNoticeLocator(codec, settings, (appConfigs, clientId) -> lookups, lookups.time);
         locator.init(context);
-
         locator.process(new Record<>(new byte[0], ErasureNoticeLocator.PENDING.encode(pending("c-1")), T0 + 10));
-
-        assertThat(lookups.calls).containsExactly("valueAt consent.events-3@41", "partitionOf " + REPORTING_TOPIC,
-                "offsetOf " + REPORTING_TOPIC + " e-1", "offsetOf " + REPORTING_TOPIC + " e-1");
-        assertThat(lookups.timeoutsMs).containsOnly(1_000L);
         assertThat(context.forwarded()).hasSize(1);
         try (ConfluentAvroDeserializer reader = new ConfluentAvroDeserializer()) {
             reader.configure(configs, false);
-            assertThat(reader.decode(ERASURES, context.forwarded().get(0).record().value().value()).record().get("deliveries").toString())
-                    .isEqualTo("["
-                    + "{\"topic\": \"" + REPORTING_TOPIC + "\", \"recordKey\": \"" + settings.pseudonymKey().hash().hex("c-1")
-                    + "\", \"records\": 1, \"firstDeliveredAt\": " + (T0 + 1) + ", \"lastDeliveredAt\": " + (T0 + 1)
-                    + ", \"firstEventId\": \"e-1\", \"lastEventId\": \"e-1\", \"partition\": 0, \"firstOffset\": 7, \"lastOffset\": null}, "
-                    + "{\"topic\": \"" + EMAIL_TOPIC + "\", \"recordKey\": \"c-1\", \"records\": 2, \"firstDeliveredAt\": " + (T0 + 1)
-                    + ", \"lastDeliveredAt\": " + (T0 + 2) + ", \"firstEventId\": \"e-1\", \"lastEventId\": \"e-2\", "
-                    + "\"partition\": null, \"firstOffset\": null, \"lastOffset\": null}]");
+            return reader.decode(ERASURES, context.forwarded().get(0).record().value().value()).record().get("deliveries").toString();
         }
+    }
+
+    /** The deliveries of {@link #pending} for c-1, with what follows {@code "partition": } in each. */
+    private String deliveries(String reportingLocation, String emailLocation) {
+        return "["
+                + "{\"topic\": \"" + REPORTING_TOPIC + "\", \"recordKey\": \"" + settings.pseudonymKey().hash().hex("c-1")
+                + "\", \"records\": 1, \"firstDeliveredAt\": " + (T0 + 1) + ", \"lastDeliveredAt\": " + (T0 + 1)
+                + ", \"firstEventId\": \"e-1\", \"lastEventId\": \"e-1\", \"partition\": " + reportingLocation + "}, "
+                + "{\"topic\": \"" + EMAIL_TOPIC + "\", \"recordKey\": \"c-1\", \"records\": 2, \"firstDeliveredAt\": " + (T0 + 1)
+                + ", \"lastDeliveredAt\": " + (T0 + 2) + ", \"firstEventId\": \"e-1\", \"lastEventId\": \"e-2\", "
+                + "\"partition\": " + emailLocation + "}]";
     }
 
     @Test
@@ -197,8 +221,10 @@ class ErasureNoticeLocatorTest {
         }
 
         @Override
-        public OptionalLong offsetOf(String topic, int partition, byte[] key, long timestamp, String eventId, Timer timer) {
-            return offset;
+        public Map<Search, Long> offsetsOf(Set<Search> searches, Timer timer) {
+            Map<Search, Long> found = new HashMap<>();
+            offset.ifPresent(at -> searches.forEach(search -> found.put(search, at)));
+            return found;
         }
 
         @Override
@@ -208,7 +234,8 @@ class ErasureNoticeLocatorTest {
 
     /**
      * Lookups on brokers that take {@code each} per call, on a clock of their own: like Kafka's, a lookup that ends after
-     * its timer expired throws. They find the request, partition 0, and offset 7 for every search.
+     * its timer expired throws, and searches that end after it find nothing. They find the request, partition 0, and offset
+     * 7 for every search.
      */
     private static final class SlowLookups implements ErasureLookups {
 
@@ -246,9 +273,16 @@ class ErasureNoticeLocatorTest {
         }
 
         @Override
-        public OptionalLong offsetOf(String topic, int partition, byte[] key, long timestamp, String eventId, Timer timer) {
-            take("offsetOf " + topic + " " + eventId, timer);
-            return OptionalLong.of(7);
+        public Map<Search, Long> offsetsOf(Set<Search> searches, Timer timer) {
+            calls.add("offsetsOf " + searches.stream().map(search -> search.topic() + " " + search.eventId()).toList());
+            timeoutsMs.add(timer.timeoutMs());
+            time.sleep(each.toMillis());
+            timer.update();
+            Map<Search, Long> found = new HashMap<>();
+            if (timer.notExpired()) {
+                searches.forEach(search -> found.put(search, 7L));
+            }
+            return found;
         }
 
         @Override
