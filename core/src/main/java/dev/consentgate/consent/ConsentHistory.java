@@ -207,8 +207,21 @@ public final class ConsentHistory {
         recent.put(customerId, history);
     }
 
-    /** One customer's history and the task's latest capture time as they were: what {@link #restore} puts back. */
-    public record Snapshot(String customerId, CustomerHistory history, long maxConsentTime) {
+    /**
+     * One customer's history and the task's latest capture time as they were: what {@link #restore} puts back. Opaque
+     * outside this package: only the history that took it reads it.
+     */
+    public static final class Snapshot {
+
+        private final String customerId;
+        private final CustomerHistory history;
+        private final long maxConsentTime;
+
+        private Snapshot(String customerId, CustomerHistory history, long maxConsentTime) {
+            this.customerId = customerId;
+            this.history = history;
+            this.maxConsentTime = maxConsentTime;
+        }
     }
 
     /** A copy of the customer's history as it is now, to {@link #restore} should what is recorded next not stand. */
@@ -220,15 +233,15 @@ public final class ConsentHistory {
 
     /** Puts the customer's history and the latest capture time back as {@code snapshot} found them. */
     public void restore(Snapshot snapshot) {
-        String key = stateKey.hex(snapshot.customerId());
-        recent.remove(snapshot.customerId());
-        if (snapshot.history() == null) {
+        String key = stateKey.hex(snapshot.customerId);
+        recent.remove(snapshot.customerId);
+        if (snapshot.history == null) {
             store.delete(key);
         } else {
-            store.put(key, snapshot.history());
+            store.put(key, snapshot.history);
         }
-        if (maxConsentTime != snapshot.maxConsentTime()) {
-            maxConsentTime = snapshot.maxConsentTime();
+        if (maxConsentTime != snapshot.maxConsentTime) {
+            maxConsentTime = snapshot.maxConsentTime;
             putWatermark(MAX_CONSENT_TIME, maxConsentTime);
         }
     }
