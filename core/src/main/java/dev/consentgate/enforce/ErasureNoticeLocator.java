@@ -66,7 +66,6 @@ final class ErasureNoticeLocator implements Processor<byte[], byte[], byte[], Ou
     @Override
     public void init(ProcessorContext<byte[], Outbound> context) {
         this.context = context;
-        this.budgetMs = budget(context.appConfigs()).toMillis();
     }
 
     /**
@@ -85,6 +84,7 @@ final class ErasureNoticeLocator implements Processor<byte[], byte[], byte[], Ou
             // Opened on the first notice, not in init: erasures are rare, and every task of every instance would hold a
             // consumer of its own.
             lookups = lookupsFactory.open(context.appConfigs(), context.applicationId() + "-erasure-notices-" + context.taskId());
+            budgetMs = budget(context.appConfigs()).toMillis();
         }
         PendingErasureNotice pending = PENDING.decode(record.value());
         Timer timer = time.timer(budgetMs);

@@ -13,9 +13,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.InvalidOffsetException;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
@@ -41,35 +43,56 @@ final class KafkaErasureLookups implements ErasureLookups {
     static final int MAX_SCANNED = 50_000;
     private static final long POLL_MS = 100;
 
-    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Consumer<byte[], byte[]> consumer;
 
     KafkaErasureLookups(Map<String, Object> appConfigs, String clientId) {
+        this(consumer(appConfigs, clientId));
+    }
+
+    /** Lookups with {@code consumer}, which must read committed records only and be assigned partitions by these lookups alone. */
+    KafkaErasureLookups(Consumer<byte[], byte[]> consumer) {
+        this.consumer = consumer;
+    }
+
+    private static Consumer<byte[], byte[]> consumer(Map<String, Object> appConfigs, String clientId) {
         Map<String, Object> configs = new StreamsConfig(appConfigs).getRestoreConsumerConfigs(clientId);
         configs.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         configs.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         configs.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
+        // A position retention deleted is reported, not silently moved: the lookups then know the record is gone.
+        configs.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         configs.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        this.consumer = new KafkaConsumer<>(configs, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        return new KafkaConsumer<>(configs, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     @Override
     public Optional<byte[]> valueAt(String topic, int partition, long offset, Timer timer) {
         TopicPartition tp = new TopicPartition(topic, partition);
-        if (offset >= consumer.endOffsets(List.of(tp), remaining(timer)).get(tp)) {
+        long end = consumer.endOffsets(List.of(tp), remaining(timer)).get(tp);
+        if (offset >= end) {
             return Optional.empty();
         }
         assign(Set.of(tp));
         consumer.seek(tp, offset);
-        while (true) {
-            for (ConsumerRecord<byte[], byte[]> record : poll(timer).records(tp)) {
-                if (record.offset() == offset) {
-                    return Optional.ofNullable(record.value());
+        try {
+            while (true) {
+                for (ConsumerRecord<byte[], byte[]> record : poll(timer).records(tp)) {
+                    if (record.offset() == offset) {
+                        return Optional.ofNullable(record.value());
+                    }
+                    if (record.offset() > offset) {
+                        // An aborted or compacted record: the request is not there.
+                        return Optional.empty();
+                    }
                 }
-                if (record.offset() > offset) {
-                    // An aborted or compacted record: the request is not there.
+                if (consumer.position(tp, remaining(timer)) >= end) {
+                    // Passed without a record: aborted, its transaction marker after it.
                     return Optional.empty();
                 }
             }
+        } catch (InvalidOffsetException deleted) {
+            // Retention deleted it.
+            return Optional.empty();
         }
     }
 
@@ -135,28 +158,41 @@ final class KafkaErasureLookups implements ErasureLookups {
         open.forEach(tp -> consumer.seek(tp, starts.get(tp).offset()));
         Map<TopicPartition, Integer> scanned = new HashMap<>();
         while (!open.isEmpty()) {
-            ConsumerRecords<byte[], byte[]> records = poll(timer);
+            ConsumerRecords<byte[], byte[]> records;
+            try {
+                records = poll(timer);
+            } catch (InvalidOffsetException deleted) {
+                // Retention deleted where the search stood: what it looks for is no longer there.
+                close(open, deleted.partitions());
+                continue;
+            }
+            // Every record polled is looked at before anything can run out of time: nothing found is thrown away.
             for (TopicPartition tp : List.copyOf(open)) {
                 Search search = searches.get(tp);
                 for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
                     if (record.offset() >= ends.get(tp) || scanned.merge(tp, 1, Integer::sum) > MAX_SCANNED) {
-                        open.remove(tp);
+                        close(open, Set.of(tp));
                         break;
                     }
                     if (isWanted(record, search)) {
                         found.put(search, record.offset());
-                        open.remove(tp);
+                        close(open, Set.of(tp));
                         break;
                     }
                 }
-                if (open.contains(tp) && consumer.position(tp, remaining(timer)) >= ends.get(tp)) {
-                    open.remove(tp);
-                }
-                if (!open.contains(tp)) {
-                    consumer.pause(List.of(tp));
+            }
+            for (TopicPartition tp : List.copyOf(open)) {
+                if (consumer.position(tp, remaining(timer)) >= ends.get(tp)) {
+                    close(open, Set.of(tp));
                 }
             }
         }
+    }
+
+    /** Ends the searches of {@code partitions}: no more records of theirs are fetched. */
+    private void close(Set<TopicPartition> open, Set<TopicPartition> partitions) {
+        open.removeAll(partitions);
+        consumer.pause(partitions);
     }
 
     private static boolean isWanted(ConsumerRecord<byte[], byte[]> record, Search search) {

@@ -28,7 +28,6 @@ import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.common.utils.Timer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -131,6 +130,7 @@ class ErasureNoticeLocatorTest {
         ErasureNoticeLocator locator = new ErasureNoticeLocator(codec, settings, (appConfigs, clientId) -> lookups, lookups.time);
         locator.init(context);
         locator.process(new Record<>(new byte[0], ErasureNoticeLocator.PENDING.encode(pending("c-1")), T0 + 10));
+        assertThat(lookups.time.milliseconds() - T0).as("the lookups' time, the transaction held open").isLessThanOrEqualTo(1_000);
         assertThat(context.forwarded()).hasSize(1);
         try (ConfluentAvroDeserializer reader = new ConfluentAvroDeserializer()) {
             reader.configure(configs, false);
@@ -233,13 +233,13 @@ class ErasureNoticeLocatorTest {
     }
 
     /**
-     * Lookups on brokers that take {@code each} per call, on a clock of their own: like Kafka's, a lookup that ends after
-     * its timer expired throws, and searches that end after it find nothing. They find the request, partition 0, and offset
+     * Lookups on brokers that take {@code each} per call, on a clock of their own: like Kafka's, a lookup waits at most what
+     * is left of its timer and then throws, and searches that end with it find nothing. They find the request, partition 0, and offset
      * 7 for every search.
      */
     private static final class SlowLookups implements ErasureLookups {
 
-        final SteppedTime time = new SteppedTime();
+        final SteppedTime time = new SteppedTime(T0);
         final List<String> calls = new ArrayList<>();
         final List<Long> timeoutsMs = new ArrayList<>();
         private final Duration each;
@@ -250,10 +250,12 @@ class ErasureNoticeLocatorTest {
             this.request = request;
         }
 
+        /** Waits {@code each}, or what is left of the timer and then throws, as Kafka's blocking calls do. */
         private void take(String call, Timer timer) {
             calls.add(call);
             timeoutsMs.add(timer.timeoutMs());
-            time.sleep(each.toMillis());
+            timer.update();
+            time.sleep(Math.min(each.toMillis(), timer.remainingMs()));
             timer.update();
             if (timer.isExpired()) {
                 throw new TimeoutException("out of time");
@@ -276,7 +278,8 @@ class ErasureNoticeLocatorTest {
         public Map<Search, Long> offsetsOf(Set<Search> searches, Timer timer) {
             calls.add("offsetsOf " + searches.stream().map(search -> search.topic() + " " + search.eventId()).toList());
             timeoutsMs.add(timer.timeoutMs());
-            time.sleep(each.toMillis());
+            timer.update();
+            time.sleep(Math.min(each.toMillis(), timer.remainingMs()));
             timer.update();
             Map<Search, Long> found = new HashMap<>();
             if (timer.notExpired()) {
@@ -287,27 +290,6 @@ class ErasureNoticeLocatorTest {
 
         @Override
         public void close() {
-        }
-    }
-
-    /** A clock that moves only when slept on. */
-    private static final class SteppedTime implements Time {
-
-        private long nowMs = T0;
-
-        @Override
-        public long milliseconds() {
-            return nowMs;
-        }
-
-        @Override
-        public long nanoseconds() {
-            return nowMs * 1_000_000;
-        }
-
-        @Override
-        public void sleep(long ms) {
-            nowMs += ms;
         }
     }
 }

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An erasure notice on a real broker names, for every purpose topic the customer's records reached, the partition they are
- * in and the offsets of the first and the last of them, found among other customers' records: all topics are searched at
- * once, first records then last records.
+ * in and the offsets of the first and the last of them, found among other customers' records of the same time: all topics
+ * are searched at once, first records then last records.
  */
 class ErasureNoticeIT {
 
@@ -37,13 +37,14 @@ class ErasureNoticeIT {
     private static final long T0 = Instant.now().minusSeconds(900).toEpochMilli() / 1000 * 1000;
     private static final String MARKETING = "marketing.communications.email";
     private static final String REPORTING = "analytics.reporting";
-    private static final List<String> CUSTOMERS = List.of("c-1", "c-2", "c-3", "c-4");
+    /** c-1 last: its records follow others' of the same time, which a search that starts at that time must pass over. */
+    private static final List<String> CUSTOMERS = List.of("c-2", "c-3", "c-4", "c-5", "c-6", "c-7", "c-8", "c-1");
 
     @Test
     void theNoticeNamesThePartitionAndTheFirstAndLastOffsetOfTheCustomersRecordsInEachPurposeTopic() throws Exception {
         String applicationId = "notice-" + UUID.randomUUID().toString().substring(0, 8);
         EndToEndRun run = new EndToEndRun(KAFKA.bootstrapServers(), "mock://" + applicationId, applicationId);
-        // Given four customers who consented to marketing, and three contact updates each for marketing and reporting, in turns
+        // Given eight customers who consented to marketing, and three contact updates each for marketing and reporting, in turns
         List<EndToEndScenario.Message> messages = new ArrayList<>();
         CUSTOMERS.forEach(customer -> messages.add(consent(customer, T0)));
         for (int update = 1; update <= 3; update++) {
@@ -60,6 +61,11 @@ class ErasureNoticeIT {
             List<ConsumerRecord<byte[], byte[]>> marketing = delivered(marketingTopic);
             List<ConsumerRecord<byte[], byte[]>> reporting = delivered(reportingTopic);
 
+            // (in the marketing topic, keyed by customer id, another customer's record of the same time comes before c-1's first)
+            ConsumerRecord<byte[], byte[]> firstOfC1 = marketing.stream().filter(r -> eventId(r).equals("c-1-update-1")).findFirst().orElseThrow();
+            assertThat(marketing).anyMatch(r -> r.partition() == firstOfC1.partition() && r.offset() < firstOfC1.offset()
+                    && r.timestamp() == firstOfC1.timestamp());
+
             // When c-1 asks for erasure
             run.send(run.serialize(List.of(erasure("c-1", T0 + 2000))));
 
@@ -71,11 +77,11 @@ class ErasureNoticeIT {
         }
     }
 
-    /** The twelve records of a purpose topic, once committed. */
+    /** The 24 records of a purpose topic, once committed. */
     private static List<ConsumerRecord<byte[], byte[]>> delivered(String topic) {
         List<ConsumerRecord<byte[], byte[]>> records = KafkaTestSupport.readCommitted(KAFKA.bootstrapServers(), List.of(topic),
-                read -> read.size() >= 12, EndToEndRun.PROCESSING_TIMEOUT);
-        assertThat(records).hasSize(12);
+                read -> read.size() >= 24, EndToEndRun.PROCESSING_TIMEOUT);
+        assertThat(records).hasSize(24);
         return records;
     }
 
