@@ -82,6 +82,8 @@ public final class EnforcementTopology {
 
     /** Name of the processor that decides; its stores are the consent history and the grace buffer. */
     public static final String ENFORCER = "enforcer";
+    /** Name of the processor that completes erasure notices; its store holds the notices waiting for their lookups. */
+    static final String ERASURE_NOTICE_LOCATOR = "erasure-notice-locator";
 
     private static final TopicNameExtractor<byte[], Outbound> OUTBOUND_TOPIC = (key, value, context) -> value.topic();
     private static final Produced<byte[], Outbound> OUTBOUND = Produced.with(Serdes.ByteArray(), Outbound.VALUE_SERDE)
@@ -222,20 +224,23 @@ public final class EnforcementTopology {
                 .branch((key, value) -> value.topic().equals(EnforcementProcessor.PENDING_ERASURE_NOTICES), Branched.as("erasure-notices"))
                 .defaultBranch(Branched.as("records"));
         decided.get("enforcer-records").to(OUTBOUND_TOPIC, OUTBOUND.withName("outbound-sink"));
-        erasureLookups.ifPresent(lookups -> locateErasureNotices(decided.get("enforcer-erasure-notices"), codec, settings, lookups));
+        erasureLookups.ifPresent(lookups -> locateErasureNotices(builder, decided.get("enforcer-erasure-notices"), codec, settings, lookups,
+                deadLetters));
         return builder.build();
     }
 
     /**
      * Erasure notices are completed in a task of their own, behind an internal topic: under exactly-once it reads a notice
      * only once the transaction that wrote it is committed, and with it every delivery the notice names, so their offsets
-     * can be found in the purpose topics.
+     * can be found in the purpose topics. The lookups run off the stream thread ({@link ErasureNoticeLocator}).
      */
-    private static void locateErasureNotices(KStream<byte[], Outbound> pending, AvroCodec codec, TopologySettings settings,
-                                             ErasureLookups.Factory lookups) {
+    private static void locateErasureNotices(StreamsBuilder builder, KStream<byte[], Outbound> pending, AvroCodec codec,
+                                             TopologySettings settings, ErasureLookups.Factory lookups, DeadLetters deadLetters) {
+        builder.addStateStore(ErasureNoticeLocator.storeBuilder(TopicLayout.ERASABLE));
         pending.mapValues(Outbound::value, Named.as("erasure-notice-bytes"))
                 .repartition(Repartitioned.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("erasure-notices"))
-                .process(() -> new ErasureNoticeLocator(codec, settings, lookups), Named.as("erasure-notice-locator"))
+                .process(() -> new ErasureNoticeLocator(codec, settings, lookups, deadLetters), Named.as(ERASURE_NOTICE_LOCATOR),
+                        ErasureNoticeLocator.WAITING_STORE)
                 .to(OUTBOUND_TOPIC, OUTBOUND.withName("erasure-notice-sink"));
     }
 

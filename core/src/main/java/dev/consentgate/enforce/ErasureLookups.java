@@ -11,7 +11,8 @@ import org.apache.kafka.common.utils.Timer;
  * What an erasure notice needs to read back from Kafka once the customer's deliveries are committed: the request itself (for
  * the customer id, which no internal topic holds) and where the customer's records sit in each purpose topic.
  *
- * <p>Each lookup ends by its {@code timer}'s expiry. The lookups run on the stream thread inside its open transaction.
+ * <p>Each lookup ends by its {@code timer}'s expiry. The lookups of one task run on one thread, of their own unless they
+ * answer at once.
  */
 public interface ErasureLookups extends AutoCloseable {
 
@@ -19,6 +20,26 @@ public interface ErasureLookups extends AutoCloseable {
     @FunctionalInterface
     interface Factory {
         ErasureLookups open(Map<String, Object> appConfigs, String clientId);
+
+        /** Whether its lookups answer at once (in memory): they are then made on the stream thread. */
+        default boolean answersAtOnce() {
+            return false;
+        }
+
+        /** {@code factory}, whose lookups answer at once: a notice is written with the record that brings it. */
+        static Factory answeringAtOnce(Factory factory) {
+            return new Factory() {
+                @Override
+                public ErasureLookups open(Map<String, Object> appConfigs, String clientId) {
+                    return factory.open(appConfigs, clientId);
+                }
+
+                @Override
+                public boolean answersAtOnce() {
+                    return true;
+                }
+            };
+        }
     }
 
     /** The lookups on the service's own brokers. */
@@ -53,6 +74,10 @@ public interface ErasureLookups extends AutoCloseable {
         TopicPartition topicPartition() {
             return new TopicPartition(topic, partition);
         }
+    }
+
+    /** Ends a lookup under way on another thread (it then throws): the task is closing. */
+    default void wakeup() {
     }
 
     @Override

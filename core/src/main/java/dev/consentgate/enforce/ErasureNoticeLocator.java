@@ -1,177 +1,229 @@
 package dev.consentgate.enforce;
 
 import dev.consentgate.config.TopologySettings;
+import dev.consentgate.deadletter.DeadLetters;
 import dev.consentgate.ingest.AvroCodec;
+import dev.consentgate.ingest.RejectReason;
+import dev.consentgate.ingest.Rejected;
+import dev.consentgate.ingest.SourcePosition;
 import dev.consentgate.output.Outbound;
 import dev.consentgate.schema.ErasureNotice;
-import dev.consentgate.schema.TopicDelivery;
 import dev.consentgate.schema.internal.PendingErasureNotice;
-import dev.consentgate.schema.internal.TopicSummary;
 import dev.consentgate.serde.SpecificAvroBinary;
+import dev.consentgate.serde.TransientErrors;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashSet;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
-import java.util.Set;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.errors.TimeoutException;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Time;
-import org.apache.kafka.common.utils.Timer;
-import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Completes an erasure notice once the deliveries it names are committed: reads the request back for the customer id
- * (no internal topic holds it), checks it is the customer the notice was made for, finds the partition and the offsets
- * of the first and last delivered records in each purpose topic, and writes the notice to the erasure topic.
+ * Completes erasure notices once the deliveries they name are committed, and writes them to the erasure topic.
  *
- * <p>The lookups block the stream thread inside its open transaction, which the brokers abort (fencing the thread) once it
- * outlives the producer's transaction timeout; the task would then make the same lookups again, slow as before, and the
- * thread could go round that loop without deciding anything. So a notice's lookups get a quarter of the timeout
- * ({@link #budget}). A request not read within it is retried from the last commit (a transient error); purpose topics
- * whose records are not found within it keep a null partition or null offsets, with a warning.
+ * <p>Finding the records takes requests to the brokers ({@link NoticeLookup}), which can be slow. Made on the stream thread,
+ * they would hold its transaction open, and the brokers abort (fence) a transaction older than the producers'
+ * {@code transaction.timeout.ms}: the task would make the same lookups again and the thread, every task of it, could go
+ * round that loop without deciding anything. So they are made on a thread of the task's own. A notice waits in the
+ * {@link #WAITING_STORE} store (in the transaction that read it) until its lookups end; every {@link #FORWARD_INTERVAL}
+ * the notices whose lookups ended are written and leave the store, in one transaction. A notice still waiting when the
+ * task moves or restarts is looked up again where it resumes. A request that cannot be read in time is tried again; a
+ * notice that cannot be completed goes to the dead-letter topic as it was waiting.
  */
 final class ErasureNoticeLocator implements Processor<byte[], byte[], byte[], Outbound> {
 
     static final SpecificAvroBinary<PendingErasureNotice> PENDING = new SpecificAvroBinary<>(PendingErasureNotice.class);
+    static final String WAITING_STORE = "erasure-notices-waiting";
+    /** How often the notices whose lookups ended are written: a notice comes at most this long after its lookups. */
+    static final Duration FORWARD_INTERVAL = Duration.ofMillis(200);
     private static final Logger LOG = LoggerFactory.getLogger(ErasureNoticeLocator.class);
-    private static final int PRODUCER_TRANSACTION_TIMEOUT_MS = 60_000;
 
     private final AvroCodec codec;
     private final TopologySettings settings;
     private final ErasureLookups.Factory lookupsFactory;
+    private final DeadLetters deadLetters;
     private final Time time;
+    /** The lookups of each waiting notice, by its offset in the internal topic: in the order the notices came. */
+    private final Map<Long, Future<ErasureNotice>> lookingUp = new TreeMap<>();
     private ProcessorContext<byte[], Outbound> context;
-    private ErasureLookups lookups;
-    private long budgetMs;
+    private KeyValueStore<Long, byte[]> waiting;
+    private Map<String, Object> appConfigs;
+    private String clientId;
+    /** Made with the first notice: erasures are rare, and each would hold a thread and a consumer. */
+    private ExecutorService worker;
+    /** Used on the worker's thread only (or the stream thread's, for lookups that answer at once). */
+    private volatile ErasureLookups lookups;
 
-    ErasureNoticeLocator(AvroCodec codec, TopologySettings settings, ErasureLookups.Factory lookupsFactory) {
-        this(codec, settings, lookupsFactory, Time.SYSTEM);
+    ErasureNoticeLocator(AvroCodec codec, TopologySettings settings, ErasureLookups.Factory lookupsFactory, DeadLetters deadLetters) {
+        this(codec, settings, lookupsFactory, deadLetters, Time.SYSTEM);
     }
 
-    ErasureNoticeLocator(AvroCodec codec, TopologySettings settings, ErasureLookups.Factory lookupsFactory, Time time) {
+    ErasureNoticeLocator(AvroCodec codec, TopologySettings settings, ErasureLookups.Factory lookupsFactory, DeadLetters deadLetters,
+                         Time time) {
         this.codec = codec;
         this.settings = settings;
         this.lookupsFactory = lookupsFactory;
+        this.deadLetters = deadLetters;
         this.time = time;
+    }
+
+    /** The notices waiting for their lookups; their changelog is compacted like the other stores an erasure empties. */
+    static StoreBuilder<KeyValueStore<Long, byte[]>> storeBuilder(Map<String, String> changelogConfig) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WAITING_STORE), Serdes.Long(), Serdes.ByteArray())
+                .withLoggingEnabled(changelogConfig);
     }
 
     @Override
     public void init(ProcessorContext<byte[], Outbound> context) {
         this.context = context;
-    }
-
-    /**
-     * A quarter of the transaction timeout of the application's producers: Kafka Streams' 10 s under exactly-once, unless
-     * configured; the producer's own default (60 s) without transactions.
-     */
-    static Duration budget(Map<String, Object> appConfigs) {
-        Object timeout = new StreamsConfig(appConfigs).getProducerConfigs("erasure-notices")
-                .getOrDefault(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, PRODUCER_TRANSACTION_TIMEOUT_MS);
-        return Duration.ofMillis(Long.parseLong(timeout.toString()) / 4);
+        this.waiting = context.getStateStore(WAITING_STORE);
+        this.appConfigs = context.appConfigs();
+        this.clientId = context.applicationId() + "-erasure-notices-" + context.taskId();
+        context.schedule(FORWARD_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> forwardLocated());
+        try (KeyValueIterator<Long, byte[]> notices = waiting.all()) {
+            notices.forEachRemaining(notice -> lookUp(notice.key, WaitingNotice.decode(notice.value)));
+        }
     }
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+        RecordMetadata read = context.recordMetadata().orElseThrow();
+        WaitingNotice notice = new WaitingNotice(new SourcePosition(read.topic(), read.partition(), read.offset()), record.timestamp(),
+                record.value());
+        waiting.put(read.offset(), notice.encode());
+        lookUp(read.offset(), notice);
+        // Lookups that answer at once (in memory) have their notice written with the record that brought it.
+        forwardLocated();
+    }
+
+    private void lookUp(long offset, WaitingNotice notice) {
+        if (lookupsFactory.answersAtOnce()) {
+            CompletableFuture<ErasureNotice> located = new CompletableFuture<>();
+            try {
+                located.complete(locate(notice));
+            } catch (RuntimeException e) {
+                located.completeExceptionally(e);
+            }
+            lookingUp.put(offset, located);
+            return;
+        }
+        if (worker == null) {
+            worker = Executors.newSingleThreadExecutor(task -> {
+                Thread thread = new Thread(task, clientId);
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+        lookingUp.put(offset, worker.submit(() -> locate(notice)));
+    }
+
+    private ErasureNotice locate(WaitingNotice notice) {
         if (lookups == null) {
-            // Opened on the first notice, not in init: erasures are rare, and every task of every instance would hold a
-            // consumer of its own.
-            lookups = lookupsFactory.open(context.appConfigs(), context.applicationId() + "-erasure-notices-" + context.taskId());
-            budgetMs = budget(context.appConfigs()).toMillis();
+            lookups = lookupsFactory.open(appConfigs, clientId);
         }
-        PendingErasureNotice pending = PENDING.decode(record.value());
-        Timer timer = time.timer(budgetMs);
-        String customerId = requester(pending, timer);
-        String pseudonym = settings.pseudonymKey().hash().hex(customerId);
-        List<Wanted> wanted = pending.getDeliveries().stream().map(summary -> {
-            String key = summary.getKeyIsCustomerId() ? customerId : pseudonym;
-            return new Wanted(summary, key, partitionOf(summary.getTopic(), key, timer));
-        }).toList();
-        Set<ErasureLookups.Search> searches = new LinkedHashSet<>();
-        wanted.forEach(topic -> topic.searches().forEach(searches::add));
-        timer.update();
-        Map<ErasureLookups.Search, Long> offsets = searches.isEmpty() || timer.isExpired() ? Map.of() : lookups.offsetsOf(searches, timer);
-        List<TopicDelivery> deliveries = wanted.stream().map(topic -> topic.located(offsets)).toList();
-        timer.update();
-        if (timer.isExpired()) {
-            LOG.warn("The erasure notice of the request at {} leaves partitions or offsets null: finding the customer's records in"
-                    + " the purpose topics took longer than its {} ms, a quarter of the transaction timeout", where(pending), budgetMs);
-        }
-        ErasureNotice notice = new ErasureNotice(customerId, pending.getRequestedAt(), pending.getSource(), pending.getConsentId(),
-                pending.getRequestTopic(), pending.getRequestPartition(), pending.getRequestOffset(), pending.getPolicyVersion(),
-                deliveries);
-        context.forward(new Record<>(customerId.getBytes(StandardCharsets.UTF_8),
-                new Outbound(settings.erasureTopic(), codec.encode(settings.erasureTopic(), notice)), record.timestamp()));
+        return new NoticeLookup(codec, settings, lookups, time).notice(PENDING.decode(notice.pending()));
     }
 
-    /** The customer id of the request the notice answers, read where ConsentGate read the request. */
-    private String requester(PendingErasureNotice pending, Timer timer) {
-        String where = where(pending);
-        byte[] value = lookups.valueAt(pending.getRequestTopic(), pending.getRequestPartition(), pending.getRequestOffset(), timer)
-                .orElseThrow(() -> new IllegalStateException("the erasure request at " + where
-                        + " is no longer readable: its erasure notice cannot name the customer"));
-        GenericRecord request = codec.decode(pending.getRequestTopic(), value);
-        Object customerId = request.get("customerId");
-        if (customerId == null || !DataKeyReference.of(settings, customerId.toString()).equals(pending.getSubject())) {
-            throw new IllegalStateException("the record at " + where + " is not the erasure request its notice was made for");
+    /**
+     * Writes the notices whose lookups ended and takes them out of the store; a request not read in time is looked up
+     * again, a notice that cannot be completed goes to the dead-letter topic.
+     */
+    private void forwardLocated() {
+        List<Long> again = new ArrayList<>();
+        for (Iterator<Map.Entry<Long, Future<ErasureNotice>>> it = lookingUp.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Long, Future<ErasureNotice>> entry = it.next();
+            if (!entry.getValue().isDone()) {
+                continue;
+            }
+            WaitingNotice notice = WaitingNotice.decode(waiting.get(entry.getKey()));
+            try {
+                forward(notice, entry.getValue().get());
+            } catch (ExecutionException failed) {
+                if (TransientErrors.isTransient(failed.getCause())) {
+                    again.add(entry.getKey());
+                    it.remove();
+                    continue;
+                }
+                deadLetter(notice, failed.getCause());
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            waiting.delete(entry.getKey());
+            it.remove();
         }
-        return customerId.toString();
+        again.forEach(offset -> lookUp(offset, WaitingNotice.decode(waiting.get(offset))));
     }
 
-    private static String where(PendingErasureNotice pending) {
-        return pending.getRequestTopic() + "-" + pending.getRequestPartition() + "@" + pending.getRequestOffset();
-    }
-
-    /** The partition of {@code key} in {@code topic}; empty when the topic is gone or the timer expires first. */
-    private OptionalInt partitionOf(String topic, String key, Timer timer) {
-        timer.update();
-        if (timer.isExpired()) {
-            return OptionalInt.empty();
-        }
+    private void forward(WaitingNotice notice, ErasureNotice located) {
+        byte[] value;
         try {
-            return lookups.partitionOf(topic, key.getBytes(StandardCharsets.UTF_8), timer);
-        } catch (TimeoutException e) {
-            return OptionalInt.empty();
+            value = codec.encode(settings.erasureTopic(), located);
+        } catch (RuntimeException e) {
+            if (TransientErrors.isTransient(e)) {
+                // A registry away: the thread retries from the last commit, where the notice still waits.
+                throw e;
+            }
+            deadLetter(notice, e);
+            return;
         }
+        context.forward(new Record<>(located.getCustomerId().getBytes(StandardCharsets.UTF_8), new Outbound(settings.erasureTopic(), value),
+                notice.timestamp()));
     }
 
-    /** A purpose topic of the notice: what it received, the key of the customer's records there, and their partition. */
-    private record Wanted(TopicSummary summary, String key, OptionalInt partition) {
-
-        /** The first and the last record delivered (one search when they are the same); none without a partition. */
-        List<ErasureLookups.Search> searches() {
-            return partition.isEmpty() ? List.of() : List.of(first(), last());
-        }
-
-        private ErasureLookups.Search first() {
-            return new ErasureLookups.Search(summary.getTopic(), partition.getAsInt(), key, summary.getFirstDeliveredAt().toEpochMilli(),
-                    summary.getFirstEventId());
-        }
-
-        private ErasureLookups.Search last() {
-            return new ErasureLookups.Search(summary.getTopic(), partition.getAsInt(), key, summary.getLastDeliveredAt().toEpochMilli(),
-                    summary.getLastEventId());
-        }
-
-        /** The topic's delivery in the notice; what was not found stays null. */
-        TopicDelivery located(Map<ErasureLookups.Search, Long> offsets) {
-            return new TopicDelivery(summary.getTopic(), key, summary.getRecords(), summary.getFirstDeliveredAt(),
-                    summary.getLastDeliveredAt(), summary.getFirstEventId(), summary.getLastEventId(),
-                    partition.isPresent() ? partition.getAsInt() : null,
-                    partition.isPresent() ? offsets.get(first()) : null, partition.isPresent() ? offsets.get(last()) : null);
-        }
+    /**
+     * The waiting notice as it came (no customer id), with why: the failures of {@link NoticeLookup} name positions only,
+     * others may quote data and are named by their class.
+     */
+    private void deadLetter(WaitingNotice notice, Throwable failure) {
+        String why = failure instanceof IllegalStateException ? failure.getMessage() : failure.getClass().getName();
+        LOG.warn("The erasure notice read at {}-{} offset {} cannot be completed ({}); it goes to the dead-letter topic {}",
+                notice.position().topic(), notice.position().partition(), notice.position().offset(), failure.getClass().getName(),
+                settings.dlqTopic());
+        Rejected rejected = new Rejected(RejectReason.PROCESSING_ERROR, why + " in processor " + EnforcementTopology.ERASURE_NOTICE_LOCATOR,
+                null, notice.pending(), notice.position());
+        context.forward(deadLetters.record(rejected, new RecordHeaders(), notice.timestamp()));
     }
 
-
+    /**
+     * Stops the lookups under way and those queued (their notices wait in the store for whoever resumes the task), then
+     * closes the consumer once the worker, the only thread that used it, has ended.
+     */
     @Override
     public void close() {
+        if (worker != null) {
+            worker.shutdownNow();
+            ErasureLookups opened = lookups;
+            if (opened != null) {
+                opened.wakeup();
+            }
+            try {
+                worker.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (lookups != null) {
             lookups.close();
         }

@@ -224,6 +224,11 @@ final class KafkaErasureLookups implements ErasureLookups {
     }
 
     @Override
+    public void wakeup() {
+        consumer.wakeup();
+    }
+
+    @Override
     public void close() {
         consumer.close();
     }

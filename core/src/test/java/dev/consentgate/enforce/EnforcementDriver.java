@@ -97,7 +97,7 @@ public final class EnforcementDriver implements AutoCloseable {
         }
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.getAbsolutePath());
         driver = new TopologyTestDriver(EnforcementTopology.build(policy, config, EnforcementMetrics.noop(), partitions, Optional.empty(),
-                (appConfigs, clientId) -> new DriverErasureLookups(this)), props);
+                ErasureLookups.Factory.answeringAtOnce((appConfigs, clientId) -> new DriverErasureLookups(this))), props);
 
         serializer = new ConfluentAvroSerializer();
         serializer.configure(config, false);

@@ -2,17 +2,18 @@ package dev.consentgate.enforce;
 
 import static dev.consentgate.enforce.EnforcementDriver.HMAC_KEY;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.consentgate.config.ConsentGateConfig;
 import dev.consentgate.config.TopologySettings;
+import dev.consentgate.deadletter.DeadLetters;
 import dev.consentgate.ingest.AvroCodec;
+import dev.consentgate.metrics.EnforcementMetrics;
 import dev.consentgate.output.Outbound;
+import dev.consentgate.output.OutputHeaders;
 import dev.consentgate.policy.PolicyParser;
 import dev.consentgate.schema.internal.PendingErasureNotice;
 import dev.consentgate.schema.internal.TopicSummary;
 import dev.consentgate.serde.ConfluentAvroDeserializer;
-import dev.consentgate.serde.TransientErrors;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,30 +21,36 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.ProducerConfig;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Timer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
  * The locator names the customer only from the request read back where the notice says it was read, and only when that
- * request is the customer's; what it cannot find any more it leaves null rather than guess.
+ * request is the customer's; what it cannot find any more it leaves null rather than guess. Its lookups never hold the
+ * stream thread: a notice waits in its store until they end, also across a restart.
  */
 class ErasureNoticeLocatorTest {
 
     private static final long T0 = 1_767_225_600_000L;
     private static final String ERASURES = "privacy.erasure";
+    private static final String DLQ = "consent.dlq";
     private static final String EMAIL_TOPIC = "crm.purpose.marketing.communications.email";
     private static final String REPORTING_TOPIC = "crm.purpose.analytics.reporting";
+    private static final String NOTICES = "app-erasure-notices-repartition";
 
     private final Map<String, Object> configs = Map.of(ConsentGateConfig.HMAC_KEY, HMAC_KEY,
             "schema.registry.url", "mock://locator-" + UUID.randomUUID());
@@ -51,91 +58,185 @@ class ErasureNoticeLocatorTest {
     private final TopologySettings settings = TopologySettings.of(config,
             PolicyParser.parse("policy.yaml", EnforcementDriver.examplePolicy().getBytes(StandardCharsets.UTF_8)));
     private final AvroCodec codec = new AvroCodec(config.valueSerde(configs));
+    private final MockProcessorContext<byte[], Outbound> context = new MockProcessorContext<>();
+    private final KeyValueStore<Long, byte[]> waiting = Stores.keyValueStoreBuilder(
+            Stores.inMemoryKeyValueStore(ErasureNoticeLocator.WAITING_STORE), Serdes.Long(), Serdes.ByteArray()).withLoggingDisabled().build();
 
-    @Test
-    void aRecordOfAnotherCustomerWhereTheRequestWasReadNamesNobody() {
-        Lookups lookups = new Lookups(Optional.of(request("c-2")), OptionalInt.of(0), OptionalLong.of(0));
-        MockProcessorContext<byte[], Outbound> context = new MockProcessorContext<>();
-
-        assertThatThrownBy(() -> process(context, lookups, pending("c-1")))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessage("the record at consent.events-3@41 is not the erasure request its notice was made for");
-        assertThat(context.forwarded()).isEmpty();
+    ErasureNoticeLocatorTest() {
+        waiting.init(context.getStateStoreContext(), waiting);
+        context.addStateStore(waiting);
     }
 
     @Test
-    void aRequestNoLongerReadableNamesNobody() {
-        Lookups lookups = new Lookups(Optional.empty(), OptionalInt.of(0), OptionalLong.of(0));
-        MockProcessorContext<byte[], Outbound> context = new MockProcessorContext<>();
+    void aRecordOfAnotherCustomerWhereTheRequestWasReadNamesNobodyAndTheNoticeGoesToTheDeadLetters() {
+        Lookups lookups = new Lookups(Optional.of(request("c-2")), OptionalInt.of(0), Optional.of(0L));
 
-        assertThatThrownBy(() -> process(context, lookups, pending("c-1")))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessage("the erasure request at consent.events-3@41 is no longer readable: its erasure notice cannot name the customer");
-        assertThat(context.forwarded()).isEmpty();
+        process(locator(lookups), pending("c-1"), 7);
+
+        assertDeadLettered("the record at consent.events-3@41 is not the erasure request its notice was made for", 7);
+    }
+
+    @Test
+    void aRequestNoLongerReadableNamesNobodyAndTheNoticeGoesToTheDeadLetters() {
+        Lookups lookups = new Lookups(Optional.empty(), OptionalInt.of(0), Optional.of(0L));
+
+        process(locator(lookups), pending("c-1"), 7);
+
+        assertDeadLettered("the erasure request at consent.events-3@41 is no longer readable: its erasure notice cannot name the customer", 7);
     }
 
     @Test
     void recordsNoLongerThereLeaveTheirOffsetsNullAndATopicGoneItsPartitionToo() {
-        Lookups lookups = new Lookups(Optional.of(request("c-1")), OptionalInt.empty(), OptionalLong.empty());
-        MockProcessorContext<byte[], Outbound> context = new MockProcessorContext<>();
+        Lookups lookups = new Lookups(Optional.of(request("c-1")), OptionalInt.empty(), Optional.empty());
 
-        process(context, lookups, pending("c-1"));
+        process(locator(lookups), pending("c-1"), 7);
 
-        assertThat(context.forwarded()).hasSize(1);
-        var notice = context.forwarded().get(0).record();
-        assertThat(new String(notice.key(), StandardCharsets.UTF_8)).isEqualTo("c-1");
-        assertThat(notice.value().topic()).isEqualTo(ERASURES);
-        try (ConfluentAvroDeserializer reader = new ConfluentAvroDeserializer()) {
-            reader.configure(configs, false);
-            assertThat(reader.decode(ERASURES, notice.value().value()).record().get("deliveries").toString()).isEqualTo("["
-                    + "{\"topic\": \"" + REPORTING_TOPIC + "\", \"recordKey\": \"" + settings.pseudonymKey().hash().hex("c-1")
-                    + "\", \"records\": 1, \"firstDeliveredAt\": " + (T0 + 1) + ", \"lastDeliveredAt\": " + (T0 + 1)
-                    + ", \"firstEventId\": \"e-1\", \"lastEventId\": \"e-1\", \"partition\": null, \"firstOffset\": null, \"lastOffset\": null}, "
-                    + "{\"topic\": \"" + EMAIL_TOPIC + "\", \"recordKey\": \"c-1\", \"records\": 2, \"firstDeliveredAt\": " + (T0 + 1)
-                    + ", \"lastDeliveredAt\": " + (T0 + 2) + ", \"firstEventId\": \"e-1\", \"lastEventId\": \"e-2\", "
-                    + "\"partition\": 0, \"firstOffset\": null, \"lastOffset\": null}]");
-        }
+        assertThat(written()).isEqualTo(deliveries("null, \"firstOffset\": null, \"lastOffset\": null",
+                "0, \"firstOffset\": null, \"lastOffset\": null"));
+        assertThat(context.forwarded().get(0).record().key()).isEqualTo("c-1".getBytes(StandardCharsets.UTF_8));
+        assertThat(context.forwarded().get(0).record().timestamp()).isEqualTo(T0 + 10);
+        assertThat(waiting.approximateNumEntries()).isZero();
     }
 
     @Test
-    void aNoticeSearchesEveryTopicAtOnceWithinAQuarterOfTheTransactionTimeout() {
-        // Each lookup takes 200 ms; a transaction timeout of 4 s leaves the notice 1 s: the request, two partitions and one
-        // search for the records of both topics (the reporting topic's first record is its last) take 800 ms.
+    void aNoticeSearchesEveryTopicAtOnce() {
+        // The request, two partitions, and one search for the records of both topics (the reporting topic's first is its last).
         SlowLookups lookups = new SlowLookups(Duration.ofMillis(200), Optional.of(request("c-1")));
 
-        String deliveries = locate(lookups);
+        process(locator(lookups), pending("c-1"), 7);
 
         assertThat(lookups.calls).containsExactly("valueAt consent.events-3@41", "partitionOf " + REPORTING_TOPIC, "partitionOf " + EMAIL_TOPIC,
                 "offsetsOf [" + REPORTING_TOPIC + " e-1, " + EMAIL_TOPIC + " e-1, " + EMAIL_TOPIC + " e-2]");
-        assertThat(lookups.timeoutsMs).containsOnly(1_000L);
-        assertThat(deliveries).isEqualTo(deliveries("0, \"firstOffset\": 7, \"lastOffset\": 7", "0, \"firstOffset\": 7, \"lastOffset\": 7"));
+        assertThat(lookups.timeoutsMs).containsOnly(NoticeLookup.TIMEOUT.toMillis());
+        assertThat(written()).isEqualTo(deliveries("0, \"firstOffset\": 7, \"lastOffset\": 7", "0, \"firstOffset\": 7, \"lastOffset\": 7"));
     }
 
     @Test
-    void lookupsThatOutlastAQuarterOfTheTransactionTimeoutLeaveWhatIsLeftUnlocatedAndTheNoticeIsWritten() {
-        // At 400 ms per lookup the request and the reporting topic's partition are found within the 1 s, the email topic's
+    void lookupsThatOutlastTheirTimeLeaveWhatIsLeftUnlocatedAndTheNoticeIsWritten() {
+        // At 24 s per lookup the request and the reporting topic's partition are found within the 60 s, the email topic's
         // partition is looked up as the time runs out, and the records are not searched.
-        SlowLookups lookups = new SlowLookups(Duration.ofMillis(400), Optional.of(request("c-1")));
+        SlowLookups lookups = new SlowLookups(Duration.ofSeconds(24), Optional.of(request("c-1")));
 
-        String deliveries = locate(lookups);
+        process(locator(lookups), pending("c-1"), 7);
 
         assertThat(lookups.calls).containsExactly("valueAt consent.events-3@41", "partitionOf " + REPORTING_TOPIC, "partitionOf " + EMAIL_TOPIC);
-        assertThat(deliveries).isEqualTo(deliveries("0, \"firstOffset\": null, \"lastOffset\": null",
+        assertThat(lookups.time.milliseconds() - T0).as("the lookups' time").isEqualTo(NoticeLookup.TIMEOUT.toMillis());
+        assertThat(written()).isEqualTo(deliveries("0, \"firstOffset\": null, \"lastOffset\": null",
                 "null, \"firstOffset\": null, \"lastOffset\": null"));
     }
 
-    /** Locates the notice of {@link #pending} for c-1 under a transaction timeout of 4 s; its deliveries as text. */
-    private String locate(SlowLookups lookups) {
-        MockProcessorContext<byte[], Outbound> context = new MockProcessorContext<>(transactionTimeout(4_000));
-        ErasureNoticeLocator locator = new ErasureNoticeLocator(codec, settings, (appConfigs, clientId) -> lookups, lookups.time);
+    @Test
+    void aRequestNotReadInTimeWaitsAndIsLookedUpAgainNeitherLostNorDeadLettered() {
+        Lookups lookups = new Lookups(Optional.of(request("c-1")), OptionalInt.of(0), Optional.of(5L));
+        lookups.requestTimeouts = 1;
+        ErasureNoticeLocator locator = locator(lookups);
+
+        // the first read runs out of time: the notice waits, and is looked up again at once
+        process(locator, pending("c-1"), 7);
+        assertThat(context.forwarded()).isEmpty();
+        assertThat(waiting.get(7L)).isNotNull();
+        punctuate();
+
+        assertThat(written()).isEqualTo(deliveries("0, \"firstOffset\": 5, \"lastOffset\": 5", "0, \"firstOffset\": 5, \"lastOffset\": 5"));
+        assertThat(waiting.approximateNumEntries()).isZero();
+    }
+
+    @Test
+    void lookupsOnBrokersRunOffTheStreamThreadAndTheirNoticeIsWrittenWhenTheyEnd() {
+        BlockingLookups lookups = new BlockingLookups(request("c-1"));
+        ErasureNoticeLocator locator = new ErasureNoticeLocator(codec, settings, (appConfigs, clientId) -> lookups, deadLetters());
         locator.init(context);
-        locator.process(new Record<>(new byte[0], ErasureNoticeLocator.PENDING.encode(pending("c-1")), T0 + 10));
-        assertThat(lookups.time.milliseconds() - T0).as("the lookups' time, the transaction held open").isLessThanOrEqualTo(1_000);
+
+        // The request's read is blocked: processing goes on, nothing is written, the notice waits
+        process(locator, pending("c-1"), 7);
+        punctuate();
+        assertThat(context.forwarded()).isEmpty();
+        assertThat(waiting.get(7L)).isNotNull();
+        assertThat(lookups.thread).isNotEqualTo(Thread.currentThread().getName());
+
+        lookups.answer.countDown();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+            punctuate();
+            return !context.forwarded().isEmpty();
+        });
+        assertThat(written()).isEqualTo(deliveries("0, \"firstOffset\": 3, \"lastOffset\": 3", "0, \"firstOffset\": 3, \"lastOffset\": 3"));
+        assertThat(waiting.approximateNumEntries()).isZero();
+        locator.close();
+        assertThat(lookups.closed).isTrue();
+    }
+
+    @Test
+    void closingStopsALookupUnderWayAndItsNoticeIsLookedUpAgainWhereTheTaskResumes() {
+        BlockingLookups blocked = new BlockingLookups(request("c-1"));
+        ErasureNoticeLocator closing = new ErasureNoticeLocator(codec, settings, (appConfigs, clientId) -> blocked, deadLetters());
+        closing.init(context);
+        process(closing, pending("c-1"), 7);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> blocked.thread != null);
+
+        closing.close();
+
+        assertThat(blocked.wokenUp).isTrue();
+        assertThat(blocked.closed).isTrue();
+        assertThat(context.forwarded()).isEmpty();
+        // Where the task resumes (its store restored), the waiting notice is looked up again and written
+        context.resetForwards();
+        Lookups lookups = new Lookups(Optional.of(request("c-1")), OptionalInt.of(0), Optional.of(5L));
+        locator(lookups);
+        punctuate();
+        assertThat(written()).isEqualTo(deliveries("0, \"firstOffset\": 5, \"lastOffset\": 5", "0, \"firstOffset\": 5, \"lastOffset\": 5"));
+        assertThat(waiting.approximateNumEntries()).isZero();
+    }
+
+    /** A locator with {@code lookups}, which answer at once, initialized on the test's context. */
+    private ErasureNoticeLocator locator(ErasureLookups lookups) {
+        ErasureNoticeLocator locator = new ErasureNoticeLocator(codec, settings,
+                ErasureLookups.Factory.answeringAtOnce((appConfigs, clientId) -> lookups), deadLetters(),
+                lookups instanceof SlowLookups slow ? slow.time : new SteppedTime(T0));
+        locator.init(context);
+        return locator;
+    }
+
+    private DeadLetters deadLetters() {
+        return new DeadLetters(DLQ, EnforcementMetrics.noop());
+    }
+
+    private void process(ErasureNoticeLocator locator, PendingErasureNotice pending, long offset) {
+        context.setRecordMetadata(NOTICES, 1, offset);
+        locator.process(new Record<>(new byte[0], ErasureNoticeLocator.PENDING.encode(pending), T0 + 10));
+    }
+
+    /** Runs the punctuator of the locator made last: a closed one's never runs again. */
+    private void punctuate() {
+        List<MockProcessorContext.CapturedPunctuator> punctuators = context.scheduledPunctuators();
+        punctuators.get(punctuators.size() - 1).getPunctuator().punctuate(System.currentTimeMillis());
+    }
+
+    /** The one record written, an erasure notice: its deliveries as text. */
+    private String written() {
         assertThat(context.forwarded()).hasSize(1);
+        Outbound notice = context.forwarded().get(0).record().value();
+        assertThat(notice.topic()).isEqualTo(ERASURES);
         try (ConfluentAvroDeserializer reader = new ConfluentAvroDeserializer()) {
             reader.configure(configs, false);
-            return reader.decode(ERASURES, context.forwarded().get(0).record().value().value()).record().get("deliveries").toString();
+            return reader.decode(ERASURES, notice.value()).record().get("deliveries").toString();
         }
+    }
+
+    /** The one record written went to the dead letters: the pending notice as it came, why, and where it was read. */
+    private void assertDeadLettered(String why, long offset) {
+        assertThat(context.forwarded()).hasSize(1);
+        Record<? extends byte[], ? extends Outbound> record = context.forwarded().get(0).record();
+        assertThat(record.value().topic()).isEqualTo(DLQ);
+        assertThat(record.value().value()).isEqualTo(ErasureNoticeLocator.PENDING.encode(pending("c-1")));
+        assertThat(header(record, OutputHeaders.DLQ_REASON)).isEqualTo("PROCESSING_ERROR");
+        assertThat(header(record, OutputHeaders.DLQ_DETAIL)).isEqualTo(why + " in processor erasure-notice-locator");
+        assertThat(header(record, OutputHeaders.DLQ_TOPIC) + "-" + header(record, OutputHeaders.DLQ_PARTITION) + "@"
+                + header(record, OutputHeaders.DLQ_OFFSET)).isEqualTo(NOTICES + "-1@" + offset);
+        assertThat(waiting.approximateNumEntries()).isZero();
+    }
+
+    private static String header(Record<?, ?> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
 
     /** The deliveries of {@link #pending} for c-1, with what follows {@code "partition": } in each. */
@@ -149,53 +250,6 @@ class ErasureNoticeLocatorTest {
                 + "\"partition\": " + emailLocation + "}]";
     }
 
-    @Test
-    void aRequestNotReadWithinTheBudgetIsRetriedFromTheLastCommitNotDeadLettered() {
-        SlowLookups lookups = new SlowLookups(Duration.ofMillis(3_000), Optional.of(request("c-1")));
-        MockProcessorContext<byte[], Outbound> context = new MockProcessorContext<>(transactionTimeout(10_000));
-        ErasureNoticeLocator locator = new ErasureNoticeLocator(codec, settings, (appConfigs, clientId) -> lookups, lookups.time);
-        locator.init(context);
-
-        assertThatThrownBy(() -> locator.process(new Record<>(new byte[0], ErasureNoticeLocator.PENDING.encode(pending("c-1")), T0 + 10)))
-                .isInstanceOf(TimeoutException.class)
-                .satisfies(e -> assertThat(TransientErrors.isTransient(e)).isTrue());
-        assertThat(lookups.calls).containsExactly("valueAt consent.events-3@41");
-        assertThat(context.forwarded()).isEmpty();
-    }
-
-    @Test
-    void theBudgetIsAQuarterOfTheTransactionTimeoutKafkaStreamsGivesItsProducers() {
-        Properties exactlyOnce = transactionTimeout(4_000);
-        exactlyOnce.remove(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG));
-        Properties atLeastOnce = new Properties();
-        atLeastOnce.putAll(Map.of(StreamsConfig.APPLICATION_ID_CONFIG, "app", StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "broker:9092"));
-
-        assertThat(ErasureNoticeLocator.budget(toMap(exactlyOnce))).isEqualTo(Duration.ofMillis(2_500));
-        assertThat(ErasureNoticeLocator.budget(toMap(transactionTimeout(4_000)))).isEqualTo(Duration.ofMillis(1_000));
-        assertThat(ErasureNoticeLocator.budget(toMap(atLeastOnce))).isEqualTo(Duration.ofMillis(15_000));
-    }
-
-    private static Properties transactionTimeout(int timeoutMs) {
-        Properties properties = new Properties();
-        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "app");
-        properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "broker:9092");
-        properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        properties.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), timeoutMs);
-        return properties;
-    }
-
-    private static Map<String, Object> toMap(Properties properties) {
-        Map<String, Object> map = new HashMap<>();
-        properties.forEach((key, value) -> map.put(key.toString(), value));
-        return map;
-    }
-
-    private void process(MockProcessorContext<byte[], Outbound> context, Lookups lookups, PendingErasureNotice pending) {
-        ErasureNoticeLocator locator = new ErasureNoticeLocator(codec, settings, (appConfigs, clientId) -> lookups);
-        locator.init(context);
-        locator.process(new Record<>(new byte[0], ErasureNoticeLocator.PENDING.encode(pending), T0 + 10));
-    }
-
     private byte[] request(String customerId) {
         return codec.encode("consent.events", EnforcementDriver.erasureEvent(customerId, T0 + 10));
     }
@@ -207,11 +261,29 @@ class ErasureNoticeLocatorTest {
                 new TopicSummary(EMAIL_TOPIC, true, 2L, Instant.ofEpochMilli(T0 + 1), Instant.ofEpochMilli(T0 + 2), "e-1", "e-2")));
     }
 
-    /** The request at the notice's position, the reporting topic's partition, and every search's answer. */
-    private record Lookups(Optional<byte[]> request, OptionalInt reportingPartition, OptionalLong offset) implements ErasureLookups {
+    /**
+     * The request at the notice's position (after {@code requestTimeouts} reads that run out of time), the reporting
+     * topic's partition, and every search's answer.
+     */
+    private static final class Lookups implements ErasureLookups {
+
+        private final Optional<byte[]> request;
+        private final OptionalInt reportingPartition;
+        private final Optional<Long> offset;
+        int requestTimeouts;
+
+        Lookups(Optional<byte[]> request, OptionalInt reportingPartition, Optional<Long> offset) {
+            this.request = request;
+            this.reportingPartition = reportingPartition;
+            this.offset = offset;
+        }
 
         @Override
         public Optional<byte[]> valueAt(String topic, int partition, long at, Timer timer) {
+            if (requestTimeouts > 0) {
+                requestTimeouts--;
+                throw new TimeoutException("the brokers did not answer");
+            }
             return topic.equals("consent.events") && partition == 3 && at == 41 ? request : Optional.empty();
         }
 
@@ -233,9 +305,63 @@ class ErasureNoticeLocatorTest {
     }
 
     /**
+     * Lookups on brokers: the request's read waits until {@code answer} is counted down (or they are woken up, and throw),
+     * then partition 0 and offset 3 for every search.
+     */
+    private static final class BlockingLookups implements ErasureLookups {
+
+        final CountDownLatch answer = new CountDownLatch(1);
+        private final byte[] request;
+        volatile String thread;
+        volatile boolean wokenUp;
+        volatile boolean closed;
+
+        BlockingLookups(byte[] request) {
+            this.request = request;
+        }
+
+        @Override
+        public Optional<byte[]> valueAt(String topic, int partition, long offset, Timer timer) {
+            thread = Thread.currentThread().getName();
+            try {
+                answer.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (wokenUp) {
+                throw new WakeupException();
+            }
+            return Optional.of(request);
+        }
+
+        @Override
+        public OptionalInt partitionOf(String topic, byte[] key, Timer timer) {
+            return OptionalInt.of(0);
+        }
+
+        @Override
+        public Map<Search, Long> offsetsOf(Set<Search> searches, Timer timer) {
+            Map<Search, Long> found = new HashMap<>();
+            searches.forEach(search -> found.put(search, 3L));
+            return found;
+        }
+
+        @Override
+        public void wakeup() {
+            wokenUp = true;
+            answer.countDown();
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+
+    /**
      * Lookups on brokers that take {@code each} per call, on a clock of their own: like Kafka's, a lookup waits at most what
-     * is left of its timer and then throws, and searches that end with it find nothing. They find the request, partition 0, and offset
-     * 7 for every search.
+     * is left of its timer and then throws, and searches that end with it find nothing. They find the request, partition 0,
+     * and offset 7 for every search.
      */
     private static final class SlowLookups implements ErasureLookups {
 

@@ -1,0 +1,37 @@
+package dev.consentgate.enforce;
+
+import dev.consentgate.ingest.SourcePosition;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * An erasure notice waiting for its lookups, as {@link ErasureNoticeLocator} keeps it: where it was read, the timestamp it is
+ * written with, and the pending notice's bytes (no customer id).
+ */
+record WaitingNotice(SourcePosition position, long timestamp, byte[] pending) {
+
+    /** Format byte first: a later build that changes the layout writes another and still reads this one. */
+    private static final byte FORMAT = 1;
+
+    byte[] encode() {
+        byte[] topic = position.topic().getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(1 + 4 + topic.length + 4 + 8 + 8 + pending.length)
+                .put(FORMAT).putInt(topic.length).put(topic).putInt(position.partition()).putLong(position.offset())
+                .putLong(timestamp).put(pending).array();
+    }
+
+    static WaitingNotice decode(byte[] bytes) {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        byte format = buffer.get();
+        if (format != FORMAT) {
+            throw new IllegalStateException("a waiting erasure notice of format " + format + "; this build reads format " + FORMAT);
+        }
+        byte[] topic = new byte[buffer.getInt()];
+        buffer.get(topic);
+        SourcePosition position = new SourcePosition(new String(topic, StandardCharsets.UTF_8), buffer.getInt(), buffer.getLong());
+        long timestamp = buffer.getLong();
+        byte[] pending = new byte[buffer.remaining()];
+        buffer.get(pending);
+        return new WaitingNotice(position, timestamp, pending);
+    }
+}
