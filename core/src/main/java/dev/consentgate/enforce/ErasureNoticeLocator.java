@@ -161,6 +161,9 @@ final class ErasureNoticeLocator implements Processor<byte[], byte[], byte[], Ou
                 forward(notice, entry.getValue().get());
             } catch (ExecutionException failed) {
                 if (TransientErrors.isTransient(failed.getCause())) {
+                    LOG.warn("The erasure request of the notice read at {}-{} offset {} could not be read back ({}); looking it up again",
+                            notice.position().topic(), notice.position().partition(), notice.position().offset(),
+                            failed.getCause().getClass().getName());
                     again.add(entry.getKey());
                     it.remove();
                     continue;
