@@ -225,7 +225,7 @@ public final class EnforcementTopology {
                 .defaultBranch(Branched.as("records"));
         decided.get("enforcer-records").to(OUTBOUND_TOPIC, OUTBOUND.withName("outbound-sink"));
         erasureLookups.ifPresent(lookups -> locateErasureNotices(builder, decided.get("enforcer-erasure-notices"), codec, settings, lookups,
-                deadLetters));
+                deadLetters, metrics));
         return builder.build();
     }
 
@@ -235,11 +235,12 @@ public final class EnforcementTopology {
      * can be found in the purpose topics. The lookups run off the stream thread ({@link ErasureNoticeLocator}).
      */
     private static void locateErasureNotices(StreamsBuilder builder, KStream<byte[], Outbound> pending, AvroCodec codec,
-                                             TopologySettings settings, ErasureLookups.Factory lookups, DeadLetters deadLetters) {
+                                             TopologySettings settings, ErasureLookups.Factory lookups, DeadLetters deadLetters,
+                                             EnforcementMetrics metrics) {
         builder.addStateStore(ErasureNoticeLocator.storeBuilder(TopicLayout.ERASABLE));
         pending.mapValues(Outbound::value, Named.as("erasure-notice-bytes"))
                 .repartition(Repartitioned.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("erasure-notices"))
-                .process(() -> new ErasureNoticeLocator(codec, settings, lookups, deadLetters), Named.as(ERASURE_NOTICE_LOCATOR),
+                .process(() -> new ErasureNoticeLocator(codec, settings, lookups, deadLetters, metrics), Named.as(ERASURE_NOTICE_LOCATOR),
                         ErasureNoticeLocator.WAITING_STORE)
                 .to(OUTBOUND_TOPIC, OUTBOUND.withName("erasure-notice-sink"));
     }

@@ -6,6 +6,7 @@ import dev.consentgate.ingest.AvroCodec;
 import dev.consentgate.ingest.RejectReason;
 import dev.consentgate.ingest.Rejected;
 import dev.consentgate.ingest.SourcePosition;
+import dev.consentgate.metrics.EnforcementMetrics;
 import dev.consentgate.output.Outbound;
 import dev.consentgate.schema.ErasureNotice;
 import dev.consentgate.schema.internal.PendingErasureNotice;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -49,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * {@link #WAITING_STORE} store (in the transaction that read it) until its lookups end; every {@link #FORWARD_INTERVAL}
  * the notices whose lookups ended are written and leave the store, in one transaction. A notice still waiting when the
  * task moves or restarts is looked up again where it resumes. A request that cannot be read in time is tried again; a
- * notice that cannot be completed goes to the dead-letter topic as it was waiting.
+ * notice that cannot be completed goes to the dead-letter topic as it was waiting. The notices waiting, and since when the
+ * oldest's request was captured, are reported to the metrics.
  */
 final class ErasureNoticeLocator implements Processor<byte[], byte[], byte[], Outbound> {
 
@@ -63,9 +66,10 @@ final class ErasureNoticeLocator implements Processor<byte[], byte[], byte[], Ou
     private final TopologySettings settings;
     private final ErasureLookups.Factory lookupsFactory;
     private final DeadLetters deadLetters;
+    private final EnforcementMetrics metrics;
     private final Time time;
     /** The lookups of each waiting notice, by its offset in the internal topic: in the order the notices came. */
-    private final Map<Long, Future<ErasureNotice>> lookingUp = new TreeMap<>();
+    private final Map<Long, Lookup> lookingUp = new TreeMap<>();
     private ProcessorContext<byte[], Outbound> context;
     private KeyValueStore<Long, byte[]> waiting;
     private Map<String, Object> appConfigs;
@@ -75,16 +79,18 @@ final class ErasureNoticeLocator implements Processor<byte[], byte[], byte[], Ou
     /** Used on the worker's thread only (or the stream thread's, for lookups that answer at once). */
     private volatile ErasureLookups lookups;
 
-    ErasureNoticeLocator(AvroCodec codec, TopologySettings settings, ErasureLookups.Factory lookupsFactory, DeadLetters deadLetters) {
-        this(codec, settings, lookupsFactory, deadLetters, Time.SYSTEM);
+    ErasureNoticeLocator(AvroCodec codec, TopologySettings settings, ErasureLookups.Factory lookupsFactory, DeadLetters deadLetters,
+                         EnforcementMetrics metrics) {
+        this(codec, settings, lookupsFactory, deadLetters, metrics, Time.SYSTEM);
     }
 
     ErasureNoticeLocator(AvroCodec codec, TopologySettings settings, ErasureLookups.Factory lookupsFactory, DeadLetters deadLetters,
-                         Time time) {
+                         EnforcementMetrics metrics, Time time) {
         this.codec = codec;
         this.settings = settings;
         this.lookupsFactory = lookupsFactory;
         this.deadLetters = deadLetters;
+        this.metrics = metrics;
         this.time = time;
     }
 
@@ -104,6 +110,7 @@ final class ErasureNoticeLocator implements Processor<byte[], byte[], byte[], Ou
         try (KeyValueIterator<Long, byte[]> notices = waiting.all()) {
             notices.forEachRemaining(notice -> lookUp(notice.key, WaitingNotice.decode(notice.value)));
         }
+        reportWaiting();
     }
 
     @Override
@@ -125,7 +132,7 @@ final class ErasureNoticeLocator implements Processor<byte[], byte[], byte[], Ou
             } catch (RuntimeException e) {
                 located.completeExceptionally(e);
             }
-            lookingUp.put(offset, located);
+            lookingUp.put(offset, new Lookup(notice.timestamp(), located));
             return;
         }
         if (worker == null) {
@@ -135,7 +142,7 @@ final class ErasureNoticeLocator implements Processor<byte[], byte[], byte[], Ou
                 return thread;
             });
         }
-        lookingUp.put(offset, worker.submit(() -> locate(notice)));
+        lookingUp.put(offset, new Lookup(notice.timestamp(), worker.submit(() -> locate(notice))));
     }
 
     private ErasureNotice locate(WaitingNotice notice) {
@@ -151,14 +158,15 @@ final class ErasureNoticeLocator implements Processor<byte[], byte[], byte[], Ou
      */
     private void forwardLocated() {
         List<Long> again = new ArrayList<>();
-        for (Iterator<Map.Entry<Long, Future<ErasureNotice>>> it = lookingUp.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<Long, Future<ErasureNotice>> entry = it.next();
-            if (!entry.getValue().isDone()) {
+        for (Iterator<Map.Entry<Long, Lookup>> it = lookingUp.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Long, Lookup> entry = it.next();
+            Future<ErasureNotice> located = entry.getValue().located();
+            if (!located.isDone()) {
                 continue;
             }
             WaitingNotice notice = WaitingNotice.decode(waiting.get(entry.getKey()));
             try {
-                forward(notice, entry.getValue().get());
+                forward(notice, located.get());
             } catch (ExecutionException failed) {
                 if (TransientErrors.isTransient(failed.getCause())) {
                     LOG.warn("The erasure request of the notice read at {}-{} offset {} could not be read back ({}); looking it up again",
@@ -177,6 +185,12 @@ final class ErasureNoticeLocator implements Processor<byte[], byte[], byte[], Ou
             it.remove();
         }
         again.forEach(offset -> lookUp(offset, WaitingNotice.decode(waiting.get(offset))));
+        reportWaiting();
+    }
+
+    private void reportWaiting() {
+        OptionalLong oldest = lookingUp.values().stream().mapToLong(Lookup::requestedAt).min();
+        metrics.erasureNoticesWaiting(context.taskId().partition(), lookingUp.size(), oldest);
     }
 
     private void forward(WaitingNotice notice, ErasureNotice located) {
@@ -215,6 +229,7 @@ final class ErasureNoticeLocator implements Processor<byte[], byte[], byte[], Ou
      */
     @Override
     public void close() {
+        metrics.erasureNoticesClosed(context.taskId().partition());
         if (worker != null) {
             worker.shutdownNow();
             ErasureLookups opened = lookups;
@@ -230,5 +245,9 @@ final class ErasureNoticeLocator implements Processor<byte[], byte[], byte[], Ou
         if (lookups != null) {
             lookups.close();
         }
+    }
+
+    /** A waiting notice's lookups, and when its erasure request was captured (the notice's timestamp). */
+    private record Lookup(long requestedAt, Future<ErasureNotice> located) {
     }
 }

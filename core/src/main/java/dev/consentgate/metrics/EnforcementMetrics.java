@@ -42,8 +42,8 @@ public final class EnforcementMetrics {
     private final CounterCache<String> unmatchedCategoryPaths;
     private final CounterCache<String> misplacedRecords;
     private final MeterRegistry registry;
-    /** Per enforcing task (partition) of this instance: its review queue, read by the two review gauges. */
-    private final Map<Integer, ReviewQueue> reviewQueues = new ConcurrentHashMap<>();
+    private final WaitingPerTask reviewQueues;
+    private final WaitingPerTask erasureNotices;
 
     public EnforcementMetrics(MeterRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -82,13 +82,14 @@ public final class EnforcementMetrics {
                 .tag(TOPIC, topic)
                 .register(registry));
         // Registered whether or not the policy requires review, so the stale-queue alert finds its series everywhere.
-        Gauge.builder(MeterNames.REVIEW_QUEUE_RECORDS, reviewQueues, queues -> queues.values().stream().mapToLong(ReviewQueue::size).sum())
-                .description("Records held for a reviewer in this instance's tasks")
-                .register(registry);
-        Gauge.builder(MeterNames.REVIEW_QUEUE_OLDEST_AGE, reviewQueues, EnforcementMetrics::oldestAgeSeconds)
-                .description("How long the oldest record held for a reviewer in this instance's tasks has waited; 0 when none waits")
-                .baseUnit("seconds")
-                .register(registry);
+        reviewQueues = new WaitingPerTask(registry,
+                MeterNames.REVIEW_QUEUE_RECORDS, "Records held for a reviewer in this instance's tasks",
+                MeterNames.REVIEW_QUEUE_OLDEST_AGE,
+                "How long the oldest record held for a reviewer in this instance's tasks has waited; 0 when none waits");
+        erasureNotices = new WaitingPerTask(registry,
+                MeterNames.ERASURE_NOTICES_WAITING, "Erasure notices of this instance's tasks waiting for their lookups in the purpose topics",
+                MeterNames.ERASURE_NOTICES_OLDEST_WAIT,
+                "Time since the erasure request of the oldest notice still waiting for its lookups was captured; 0 when none waits");
     }
 
     /**
@@ -161,21 +162,61 @@ public final class EnforcementMetrics {
      * {@code oldestHeldAt} (epoch millis, empty when none waits).
      */
     public void reviewQueue(int partition, long size, OptionalLong oldestHeldAt) {
-        reviewQueues.put(partition, new ReviewQueue(size, oldestHeldAt));
+        reviewQueues.report(partition, size, oldestHeldAt);
     }
 
     /** The task of {@code partition} left this instance: its queue is another instance's to report. */
     public void reviewQueueClosed(int partition) {
-        reviewQueues.remove(partition);
+        reviewQueues.closed(partition);
     }
 
-    private static double oldestAgeSeconds(Map<Integer, ReviewQueue> queues) {
-        OptionalLong oldest = queues.values().stream().map(ReviewQueue::oldestHeldAt).filter(OptionalLong::isPresent)
-                .mapToLong(OptionalLong::getAsLong).min();
-        return oldest.isEmpty() ? 0 : Math.max(0, System.currentTimeMillis() - oldest.getAsLong()) / 1000.0;
+    /**
+     * Reports the erasure notices of the task of {@code partition} that wait for their lookups: {@code size} of them, the
+     * oldest for a request captured at {@code oldestRequestedAt} (epoch millis, empty when none waits).
+     */
+    public void erasureNoticesWaiting(int partition, long size, OptionalLong oldestRequestedAt) {
+        erasureNotices.report(partition, size, oldestRequestedAt);
     }
 
-    private record ReviewQueue(long size, OptionalLong oldestHeldAt) {
+    /** The erasure-notice task of {@code partition} left this instance: its waiting notices are another instance's to report. */
+    public void erasureNoticesClosed(int partition) {
+        erasureNotices.closed(partition);
+    }
+
+    /**
+     * What waits in each task (partition) of this instance, as two gauges: how many in all, and how long since the oldest's
+     * time (0 when none waits). A task reports on its own schedule and takes itself out when it closes.
+     */
+    private static final class WaitingPerTask {
+
+        private final Map<Integer, Waiting> byPartition = new ConcurrentHashMap<>();
+
+        WaitingPerTask(MeterRegistry registry, String sizeName, String sizeDescription, String ageName, String ageDescription) {
+            Gauge.builder(sizeName, byPartition, tasks -> tasks.values().stream().mapToLong(Waiting::size).sum())
+                    .description(sizeDescription)
+                    .register(registry);
+            Gauge.builder(ageName, byPartition, WaitingPerTask::oldestAgeSeconds)
+                    .description(ageDescription)
+                    .baseUnit("seconds")
+                    .register(registry);
+        }
+
+        void report(int partition, long size, OptionalLong oldestSince) {
+            byPartition.put(partition, new Waiting(size, oldestSince));
+        }
+
+        void closed(int partition) {
+            byPartition.remove(partition);
+        }
+
+        private static double oldestAgeSeconds(Map<Integer, Waiting> tasks) {
+            OptionalLong oldest = tasks.values().stream().map(Waiting::oldestSince).filter(OptionalLong::isPresent)
+                    .mapToLong(OptionalLong::getAsLong).min();
+            return oldest.isEmpty() ? 0 : Math.max(0, System.currentTimeMillis() - oldest.getAsLong()) / 1000.0;
+        }
+
+        private record Waiting(long size, OptionalLong oldestSince) {
+        }
     }
 
     private record DecisionTags(String purpose, String decision, String reason) {

@@ -55,6 +55,18 @@ public final class MeterNames {
      */
     public static final String REVIEW_QUEUE_OLDEST_AGE = "consentgate.review.queue.oldest.age";
 
+    /**
+     * Gauge {@code consentgate_erasure_notices_waiting}: erasure notices of this instance's tasks read but not yet written,
+     * their records still being looked up in the purpose topics.
+     */
+    public static final String ERASURE_NOTICES_WAITING = "consentgate.erasure.notices.waiting";
+
+    /**
+     * Gauge {@code consentgate_erasure_notices_oldest_wait_seconds}: how long ago the erasure request of the oldest notice
+     * still waiting was captured; 0 when none waits.
+     */
+    public static final String ERASURE_NOTICES_OLDEST_WAIT = "consentgate.erasure.notices.oldest.wait";
+
     /** Tag key: the declared processing purpose as the policy names it, or {@link #UNKNOWN_PURPOSE}. */
     public static final String PURPOSE = "purpose";
 

@@ -8,6 +8,7 @@ import dev.consentgate.config.TopologySettings;
 import dev.consentgate.deadletter.DeadLetters;
 import dev.consentgate.ingest.AvroCodec;
 import dev.consentgate.metrics.EnforcementMetrics;
+import dev.consentgate.metrics.MeterNames;
 import dev.consentgate.output.Outbound;
 import dev.consentgate.output.OutputHeaders;
 import dev.consentgate.policy.PolicyParser;
@@ -27,6 +28,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Serdes;
@@ -59,6 +61,8 @@ class ErasureNoticeLocatorTest {
             PolicyParser.parse("policy.yaml", EnforcementDriver.examplePolicy().getBytes(StandardCharsets.UTF_8)));
     private final AvroCodec codec = new AvroCodec(config.valueSerde(configs));
     private final MockProcessorContext<byte[], Outbound> context = new MockProcessorContext<>();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final EnforcementMetrics metrics = new EnforcementMetrics(registry);
     private final KeyValueStore<Long, byte[]> waiting = Stores.keyValueStoreBuilder(
             Stores.inMemoryKeyValueStore(ErasureNoticeLocator.WAITING_STORE), Serdes.Long(), Serdes.ByteArray()).withLoggingDisabled().build();
 
@@ -135,6 +139,7 @@ class ErasureNoticeLocatorTest {
         process(locator, pending("c-1"), 7);
         assertThat(context.forwarded()).isEmpty();
         assertThat(waiting.get(7L)).isNotNull();
+        assertWaitingGauges(1, T0 + 10);
         punctuate();
 
         assertThat(written()).isEqualTo(deliveries("0, \"firstOffset\": 5, \"lastOffset\": 5", "0, \"firstOffset\": 5, \"lastOffset\": 5"));
@@ -144,7 +149,7 @@ class ErasureNoticeLocatorTest {
     @Test
     void lookupsOnBrokersRunOffTheStreamThreadAndTheirNoticeIsWrittenWhenTheyEnd() {
         BlockingLookups lookups = new BlockingLookups(request("c-1"));
-        ErasureNoticeLocator locator = new ErasureNoticeLocator(codec, settings, (appConfigs, clientId) -> lookups, deadLetters());
+        ErasureNoticeLocator locator = new ErasureNoticeLocator(codec, settings, (appConfigs, clientId) -> lookups, deadLetters(), metrics);
         locator.init(context);
 
         // The request's read is blocked: processing goes on, nothing is written, the notice waits
@@ -153,6 +158,7 @@ class ErasureNoticeLocatorTest {
         assertThat(context.forwarded()).isEmpty();
         assertThat(waiting.get(7L)).isNotNull();
         assertThat(lookups.thread).isNotEqualTo(Thread.currentThread().getName());
+        assertWaitingGauges(1, T0 + 10);
 
         lookups.answer.countDown();
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
@@ -161,6 +167,7 @@ class ErasureNoticeLocatorTest {
         });
         assertThat(written()).isEqualTo(deliveries("0, \"firstOffset\": 3, \"lastOffset\": 3", "0, \"firstOffset\": 3, \"lastOffset\": 3"));
         assertThat(waiting.approximateNumEntries()).isZero();
+        assertWaitingGauges(0, null);
         locator.close();
         assertThat(lookups.closed).isTrue();
     }
@@ -168,13 +175,16 @@ class ErasureNoticeLocatorTest {
     @Test
     void closingStopsALookupUnderWayAndItsNoticeIsLookedUpAgainWhereTheTaskResumes() {
         BlockingLookups blocked = new BlockingLookups(request("c-1"));
-        ErasureNoticeLocator closing = new ErasureNoticeLocator(codec, settings, (appConfigs, clientId) -> blocked, deadLetters());
+        ErasureNoticeLocator closing = new ErasureNoticeLocator(codec, settings, (appConfigs, clientId) -> blocked, deadLetters(), metrics);
         closing.init(context);
         process(closing, pending("c-1"), 7);
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> blocked.thread != null);
 
+        assertWaitingGauges(1, T0 + 10);
         closing.close();
 
+        // the notice is the task's next owner's to report
+        assertWaitingGauges(0, null);
         assertThat(blocked.wokenUp).isTrue();
         assertThat(blocked.closed).isTrue();
         assertThat(context.forwarded()).isEmpty();
@@ -190,14 +200,27 @@ class ErasureNoticeLocatorTest {
     /** A locator with {@code lookups}, which answer at once, initialized on the test's context. */
     private ErasureNoticeLocator locator(ErasureLookups lookups) {
         ErasureNoticeLocator locator = new ErasureNoticeLocator(codec, settings,
-                ErasureLookups.Factory.answeringAtOnce((appConfigs, clientId) -> lookups), deadLetters(),
+                ErasureLookups.Factory.answeringAtOnce((appConfigs, clientId) -> lookups), deadLetters(), metrics,
                 lookups instanceof SlowLookups slow ? slow.time : new SteppedTime(T0));
         locator.init(context);
         return locator;
     }
 
+    /** The waiting-notice gauges: {@code size} notices, the oldest's request captured at {@code requestedAt} (null: none waits). */
+    private void assertWaitingGauges(int size, Long requestedAt) {
+        assertThat(registry.get(MeterNames.ERASURE_NOTICES_WAITING).gauge().value()).isEqualTo(size);
+        long before = System.currentTimeMillis();
+        double age = registry.get(MeterNames.ERASURE_NOTICES_OLDEST_WAIT).gauge().value();
+        long after = System.currentTimeMillis();
+        if (requestedAt == null) {
+            assertThat(age).isZero();
+        } else {
+            assertThat(age).isBetween((before - requestedAt) / 1000.0, (after - requestedAt) / 1000.0);
+        }
+    }
+
     private DeadLetters deadLetters() {
-        return new DeadLetters(DLQ, EnforcementMetrics.noop());
+        return new DeadLetters(DLQ, metrics);
     }
 
     private void process(ErasureNoticeLocator locator, PendingErasureNotice pending, long offset) {

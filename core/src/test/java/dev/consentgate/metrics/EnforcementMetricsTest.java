@@ -88,6 +88,29 @@ class EnforcementMetricsTest {
     }
 
     @Test
+    void erasureNoticeGaugesAreZeroWithoutWaitingNotices() {
+        assertThat(scrapedLines()).contains("# TYPE consentgate_erasure_notices_waiting gauge", "consentgate_erasure_notices_waiting 0.0",
+                "# TYPE consentgate_erasure_notices_oldest_wait_seconds gauge", "consentgate_erasure_notices_oldest_wait_seconds 0.0");
+    }
+
+    @Test
+    void erasureNoticeGaugesSumTheTasksApartFromTheReviewQueueUntilTheirTaskCloses() {
+        long now = System.currentTimeMillis();
+        metrics.erasureNoticesWaiting(0, 2, OptionalLong.of(now - 1_800_000));
+        metrics.erasureNoticesWaiting(1, 1, OptionalLong.of(now - 60_000));
+        metrics.reviewQueue(0, 5, OptionalLong.of(now - 7_200_000));
+
+        assertThat(registry.get(MeterNames.ERASURE_NOTICES_WAITING).gauge().value()).isEqualTo(3.0);
+        assertThat(registry.get(MeterNames.ERASURE_NOTICES_OLDEST_WAIT).gauge().value()).isBetween(1_800.0, 1_860.0);
+
+        metrics.erasureNoticesClosed(0);
+
+        assertThat(registry.get(MeterNames.ERASURE_NOTICES_WAITING).gauge().value()).isEqualTo(1.0);
+        assertThat(registry.get(MeterNames.ERASURE_NOTICES_OLDEST_WAIT).gauge().value()).isBetween(60.0, 120.0);
+        assertThat(registry.get(MeterNames.REVIEW_QUEUE_RECORDS).gauge().value()).isEqualTo(5.0);
+    }
+
+    @Test
     void categoryPathsThatNameNoFieldAreCountedPerTopic() {
         metrics.unmatchedCategoryPaths("crm.orders", 2);
         metrics.unmatchedCategoryPaths("crm.orders", 1);

@@ -31,7 +31,8 @@ class DeployedMetricsIT {
                 .isEmpty();
         assertThat(SeriesCheck.metrics(DeployedQueries.rules())).containsExactly(
                 "consentgate:drop_ratio:rate15m", "consentgate:drop_ratio:rate1d", "consentgate_decision_lag_seconds_bucket",
-                "consentgate_decisions_total", "consentgate_dlq_records_total", "consentgate_review_queue_oldest_age_seconds",
+                "consentgate_decisions_total", "consentgate_dlq_records_total", "consentgate_erasure_notices_oldest_wait_seconds",
+                "consentgate_review_queue_oldest_age_seconds",
                 "consentgate_shadow_mode",
                 "kafka_consumer_fetch_manager_records_lag_max", "kafka_stream_client_state", "kafka_stream_failed_stream_threads_total",
                 "kube_cronjob_created", "kube_cronjob_status_active", "kube_cronjob_status_last_schedule_time",

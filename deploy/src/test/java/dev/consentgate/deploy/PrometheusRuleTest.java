@@ -57,6 +57,6 @@ class PrometheusRuleTest {
         assertThat(object.get("kind").asText()).isEqualTo("PrometheusRule");
         assertThat(object.get("apiVersion").asText()).isEqualTo("monitoring.coreos.com/v1");
         assertThat(object.get("spec").get("groups")).isEqualTo(rules.get("groups"));
-        assertThat(rules.get("groups").findValues("alert")).hasSize(10);
+        assertThat(rules.get("groups").findValues("alert")).hasSize(11);
     }
 }

@@ -22,7 +22,7 @@ class PromtoolRulesTest {
         Promtool.Result result = Promtool.run(PROMETHEUS, "check", "rules", "consentgate-rules.yaml");
 
         assertThat(result.exitCode()).as(result.output()).isZero();
-        assertThat(result.output()).contains("SUCCESS: 12 rules found");
+        assertThat(result.output()).contains("SUCCESS: 13 rules found");
     }
 
     @Test
