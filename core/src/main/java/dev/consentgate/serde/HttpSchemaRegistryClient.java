@@ -31,7 +31,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * For connecting and for each request. The service asks the registry on its stream threads inside a transaction of 10 s
+     * ({@link RegistryRetry}); a registry answers in milliseconds when it answers at all.
+     */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(3);
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpSchemaRegistryClient.class);
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";

@@ -15,6 +15,7 @@ import dev.consentgate.policy.PolicyParser;
 import dev.consentgate.schema.internal.PendingErasureNotice;
 import dev.consentgate.schema.internal.TopicSummary;
 import dev.consentgate.serde.ConfluentAvroDeserializer;
+import dev.consentgate.testing.SteppedTime;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

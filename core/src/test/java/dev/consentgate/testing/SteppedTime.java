@@ -1,13 +1,13 @@
-package dev.consentgate.enforce;
+package dev.consentgate.testing;
 
 import org.apache.kafka.common.utils.Time;
 
 /** A clock for tests that moves only when slept on: a slow broker's waits take no real time. */
-final class SteppedTime implements Time {
+public final class SteppedTime implements Time {
 
     private long nowMs;
 
-    SteppedTime(long startMs) {
+    public SteppedTime(long startMs) {
         this.nowMs = startMs;
     }
 
