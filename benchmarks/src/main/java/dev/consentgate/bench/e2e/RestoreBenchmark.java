@@ -48,7 +48,6 @@ public final class RestoreBenchmark {
     private static final int PARTITIONS = 2;
     private static final List<String> BROKER_JVM = List.of("-Xmx2g");
     /** As in the end-to-end benchmark. */
-    private static final List<String> APP_JVM = List.of("-Xms256m", "-Xmx1g");
     private static final String APPLICATION_ID = "bench-restore";
 
     private RestoreBenchmark() {
@@ -70,7 +69,7 @@ public final class RestoreBenchmark {
 
             List<String> ingest = List.of(StreamsAppMain.AppKind.ENFORCEMENT.name(), bootstrap, APPLICATION_ID,
                     StreamsAppMain.Mode.THROUGHPUT.name(), stateDir.toString());
-            try (ChildJvm app = ChildJvm.start(StreamsAppMain.class, APP_JVM, ingest, logs.resolve("restore-ingest.log"))) {
+            try (ChildJvm app = ChildJvm.start(StreamsAppMain.class, EndToEndBenchmark.APP_JVM, ingest, logs.resolve("restore-ingest.log"))) {
                 double seconds = Double.parseDouble(app.awaitValue(StreamsAppMain.SECONDS));
                 long rss = Long.parseLong(app.awaitValue(StreamsAppMain.PEAK_RSS_KB));
                 System.out.printf("ingest: %,d consent records read and stored in %.1f s (%,.0f records/s), peak RSS %,d MB%n",
@@ -83,7 +82,7 @@ public final class RestoreBenchmark {
 
             List<String> restore = List.of(StreamsAppMain.AppKind.ENFORCEMENT.name(), bootstrap, APPLICATION_ID,
                     StreamsAppMain.Mode.RESTORE.name(), stateDir.toString());
-            List<String> restoreJvm = EndToEndBenchmark.jvmOptions(APP_JVM, "consentgate.bench.appJvmOptions", "restore");
+            List<String> restoreJvm = EndToEndBenchmark.jvmOptions(EndToEndBenchmark.APP_JVM, "consentgate.bench.appJvmOptions", "restore");
             try (ChildJvm app = ChildJvm.start(StreamsAppMain.class, restoreJvm, restore, logs.resolve("restore-restore.log"))) {
                 double seconds = Double.parseDouble(app.awaitValue(StreamsAppMain.SECONDS));
                 long restored = Long.parseLong(app.awaitValue(StreamsAppMain.RESTORED));
