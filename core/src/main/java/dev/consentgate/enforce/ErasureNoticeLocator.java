@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * the notices whose lookups ended are written and leave the store, in one transaction. A notice still waiting when the
  * task moves or restarts is looked up again where it resumes. A request that cannot be read in time is tried again; a
  * notice that cannot be completed goes to the dead-letter topic as it was waiting. The notices waiting, and since when the
- * oldest's request was captured, are reported to the metrics.
+ * oldest was read, are reported to the metrics.
  */
 final class ErasureNoticeLocator implements Processor<byte[], byte[], byte[], Outbound> {
 
@@ -108,7 +108,7 @@ final class ErasureNoticeLocator implements Processor<byte[], byte[], byte[], Ou
         this.clientId = context.applicationId() + "-erasure-notices-" + context.taskId();
         context.schedule(FORWARD_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> forwardLocated());
         try (KeyValueIterator<Long, byte[]> notices = waiting.all()) {
-            notices.forEachRemaining(notice -> lookUp(notice.key, WaitingNotice.decode(notice.value)));
+            notices.forEachRemaining(notice -> lookUp(notice.key, decode(notice.value)));
         }
         reportWaiting();
     }
@@ -117,7 +117,7 @@ final class ErasureNoticeLocator implements Processor<byte[], byte[], byte[], Ou
     public void process(Record<byte[], byte[]> record) {
         RecordMetadata read = context.recordMetadata().orElseThrow();
         WaitingNotice notice = new WaitingNotice(new SourcePosition(read.topic(), read.partition(), read.offset()), record.timestamp(),
-                record.value());
+                context.currentSystemTimeMs(), record.value());
         waiting.put(read.offset(), notice.encode());
         lookUp(read.offset(), notice);
         // Lookups that answer at once (in memory) have their notice written with the record that brought it.
@@ -132,7 +132,7 @@ final class ErasureNoticeLocator implements Processor<byte[], byte[], byte[], Ou
             } catch (RuntimeException e) {
                 located.completeExceptionally(e);
             }
-            lookingUp.put(offset, new Lookup(notice.timestamp(), located));
+            lookingUp.put(offset, new Lookup(notice.readAt(), located));
             return;
         }
         if (worker == null) {
@@ -142,7 +142,7 @@ final class ErasureNoticeLocator implements Processor<byte[], byte[], byte[], Ou
                 return thread;
             });
         }
-        lookingUp.put(offset, new Lookup(notice.timestamp(), worker.submit(() -> locate(notice))));
+        lookingUp.put(offset, new Lookup(notice.readAt(), worker.submit(() -> locate(notice))));
     }
 
     private ErasureNotice locate(WaitingNotice notice) {
@@ -164,7 +164,7 @@ final class ErasureNoticeLocator implements Processor<byte[], byte[], byte[], Ou
             if (!located.isDone()) {
                 continue;
             }
-            WaitingNotice notice = WaitingNotice.decode(waiting.get(entry.getKey()));
+            WaitingNotice notice = decode(waiting.get(entry.getKey()));
             try {
                 forward(notice, located.get());
             } catch (ExecutionException failed) {
@@ -184,12 +184,16 @@ final class ErasureNoticeLocator implements Processor<byte[], byte[], byte[], Ou
             waiting.delete(entry.getKey());
             it.remove();
         }
-        again.forEach(offset -> lookUp(offset, WaitingNotice.decode(waiting.get(offset))));
+        again.forEach(offset -> lookUp(offset, decode(waiting.get(offset))));
         reportWaiting();
     }
 
+    private WaitingNotice decode(byte[] stored) {
+        return WaitingNotice.decode(stored, context.currentSystemTimeMs());
+    }
+
     private void reportWaiting() {
-        OptionalLong oldest = lookingUp.values().stream().mapToLong(Lookup::requestedAt).min();
+        OptionalLong oldest = lookingUp.values().stream().mapToLong(Lookup::readAt).min();
         metrics.erasureNoticesWaiting(context.taskId().partition(), lookingUp.size(), oldest);
     }
 
@@ -245,9 +249,13 @@ final class ErasureNoticeLocator implements Processor<byte[], byte[], byte[], Ou
         if (lookups != null) {
             lookups.close();
         }
+        // Kafka Streams may init this very instance again (a task revived after a failure): it starts from the store.
+        worker = null;
+        lookups = null;
+        lookingUp.clear();
     }
 
-    /** A waiting notice's lookups, and when its erasure request was captured (the notice's timestamp). */
-    private record Lookup(long requestedAt, Future<ErasureNotice> located) {
+    /** A waiting notice's lookups, and when the notice was first read (wall clock). */
+    private record Lookup(long readAt, Future<ErasureNotice> located) {
     }
 }

@@ -89,7 +89,7 @@ public final class EnforcementMetrics {
         erasureNotices = new WaitingPerTask(registry,
                 MeterNames.ERASURE_NOTICES_WAITING, "Erasure notices of this instance's tasks waiting for their lookups in the purpose topics",
                 MeterNames.ERASURE_NOTICES_OLDEST_WAIT,
-                "Time since the erasure request of the oldest notice still waiting for its lookups was captured; 0 when none waits");
+                "How long the oldest erasure notice still waiting for its lookups has waited since it was read; 0 when none waits");
     }
 
     /**
@@ -172,10 +172,10 @@ public final class EnforcementMetrics {
 
     /**
      * Reports the erasure notices of the task of {@code partition} that wait for their lookups: {@code size} of them, the
-     * oldest for a request captured at {@code oldestRequestedAt} (epoch millis, empty when none waits).
+     * oldest first read at {@code oldestReadAt} (epoch millis, empty when none waits).
      */
-    public void erasureNoticesWaiting(int partition, long size, OptionalLong oldestRequestedAt) {
-        erasureNotices.report(partition, size, oldestRequestedAt);
+    public void erasureNoticesWaiting(int partition, long size, OptionalLong oldestReadAt) {
+        erasureNotices.report(partition, size, oldestReadAt);
     }
 
     /** The erasure-notice task of {@code partition} left this instance: its waiting notices are another instance's to report. */

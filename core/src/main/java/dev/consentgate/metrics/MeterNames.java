@@ -62,8 +62,8 @@ public final class MeterNames {
     public static final String ERASURE_NOTICES_WAITING = "consentgate.erasure.notices.waiting";
 
     /**
-     * Gauge {@code consentgate_erasure_notices_oldest_wait_seconds}: how long ago the erasure request of the oldest notice
-     * still waiting was captured; 0 when none waits.
+     * Gauge {@code consentgate_erasure_notices_oldest_wait_seconds}: how long the oldest notice still waiting has waited
+     * since it was first read; 0 when none waits.
      */
     public static final String ERASURE_NOTICES_OLDEST_WAIT = "consentgate.erasure.notices.oldest.wait";
 

@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * <p>The calls run on the stream thread inside its open transaction, which the brokers abort (fence)
  * once it is older than {@code transaction.timeout.ms} (10 s under exactly-once). So the attempts end
  * within {@link #BUDGET}: a retry is not begun when its backoff would pass it, and with
- * {@link HttpSchemaRegistryClient#DEFAULT_TIMEOUT} per request even a registry that never answers
- * lets the call fail before the transaction's time is up.
+ * {@link HttpSchemaRegistryClient#DEFAULT_TIMEOUT} per request and URL even a registry that never
+ * answers lets the call fail before the transaction's time is up, when one URL is configured.
  */
 public final class RegistryRetry {
 

@@ -8,6 +8,7 @@ import static dev.consentgate.serde.AvroSerdeConfig.USER_INFO_SOURCE;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,11 @@ public final class SchemaRegistryClients {
      * @throws ConfigException naming the key when a setting is missing or malformed
      */
     public static SchemaRegistryClient fromConfig(Map<String, ?> configs) {
+        return fromConfig(configs, HttpSchemaRegistryClient.DEFAULT_TIMEOUT);
+    }
+
+    /** As {@link #fromConfig(Map)}, an HTTP client waiting up to {@code timeout} to connect and for each request. */
+    public static SchemaRegistryClient fromConfig(Map<String, ?> configs, Duration timeout) {
         AvroSerdeConfig config = new AvroSerdeConfig(configs);
         List<String> urls = urls(config.registryUrls());
         if (urls.stream().anyMatch(url -> url.startsWith(MOCK_URL_PREFIX))) {
@@ -35,8 +41,7 @@ public final class SchemaRegistryClients {
         for (int i = 0; i < urls.size(); i++) {
             baseUrls.add(httpUrl(urls.get(i), i + 1));
         }
-        return new HttpSchemaRegistryClient(baseUrls, basicAuthUserInfo(config), HttpSchemaRegistryClient.DEFAULT_TIMEOUT,
-                RegistryTls.context(config));
+        return new HttpSchemaRegistryClient(baseUrls, basicAuthUserInfo(config), timeout, RegistryTls.context(config));
     }
 
     private static List<String> urls(List<String> entries) {

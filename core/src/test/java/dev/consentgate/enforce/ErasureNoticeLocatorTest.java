@@ -16,6 +16,7 @@ import dev.consentgate.schema.internal.PendingErasureNotice;
 import dev.consentgate.schema.internal.TopicSummary;
 import dev.consentgate.serde.ConfluentAvroDeserializer;
 import dev.consentgate.testing.SteppedTime;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,6 +50,8 @@ import org.junit.jupiter.api.Test;
 class ErasureNoticeLocatorTest {
 
     private static final long T0 = 1_767_225_600_000L;
+    /** The stream thread's wall clock when the locator reads a notice: a minute and a half ago. */
+    private static final long READ_AT = System.currentTimeMillis() - 90_000;
     private static final String ERASURES = "privacy.erasure";
     private static final String DLQ = "consent.dlq";
     private static final String EMAIL_TOPIC = "crm.purpose.marketing.communications.email";
@@ -68,6 +71,7 @@ class ErasureNoticeLocatorTest {
             Stores.inMemoryKeyValueStore(ErasureNoticeLocator.WAITING_STORE), Serdes.Long(), Serdes.ByteArray()).withLoggingDisabled().build();
 
     ErasureNoticeLocatorTest() {
+        context.setCurrentSystemTimeMs(READ_AT);
         waiting.init(context.getStateStoreContext(), waiting);
         context.addStateStore(waiting);
     }
@@ -140,7 +144,7 @@ class ErasureNoticeLocatorTest {
         process(locator, pending("c-1"), 7);
         assertThat(context.forwarded()).isEmpty();
         assertThat(waiting.get(7L)).isNotNull();
-        assertWaitingGauges(1, T0 + 10);
+        assertWaitingGauges(1, READ_AT);
         punctuate();
 
         assertThat(written()).isEqualTo(deliveries("0, \"firstOffset\": 5, \"lastOffset\": 5", "0, \"firstOffset\": 5, \"lastOffset\": 5"));
@@ -159,13 +163,10 @@ class ErasureNoticeLocatorTest {
         assertThat(context.forwarded()).isEmpty();
         assertThat(waiting.get(7L)).isNotNull();
         assertThat(lookups.thread).isNotEqualTo(Thread.currentThread().getName());
-        assertWaitingGauges(1, T0 + 10);
+        assertWaitingGauges(1, READ_AT);
 
         lookups.answer.countDown();
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
-            punctuate();
-            return !context.forwarded().isEmpty();
-        });
+        awaitWritten();
         assertThat(written()).isEqualTo(deliveries("0, \"firstOffset\": 3, \"lastOffset\": 3", "0, \"firstOffset\": 3, \"lastOffset\": 3"));
         assertThat(waiting.approximateNumEntries()).isZero();
         assertWaitingGauges(0, null);
@@ -181,7 +182,7 @@ class ErasureNoticeLocatorTest {
         process(closing, pending("c-1"), 7);
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> blocked.thread != null);
 
-        assertWaitingGauges(1, T0 + 10);
+        assertWaitingGauges(1, READ_AT);
         closing.close();
 
         // the notice is the task's next owner's to report
@@ -198,6 +199,57 @@ class ErasureNoticeLocatorTest {
         assertThat(waiting.approximateNumEntries()).isZero();
     }
 
+    @Test
+    void theSameLocatorInitializedAgainAfterCloseLooksItsWaitingNoticesUpAfresh() {
+        // Kafka Streams inits the same processor instance again when it revives a task after a failure
+        BlockingLookups blocked = new BlockingLookups(request("c-1"));
+        List<BlockingLookups> opened = new ArrayList<>(List.of(blocked));
+        ErasureNoticeLocator locator = new ErasureNoticeLocator(codec, settings, (appConfigs, clientId) -> opened.get(opened.size() - 1),
+                deadLetters(), metrics);
+        locator.init(context);
+        process(locator, pending("c-1"), 7);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> blocked.thread != null);
+        locator.close();
+        assertThat(blocked.closed).isTrue();
+
+        // When it is initialized again, on lookups that answer
+        BlockingLookups answering = new BlockingLookups(request("c-1"));
+        answering.answer.countDown();
+        opened.add(answering);
+        context.resetForwards();
+        locator.init(context);
+
+        // Then its notice is looked up on a new worker and new lookups, written, and gauged from when it was first read
+        assertWaitingGauges(1, READ_AT);
+        awaitWritten();
+        assertThat(written()).isEqualTo(deliveries("0, \"firstOffset\": 3, \"lastOffset\": 3", "0, \"firstOffset\": 3, \"lastOffset\": 3"));
+        assertWaitingGauges(0, null);
+        locator.close();
+        assertThat(answering.closed).isTrue();
+    }
+
+    @Test
+    void aNoticeKeptWithoutItsReadTimeIsLookedUpAndCountsAsReadWhenTheTaskStarts() {
+        // A notice as the build before kept it: format 1, without the time it was read
+        byte[] topic = NOTICES.getBytes(StandardCharsets.UTF_8);
+        byte[] pending = ErasureNoticeLocator.PENDING.encode(pending("c-1"));
+        waiting.put(7L, ByteBuffer.allocate(1 + 4 + topic.length + 4 + 8 + 8 + pending.length).put((byte) 1).putInt(topic.length)
+                .put(topic).putInt(1).putLong(7).putLong(T0 + 10).put(pending).array());
+        long startedAt = System.currentTimeMillis() - 5_000;
+        context.setCurrentSystemTimeMs(startedAt);
+        BlockingLookups blocked = new BlockingLookups(request("c-1"));
+        ErasureNoticeLocator locator = new ErasureNoticeLocator(codec, settings, (appConfigs, clientId) -> blocked, deadLetters(), metrics);
+
+        locator.init(context);
+
+        assertWaitingGauges(1, startedAt);
+        blocked.answer.countDown();
+        awaitWritten();
+        assertThat(written()).isEqualTo(deliveries("0, \"firstOffset\": 3, \"lastOffset\": 3", "0, \"firstOffset\": 3, \"lastOffset\": 3"));
+        assertThat(context.forwarded().get(0).record().timestamp()).isEqualTo(T0 + 10);
+        locator.close();
+    }
+
     /** A locator with {@code lookups}, which answer at once, initialized on the test's context. */
     private ErasureNoticeLocator locator(ErasureLookups lookups) {
         ErasureNoticeLocator locator = new ErasureNoticeLocator(codec, settings,
@@ -207,16 +259,16 @@ class ErasureNoticeLocatorTest {
         return locator;
     }
 
-    /** The waiting-notice gauges: {@code size} notices, the oldest's request captured at {@code requestedAt} (null: none waits). */
-    private void assertWaitingGauges(int size, Long requestedAt) {
+    /** The waiting-notice gauges: {@code size} notices, the oldest read at {@code readAt} (null: none waits). */
+    private void assertWaitingGauges(int size, Long readAt) {
         assertThat(registry.get(MeterNames.ERASURE_NOTICES_WAITING).gauge().value()).isEqualTo(size);
         long before = System.currentTimeMillis();
         double age = registry.get(MeterNames.ERASURE_NOTICES_OLDEST_WAIT).gauge().value();
         long after = System.currentTimeMillis();
-        if (requestedAt == null) {
+        if (readAt == null) {
             assertThat(age).isZero();
         } else {
-            assertThat(age).isBetween((before - requestedAt) / 1000.0, (after - requestedAt) / 1000.0);
+            assertThat(age).isBetween((before - readAt) / 1000.0, (after - readAt) / 1000.0);
         }
     }
 
@@ -227,6 +279,14 @@ class ErasureNoticeLocatorTest {
     private void process(ErasureNoticeLocator locator, PendingErasureNotice pending, long offset) {
         context.setRecordMetadata(NOTICES, 1, offset);
         locator.process(new Record<>(new byte[0], ErasureNoticeLocator.PENDING.encode(pending), T0 + 10));
+    }
+
+    /** Runs the punctuator until a record is written: the lookups end on the worker's thread. */
+    private void awaitWritten() {
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+            punctuate();
+            return !context.forwarded().isEmpty();
+        });
     }
 
     /** Runs the punctuator of the locator made last: a closed one's never runs again. */

@@ -82,7 +82,7 @@ class RegistryRetryTest {
         // Then: 3 s, 250 ms of backoff, 3 s; a third attempt would begin past the budget
         assertThat(calls).hasValue(2);
         assertThat(time.milliseconds()).isEqualTo(6_250L);
-        // The worst case, an attempt begun at the end of the budget that runs into the timeout, still ends in time
+        // With one registry URL the worst case, an attempt begun at the end of the budget that runs into the timeout, ends in time
         assertThat(RegistryRetry.BUDGET.plus(HttpSchemaRegistryClient.DEFAULT_TIMEOUT)).isLessThan(TRANSACTION_TIMEOUT);
     }
 

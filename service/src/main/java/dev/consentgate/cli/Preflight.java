@@ -22,6 +22,12 @@ import org.apache.kafka.common.errors.SerializationException;
  */
 public final class Preflight {
 
+    /**
+     * One request at start, outside any transaction: the list of subjects of a large registry may take longer than the
+     * serde's per-request limit ({@link dev.consentgate.serde.HttpSchemaRegistryClient#DEFAULT_TIMEOUT}).
+     */
+    private static final Duration REGISTRY_CHECK_TIMEOUT = Duration.ofSeconds(10);
+
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
     private Preflight() {
@@ -73,7 +79,7 @@ public final class Preflight {
     public static void requireRegistry(Map<String, Object> properties) {
         SchemaRegistryClient client;
         try {
-            client = SchemaRegistryClients.fromConfig(properties);
+            client = SchemaRegistryClients.fromConfig(properties, REGISTRY_CHECK_TIMEOUT);
         } catch (ConfigException e) {
             throw new CommandFailure(ExitCodes.INVALID_INPUT, e.getMessage());
         }

@@ -47,7 +47,6 @@ public final class RestoreBenchmark {
     private static final List<String> PURPOSES = List.of("marketing", "analytics.reporting", "personalize.profiling");
     private static final int PARTITIONS = 2;
     private static final List<String> BROKER_JVM = List.of("-Xmx2g");
-    /** As in the end-to-end benchmark. */
     private static final String APPLICATION_ID = "bench-restore";
 
     private RestoreBenchmark() {
