@@ -127,8 +127,11 @@ public final class ReplayReport {
         }
     }
 
+    /** Adds {@code note} once: a note several partitions make is made once. */
     void note(String note) {
-        notes.add(note);
+        if (!notes.contains(note)) {
+            notes.add(note);
+        }
     }
 
     public Mode mode() {

@@ -11,6 +11,7 @@ import dev.consentgate.cli.Setup;
 import dev.consentgate.cli.StreamsService;
 import dev.consentgate.enforce.EnforcementDriver;
 import dev.consentgate.policy.PolicyParser;
+import dev.consentgate.replay.ReplayEngine;
 import dev.consentgate.schema.ConsentEvent;
 import dev.consentgate.schema.ConsentSignal;
 import dev.consentgate.schema.ConsentStatus;
@@ -32,6 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -82,8 +84,7 @@ class SignalsIT {
         String consents = run.topic("consent.events");
         String contacts = run.topic("crm.contacts");
 
-        try (StreamsService service = StreamsService.start(Setup.of(properties, PolicyParser.parse("policy.yaml",
-                policyYaml.getBytes(StandardCharsets.UTF_8))), "127.0.0.1", 0)) {
+        try (StreamsService service = start(properties, policyYaml)) {
             // When signals and consent arrive, and once their statements are on the rerouted-consent topic, the events
             run.send(List.of(
                     record(serializer, signals, "cust-tcf", signal("cust-tcf", SignalKind.TCF, GRANTS_ADVERTISING, "EU"), T0 + 1_000),
@@ -141,6 +142,73 @@ class SignalsIT {
         }
 
         // And a replay of the recorded run reproduces every decision
+        assertReplayMatches(run, 6, policyYaml);
+    }
+
+    @Test
+    void aSignalCarriedByAnEventUnderOnePolicyCountsUnderTheNextAndTheReplayAgrees() throws Exception {
+        // Given a service under the example policy, then under its next version (the same rules, another content hash)
+        String applicationId = "signals-change-" + UUID.randomUUID().toString().substring(0, 8);
+        EndToEndRun run = new EndToEndRun(KAFKA.bootstrapServers(), ApicurioRegistry.shared(), applicationId);
+        String first = run.policyYaml();
+        String next = first.replace("version: \"2026-12-06.1\"", "version: \"2026-12-07.1\"");
+        assertThat(next).isNotEqualTo(first);
+        Map<String, Object> properties = run.withStateDir(Map.of(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 5_000L,
+                // The service does not leave the group on close: the next one gets its tasks once this session expires.
+                "session.timeout.ms", "6000"));
+        ConfluentAvroSerializer serializer = new ConfluentAvroSerializer();
+        serializer.configure(run.properties(), false);
+        String contacts = run.topic("crm.contacts");
+
+        // When, under the first, a California customer's contact update carries GPC
+        try (StreamsService service = start(properties, first)) {
+            run.send(List.of(record(serializer, run.topic("consent.events"), "cust-ca", consent("cust-ca", "sales.prospecting", "US-CA"),
+                    T0 + 1_000)));
+            ProducerRecord<byte[], byte[]> withGpc = record(serializer, contacts, "cust-ca",
+                    EnforcementDriver.contact("e-gpc", "cust-ca", T0 + 2_000, ADVERTISING), T0 + 2_000);
+            withGpc.headers().add("sec-gpc", "1".getBytes(StandardCharsets.UTF_8));
+            run.send(List.of(withGpc));
+            assertThat(readCommitted(List.of(run.auditTopic()), 1)).hasSize(1);
+        }
+        // and under the next, an update without it
+        try (StreamsService service = start(properties, next)) {
+            run.send(List.of(record(serializer, contacts, "cust-ca",
+                    EnforcementDriver.contact("e-after", "cust-ca", T0 + 3_000, ADVERTISING), T0 + 3_000)));
+
+            // Then the opt-out the first policy recorded still drops the customer's advertising under the next
+            List<DecisionRecord> audits = readCommitted(List.of(run.auditTopic()), 2).stream().map(r -> decisionRecord(run, r.value()))
+                    .sorted(Comparator.comparing(DecisionRecord::getEventId)).toList();
+            assertThat(audits).extracting(a -> a.getEventId() + ":" + a.getPolicyVersion() + ":" + a.getDecisions().get(0).getDecision()
+                    + ":" + String.join(",", a.getDecisions().get(0).getReasons()) + ":" + a.getDecisions().get(0).getConsentUsed().getConsentId())
+                    .containsExactly("e-after:2026-12-07.1:DROP:OPTED_OUT:e-gpc", "e-gpc:2026-12-06.1:DROP:OPTED_OUT:e-gpc");
+        }
+
+        // And a replay under both versions reproduces the first; the second it cannot, and its report says why: it keeps one
+        // consent history per policy, and the opt-out was recorded in the first policy's
+        JsonNode replayed = replay(run, ExitCodes.AUDIT_DIFFERENCE, first, next);
+        assertThat(replayed.get("counts").get("matched").asLong()).isEqualTo(1);
+        assertThat(replayed.get("counts").get("mismatched").asLong()).isEqualTo(1);
+        JsonNode mismatch = replayed.get("mismatches").get(0);
+        assertThat(mismatch.get("eventId").asText() + ": " + mismatch.get("differences").get(0).get("recorded").asText() + " -> "
+                + mismatch.get("differences").get(0).get("replayed").asText()).isEqualTo("e-after: DROP -> PERMIT");
+        assertThat(replayed.get("notes")).extracting(JsonNode::asText).contains(ReplayEngine.CARRIED_SIGNALS_ACROSS_POLICIES);
+    }
+
+    private static StreamsService start(Map<String, Object> properties, String policyYaml) throws Exception {
+        return StreamsService.start(Setup.of(properties, PolicyParser.parse("policy.yaml", policyYaml.getBytes(StandardCharsets.UTF_8))),
+                "127.0.0.1", 0);
+    }
+
+    /** {@code consentgate replay} of the run under {@code policies} matches all of its {@code events} decisions. */
+    private void assertReplayMatches(EndToEndRun run, int events, String... policies) throws Exception {
+        JsonNode counts = replay(run, ExitCodes.OK, policies).get("counts");
+        assertThat(counts.get("events").asLong()).isEqualTo(events);
+        assertThat(counts.get("matched").asLong()).isEqualTo(events);
+        assertThat(counts.get("mismatched").asLong()).isZero();
+    }
+
+    /** The JSON report of {@code consentgate replay} of the run under {@code policies}, which must exit {@code exitCode}. */
+    private JsonNode replay(EndToEndRun run, int exitCode, String... policies) throws Exception {
         Path report = dir.resolve("replay.json");
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -148,14 +216,12 @@ class SignalsIT {
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         // The run's settings, not the service's: a replay's test driver would wait for idle partitions.
-        Map<String, Object> replaySettings = run.properties();
-        int exitCode = commandLine.execute("replay", "--config", config(replaySettings).toString(),
-                "--policy", Files.writeString(dir.resolve("policy.yaml"), policyYaml).toString(), "--report", report.toString());
-        assertThat(exitCode).as("%s%n%s", out, err).isEqualTo(ExitCodes.OK);
-        JsonNode counts = new ObjectMapper().readTree(report.toFile()).get("counts");
-        assertThat(counts.get("events").asLong()).isEqualTo(6);
-        assertThat(counts.get("matched").asLong()).isEqualTo(6);
-        assertThat(counts.get("mismatched").asLong()).isZero();
+        List<String> arguments = new ArrayList<>(List.of("replay", "--config", config(run.properties()).toString(), "--report", report.toString()));
+        for (int i = 0; i < policies.length; i++) {
+            arguments.addAll(List.of("--policy", Files.writeString(dir.resolve("policy-" + i + ".yaml"), policies[i]).toString()));
+        }
+        assertThat(commandLine.execute(arguments.toArray(String[]::new))).as("%s%n%s", out, err).isEqualTo(exitCode);
+        return new ObjectMapper().readTree(report.toFile());
     }
 
     private static ConsentSignal signal(String customerId, SignalKind kind, String value, String jurisdiction) {
