@@ -82,6 +82,11 @@ public final class EnforcementTopology {
 
     /** Name of the processor that decides; its stores are the consent history and the grace buffer. */
     public static final String ENFORCER = "enforcer";
+    /**
+     * The store of the customers' consent histories, keyed by the state key's hash of the customer id. A replay running
+     * several policies hands what one policy's decision recorded in it (a signal the event carried) to the others.
+     */
+    public static final String CONSENT_HISTORY_STORE = ConsentHistory.CONSENT_STORE;
     /** Name of the processor that completes erasure notices; its store holds the notices waiting for their lookups. */
     static final String ERASURE_NOTICE_LOCATOR = "erasure-notice-locator";
 

@@ -9,10 +9,13 @@ import dev.consentgate.output.OutputHeaders;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -21,6 +24,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 
 /**
@@ -31,6 +35,7 @@ import org.apache.kafka.streams.test.TestRecord;
  */
 final class PolicyDriver implements AutoCloseable {
 
+    private static final String REPLAY_APPLICATION_ID = "consentgate-replay";
     private static final ByteArraySerializer WRITE = new ByteArraySerializer();
     private static final ByteArrayDeserializer READ = new ByteArrayDeserializer();
 
@@ -46,6 +51,9 @@ final class PolicyDriver implements AutoCloseable {
     private final TestInputTopic<byte[], byte[]> reviewDecisions;
     private final Map<String, TestInputTopic<byte[], byte[]>> inputs = new HashMap<>();
     private final Map<String, TestOutputTopic<byte[], byte[]>> outputs = new HashMap<>();
+    private final String historyChangelog;
+    /** Keys of the consent histories this driver's decisions changed since they were last shared: carried signals. */
+    private final Set<String> changedHistories = new LinkedHashSet<>();
     /** The decision time of the event being decided: the driver decides on this thread, as each record is piped in. */
     private long recordedDecidedAt;
 
@@ -55,10 +63,12 @@ final class PolicyDriver implements AutoCloseable {
         // An event held for late consent was decided when it was released: fed right after the consent
         // read up to that moment, it is decided the same way at once.
         driverConfigs.put(ConsentGateConfig.GRACE_MS, 0L);
-        driverConfigs.put(StreamsConfig.APPLICATION_ID_CONFIG, "consentgate-replay");
+        driverConfigs.put(StreamsConfig.APPLICATION_ID_CONFIG, REPLAY_APPLICATION_ID);
         driverConfigs.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "replay.invalid:9092");
         driverConfigs.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driverConfigs.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+        // Every history read from the store: another policy's driver may have put a history there (shareHistoriesWith).
+        driverConfigs.put(ConsentGateConfig.CACHED_CUSTOMERS, 0);
         // A replay compares decisions, never ciphertexts: a key-encryption key of its own, made now and gone with it, so an
         // auditor needs no key that opens the customers' encrypted fields.
         driverConfigs.put(ConsentGateConfig.KEK, KeysetKek.generate());
@@ -67,6 +77,7 @@ final class PolicyDriver implements AutoCloseable {
         ConsentGateConfig config = new ConsentGateConfig(driverConfigs);
         this.auditTopic = config.auditTopic();
         this.dlqTopic = config.dlqTopic();
+        this.historyChangelog = REPLAY_APPLICATION_ID + "-" + EnforcementTopology.CONSENT_HISTORY_STORE + "-changelog";
         this.driver = new TopologyTestDriver(EnforcementTopology.build(policy, driverConfigs, serde, taskTime -> recordedDecidedAt), properties);
         this.consent = driver.createInputTopic(config.consentTopic(), WRITE, WRITE);
         this.reviewDecisions = policy.usesReview() ? driver.createInputTopic(config.reviewDecisionsTopic(), WRITE, WRITE) : null;
@@ -118,8 +129,30 @@ final class PolicyDriver implements AutoCloseable {
             Header reason = dead.headers().lastHeader(OutputHeaders.DLQ_REASON);
             deadLetters.add(reason == null ? "unknown" : new String(reason.value(), StandardCharsets.UTF_8));
         }
+        written(historyChangelog).forEach(change -> changedHistories.add(new String(change.key(), StandardCharsets.UTF_8)));
         drain();
         return new Outcome(audit, deadLetters);
+    }
+
+    /**
+     * Puts the consent histories this driver's decisions changed since the last call into {@code others}' stores. The
+     * service keeps one history per customer, in which a statement a signal carried by an event made under one policy counts
+     * for the decisions under the next; the replay keeps one per policy, so it hands such statements on. Consent records
+     * reach every driver alike and need no sharing.
+     */
+    void shareHistoriesWith(Collection<PolicyDriver> others) {
+        if (changedHistories.isEmpty()) {
+            return;
+        }
+        KeyValueStore<String, Object> mine = driver.getKeyValueStore(EnforcementTopology.CONSENT_HISTORY_STORE);
+        for (PolicyDriver other : others) {
+            if (other == this) {
+                continue;
+            }
+            KeyValueStore<String, Object> theirs = other.driver.getKeyValueStore(EnforcementTopology.CONSENT_HISTORY_STORE);
+            changedHistories.forEach(key -> theirs.put(key, mine.get(key)));
+        }
+        changedHistories.clear();
     }
 
     /** The driver keeps every output in memory until read: purpose records and changelogs are dropped as they come. */

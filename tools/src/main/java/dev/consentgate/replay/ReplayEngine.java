@@ -59,15 +59,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class ReplayEngine {
 
     /**
-     * The service keeps one consent history, in which a signal an event carried counts for every later decision, whichever
-     * policy makes it; the replay keeps one per policy, and feeds each event to its own policy's only.
-     */
-    public static final String CARRIED_SIGNALS_ACROSS_POLICIES = "the range holds decisions of several policies, some of which read privacy "
-            + "signals carried by events: the statements such a signal made under one policy count for the service's later "
-            + "decisions under another, but not in this replay, so a mismatch of such a later decision whose recorded consentUsed "
-            + "comes from an input topic (a carried signal) is the replay's, not the service's";
-
-    /**
      * @param configs        the application's properties: Kafka client and registry settings, consentgate.* topic names
      * @param policies       replay: the policy files the audit records may name (matched by content hash);
      *                       what-if: the one new policy every event is replayed under
@@ -217,9 +208,6 @@ public final class ReplayEngine {
                     drivers.computeIfAbsent(entry.policyHash(), hash -> new PolicyDriver(byHash.get(hash), options.configs(), serde,
                             stateDir.resolve(consentPartition.partition() + "-" + drivers.size())));
                 }
-                if (drivers.size() > 1 && drivers.values().stream().anyMatch(driver -> readsCarriedSignals(driver.policy()))) {
-                    report.note(CARRIED_SIGNALS_ACROSS_POLICIES);
-                }
             }
             long applied = -1;
             long reroutedApplied = -1;
@@ -259,15 +247,12 @@ public final class ReplayEngine {
                 } else {
                     replayEvent(serde, driver, entry, input, reviews, report);
                 }
+                driver.shareHistoriesWith(drivers.values());
                 progress.replayed();
             }
         } finally {
             drivers.values().forEach(PolicyDriver::close);
         }
-    }
-
-    private static boolean readsCarriedSignals(Policy policy) {
-        return policy.signals().isPresent() && policy.inputs().stream().anyMatch(input -> !input.signals().isEmpty());
     }
 
     /** A cursor over {@code tp} up to {@code needed} (exclusive), noting in the report what the topic no longer holds. */
