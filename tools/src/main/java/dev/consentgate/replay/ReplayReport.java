@@ -127,11 +127,8 @@ public final class ReplayReport {
         }
     }
 
-    /** Adds {@code note} once: a note several partitions make is made once. */
     void note(String note) {
-        if (!notes.contains(note)) {
-            notes.add(note);
-        }
+        notes.add(note);
     }
 
     public Mode mode() {
