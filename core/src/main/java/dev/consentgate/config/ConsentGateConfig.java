@@ -93,9 +93,12 @@ public final class ConsentGateConfig extends AbstractConfig {
                             + "time passes them.")
             .define(CACHED_CUSTOMERS, Type.INT, 50_000, ConfigDef.Range.atLeast(0), Importance.LOW,
                     "Per task (one per consent-topic partition the instance is assigned), how many customers' consent histories "
-                            + "(the `consent-histories` store) are kept decoded in memory, the ones used last. Each costs about 300 "
-                            + "bytes plus 150 per statement kept. Every event reads its customer's history; one kept in memory is "
-                            + "not decoded again. `0` decodes every history read. Decisions are the same at every value.")
+                            + "(the `consent-histories` store) are kept decoded in memory, the ones used last, and as many delivery "
+                            + "summaries (the `delivery-summaries` store), as stored. A history costs about 300 bytes plus 150 per "
+                            + "statement kept, a summary about 150 bytes plus 120 per purpose topic it names. Every event reads its "
+                            + "customer's history, and every event that reaches a purpose their summary; one kept in memory is not "
+                            + "read from the store again. `0` reads every one from the store. Decisions and erasure notices are the "
+                            + "same at every value.")
             .define(CHECKPOINT_TOPIC, Type.STRING, "consent.audit.checkpoints", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "Signed checkpoints of the audit chains ([audit.md](audit.md#signed-checkpoints)), written only with "
                             + "`" + SIGNING_KEY_FILE + "`: partition *i* holds those of audit partition *i*. Kept forever; "

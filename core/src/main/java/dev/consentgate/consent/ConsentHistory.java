@@ -6,7 +6,6 @@ import dev.consentgate.policy.KeyedHash;
 import dev.consentgate.policy.Purpose;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
@@ -82,7 +81,7 @@ public final class ConsentHistory {
         this.stateKey = stateKey;
         this.stateKeyFingerprint = Long.parseUnsignedLong(stateKey.fingerprint(), 16);
         this.historyRetentionMs = historyRetention.toMillis();
-        this.recent = new RecentHistories(cachedCustomers);
+        this.recent = new RecentlyUsed<>(cachedCustomers);
         if (watermarks.get(VERSIONED_STORE_READ_OFFSET) != null) {
             throw new IllegalStateException("the state of this application was written by a ConsentGate build with the versioned consent"
                     + " stores, and this build keeps consent in the consent-histories store, which is empty: the consent topic must be"
@@ -337,21 +336,5 @@ public final class ConsentHistory {
      */
     private boolean isBeyondHistory(long time) {
         return maxConsentTime != Long.MIN_VALUE && time < maxConsentTime - historyRetentionMs;
-    }
-
-    /** A map of at most {@code capacity} entries that drops the one used longest ago. */
-    private static final class RecentHistories extends LinkedHashMap<String, CustomerHistory> {
-
-        private final int capacity;
-
-        RecentHistories(int capacity) {
-            super(16, 0.75f, true);
-            this.capacity = capacity;
-        }
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, CustomerHistory> eldest) {
-            return size() > capacity;
-        }
     }
 }

@@ -2,9 +2,9 @@ package dev.consentgate.enforce;
 
 import com.google.crypto.tink.DeterministicAead;
 import dev.consentgate.client.DataKeys;
+import dev.consentgate.consent.RecentlyUsed;
 import dev.consentgate.output.Outbound;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -30,12 +30,7 @@ final class CustomerDataKeys {
     private final Optional<DataKeys> dataKeys;
     private final String keysTopic;
     private final Consumer<Record<byte[], Outbound>> forward;
-    private final Map<String, DeterministicAead> unwrapped = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, DeterministicAead> eldest) {
-            return size() > CACHED_KEYS;
-        }
-    };
+    private final Map<String, DeterministicAead> unwrapped = new RecentlyUsed<>(CACHED_KEYS);
 
     CustomerDataKeys(KeyValueStore<String, byte[]> store, Optional<DataKeys> dataKeys, String keysTopic, Consumer<Record<byte[], Outbound>> forward) {
         this.store = store;

@@ -1,5 +1,6 @@
 package dev.consentgate.enforce;
 
+import dev.consentgate.consent.RecentlyUsed;
 import dev.consentgate.schema.internal.DeliverySummary;
 import dev.consentgate.schema.internal.TopicSummary;
 import dev.consentgate.serde.SpecificAvroBinary;
@@ -28,9 +29,17 @@ final class DeliverySummaries {
             .thenComparing(summary -> !summary.getKeyIsCustomerId());
 
     private final KeyValueStore<String, byte[]> store;
+    /**
+     * The summaries of the customers delivered to last, as stored. Every delivering event reads its customer's summary,
+     * and the store's cache holds few of them once a task serves many customers: a read then reaches RocksDB. This task
+     * is the store's only writer and writes through this map, which is made anew with the processor, after a restore too.
+     */
+    private final Map<String, byte[]> recent;
 
-    DeliverySummaries(KeyValueStore<String, byte[]> store) {
+    /** @param cachedCustomers how many customers' summaries are kept in memory; 0 reads every one from the store */
+    DeliverySummaries(KeyValueStore<String, byte[]> store, int cachedCustomers) {
         this.store = store;
+        this.recent = new RecentlyUsed<>(cachedCustomers);
     }
 
     /** Cached: a customer's summary changes with each of their events, and only the last state per commit matters. */
@@ -53,7 +62,9 @@ final class DeliverySummaries {
         for (Delivered record : records) {
             add(summaries, record, timestamp, eventId);
         }
-        store.put(subject, encode(summaries));
+        byte[] encoded = encode(summaries);
+        store.put(subject, encoded);
+        recent.put(subject, encoded);
     }
 
     private static void add(List<TopicSummary> summaries, Delivered record, Instant timestamp, String eventId) {
@@ -80,10 +91,14 @@ final class DeliverySummaries {
     /** Starts the summary of {@code subject} again, empty: its erasure notice is written. */
     void clear(String subject) {
         store.delete(subject);
+        recent.remove(subject);
     }
 
     private List<TopicSummary> read(String subject) {
-        byte[] bytes = store.get(subject);
+        byte[] bytes = recent.get(subject);
+        if (bytes == null) {
+            bytes = store.get(subject);
+        }
         if (bytes == null) {
             return new ArrayList<>();
         }

@@ -132,7 +132,7 @@ final class EnforcementProcessor implements Processor<String, EnforcerInput, byt
         this.auditChain = new AuditChain(context.getStateStore(AuditChain.STORE), context.taskId().partition());
         this.dataKeys = new CustomerDataKeys(context.getStateStore(CustomerDataKeys.STORE), settings.dataKeys(), settings.keysTopic(),
                 context::forward);
-        this.deliverySummaries = new DeliverySummaries(context.getStateStore(DeliverySummaries.STORE));
+        this.deliverySummaries = new DeliverySummaries(context.getStateStore(DeliverySummaries.STORE), settings.cachedCustomers());
         if (policy.usesReview()) {
             this.holds = new ReviewHolds(context.getStateStore(ReviewHolds.STORE));
             this.queueGauges = new ReviewQueueGauges(holds, metrics, context);

@@ -4,10 +4,12 @@ import static dev.consentgate.enforce.EnforcementDriver.HMAC_KEY;
 import static dev.consentgate.enforce.EnforcementDriver.contact;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.consentgate.config.ConsentGateConfig;
 import dev.consentgate.policy.KeyedHash;
 import dev.consentgate.schema.ConsentStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -75,6 +77,32 @@ class ErasureNoticeTest {
                 + "\"c-1\", \"records\": 1, \"firstDeliveredAt\": " + (T0 + 1_000) + ", \"lastDeliveredAt\": " + (T0 + 1_000)
                 + ", \"firstEventId\": \"e-1\", \"lastEventId\": \"e-1\", \"partition\": 0, \"firstOffset\": 0, \"lastOffset\": 0}]");
         assertThat(deliveries(notices.get(1))).isEqualTo("[]");
+    }
+
+    /** One summary kept in memory per task: every other customer's is read back from the store, and must count the same. */
+    @Test
+    void summariesReadBackFromTheStoreCountAsThoseKeptInMemory() {
+        driver.close();
+        driver = new EnforcementDriver(EnforcementDriver.examplePolicy(), Map.of(ConsentGateConfig.CACHED_CUSTOMERS, 1));
+        driver.consent("c-1", "marketing", ConsentStatus.GRANTED, T0);
+        driver.consent("c-2", "marketing", ConsentStatus.GRANTED, T0);
+        driver.send(contact("e-1", "c-1", T0 + 1_000, "marketing.communications.email"));
+        driver.send(contact("e-2", "c-2", T0 + 1_100, "marketing.communications.email"));
+        driver.send(contact("e-3", "c-1", T0 + 1_200, "marketing.communications.email"));
+        driver.erasure("c-1", T0 + 2_000);
+        driver.consent("c-1", "marketing", ConsentStatus.GRANTED, T0 + 3_000);
+        driver.send(contact("e-4", "c-2", T0 + 3_100, "marketing.communications.email"));
+        driver.send(contact("e-5", "c-1", T0 + 3_200, "marketing.communications.email"));
+        driver.erasure("c-1", T0 + 4_000);
+
+        List<TestRecord<byte[], byte[]>> notices = driver.records(ERASURES);
+        assertThat(notices).hasSize(2);
+        assertThat(deliveries(notices.get(0))).isEqualTo("[{\"topic\": \"crm.purpose.marketing.communications.email\", \"recordKey\": "
+                + "\"c-1\", \"records\": 2, \"firstDeliveredAt\": " + (T0 + 1_000) + ", \"lastDeliveredAt\": " + (T0 + 1_200)
+                + ", \"firstEventId\": \"e-1\", \"lastEventId\": \"e-3\", \"partition\": 0, \"firstOffset\": 0, \"lastOffset\": 2}]");
+        assertThat(deliveries(notices.get(1))).isEqualTo("[{\"topic\": \"crm.purpose.marketing.communications.email\", \"recordKey\": "
+                + "\"c-1\", \"records\": 1, \"firstDeliveredAt\": " + (T0 + 3_200) + ", \"lastDeliveredAt\": " + (T0 + 3_200)
+                + ", \"firstEventId\": \"e-5\", \"lastEventId\": \"e-5\", \"partition\": 0, \"firstOffset\": 4, \"lastOffset\": 4}]");
     }
 
     @Test
