@@ -73,9 +73,7 @@ class ErasureNoticeTest {
 
         List<TestRecord<byte[], byte[]>> notices = driver.records(ERASURES);
         assertThat(notices).hasSize(2);
-        assertThat(deliveries(notices.get(0))).isEqualTo("[{\"topic\": \"crm.purpose.marketing.communications.email\", \"recordKey\": "
-                + "\"c-1\", \"records\": 1, \"firstDeliveredAt\": " + (T0 + 1_000) + ", \"lastDeliveredAt\": " + (T0 + 1_000)
-                + ", \"firstEventId\": \"e-1\", \"lastEventId\": \"e-1\", \"partition\": 0, \"firstOffset\": 0, \"lastOffset\": 0}]");
+        assertThat(deliveries(notices.get(0))).isEqualTo(c1EmailDeliveries(1, T0 + 1_000, T0 + 1_000, "e-1", "e-1", 0, 0));
         assertThat(deliveries(notices.get(1))).isEqualTo("[]");
     }
 
@@ -97,12 +95,8 @@ class ErasureNoticeTest {
 
         List<TestRecord<byte[], byte[]>> notices = driver.records(ERASURES);
         assertThat(notices).hasSize(2);
-        assertThat(deliveries(notices.get(0))).isEqualTo("[{\"topic\": \"crm.purpose.marketing.communications.email\", \"recordKey\": "
-                + "\"c-1\", \"records\": 2, \"firstDeliveredAt\": " + (T0 + 1_000) + ", \"lastDeliveredAt\": " + (T0 + 1_200)
-                + ", \"firstEventId\": \"e-1\", \"lastEventId\": \"e-3\", \"partition\": 0, \"firstOffset\": 0, \"lastOffset\": 2}]");
-        assertThat(deliveries(notices.get(1))).isEqualTo("[{\"topic\": \"crm.purpose.marketing.communications.email\", \"recordKey\": "
-                + "\"c-1\", \"records\": 1, \"firstDeliveredAt\": " + (T0 + 3_200) + ", \"lastDeliveredAt\": " + (T0 + 3_200)
-                + ", \"firstEventId\": \"e-5\", \"lastEventId\": \"e-5\", \"partition\": 0, \"firstOffset\": 4, \"lastOffset\": 4}]");
+        assertThat(deliveries(notices.get(0))).isEqualTo(c1EmailDeliveries(2, T0 + 1_000, T0 + 1_200, "e-1", "e-3", 0, 2));
+        assertThat(deliveries(notices.get(1))).isEqualTo(c1EmailDeliveries(1, T0 + 3_200, T0 + 3_200, "e-5", "e-5", 4, 4));
     }
 
     @Test
@@ -123,6 +117,15 @@ class ErasureNoticeTest {
         assertThat(deliveries(only(driver.records(ERASURES)))).isEqualTo("[{\"topic\": \"consent.review\", \"recordKey\": \""
                 + C1_PSEUDONYM + "\", \"records\": 1, \"firstDeliveredAt\": " + (T0 + 1_000) + ", \"lastDeliveredAt\": " + (T0 + 1_000)
                 + ", \"firstEventId\": \"e-1\", \"lastEventId\": \"e-1\", \"partition\": 0, \"firstOffset\": 0, \"lastOffset\": 0}]");
+    }
+
+    /** A notice's deliveries when c-1's records reached the email purpose topic alone, keyed by the customer id. */
+    private static String c1EmailDeliveries(int records, long firstAt, long lastAt, String firstEvent, String lastEvent, int firstOffset,
+                                            int lastOffset) {
+        return "[{\"topic\": \"crm.purpose.marketing.communications.email\", \"recordKey\": \"c-1\", \"records\": " + records
+                + ", \"firstDeliveredAt\": " + firstAt + ", \"lastDeliveredAt\": " + lastAt + ", \"firstEventId\": \"" + firstEvent
+                + "\", \"lastEventId\": \"" + lastEvent + "\", \"partition\": 0, \"firstOffset\": " + firstOffset
+                + ", \"lastOffset\": " + lastOffset + "}]";
     }
 
     private String deliveries(TestRecord<byte[], byte[]> record) {

@@ -145,12 +145,13 @@ final class PolicyDriver implements AutoCloseable {
             return;
         }
         KeyValueStore<String, Object> mine = driver.getKeyValueStore(EnforcementTopology.CONSENT_HISTORY_STORE);
+        Map<String, Object> changed = new HashMap<>();
+        changedHistories.forEach(key -> changed.put(key, mine.get(key)));
         for (PolicyDriver other : others) {
-            if (other == this) {
-                continue;
+            if (other != this) {
+                KeyValueStore<String, Object> theirs = other.driver.getKeyValueStore(EnforcementTopology.CONSENT_HISTORY_STORE);
+                changed.forEach(theirs::put);
             }
-            KeyValueStore<String, Object> theirs = other.driver.getKeyValueStore(EnforcementTopology.CONSENT_HISTORY_STORE);
-            changedHistories.forEach(key -> theirs.put(key, mine.get(key)));
         }
         changedHistories.clear();
     }
