@@ -9,6 +9,7 @@ import dev.consentgate.schema.ConsentEvent;
 import dev.consentgate.schema.ConsentEventType;
 import dev.consentgate.schema.ConsentStatus;
 import dev.consentgate.serde.ConfluentAvroDeserializer;
+import dev.consentgate.testing.ChaosRun;
 import dev.consentgate.testing.EndToEndRun;
 import dev.consentgate.testing.EndToEndScenario;
 import dev.consentgate.testing.KafkaBroker;
@@ -47,19 +48,13 @@ class ErasureNoticeIT {
         // Given eight customers who consented to marketing, and three contact updates each for marketing and reporting, in turns
         List<EndToEndScenario.Message> messages = new ArrayList<>();
         CUSTOMERS.forEach(customer -> messages.add(consent(customer, T0)));
-        for (int update = 1; update <= 3; update++) {
-            for (String customer : CUSTOMERS) {
-                long time = T0 + 1000 + update * 10L;
-                messages.add(new EndToEndScenario.Message("crm.contacts", customer, time,
-                        EndToEndScenario.contact(customer + "-update-" + update, customer, time, List.of(MARKETING, REPORTING)), null));
-            }
-        }
+        messages.addAll(contactUpdates(1, 3));
         run.send(run.serialize(messages));
         String marketingTopic = run.topic("crm.purpose." + MARKETING);
         String reportingTopic = run.topic("crm.purpose." + REPORTING);
         try (StreamsService service = StreamsService.start(Setup.of(run.withStateDir(Map.of()), run.policy()), "127.0.0.1", 0)) {
-            List<ConsumerRecord<byte[], byte[]>> marketing = delivered(marketingTopic);
-            List<ConsumerRecord<byte[], byte[]>> reporting = delivered(reportingTopic);
+            List<ConsumerRecord<byte[], byte[]>> marketing = delivered(marketingTopic, 24);
+            List<ConsumerRecord<byte[], byte[]>> reporting = delivered(reportingTopic, 24);
 
             // (in the marketing topic, keyed by customer id, another customer's record of the same time comes before c-1's first)
             ConsumerRecord<byte[], byte[]> firstOfC1 = marketing.stream().filter(r -> eventId(r).equals("c-1-update-1")).findFirst().orElseThrow();
@@ -77,11 +72,65 @@ class ErasureNoticeIT {
         }
     }
 
-    /** The 24 records of a purpose topic, once committed. */
-    private static List<ConsumerRecord<byte[], byte[]>> delivered(String topic) {
+    /**
+     * What a customer got delivered before a restart counts in their notice: the service keeps each customer's recent
+     * deliveries in memory, which a restart empties, so the notice must come from the store, restored from its changelog
+     * into a fresh state directory after the first restart and reopened from the same state directory after the second.
+     */
+    @Test
+    void deliveriesFromBeforeRestartsAreNamedInTheNotice() throws Exception {
+        String applicationId = "notice-restart-" + UUID.randomUUID().toString().substring(0, 8);
+        EndToEndRun run = new EndToEndRun(KAFKA.bootstrapServers(), "mock://" + applicationId, applicationId);
+        String marketingTopic = run.topic("crm.purpose." + MARKETING);
+        String reportingTopic = run.topic("crm.purpose." + REPORTING);
+        // Given eight customers who consented to marketing, and two contact updates each, delivered
+        List<EndToEndScenario.Message> messages = new ArrayList<>();
+        CUSTOMERS.forEach(customer -> messages.add(consent(customer, T0)));
+        messages.addAll(contactUpdates(1, 2));
+        run.send(run.serialize(messages));
+        // (a restarted member takes over once the stopped one's session times out: 6 s, not 45)
+        Map<String, Object> shortSessions = Map.copyOf(ChaosRun.SERVICE_OVERRIDES);
+        try (StreamsService service = StreamsService.start(Setup.of(run.withStateDir(shortSessions), run.policy()), "127.0.0.1", 0)) {
+            delivered(marketingTopic, 16);
+            delivered(reportingTopic, 16);
+        }
+        // and a third, delivered by a service started with a fresh state directory
+        run.send(run.serialize(contactUpdates(3, 3)));
+        Map<String, Object> restored = run.withStateDir(shortSessions);
+        try (StreamsService service = StreamsService.start(Setup.of(restored, run.policy()), "127.0.0.1", 0)) {
+            delivered(marketingTopic, 24);
+            delivered(reportingTopic, 24);
+        }
+
+        // When c-1 asks for erasure and the service starts again on that state directory
+        run.send(run.serialize(List.of(erasure("c-1", T0 + 2000))));
+        try (StreamsService service = StreamsService.start(Setup.of(restored, run.policy()), "127.0.0.1", 0)) {
+            // Then the notice names all three of c-1's records in each topic, the first two delivered before both restarts
+            GenericRecord notice = erasureNotice(run);
+            assertThat(notice.get("customerId").toString()).isEqualTo("c-1");
+            assertThat(notice.get("deliveries").toString()).isEqualTo("[" + expected(reportingTopic, delivered(reportingTopic, 24)) + ", "
+                    + expected(marketingTopic, delivered(marketingTopic, 24)) + "]");
+        }
+    }
+
+    /** Contact updates {@code first} to {@code last} of every customer, for marketing and reporting, in turns. */
+    private static List<EndToEndScenario.Message> contactUpdates(int first, int last) {
+        List<EndToEndScenario.Message> messages = new ArrayList<>();
+        for (int update = first; update <= last; update++) {
+            for (String customer : CUSTOMERS) {
+                long time = T0 + 1000 + update * 10L;
+                messages.add(new EndToEndScenario.Message("crm.contacts", customer, time,
+                        EndToEndScenario.contact(customer + "-update-" + update, customer, time, List.of(MARKETING, REPORTING)), null));
+            }
+        }
+        return messages;
+    }
+
+    /** The {@code count} records of a purpose topic, once committed. */
+    private static List<ConsumerRecord<byte[], byte[]>> delivered(String topic, int count) {
         List<ConsumerRecord<byte[], byte[]>> records = KafkaTestSupport.readCommitted(KAFKA.bootstrapServers(), List.of(topic),
-                read -> read.size() >= 24, EndToEndRun.PROCESSING_TIMEOUT);
-        assertThat(records).hasSize(24);
+                read -> read.size() >= count, EndToEndRun.PROCESSING_TIMEOUT);
+        assertThat(records).hasSize(count);
         return records;
     }
 
