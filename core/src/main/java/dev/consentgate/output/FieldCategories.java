@@ -19,14 +19,14 @@ import org.apache.avro.Schema;
 /**
  * The data category of every data field of an input schema, at any depth, as one input topic's mapping
  * sees it. A field's category is its own (the policy's {@code categories:} path, else the schema's
- * {@code data_category} property), else its parent field's, else {@code user}: personal data of
+ * {@code data_category} property, on the field or on its type), else its parent field's, else {@code user}: personal data of
  * unknown kind, so that nothing the schema or the policy leaves unnamed passes where personal data may
  * not. Nested records are walked into (optional ones too). A field that is not walked into field by field
  * (an array, a map, a union of several non-null branches, a record that holds itself) is kept or removed
  * whole: {@code whole} lists every category its values can hold, at any depth, each nested field's
  * category found as above (its own, else its parent's), inside array items and map values too
  * ({@code items.sku}). The fields the envelope reads as event id, event time and purposes describe the
- * event and are left out: they pass everywhere.
+ * event and are left out: they pass everywhere, so one that the schema or the mapping names personal is refused.
  *
  * @param byPath          field path (dotted below the top) → category, for every leaf data field, in schema order
  * @param whole           for each leaf of {@code byPath} that is not a single scalar value: its own category and every
@@ -55,6 +55,7 @@ public record FieldCategories(Map<String, DataCategory> byPath, Map<String, Set<
     /**
      * @param mapping the input topic's mapping; null for a topic without one (nothing mapped, no envelope fields)
      * @throws IllegalArgumentException when a {@code data_category} property is not a valid category
+     * @throws PersonalEnvelopeField when a field the envelope reads is named personal data
      */
     public static FieldCategories of(Schema schema, InputMapping mapping) {
         Map<String, DataCategory> mapped = mapping == null ? Map.of() : mapping.fieldCategories();
@@ -103,6 +104,30 @@ public record FieldCategories(Map<String, DataCategory> byPath, Map<String, Set<
         };
     }
 
+    /**
+     * A field the envelope reads (event id, event time, purposes) that the schema or the mapping names personal data:
+     * envelope fields pass to every purpose and into the audit topic in the clear, so such a schema cannot be enforced.
+     */
+    public static final class PersonalEnvelopeField extends IllegalArgumentException {
+
+        private final String path;
+        private final DataCategory category;
+
+        PersonalEnvelopeField(String path, DataCategory category) {
+            super("the envelope field " + path + " is categorized " + category);
+            this.path = path;
+            this.category = category;
+        }
+
+        public String path() {
+            return path;
+        }
+
+        public DataCategory category() {
+            return category;
+        }
+    }
+
     /** One walk over a schema's fields, depth first. */
     private static final class Walk {
 
@@ -124,10 +149,13 @@ public record FieldCategories(Map<String, DataCategory> byPath, Map<String, Set<
             for (Schema.Field field : record.getFields()) {
                 String path = prefix + field.name();
                 seenPaths.add(path);
+                DataCategory own = mapped.containsKey(path) ? mapped.get(path) : declared(field);
                 if (envelope.contains(path)) {
+                    if (own != null && own.isPersonal()) {
+                        throw new PersonalEnvelopeField(path, own);
+                    }
                     continue;
                 }
-                DataCategory own = mapped.containsKey(path) ? mapped.get(path) : declared(field);
                 DataCategory category = own != null ? own : inherited;
                 Schema nested = nestedRecord(field.schema());
                 if (nested != null && !recordsOnPath.contains(nested.getFullName())) {
@@ -148,27 +176,32 @@ public record FieldCategories(Map<String, DataCategory> byPath, Map<String, Set<
 
         /**
          * Adds to {@code held} the category of every field inside values of {@code schema}, at any depth: a field's own,
-         * else {@code enclosing}'s. A record that holds itself is walked again only while its category context is new
-         * or a mapping path still names a field below.
+         * else {@code enclosing}'s; a type that names a category of its own adds it too. A record type (one used in
+         * several places, or one that holds itself) is skipped only where it was walked before in the same category
+         * context with no mapping path below: that walk added what this one would. Where a mapping path names a field
+         * below, the walk adds that field's mapped category instead of its schema's, so it vouches for no other place.
          */
         private void contents(Schema schema, String prefix, DataCategory enclosing, Set<DataCategory> held, Set<String> walked) {
+            DataCategory typed = typeCategory(schema);
+            DataCategory context = typed != null ? typed : enclosing;
+            held.add(context);
             switch (schema.getType()) {
                 case RECORD -> {
-                    if (!walked.add(schema.getFullName() + " " + enclosing) && !mappedBelow(prefix)) {
+                    if (!mappedBelow(prefix) && !walked.add(schema.getFullName() + " " + context)) {
                         return;
                     }
                     for (Schema.Field field : schema.getFields()) {
                         String path = prefix + field.name();
                         seenPaths.add(path);
                         DataCategory own = mapped.containsKey(path) ? mapped.get(path) : declared(field);
-                        DataCategory category = own != null ? own : enclosing;
+                        DataCategory category = own != null ? own : context;
                         held.add(category);
                         contents(field.schema(), path + ".", category, held, walked);
                     }
                 }
-                case UNION -> schema.getTypes().forEach(branch -> contents(branch, prefix, enclosing, held, walked));
-                case ARRAY -> contents(schema.getElementType(), prefix, enclosing, held, walked);
-                case MAP -> contents(schema.getValueType(), prefix, enclosing, held, walked);
+                case UNION -> schema.getTypes().forEach(branch -> contents(branch, prefix, context, held, walked));
+                case ARRAY -> contents(schema.getElementType(), prefix, context, held, walked);
+                case MAP -> contents(schema.getValueType(), prefix, context, held, walked);
                 default -> {
                 }
             }
@@ -178,8 +211,17 @@ public record FieldCategories(Map<String, DataCategory> byPath, Map<String, Set<
             return mapped.keySet().stream().anyMatch(path -> path.startsWith(prefix));
         }
 
+        /** The field's category as the schema declares it: on the field, else on its type (Avro IDL puts it there). */
         private static DataCategory declared(Schema.Field field) {
             Object declared = field.getObjectProp(CATEGORY_PROPERTY);
+            return declared != null ? DataCategory.of(declared.toString()) : typeCategory(field.schema());
+        }
+
+        /** The category a type declares itself, or the one non-null branch of an optional type does; null if none. */
+        private static DataCategory typeCategory(Schema schema) {
+            Schema value = schema.getType() == Schema.Type.UNION && schema.getTypes().size() == 2 && AvroValues.isNullable(schema)
+                    ? AvroValues.nonNull(schema) : schema;
+            Object declared = value.getObjectProp(CATEGORY_PROPERTY);
             return declared == null ? null : DataCategory.of(declared.toString());
         }
     }

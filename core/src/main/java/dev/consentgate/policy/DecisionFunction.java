@@ -14,8 +14,9 @@ import java.util.function.Predicate;
  *
  * <p>The rules, per purpose whose basis is {@code consent} or {@code legitimate_interest}: the basis must hold
  * at the event's time and at the decision's time. A "no" at either (DENIED, WITHDRAWN, an objection, an
- * erasure) drops the record whatever {@code on_missing_consent} says; that action applies only where the
- * customer said nothing that covers the purpose. After an erasure only {@code legal_obligation} purposes go on, and an
+ * erasure) drops the record whatever {@code on_missing_consent} says, and so does a time older than the consent
+ * history, where what the customer said cannot be known; that action applies only where the customer said nothing
+ * that covers the purpose. After an erasure only {@code legal_obligation} purposes go on, and an
  * erasure captured after the event's time covers the event even where a later grant is in force at the decision's time.
  */
 public final class DecisionFunction {
@@ -50,7 +51,7 @@ public final class DecisionFunction {
         if (purposes.isEmpty()) {
             return new EventDecision(judgedUnder, context.decidedAt(), List.of(ReasonCode.NO_PURPOSE), List.of());
         }
-        OptOut optOut = new OptOut(policy.jurisdiction(judgedUnder),
+        OptOut optOut = new OptOut(policy.jurisdiction(judgedUnder), policy.jurisdiction(context.customerJurisdictionAtDecision()),
                 context.eventJurisdiction() == null ? null : policy.jurisdiction(context.eventJurisdiction()));
         List<PurposeVerdict> decisions = new ArrayList<>(purposes.size());
         for (int i = 0; i < purposes.size(); i++) {
@@ -96,8 +97,21 @@ public final class DecisionFunction {
     /** Contract and legal obligation need no consent; an erasure at either time stops a contract, not the law. */
     private static PurposeVerdict withoutConsent(Purpose purpose, PurposeRule rule, ConsentAnswer atEvent, ConsentAnswer atDecision,
                                                   ReasonCode basisReason) {
-        ConsentState erasure = erasure(atEvent) != null ? erasure(atEvent) : erasure(atDecision);
+        ConsentState erasure = erasureInForce(atEvent) != null ? erasureInForce(atEvent) : erasureInForce(atDecision);
         return erasure == null ? decision(purpose, rule, Verdict.PERMIT, null, basisReason) : erased(purpose, rule, erasure);
+    }
+
+    /**
+     * The erasure request that stands at one time for a purpose that needs no consent. Only a grant about the purpose
+     * captured after the request lifts it (the customer came back); a "no" after it does not, though it is the statement
+     * in force: a contract the customer asked to end does not start again because they also refused something.
+     */
+    private static ConsentState erasureInForce(ConsentAnswer answer) {
+        ConsentState erasure = answer.erasure();
+        ConsentState record = answer.record();
+        boolean grantedSince = erasure != null && record != null && record.status() == ConsentChoice.GRANTED
+                && record.capturedAt() > erasure.capturedAt();
+        return grantedSince ? null : erasure;
     }
 
     /**
@@ -121,11 +135,6 @@ public final class DecisionFunction {
                 : decision(purpose, rule, Verdict.DROP, erasure, ReasonCode.ERASURE_REQUESTED);
     }
 
-    private static ConsentState erasure(ConsentAnswer answer) {
-        ConsentState record = answer.record();
-        return record != null && record.status() == ConsentChoice.ERASED ? record : null;
-    }
-
     /**
      * A "no" at either time drops, the event's first; a permit at both permits, on the event time's record;
      * otherwise the customer said nothing that covers the purpose at one of them, and the rule's action applies.
@@ -144,7 +153,8 @@ public final class DecisionFunction {
 
     private static Judgment legitimateInterest(ConsentAnswer answer) {
         if (answer.historyExpired()) {
-            return Judgment.silent(null, ReasonCode.CONSENT_HISTORY_EXPIRED);
+            // Unknown is not "nothing said": the customer may have said no then, so it drops like a "no".
+            return Judgment.no(null, ReasonCode.CONSENT_HISTORY_EXPIRED);
         }
         ConsentState record = answer.record();
         if (record == null) {
@@ -161,7 +171,8 @@ public final class DecisionFunction {
     /** @param optOut the purpose is opt-out for this event: permitted until the customer opts out */
     private static Judgment consent(ConsentAnswer answer, boolean optOut, long time) {
         if (answer.historyExpired()) {
-            return Judgment.silent(null, ReasonCode.CONSENT_HISTORY_EXPIRED);
+            // Unknown is not "nothing said": the customer may have said no then, so it drops like a "no".
+            return Judgment.no(null, ReasonCode.CONSENT_HISTORY_EXPIRED);
         }
         ConsentState record = answer.record();
         if (record == null) {
@@ -227,14 +238,16 @@ public final class DecisionFunction {
     /**
      * Which purposes are opt-out for one event. The event's own jurisdiction is chosen by whoever produced the
      * event, so it can only tighten: a purpose is opt-out only where the customer's recorded jurisdiction makes it
-     * so and the event's, if it names one, does too.
+     * so, at the event's time and at the decision's (the basis must hold at both), and the event's, if it names
+     * one, does too.
      *
+     * @param recordedAtDecision the rule of the customer's recorded jurisdiction at the decision's time
      * @param sent the rule of the event's own jurisdiction; null when the event names none
      */
-    private record OptOut(JurisdictionRule recorded, JurisdictionRule sent) {
+    private record OptOut(JurisdictionRule recorded, JurisdictionRule recordedAtDecision, JurisdictionRule sent) {
 
         boolean covers(Purpose purpose) {
-            return recorded.isOptOut(purpose) && (sent == null || sent.isOptOut(purpose));
+            return recorded.isOptOut(purpose) && recordedAtDecision.isOptOut(purpose) && (sent == null || sent.isOptOut(purpose));
         }
     }
 

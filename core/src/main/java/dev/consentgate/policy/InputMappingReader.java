@@ -74,7 +74,12 @@ final class InputMappingReader {
                 .orElse(customerId.map(source -> source.kind() == ValueSource.Kind.KEY).orElse(false));
         Map<String, DataCategory> categories = readCategories(input, name);
         Optional<Set<Purpose>> allowedPurposes = readAllowedPurposes(input, name);
-        Set<String> passHeaders = input.parsedItems("pass_headers", header -> header).map(Map::keySet).orElse(Set.of());
+        Optional<Map<String, Integer>> passHeaderLines = input.parsedItems("pass_headers", header -> header);
+        Set<String> passHeaders = passHeaderLines.map(Map::keySet).orElse(Set.of());
+        customerId.filter(source -> source.kind() == ValueSource.Kind.HEADER && passHeaders.contains(source.name()))
+                .ifPresent(source -> problems.add(passHeaderLines.get().get(source.name()), "pass_headers of " + name + " lists "
+                        + source.name() + ", the header its customer id is read from: every purpose would get the id in the clear, "
+                        + "also one that gets only its hash as the record key; remove it from pass_headers"));
         SignalSources signals = input.entry("signals").map(entry -> readSignals(entry, name)).orElse(SignalSources.NONE);
         if (customerId.isPresent() && eventId.isPresent()) {
             rejectEventIdFromCustomerId(input, customerId.get(), eventId.get(), keyedByCustomerId, name);

@@ -49,14 +49,20 @@ public final class ValueRedactor {
         };
     }
 
-    /** {@code jane@example.com} → {@code j***@example.com}; other strings keep their last two characters. */
+    /**
+     * {@code jane@example.com} → {@code j***@example.com}; other strings become {@code ***} and their last two characters
+     * ({@code ***} alone up to four characters). Only a value that
+     * is one address (one {@code @}, no whitespace) keeps its domain: free text that holds an address keeps no more than
+     * other text.
+     */
     static String mask(String value) {
         int at = value.indexOf('@');
-        if (at > 0) {
+        if (at > 0 && at == value.lastIndexOf('@') && value.chars().noneMatch(Character::isWhitespace)) {
             return value.charAt(0) + "***" + value.substring(at);
         }
+        // A mask of fixed width: one that kept the length would tell short values from a small set apart ("male", "female").
         int visible = value.length() > MASK_VISIBLE_TAIL * 2 ? MASK_VISIBLE_TAIL : 0;
-        return "*".repeat(value.length() - visible) + value.substring(value.length() - visible);
+        return "***" + value.substring(value.length() - visible);
     }
 
     /**
@@ -80,13 +86,14 @@ public final class ValueRedactor {
         if (value instanceof TemporalAccessor) {
             throw new IllegalArgumentException("cannot generalize a " + value.getClass().getSimpleName());
         }
+        String text = value.toString();
+        // Before numbers: a postal code stored as a number is still a postal code, and its decade band would keep 4 of 5 digits.
+        if (POSTAL_CODE.covers(category)) {
+            return text.length() <= POSTAL_PREFIX_LENGTH ? text : text.substring(0, POSTAL_PREFIX_LENGTH);
+        }
         if (value instanceof Number number) {
             long decade = Math.floorDiv(number.longValue(), 10) * 10;
             return decade + "-" + (decade + 9);
-        }
-        String text = value.toString();
-        if (POSTAL_CODE.covers(category)) {
-            return text.length() <= POSTAL_PREFIX_LENGTH ? text : text.substring(0, POSTAL_PREFIX_LENGTH);
         }
         // No coarser form is known for free text: keep nothing of it rather than guess.
         return "*";

@@ -219,4 +219,27 @@ class ConsentAsOfEventTimeTest {
         assertThat(EnforcementDriver.firstDecisions(driver.audits())).containsExactly(
                 "e-ancient:DROP:CONSENT_HISTORY_EXPIRED", "e-recent:PERMIT:CONSENT_GRANTED");
     }
+
+    /**
+     * Where the customer said nothing, reporting is redacted and profiling tagged; an event older than the history is not
+     * such a case: the customer may have said no then (here they had), so it drops for those purposes too.
+     */
+    @Test
+    void anEventOlderThanTheConsentHistoryIsNeitherRedactedNorTagged() {
+        driver.close();
+        driver = new EnforcementDriver(EnforcementDriver.examplePolicy(), Map.of(ConsentGateConfig.HISTORY_RETENTION_MS, 10_000L));
+        driver.consent("cust-d", "analytics.reporting", ConsentStatus.DENIED, 1_000);
+        driver.consent("cust-d", "personalize", ConsentStatus.DENIED, 1_000);
+        driver.consent("cust-d", "analytics.reporting", ConsentStatus.GRANTED, 50_000);
+        driver.consent("cust-d", "personalize", ConsentStatus.GRANTED, 50_000);
+
+        driver.send(contact("e-ancient", "cust-d", 2_000, "analytics.reporting", "personalize.profiling"));
+
+        assertThat(driver.audits()).singleElement().satisfies(audit -> assertThat(audit.getDecisions())
+                .extracting(d -> d.getPurpose() + ":" + d.getDecision() + ":" + d.getReasons())
+                .containsExactly("analytics.reporting:DROP:[CONSENT_HISTORY_EXPIRED]",
+                        "personalize.profiling:DROP:[CONSENT_HISTORY_EXPIRED]"));
+        assertThat(driver.purpose("analytics.reporting")).isEmpty();
+        assertThat(driver.purpose("personalize.profiling")).isEmpty();
+    }
 }

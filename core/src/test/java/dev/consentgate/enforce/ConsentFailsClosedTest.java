@@ -4,6 +4,7 @@ import static dev.consentgate.enforce.EnforcementDriver.contact;
 import static dev.consentgate.enforce.EnforcementDriver.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.consentgate.output.OutputHeaders;
 import dev.consentgate.sample.ContactUpdated;
 import dev.consentgate.schema.ConsentStatus;
 import dev.consentgate.schema.DecisionRecord;
@@ -97,6 +98,30 @@ class ConsentFailsClosedTest {
         assertThat(decisions(List.of(audit))).containsExactly(List.of(ESSENTIAL + ":DROP:[ERASURE_REQUESTED]"));
         assertThat(audit.getDecidedAt().toEpochMilli()).isEqualTo(2_000);
         assertThat(driver.purpose(ESSENTIAL)).isEmpty();
+    }
+
+    /** Only a grant given after an erasure (the customer came back) restarts a contract; a "no" given after it does not. */
+    @Test
+    void aDenialOrAnAncestorsWithdrawalAfterAnErasureDoesNotRestartTheContract() {
+        // Given
+        driver.erasure("cust-denied", 1_000);
+        driver.consent("cust-denied", ESSENTIAL, ConsentStatus.DENIED, 1_500);
+        driver.erasure("cust-withdrawn", 1_000);
+        driver.consent("cust-withdrawn", "essential", ConsentStatus.WITHDRAWN, 1_500);
+        driver.erasure("cust-back", 1_000);
+        driver.consent("cust-back", ESSENTIAL, ConsentStatus.GRANTED, 1_500);
+
+        // When
+        driver.send(contact("e-denied", "cust-denied", 2_000, ESSENTIAL, TAX_RECORDS));
+        driver.send(contact("e-withdrawn", "cust-withdrawn", 2_000, ESSENTIAL));
+        driver.send(contact("e-back", "cust-back", 2_000, ESSENTIAL));
+
+        // Then
+        assertThat(decisions(driver.audits())).containsExactly(
+                List.of(ESSENTIAL + ":DROP:[ERASURE_REQUESTED]", TAX_RECORDS + ":PERMIT:[ERASED_BUT_LEGAL_OBLIGATION]"),
+                List.of(ESSENTIAL + ":DROP:[ERASURE_REQUESTED]"),
+                List.of(ESSENTIAL + ":PERMIT:[CONTRACT]"));
+        assertThat(driver.purpose(ESSENTIAL)).extracting(r -> header(r, OutputHeaders.EVENT_ID)).containsExactly("e-back");
     }
 
     @Test
@@ -219,6 +244,31 @@ class ConsentFailsClosedTest {
                 List.of(EMAIL + ":DROP:[CONSENT_WITHDRAWN, CONSENT_INHERITED]"),
                 List.of(EMAIL + ":DROP:[CONSENT_WITHDRAWN, CONSENT_INHERITED]"));
         assertThat(driver.purpose(EMAIL)).isEmpty();
+    }
+
+    /**
+     * Opt-out holds at both times like any basis: a Californian who has moved to the EU by the time their late advertising
+     * event is decided is judged opt-in, and never consented; one still in California is not.
+     */
+    @Test
+    void aPurposeIsOptOutOnlyUnderTheCustomersJurisdictionAtTheEventsTimeAndAtTheDecisionsTime() {
+        // Given
+        driver.consent("cust-moved", REPORTING, ConsentStatus.GRANTED, 1_000, null, "US-CA");
+        driver.consent("cust-moved", REPORTING, ConsentStatus.GRANTED, 3_000, null, "EU");
+        driver.consent("cust-stayed", REPORTING, ConsentStatus.GRANTED, 1_000, null, "US-CA");
+        driver.consent("cust-stayed", REPORTING, ConsentStatus.GRANTED, 3_000, null, "US-CA");
+
+        // When: advertising events from 2000 that say US-CA themselves, decided at 3000
+        driver.send(fromCountry("US-CA", contact("e-moved", "cust-moved", 2_000, ADVERTISING)));
+        driver.send(fromCountry("US-CA", contact("e-stayed", "cust-stayed", 2_000, ADVERTISING)));
+
+        // Then: both are judged under California, their jurisdiction at the event's time
+        List<DecisionRecord> audits = driver.audits();
+        assertThat(audits).extracting(DecisionRecord::getJurisdiction).containsExactly("US-CA", "US-CA");
+        assertThat(decisions(audits)).containsExactly(
+                List.of(ADVERTISING + ":DROP:[NO_CONSENT]"),
+                List.of(ADVERTISING + ":PERMIT:[OPT_OUT_NOT_EXERCISED]"));
+        assertThat(driver.purpose(ADVERTISING)).extracting(r -> header(r, OutputHeaders.EVENT_ID)).containsExactly("e-stayed");
     }
 
     // ---- a jurisdiction sent with an event only tightens

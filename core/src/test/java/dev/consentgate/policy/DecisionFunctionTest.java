@@ -46,6 +46,12 @@ class DecisionFunctionTest {
                 record(null, ConsentChoice.ERASED, 6_000, null))),
         /** Erasure requested at 4000, before the event, and a grant at 4500: a customer who came back. */
         GRANTED_AFTER_ERASURE_AT_4000(ConsentAnswer.found(record(DECLARED, ConsentChoice.GRANTED, 4_500, null),
+                record(null, ConsentChoice.ERASED, 4_000, null))),
+        /** Erasure requested at 4000, and a denial at 4500: the customer did not come back. */
+        DENIED_AFTER_ERASURE_AT_4000(ConsentAnswer.found(record(DECLARED, ConsentChoice.DENIED, 4_500, null),
+                record(null, ConsentChoice.ERASED, 4_000, null))),
+        /** Erasure requested at 4000, and an ancestor's withdrawal at 4500. */
+        WITHDRAWN_ON_ANCESTOR_AFTER_ERASURE_AT_4000(ConsentAnswer.found(record(ANCESTOR, ConsentChoice.WITHDRAWN, 4_500, null),
                 record(null, ConsentChoice.ERASED, 4_000, null)));
 
         final ConsentAnswer answer;
@@ -156,8 +162,14 @@ class DecisionFunctionTest {
             consent             | redact | NONE_KNOWN_CUSTOMER      | DENIED              | DROP   | CONSENT_DENIED                    | DECISION
             legitimate_interest | tag    | NONE_KNOWN_CUSTOMER      | DENIED              | DROP   | OBJECTION                         | DECISION
             legitimate_interest | tag    | GRANTED                  | WITHDRAWN           | DROP   | OBJECTION                         | DECISION
-            legitimate_interest | tag    | NONE_KNOWN_CUSTOMER      | HISTORY_EXPIRED     | TAG    | CONSENT_HISTORY_EXPIRED           | NONE
+            legitimate_interest | tag    | HISTORY_EXPIRED          | GRANTED             | DROP   | CONSENT_HISTORY_EXPIRED           | NONE
+            consent             | redact | HISTORY_EXPIRED          | GRANTED             | DROP   | CONSENT_HISTORY_EXPIRED           | NONE
+            consent             | tag    | HISTORY_EXPIRED          | NONE_KNOWN_CUSTOMER | DROP   | CONSENT_HISTORY_EXPIRED           | NONE
             contract            | tag    | GRANTED                  | ERASED              | DROP   | ERASURE_REQUESTED                 | DECISION
+            contract            | tag    | DENIED_AFTER_ERASURE_AT_4000 | DENIED_AFTER_ERASURE_AT_4000 | DROP | ERASURE_REQUESTED     | ERASURE
+            contract            | tag    | WITHDRAWN_ON_ANCESTOR_AFTER_ERASURE_AT_4000 | WITHDRAWN_ON_ANCESTOR_AFTER_ERASURE_AT_4000 | DROP | ERASURE_REQUESTED | ERASURE
+            contract            | tag    | GRANTED_AFTER_ERASURE_AT_4000 | GRANTED_AFTER_ERASURE_AT_4000 | PERMIT | CONTRACT         | NONE
+            legal_obligation    | drop   | DENIED_AFTER_ERASURE_AT_4000 | DENIED_AFTER_ERASURE_AT_4000 | PERMIT | ERASED_BUT_LEGAL_OBLIGATION | ERASURE
             legal_obligation    | drop   | NONE_KNOWN_CUSTOMER      | ERASED              | PERMIT | ERASED_BUT_LEGAL_OBLIGATION       | DECISION
             consent             | redact | GRANTED                  | GRANTED_AFTER_ERASURE_AT_6000 | DROP | ERASURE_REQUESTED     | ERASURE
             legitimate_interest | tag    | NONE_KNOWN_CUSTOMER      | GRANTED_AFTER_ERASURE_AT_6000 | DROP | ERASURE_REQUESTED     | ERASURE

@@ -66,21 +66,21 @@ class PolicyParserExampleTest {
                                 DataCategory.of("user.demographic.date_of_birth"), RedactionAction.GENERALIZE,
                                 DataCategory.of("user.unique_id"), RedactionAction.HASH),
                         "crm.purpose.analytics.reporting", 26),
-                new PurposeRule(Purpose.of("personalize.profiling"), LegalBasis.LEGITIMATE_INTEREST, MissingConsentAction.TAG,
+                new PurposeRule(Purpose.of("personalize.profiling"), LegalBasis.LEGITIMATE_INTEREST, MissingConsentAction.DROP,
                         categories("user", "system"), categories("user.demographic"), Map.of(),
                         "crm.purpose.personalize.profiling", 38),
                 new PurposeRule(Purpose.of("train_ai_system"), LegalBasis.CONSENT, MissingConsentAction.DROP,
                         categories("user.behavior", "system.operations"),
                         categories("user.demographic", "user.contact.address.postal_code"),
-                        Map.of(), "crm.purpose.train_ai_system", 47),
+                        Map.of(), "crm.purpose.train_ai_system", 46),
                 new PurposeRule(Purpose.of("marketing.advertising"), LegalBasis.CONSENT, MissingConsentAction.DROP,
                         categories("user.unique_id", "user.contact.email", "system.operations"), Set.of(), Map.of(),
-                        "crm.purpose.marketing.advertising", 54),
+                        "crm.purpose.marketing.advertising", 53),
                 new PurposeRule(Purpose.of("sales.prospecting"), LegalBasis.CONSENT, MissingConsentAction.TAG,
                         categories("user.name", "user.contact.email", "user.contact.phone_number", "system.operations"),
-                        Set.of(), Map.of(), "crm.purpose.sales.prospecting", 60),
+                        Set.of(), Map.of(), "crm.purpose.sales.prospecting", 59),
                 new PurposeRule(Purpose.of("essential.service"), LegalBasis.CONTRACT, MissingConsentAction.DROP,
-                        categories("user", "system"), Set.of(), Map.of(), "crm.purpose.essential.service", 66));
+                        categories("user", "system"), Set.of(), Map.of(), "crm.purpose.essential.service", 65));
     }
 
     @Test

@@ -134,6 +134,12 @@ class PolicyParserProblemsTest {
                         List.of("policy.yaml:16: event_id of input crm.contacts is read from the same place as its customer id: "
                                 + "the event id is written in the clear to the audit topic, so it must not be the customer id; "
                                 + "name another field or header, or leave event_id out")),
+                Arguments.of("the customer id's header passed to the purposes",
+                        with("    customer_id: { field: customerId }\n", "    customer_id: { header: x-customer-id }\n"
+                                + "    pass_headers: [traceparent, x-customer-id]\n"),
+                        List.of("policy.yaml:14: pass_headers of input crm.contacts lists x-customer-id, the header its customer id "
+                                + "is read from: every purpose would get the id in the clear, also one that gets only its hash as the "
+                                + "record key; remove it from pass_headers")),
                 Arguments.of("an allowed purpose without a rule",
                         with("    purposes: { field: purposes }\n", "    purposes: { field: purposes }\n    allowed_purposes: [marketing.email, sales]\n"),
                         List.of("policy.yaml:15: allowed purpose sales of input crm.contacts has no purpose rule above or below it")),
@@ -305,6 +311,10 @@ class PolicyParserProblemsTest {
                   essential.service:
                     basis: contract
                     on_missing_consent: tag
+                  personalize:
+                    basis: legitimate_interest
+                    allow_categories: [user]
+                    on_missing_consent: tag
                 jurisdictions:
                   us-ca: { opt_out_purposes: [sales] }
                 """;
@@ -323,9 +333,12 @@ class PolicyParserProblemsTest {
                 "policy.yaml:11: " + NO_ALLOW_LIST.replace("purpose marketing", "purpose essential.service"),
                 "policy.yaml:13: on_missing_consent is not allowed for purpose essential.service: basis contract is "
                         + "always permitted, so it would never apply",
-                "policy.yaml:15: jurisdiction code 'us-ca' must be two capital letters, optionally followed by '-' "
+                "policy.yaml:17: on_missing_consent is not allowed for purpose personalize: basis legitimate_interest permits "
+                        + "where the customer said nothing and drops an objection or a time older than the consent history, "
+                        + "so it would never apply",
+                "policy.yaml:19: jurisdiction code 'us-ca' must be two capital letters, optionally followed by '-' "
                         + "and 1 to 3 capitals or digits (EU, BR, US-CA)",
-                "policy.yaml:15: opt-out purpose sales in jurisdiction us-ca is not covered by any purpose rule");
+                "policy.yaml:19: opt-out purpose sales in jurisdiction us-ca is not covered by any purpose rule");
     }
 
     @Test

@@ -30,8 +30,11 @@ class ValueRedactorTest {
     @ParameterizedTest
     @CsvSource({
             "jane@example.com, j***@example.com",
-            "+44 20 7946 0958, **************58",
-            "abcd, ****"})
+            "+44 20 7946 0958, ***58",
+            "abcd, ***",
+            "female, ***le",
+            "'Met @ cafe, call +44 20 7946 0958', ***58",
+            "a@b@example.com, ***om"})
     void maskKeepsOnlyAHint(String value, String masked) {
         assertThat(redact(RedactionAction.MASK, EMAIL, value)).isEqualTo(masked);
     }
@@ -42,6 +45,7 @@ class ValueRedactorTest {
         DataCategory birth = DataCategory.of("user.demographic.date_of_birth");
 
         assertThat(redact(RedactionAction.GENERALIZE, postal, "94107")).isEqualTo("941");
+        assertThat(redact(RedactionAction.GENERALIZE, postal, 94107)).as("a postal code stored as a number").isEqualTo("941");
         assertThat(redact(RedactionAction.GENERALIZE, birth, LocalDate.of(1987, 3, 14))).isEqualTo("1987");
         assertThat(redact(RedactionAction.GENERALIZE, birth, Instant.parse("2001-07-01T10:00:00Z"))).isEqualTo("2001");
         assertThat(redact(RedactionAction.GENERALIZE, DataCategory.of("user.demographic.age_range"), 37)).isEqualTo("30-39");

@@ -74,7 +74,7 @@ class ConsentHistoryPropertyTest {
     private static final Map<String, Rule> RULES = Map.of(
             EMAIL, new Rule(Basis.CONSENT, "DROP"),
             REPORTING, new Rule(Basis.CONSENT, "REDACT"),
-            PROFILING, new Rule(Basis.LEGITIMATE_INTEREST, "TAG"),
+            PROFILING, new Rule(Basis.LEGITIMATE_INTEREST, "DROP"),
             "train_ai_system", new Rule(Basis.CONSENT, "DROP"),
             ADVERTISING, new Rule(Basis.CONSENT, "DROP"),
             ESSENTIAL, new Rule(Basis.CONTRACT, null));
@@ -236,7 +236,7 @@ class ConsentHistoryPropertyTest {
             if (rule.isEmpty()) {
                 return purpose + ":DROP:[UNKNOWN_PURPOSE]";
             }
-            boolean optOut = model.optOut(purpose, event.occurredAt());
+            boolean optOut = model.optOut(purpose, event.occurredAt()) && model.optOut(purpose, decidedAt);
             Verdict atEvent = model.verdict(purpose, event.occurredAt(), optOut);
             Verdict atDecision = model.verdict(purpose, decidedAt, optOut);
             Verdict used;
@@ -274,7 +274,7 @@ class ConsentHistoryPropertyTest {
         }
 
         boolean legalBasisHeld(String purpose) {
-            boolean optOut = model.optOut(purpose, event.occurredAt());
+            boolean optOut = model.optOut(purpose, event.occurredAt()) && model.optOut(purpose, decidedAt);
             return model.basisHolds(purpose, event.occurredAt(), optOut) && model.basisHolds(purpose, decidedAt, optOut)
                     && !erasedSinceTheEvent();
         }
@@ -345,9 +345,9 @@ class ConsentHistoryPropertyTest {
             return arrived.stream().anyMatch(c -> c.capturedAt() <= time);
         }
 
-        /** Judged under the customer's recorded jurisdiction at the event's time; contacts carry none of their own here. */
-        boolean optOut(String purpose, long eventTime) {
-            return US_CA.equals(jurisdiction(eventTime)) && covers(ADVERTISING, purpose);
+        /** Under the customer's recorded jurisdiction at {@code time}; contacts carry none of their own here. Opt-out needs it at both times. */
+        boolean optOut(String purpose, long time) {
+            return US_CA.equals(jurisdiction(time)) && covers(ADVERTISING, purpose);
         }
 
         /** The basis's standing at one time; {@code optOut} is judged once per event, under the jurisdiction of its time. */
@@ -359,7 +359,9 @@ class ConsentHistoryPropertyTest {
                 return new Verdict(Standing.NO, "ERASURE_REQUESTED", change);
             }
             return switch (rule.basis()) {
-                case CONTRACT -> new Verdict(Standing.PERMIT, "CONTRACT", Optional.empty());
+                case CONTRACT -> erasureStanding(purpose, time)
+                        .map(erasure -> new Verdict(Standing.NO, "ERASURE_REQUESTED", Optional.of(erasure)))
+                        .orElse(new Verdict(Standing.PERMIT, "CONTRACT", Optional.empty()));
                 case LEGITIMATE_INTEREST -> status == Status.DENIED || status == Status.WITHDRAWN
                         ? new Verdict(Standing.NO, "OBJECTION", change)
                         : new Verdict(Standing.PERMIT, "LEGITIMATE_INTEREST", change);
@@ -390,12 +392,21 @@ class ConsentHistoryPropertyTest {
                 return false;
             }
             return switch (rule.basis()) {
-                case CONTRACT -> true;
+                case CONTRACT -> erasureStanding(purpose, time).isEmpty();
                 case LEGITIMATE_INTEREST -> status.isEmpty() || status.get() == Status.GRANTED;
                 case CONSENT -> optOut
                         ? status.isEmpty() || status.get() == Status.GRANTED
                         : status.isPresent() && status.get() == Status.GRANTED && !expired(inForce(purpose, time).get(), time);
             };
+        }
+
+        /** For a contract: the latest erasure request by {@code time} stands, unless the change in force is a grant given after it. */
+        Optional<ConsentChange> erasureStanding(String purpose, long time) {
+            Optional<ConsentChange> erasure = erasureSince(Long.MIN_VALUE, time);
+            Optional<ConsentChange> change = inForce(purpose, time);
+            boolean grantedSince = erasure.isPresent() && change.isPresent() && change.get().status() == Status.GRANTED
+                    && change.get().capturedAt() > erasure.get().capturedAt();
+            return grantedSince ? Optional.empty() : erasure;
         }
 
         /** The latest erasure request captured by {@code time}, when it was captured at or after {@code since}. */

@@ -94,7 +94,7 @@ class LogHygieneTest {
         driver.send(ENGAGEMENT, "unknown-customer", engagement("e-unknown", "cust-never-seen", 101_000, EMAIL), 101_000);
         driver.send(LEAD_SCORES, OTHER_CUSTOMER, leadScore("e-scores", OTHER_CUSTOMER, 101_000, "analytics.reporting"), 101_000);
         driver.send(contact("e-ancient", CUSTOMER, 50_000, EMAIL));
-        driver.send(contact("e-ancient-tagged", OTHER_CUSTOMER, 50_000, "personalize.profiling"));
+        driver.send(contact("e-tagged", OTHER_CUSTOMER, 101_000, "sales.prospecting"));
 
         // Dead letters: unreadable bytes, a tombstone, no purposes, a bad category
         driver.sendRaw(CONTACTS, CUSTOMER, "jane.doe@example.com,Jane,Doe,94107".getBytes(StandardCharsets.UTF_8));
