@@ -167,33 +167,14 @@ final class EnforcementProcessor implements Processor<String, EnforcerInput, byt
             return null;
         }
         graceBuffer.advance(event.eventTime());
-        if (graceBuffer.isDue(event.eventTime())) {
-            // Release the earlier waiting events first, so decisions stay in event-time order.
-            graceBuffer.releaseDue(this::decideReleased);
-            decide(event);
-            return null;
-        }
-        // The event waits. What its signals say counts from now, like a consent event read now: also for the events it
-        // releases, which are decided at its time.
-        boolean readable = recordCarriedStatements(event);
+        // Release the earlier waiting events first, so decisions stay in event-time order.
         graceBuffer.releaseDue(this::decideReleased);
-        if (readable) {
+        if (graceBuffer.isDue(event.eventTime())) {
+            decide(event);
+        } else {
             graceBuffer.hold(event);
         }
         return null;
-    }
-
-    /**
-     * Records what an event about to wait in the grace buffer says through its signals, as it is read: an older event
-     * decided while it waits must see an opt-out that has been read, as a consent event read by then counts. Its decision
-     * records them again (a statement recorded twice is kept once) and counts them.
-     *
-     * @return false when a signal is malformed: the event went to the dead-letter topic and is not held
-     */
-    private boolean recordCarriedStatements(PendingEvent event) {
-        Optional<List<ConsentState>> carried = carriedStatements(event, decoded(event));
-        carried.ifPresent(statements -> statements.forEach(statement -> history.record(event.customerId(), statement)));
-        return carried.isPresent();
     }
 
     /** With a grace period; or without one, while events held under an earlier one still wait. */
@@ -273,7 +254,6 @@ final class EnforcementProcessor implements Processor<String, EnforcerInput, byt
         }
         // The event's own statements count for it, and stand only with its audit record: should it fail and be
         // dead-lettered, they must not count for the customer's later events, which a replay would decide without them.
-        // (Those of an event that waited in the grace buffer were recorded when it was read, and stay.)
         Optional<ConsentHistory.Snapshot> before = carried.get().isEmpty() ? Optional.empty()
                 : Optional.of(history.snapshot(event.customerId()));
         carried.get().forEach(statement -> {
