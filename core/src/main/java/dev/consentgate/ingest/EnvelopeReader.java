@@ -76,8 +76,8 @@ public final class EnvelopeReader implements Processor<byte[], byte[], String, R
             categories = FieldCategories.of(schema, mapping);
         } catch (FieldCategories.PersonalEnvelopeField e) {
             throw new RejectException(RejectReason.INVALID_ENVELOPE_FIELD, "the field " + e.path() + ", read as the event id, "
-                    + "event time or purposes, is categorized " + e.category() + ": these fields pass to every purpose and the "
-                    + "audit topic in the clear, so none may hold personal data");
+                    + "is categorized " + e.category() + ": the event id passes to every purpose and the audit topic in the clear, "
+                    + "so it may not hold personal data");
         } catch (IllegalArgumentException e) {
             throw new RejectException(RejectReason.INVALID_DATA_CATEGORY, "the record's schema " + schema.getFullName()
                     + " has a data_category property that is not a dotted key of lowercase words");

@@ -27,7 +27,7 @@ public enum RejectReason {
     /**
      * The input mapping's customer id, event id or jurisdiction holds something other than a string, int or long (a record,
      * map, array, bytes): it would be written out as text, and the event id passes to every purpose whatever its category.
-     * Also an event id, event time or purposes field that the schema or the mapping categorizes as personal data.
+     * Also an event id field that the schema or the mapping categorizes as personal data (its own category or its parent's).
      */
     INVALID_ENVELOPE_FIELD,
     /** The record's schema has a {@code data_category} property that is not a valid category: its fields cannot be minimized safely. */

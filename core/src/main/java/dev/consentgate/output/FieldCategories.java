@@ -26,7 +26,8 @@ import org.apache.avro.Schema;
  * whole: {@code whole} lists every category its values can hold, at any depth, each nested field's
  * category found as above (its own, else its parent's), inside array items and map values too
  * ({@code items.sku}). The fields the envelope reads as event id, event time and purposes describe the
- * event and are left out: they pass everywhere, so one that the schema or the mapping names personal is refused.
+ * event and are left out: they pass everywhere, so an event id field that the schema or the mapping names personal is
+ * refused.
  *
  * @param byPath          field path (dotted below the top) → category, for every leaf data field, in schema order
  * @param whole           for each leaf of {@code byPath} that is not a single scalar value: its own category and every
@@ -55,12 +56,14 @@ public record FieldCategories(Map<String, DataCategory> byPath, Map<String, Set<
     /**
      * @param mapping the input topic's mapping; null for a topic without one (nothing mapped, no envelope fields)
      * @throws IllegalArgumentException when a {@code data_category} property is not a valid category
-     * @throws PersonalEnvelopeField when a field the envelope reads is named personal data
+     * @throws PersonalEnvelopeField when the event id field is named personal data
      */
     public static FieldCategories of(Schema schema, InputMapping mapping) {
         Map<String, DataCategory> mapped = mapping == null ? Map.of() : mapping.fieldCategories();
         Set<String> envelope = mapping == null ? Set.of() : mapping.envelopeFields();
-        Walk walk = new Walk(mapped, envelope);
+        String eventIdPath = mapping == null ? null : mapping.eventId()
+                .filter(source -> source.kind() == ValueSource.Kind.FIELD).map(ValueSource::name).orElse(null);
+        Walk walk = new Walk(mapped, envelope, eventIdPath);
         walk.record(schema, "", null);
         Set<String> unmatched = new TreeSet<>(mapped.keySet());
         unmatched.removeAll(walk.seenPaths);
@@ -105,8 +108,9 @@ public record FieldCategories(Map<String, DataCategory> byPath, Map<String, Set<
     }
 
     /**
-     * A field the envelope reads (event id, event time, purposes) that the schema or the mapping names personal data:
-     * envelope fields pass to every purpose and into the audit topic in the clear, so such a schema cannot be enforced.
+     * The field the event id is read from, named personal data by the schema or the mapping (its own category or its
+     * parent's): the event id passes to every purpose and into the audit topic in the clear, so such a schema cannot be
+     * enforced.
      */
     public static final class PersonalEnvelopeField extends IllegalArgumentException {
 
@@ -114,7 +118,7 @@ public record FieldCategories(Map<String, DataCategory> byPath, Map<String, Set<
         private final DataCategory category;
 
         PersonalEnvelopeField(String path, DataCategory category) {
-            super("the envelope field " + path + " is categorized " + category);
+            super("the event id field " + path + " is categorized " + category);
             this.path = path;
             this.category = category;
         }
@@ -133,15 +137,18 @@ public record FieldCategories(Map<String, DataCategory> byPath, Map<String, Set<
 
         private final Map<String, DataCategory> mapped;
         private final Set<String> envelope;
+        /** The field the event id is read from; null when it comes from elsewhere. */
+        private final String eventIdPath;
         private final Map<String, DataCategory> byPath = new LinkedHashMap<>();
         private final Map<String, Set<DataCategory>> whole = new LinkedHashMap<>();
         private final Set<String> seenPaths = new HashSet<>();
         /** The records being walked: a record that holds itself is not walked into again. */
         private final Deque<String> recordsOnPath = new ArrayDeque<>();
 
-        Walk(Map<String, DataCategory> mapped, Set<String> envelope) {
+        Walk(Map<String, DataCategory> mapped, Set<String> envelope, String eventIdPath) {
             this.mapped = mapped;
             this.envelope = envelope;
+            this.eventIdPath = eventIdPath;
         }
 
         void record(Schema record, String prefix, DataCategory inherited) {
@@ -149,14 +156,14 @@ public record FieldCategories(Map<String, DataCategory> byPath, Map<String, Set<
             for (Schema.Field field : record.getFields()) {
                 String path = prefix + field.name();
                 seenPaths.add(path);
-                DataCategory own = mapped.containsKey(path) ? mapped.get(path) : declared(field);
+                DataCategory own = mapped.containsKey(path) ? mapped.get(path) : declared(field, inherited);
+                DataCategory category = own != null ? own : inherited;
                 if (envelope.contains(path)) {
-                    if (own != null && own.isPersonal()) {
-                        throw new PersonalEnvelopeField(path, own);
+                    if (path.equals(eventIdPath) && category != null && category.isPersonal()) {
+                        throw new PersonalEnvelopeField(path, category);
                     }
                     continue;
                 }
-                DataCategory category = own != null ? own : inherited;
                 Schema nested = nestedRecord(field.schema());
                 if (nested != null && !recordsOnPath.contains(nested.getFullName())) {
                     record(nested, path + ".", category);
@@ -182,7 +189,7 @@ public record FieldCategories(Map<String, DataCategory> byPath, Map<String, Set<
          * below, the walk adds that field's mapped category instead of its schema's, so it vouches for no other place.
          */
         private void contents(Schema schema, String prefix, DataCategory enclosing, Set<DataCategory> held, Set<String> walked) {
-            DataCategory typed = typeCategory(schema);
+            DataCategory typed = unlessItLoosens(typeCategory(schema), enclosing);
             DataCategory context = typed != null ? typed : enclosing;
             held.add(context);
             switch (schema.getType()) {
@@ -193,7 +200,7 @@ public record FieldCategories(Map<String, DataCategory> byPath, Map<String, Set<
                     for (Schema.Field field : schema.getFields()) {
                         String path = prefix + field.name();
                         seenPaths.add(path);
-                        DataCategory own = mapped.containsKey(path) ? mapped.get(path) : declared(field);
+                        DataCategory own = mapped.containsKey(path) ? mapped.get(path) : declared(field, context);
                         DataCategory category = own != null ? own : context;
                         held.add(category);
                         contents(field.schema(), path + ".", category, held, walked);
@@ -211,10 +218,21 @@ public record FieldCategories(Map<String, DataCategory> byPath, Map<String, Set<
             return mapped.keySet().stream().anyMatch(path -> path.startsWith(prefix));
         }
 
-        /** The field's category as the schema declares it: on the field, else on its type (Avro IDL puts it there). */
-        private static DataCategory declared(Schema.Field field) {
+        /**
+         * The field's category as the schema declares it: on the field, else on its type (Avro IDL puts it there), unless
+         * that would loosen the category it inherits.
+         */
+        private static DataCategory declared(Schema.Field field, DataCategory inherited) {
             Object declared = field.getObjectProp(CATEGORY_PROPERTY);
-            return declared != null ? DataCategory.of(declared.toString()) : typeCategory(field.schema());
+            return declared != null ? DataCategory.of(declared.toString()) : unlessItLoosens(typeCategory(field.schema()), inherited);
+        }
+
+        /**
+         * A type's category, unless it would take its value out of a personal category it inherits (a type marked
+         * {@code system.operations} used under a {@code user.contact} field): a type is shared, the field's context is not.
+         */
+        private static DataCategory unlessItLoosens(DataCategory typed, DataCategory inherited) {
+            return typed != null && inherited != null && inherited.isPersonal() && !typed.isPersonal() ? null : typed;
         }
 
         /** The category a type declares itself, or the one non-null branch of an optional type does; null if none. */

@@ -98,6 +98,10 @@ public final class DecisionFunction {
     private static PurposeVerdict withoutConsent(Purpose purpose, PurposeRule rule, ConsentAnswer atEvent, ConsentAnswer atDecision,
                                                   ReasonCode basisReason) {
         ConsentState erasure = erasureInForce(atEvent) != null ? erasureInForce(atEvent) : erasureInForce(atDecision);
+        if (erasure == null && atEvent.historyExpired()) {
+            // The history no longer shows whether an erasure requested before the decision stood at the event's time.
+            erasure = atDecision.erasure();
+        }
         return erasure == null ? decision(purpose, rule, Verdict.PERMIT, null, basisReason) : erased(purpose, rule, erasure);
     }
 

@@ -99,9 +99,6 @@ final class PurposeRuleReader {
         basis.filter(ALWAYS_PERMITTED::contains).ifPresent(always -> problems.add(entry.get().line(),
                 "on_missing_consent is not allowed for " + name + ": basis " + PolicyWords.word(always)
                         + " is always permitted, so it would never apply"));
-        basis.filter(LegalBasis.LEGITIMATE_INTEREST::equals).ifPresent(interest -> problems.add(entry.get().line(),
-                "on_missing_consent is not allowed for " + name + ": basis legitimate_interest permits where the customer "
-                        + "said nothing and drops an objection or a time older than the consent history, so it would never apply"));
         return YamlNodes.word(entry.get().value(), entry.get().line(), MissingConsentAction.class,
                 "on_missing_consent", " for " + name, problems).orElse(MissingConsentAction.DROP);
     }

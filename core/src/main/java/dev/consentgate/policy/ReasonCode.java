@@ -27,7 +27,7 @@ public enum ReasonCode {
     UNKNOWN_PURPOSE("The policy has no rule for the purpose or any of its ancestors."),
     NO_PURPOSE("The event declared an empty list of purposes."),
     PURPOSE_NOT_ALLOWED_FOR_INPUT("The event's input topic may not declare this purpose: its mapping's allowed_purposes do not cover it."),
-    CONTRACT("Basis contract: permitted without consent, as no erasure was requested."),
+    CONTRACT("Basis contract: permitted without consent, as no erasure request stands (none was made, or a grant came after it)."),
     LEGAL_OBLIGATION("Basis legal_obligation: permitted without consent."),
     LEGITIMATE_INTEREST("Basis legitimate_interest and no objection at the event's time or at the decision's time."),
     OBJECTION("Basis legitimate_interest, but the customer objected (a DENIED or WITHDRAWN record) at the event's time"

@@ -60,7 +60,8 @@ public final class ValueRedactor {
         if (at > 0 && at == value.lastIndexOf('@') && value.chars().noneMatch(Character::isWhitespace)) {
             return value.charAt(0) + "***" + value.substring(at);
         }
-        // A mask of fixed width: one that kept the length would tell short values from a small set apart ("male", "female").
+        // A mask of fixed width: one that kept the length would tell values apart by it. Whether the tail shows still says
+        // whether the value is longer than 4 characters: mask is for identifiers and numbers, not values from a small set.
         int visible = value.length() > MASK_VISIBLE_TAIL * 2 ? MASK_VISIBLE_TAIL : 0;
         return "***" + value.substring(value.length() - visible);
     }
@@ -87,8 +88,12 @@ public final class ValueRedactor {
             throw new IllegalArgumentException("cannot generalize a " + value.getClass().getSimpleName());
         }
         String text = value.toString();
-        // Before numbers: a postal code stored as a number is still a postal code, and its decade band would keep 4 of 5 digits.
+        // Before numbers: a postal code stored as a number is still a postal code, and its decade band would keep 4 of 5
+        // digits. A number has lost its leading zeros (02134 is 2134), so its first digits are a prefix only at 5 or more.
         if (POSTAL_CODE.covers(category)) {
+            if (value instanceof Number && text.length() < POSTAL_PREFIX_LENGTH + 2) {
+                return "*";
+            }
             return text.length() <= POSTAL_PREFIX_LENGTH ? text : text.substring(0, POSTAL_PREFIX_LENGTH);
         }
         if (value instanceof Number number) {

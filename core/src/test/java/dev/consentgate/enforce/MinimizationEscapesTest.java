@@ -3,6 +3,7 @@ package dev.consentgate.enforce;
 import static dev.consentgate.enforce.EnforcementDriver.fieldNames;
 import static dev.consentgate.enforce.EnforcementDriver.header;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.consentgate.output.FieldCategories;
 import dev.consentgate.policy.DataCategory;
@@ -11,6 +12,7 @@ import dev.consentgate.policy.PolicyParser;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -179,6 +181,44 @@ class MinimizationEscapesTest {
         assertThat(fieldNames(driver.decode("x", out.value()))).containsExactly("eventId", "customerId", "occurredAt", "purposes");
     }
 
+    /**
+     * A type's category does not loosen its field's: a record type marked {@code system.operations}, used under a
+     * {@code user.contact} field, keeps its unannotated fields personal. Its event id, read from a field with no category
+     * of its own under that personal parent, is personal too and refused.
+     */
+    @Test
+    void aTypesCategoryDoesNotTakeAFieldOutOfItsPersonalParentsCategory() {
+        Schema lead = new Schema.Parser().parse("""
+                {"type": "record", "name": "Lead", "namespace": "adv", "fields": [
+                  {"name": "customerId", "type": "string", "data_category": "user.unique_id"},
+                  {"name": "purposes", "type": {"type": "array", "items": "string"}},
+                  {"name": "contact", "data_category": "user.contact", "type": {"type": "record", "name": "Ref",
+                    "data_category": "system.operations", "fields": [{"name": "value", "type": "string"}]}},
+                  {"name": "ops", "type": "Ref"}]}
+                """);
+        String policy = """
+                version: "adv-typed-1"
+                purposes:
+                  ops:
+                    basis: contract
+                    allow_categories: [system.operations]
+                inputs:
+                  - topic: crm.leads
+                    customer_id: { field: customerId }
+                    purposes: { field: purposes }
+                """;
+        Policy withoutEventId = PolicyParser.parse("p.yaml", policy.getBytes(StandardCharsets.UTF_8));
+        Policy byContact = PolicyParser.parse("p.yaml", (policy + "    event_id: { field: contact.value }\n").getBytes(StandardCharsets.UTF_8));
+
+        assertThat(FieldCategories.of(lead, withoutEventId.input("crm.leads").orElseThrow()).byPath())
+                .containsExactly(Map.entry("customerId", DataCategory.of("user.unique_id")),
+                        Map.entry("contact.value", DataCategory.of("user.contact")),
+                        Map.entry("ops.value", DataCategory.of("system.operations")));
+        assertThatThrownBy(() -> FieldCategories.of(lead, byContact.input("crm.leads").orElseThrow()))
+                .isInstanceOf(FieldCategories.PersonalEnvelopeField.class)
+                .hasMessage("the event id field contact.value is categorized user.contact");
+    }
+
     // ------------------------------------------------------------------------------------------------------------
     // 2. Redaction methods that keep more than the policy reference promises.
 
@@ -300,9 +340,8 @@ class MinimizationEscapesTest {
         driver.records("consent.audit").forEach(r -> seen.add("audit: " + everything(r)));
         assertThat(seen).as("a field the schema marks user.contact.email, used as event id").isEmpty();
         assertThat(driver.records("consent.dlq")).extracting(r -> header(r, "consent-dlq-reason") + ": " + header(r, "consent-dlq-detail"))
-                .containsExactly("INVALID_ENVELOPE_FIELD: the field email, read as the event id, event time or purposes, is categorized "
-                        + "user.contact.email: these fields pass to every purpose and the audit topic in the clear, so none may hold "
-                        + "personal data");
+                .containsExactly("INVALID_ENVELOPE_FIELD: the field email, read as the event id, is categorized user.contact.email: "
+                        + "the event id passes to every purpose and the audit topic in the clear, so it may not hold personal data");
     }
 
     /**

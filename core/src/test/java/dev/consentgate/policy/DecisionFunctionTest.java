@@ -169,6 +169,8 @@ class DecisionFunctionTest {
             contract            | tag    | DENIED_AFTER_ERASURE_AT_4000 | DENIED_AFTER_ERASURE_AT_4000 | DROP | ERASURE_REQUESTED     | ERASURE
             contract            | tag    | WITHDRAWN_ON_ANCESTOR_AFTER_ERASURE_AT_4000 | WITHDRAWN_ON_ANCESTOR_AFTER_ERASURE_AT_4000 | DROP | ERASURE_REQUESTED | ERASURE
             contract            | tag    | GRANTED_AFTER_ERASURE_AT_4000 | GRANTED_AFTER_ERASURE_AT_4000 | PERMIT | CONTRACT         | NONE
+            contract            | tag    | HISTORY_EXPIRED          | GRANTED_AFTER_ERASURE_AT_4000 | DROP | ERASURE_REQUESTED     | ERASURE
+            contract            | tag    | HISTORY_EXPIRED          | GRANTED             | PERMIT | CONTRACT                          | NONE
             legal_obligation    | drop   | DENIED_AFTER_ERASURE_AT_4000 | DENIED_AFTER_ERASURE_AT_4000 | PERMIT | ERASED_BUT_LEGAL_OBLIGATION | ERASURE
             legal_obligation    | drop   | NONE_KNOWN_CUSTOMER      | ERASED              | PERMIT | ERASED_BUT_LEGAL_OBLIGATION       | DECISION
             consent             | redact | GRANTED                  | GRANTED_AFTER_ERASURE_AT_6000 | DROP | ERASURE_REQUESTED     | ERASURE

@@ -311,10 +311,6 @@ class PolicyParserProblemsTest {
                   essential.service:
                     basis: contract
                     on_missing_consent: tag
-                  personalize:
-                    basis: legitimate_interest
-                    allow_categories: [user]
-                    on_missing_consent: tag
                 jurisdictions:
                   us-ca: { opt_out_purposes: [sales] }
                 """;
@@ -333,12 +329,9 @@ class PolicyParserProblemsTest {
                 "policy.yaml:11: " + NO_ALLOW_LIST.replace("purpose marketing", "purpose essential.service"),
                 "policy.yaml:13: on_missing_consent is not allowed for purpose essential.service: basis contract is "
                         + "always permitted, so it would never apply",
-                "policy.yaml:17: on_missing_consent is not allowed for purpose personalize: basis legitimate_interest permits "
-                        + "where the customer said nothing and drops an objection or a time older than the consent history, "
-                        + "so it would never apply",
-                "policy.yaml:19: jurisdiction code 'us-ca' must be two capital letters, optionally followed by '-' "
+                "policy.yaml:15: jurisdiction code 'us-ca' must be two capital letters, optionally followed by '-' "
                         + "and 1 to 3 capitals or digits (EU, BR, US-CA)",
-                "policy.yaml:19: opt-out purpose sales in jurisdiction us-ca is not covered by any purpose rule");
+                "policy.yaml:15: opt-out purpose sales in jurisdiction us-ca is not covered by any purpose rule");
     }
 
     @Test

@@ -46,6 +46,7 @@ class ValueRedactorTest {
 
         assertThat(redact(RedactionAction.GENERALIZE, postal, "94107")).isEqualTo("941");
         assertThat(redact(RedactionAction.GENERALIZE, postal, 94107)).as("a postal code stored as a number").isEqualTo("941");
+        assertThat(redact(RedactionAction.GENERALIZE, postal, 2134)).as("02134 stored as a number: no longer a prefix").isEqualTo("*");
         assertThat(redact(RedactionAction.GENERALIZE, birth, LocalDate.of(1987, 3, 14))).isEqualTo("1987");
         assertThat(redact(RedactionAction.GENERALIZE, birth, Instant.parse("2001-07-01T10:00:00Z"))).isEqualTo("2001");
         assertThat(redact(RedactionAction.GENERALIZE, DataCategory.of("user.demographic.age_range"), 37)).isEqualTo("30-39");

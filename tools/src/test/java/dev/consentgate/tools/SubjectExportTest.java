@@ -348,7 +348,7 @@ class SubjectExportTest {
                     sent to: crm.purpose.marketing.communications.email
 
                   essential.service: PERMIT
-                    why: CONTRACT: Basis contract: permitted without consent, as no erasure was requested.
+                    why: CONTRACT: Basis contract: permitted without consent, as no erasure request stands (none was made, or a grant came after it).
                     legal basis: contract; policy rule: essential.service
                     consent used: none
                     fields: none removed or changed
