@@ -97,7 +97,10 @@ public final class DecisionFunction {
     /** Contract and legal obligation need no consent; an erasure at either time stops a contract, not the law. */
     private static PurposeVerdict withoutConsent(Purpose purpose, PurposeRule rule, ConsentAnswer atEvent, ConsentAnswer atDecision,
                                                   ReasonCode basisReason) {
-        ConsentState erasure = erasureInForce(atEvent) != null ? erasureInForce(atEvent) : erasureInForce(atDecision);
+        ConsentState erasure = erasureInForce(atEvent);
+        if (erasure == null) {
+            erasure = erasureInForce(atDecision);
+        }
         if (erasure == null && atEvent.historyExpired()) {
             // The history no longer shows whether an erasure requested before the decision stood at the event's time.
             erasure = atDecision.erasure();

@@ -301,7 +301,7 @@ class MinimizationEscapesTest {
     }
 
     // ------------------------------------------------------------------------------------------------------------
-    // 3. An envelope field the schema itself declares personal.
+    // 3. An event id field the schema itself declares personal, and categories written on types.
 
     @Test
     void anEventIdFieldTheSchemaDeclaresPersonalDoesNotReachPurposesOrTheAuditInTheClear() {
