@@ -1,7 +1,8 @@
 package dev.consentgate.consent;
 
-import dev.consentgate.policy.ConsentState;
 import dev.consentgate.policy.ConsentChoice;
+import dev.consentgate.policy.ConsentState;
+import dev.consentgate.policy.JurisdictionTie;
 import dev.consentgate.policy.SignalOrigin;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -143,7 +144,10 @@ final class CustomerHistory {
         versions.add(i, state);
     }
 
-    /** At one instant a jurisdiction beats none, and of two the one that sorts first stays: a fixed choice, not arrival order. */
+    /**
+     * At one instant a jurisdiction beats none, and two different ones make a {@link JurisdictionTie}: the customer stands
+     * under both, whichever arrived first, so neither order nor spelling moves a purpose to opt-out.
+     */
     private void placeJurisdiction(long at, String jurisdiction) {
         int i = jurisdictions.size();
         while (i > 0 && jurisdictions.get(i - 1).at() > at) {
@@ -151,8 +155,9 @@ final class CustomerHistory {
         }
         if (i > 0 && jurisdictions.get(i - 1).at() == at) {
             String present = jurisdictions.get(i - 1).jurisdiction();
-            if (jurisdiction != null && (present == null || jurisdiction.compareTo(present) < 0)) {
-                jurisdictions.set(i - 1, new JurisdictionAt(at, jurisdiction));
+            String tied = JurisdictionTie.of(present, jurisdiction);
+            if (!Objects.equals(tied, present)) {
+                jurisdictions.set(i - 1, new JurisdictionAt(at, tied));
             }
             return;
         }

@@ -4,6 +4,7 @@ import dev.consentgate.ingest.EventSignalReader;
 import dev.consentgate.ingest.PendingEvent;
 import dev.consentgate.policy.ConsentState;
 import dev.consentgate.policy.InputMapping;
+import dev.consentgate.policy.JurisdictionTie;
 import dev.consentgate.policy.Policy;
 import dev.consentgate.signal.MalformedSignalException;
 import dev.consentgate.signal.Signal;
@@ -60,8 +61,9 @@ final class CarriedSignals {
     }
 
     /**
-     * Where a signal is judged: only GPC depends on it. GPC counts in the customer's recorded jurisdiction and in the
-     * event's own, both where given (the event's may tighten, never loosen), and everywhere it has effect when neither is.
+     * Where a signal is judged: only GPC depends on it. GPC counts in the customer's recorded jurisdiction (in each of a
+     * {@link JurisdictionTie}'s) and in the event's own, both where given (the event's may tighten, never loosen), and
+     * everywhere it has effect when neither is.
      */
     private static List<String> judgedIn(Signal signal, Supplier<String> recorded, String sent) {
         if (signal.kind() != Signal.Kind.GPC) {
@@ -70,7 +72,7 @@ final class CarriedSignals {
         TreeSet<String> known = new TreeSet<>();
         for (String jurisdiction : Arrays.asList(recorded.get(), sent)) {
             if (jurisdiction != null) {
-                known.add(jurisdiction);
+                known.addAll(JurisdictionTie.codes(jurisdiction));
             }
         }
         return known.isEmpty() ? Collections.singletonList(null) : List.copyOf(known);

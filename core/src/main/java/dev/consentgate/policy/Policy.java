@@ -65,11 +65,16 @@ public record Policy(
 
     /**
      * The rule for a customer's jurisdiction code: an exact match, else the region before the first
-     * dash ({@code US-CA} falls back to {@code US}); an unknown or missing code is opt-in (fail closed).
+     * dash ({@code US-CA} falls back to {@code US}); an unknown or missing code is opt-in (fail closed). Of a
+     * {@link JurisdictionTie}, what every one of its jurisdictions makes opt-out.
      */
     public JurisdictionRule jurisdiction(String code) {
         if (code == null) {
             return JurisdictionRule.OPT_IN;
+        }
+        List<String> tied = JurisdictionTie.codes(code);
+        if (tied.size() > 1) {
+            return JurisdictionTie.ruleOf(code, tied.stream().map(this::jurisdiction).toList());
         }
         JurisdictionRule exact = jurisdictions.get(code);
         if (exact != null) {

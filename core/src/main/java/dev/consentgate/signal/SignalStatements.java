@@ -6,6 +6,7 @@ import com.iab.gpp.encoder.section.TcfEuV2;
 import dev.consentgate.policy.ConsentChoice;
 import dev.consentgate.policy.ConsentState;
 import dev.consentgate.policy.GpcMapping;
+import dev.consentgate.policy.JurisdictionTie;
 import dev.consentgate.policy.LegalBasis;
 import dev.consentgate.policy.Policy;
 import dev.consentgate.policy.PolicyWords;
@@ -220,9 +221,12 @@ public final class SignalStatements {
     /**
      * The signal's jurisdiction when the policy knows it (a jurisdiction rule for it or its region, or the GPC mapping names
      * it); otherwise none, so GPC opts out wherever it could have effect: a code the policy cannot place ({@code us-ca},
-     * {@code XX}) must not make GPC count for nothing.
+     * {@code XX}, several codes as a {@link JurisdictionTie}) must not make GPC count for nothing.
      */
     private String recognised(String code, GpcMapping gpc) {
+        if (code != null && JurisdictionTie.codes(code).size() > 1) {
+            return null;
+        }
         if (code == null || gpc.honouredIn().contains(code) || gpc.elsewhere().containsKey(code)
                 || policy.jurisdictions().containsKey(code)) {
             return code;

@@ -28,7 +28,10 @@ class ConsentFailsClosedTest {
     private static final String ESSENTIAL = "essential.service";
     private static final String TAX_RECORDS = "compliance.tax_records";
 
-    /** The example policy with a legal-obligation purpose, and contacts that carry a jurisdiction in their country field. */
+    /**
+     * The example policy with a legal-obligation purpose, contacts that carry a jurisdiction in their country field, and
+     * US-VA making advertising opt-out like US-CA.
+     */
     private static final String POLICY = EnforcementDriver.examplePolicy()
             .replace("  essential.service:\n", """
                       compliance.tax_records:
@@ -39,7 +42,9 @@ class ConsentFailsClosedTest {
                     """)
             .replace("    event_id: { field: eventId }\n    keyed_by_customer_id: true\n",
                     "    event_id: { field: eventId }\n    keyed_by_customer_id: true\n    jurisdiction: { field: country }\n")
-            .replace("sales.prospecting, essential.service]", "sales.prospecting, essential.service, compliance]");
+            .replace("sales.prospecting, essential.service]", "sales.prospecting, essential.service, compliance]")
+            .replace("    opt_out_purposes: [marketing.advertising]\n",
+                    "    opt_out_purposes: [marketing.advertising]\n  US-VA:\n    opt_out_purposes: [marketing.advertising]\n");
 
     private final EnforcementDriver driver = new EnforcementDriver(POLICY);
 
@@ -269,6 +274,35 @@ class ConsentFailsClosedTest {
                 List.of(ADVERTISING + ":DROP:[NO_CONSENT]"),
                 List.of(ADVERTISING + ":PERMIT:[OPT_OUT_NOT_EXERCISED]"));
         assertThat(driver.purpose(ADVERTISING)).extracting(r -> header(r, OutputHeaders.EVENT_ID)).containsExactly("e-stayed");
+    }
+
+    /**
+     * Two jurisdictions recorded at one instant: the customer stands under both, whichever arrived first, so a purpose is
+     * opt-out only where both make it so. Taking one of them by its spelling let US-CA's opt-out win over US-TX's opt-in.
+     */
+    @Test
+    void aPurposeIsOptOutUnderJurisdictionsRecordedAtOneInstantOnlyWhereEachOfThemMakesItSo() {
+        // Given: statements about two purposes at one instant, each carrying another jurisdiction, in either order
+        driver.consent("cust-ca-tx", REPORTING, ConsentStatus.GRANTED, 1_000, null, "US-CA");
+        driver.consent("cust-ca-tx", EMAIL, ConsentStatus.GRANTED, 1_000, null, "US-TX");
+        driver.consent("cust-tx-ca", EMAIL, ConsentStatus.GRANTED, 1_000, null, "US-TX");
+        driver.consent("cust-tx-ca", REPORTING, ConsentStatus.GRANTED, 1_000, null, "US-CA");
+        driver.consent("cust-ca-va", REPORTING, ConsentStatus.GRANTED, 1_000, null, "US-VA");
+        driver.consent("cust-ca-va", EMAIL, ConsentStatus.GRANTED, 1_000, null, "US-CA");
+
+        // When
+        driver.send(fromCountry("US-CA", contact("e-ca-tx", "cust-ca-tx", 2_000, ADVERTISING)));
+        driver.send(fromCountry("US-CA", contact("e-tx-ca", "cust-tx-ca", 2_000, ADVERTISING)));
+        driver.send(fromCountry("US-CA", contact("e-ca-va", "cust-ca-va", 2_000, ADVERTISING)));
+
+        // Then: Texas knows no opt-out, Virginia the same as California
+        List<DecisionRecord> audits = driver.audits();
+        assertThat(audits).extracting(DecisionRecord::getJurisdiction).containsExactly("US-CA,US-TX", "US-CA,US-TX", "US-CA,US-VA");
+        assertThat(decisions(audits)).containsExactly(
+                List.of(ADVERTISING + ":DROP:[NO_CONSENT]"),
+                List.of(ADVERTISING + ":DROP:[NO_CONSENT]"),
+                List.of(ADVERTISING + ":PERMIT:[OPT_OUT_NOT_EXERCISED]"));
+        assertThat(driver.purpose(ADVERTISING)).extracting(r -> header(r, OutputHeaders.EVENT_ID)).containsExactly("e-ca-va");
     }
 
     // ---- a jurisdiction sent with an event only tightens

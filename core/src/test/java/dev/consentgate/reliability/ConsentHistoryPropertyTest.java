@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.TreeSet;
 import java.util.stream.IntStream;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.streams.test.TestRecord;
@@ -325,20 +326,23 @@ class ConsentHistoryPropertyTest {
         }
 
         /**
-         * A change without a jurisdiction keeps the one the customer had; of two at one instant, the one that sorts first,
-         * whatever the order they were sent in.
+         * A change without a jurisdiction keeps the one the customer had; two different ones at one instant are both the
+         * customer's, sorted and joined by a comma, whatever the order they were sent in.
          */
         String jurisdiction(long time) {
-            String found = null;
-            long foundAt = Long.MIN_VALUE;
+            long latest = Long.MIN_VALUE;
             for (ConsentChange change : arrived) {
-                if (change.jurisdiction() != null && change.capturedAt() <= time
-                        && (change.capturedAt() > foundAt || (change.capturedAt() == foundAt && change.jurisdiction().compareTo(found) < 0))) {
-                    found = change.jurisdiction();
-                    foundAt = change.capturedAt();
+                if (change.jurisdiction() != null && change.capturedAt() <= time) {
+                    latest = Math.max(latest, change.capturedAt());
                 }
             }
-            return found;
+            TreeSet<String> codes = new TreeSet<>();
+            for (ConsentChange change : arrived) {
+                if (change.jurisdiction() != null && change.capturedAt() == latest) {
+                    codes.add(change.jurisdiction());
+                }
+            }
+            return codes.isEmpty() ? null : String.join(",", codes);
         }
 
         boolean customerKnown(long time) {
