@@ -34,6 +34,7 @@ public final class ConsentGateConfig extends AbstractConfig {
     public static final String DLQ_TOPIC = "consentgate.dlq.topic";
     public static final String HISTORY_RETENTION_MS = "consentgate.consent.history.retention.ms";
     public static final String GRACE_MS = "consentgate.grace.ms";
+    public static final String TIME_MAX_AHEAD_MS = "consentgate.time.max.ahead.ms";
     public static final String CACHED_CUSTOMERS = "consentgate.consent.cache.customers";
     public static final String HMAC_KEY = "consentgate.hmac.key";
     public static final String HMAC_KEY_ID = "consentgate.hmac.key.id";
@@ -91,6 +92,13 @@ public final class ConsentGateConfig extends AbstractConfig {
                             + "update at least `grace` later in event time has been seen on its partition; events are decided in "
                             + "event-time order. Lowered or set to `0`, events still waiting are decided as the partition's event "
                             + "time passes them.")
+            .define(TIME_MAX_AHEAD_MS, Type.LONG, Duration.ofHours(1).toMillis(), ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+                    "How far (one hour by default) an event's time, or a consent event's or signal's capture time, may lie after "
+                            + "its record's Kafka timestamp. A record beyond goes to the dead-letter topic (`TIME_AHEAD_OF_RECORD`): "
+                            + "each partition decides at the latest time it has seen, so one record dated ahead would make its later "
+                            + "decisions fail closed (grants looking expired, events beyond the consent history). Brokers keep Kafka "
+                            + "timestamps from running ahead of their clock (`log.message.timestamp.after.max.ms`, one hour by "
+                            + "default since Kafka 4.0). Raise it for producers whose clocks run ahead of the Kafka timestamps they set.")
             .define(CACHED_CUSTOMERS, Type.INT, 50_000, ConfigDef.Range.atLeast(0), Importance.LOW,
                     "Per task (one per consent-topic partition the instance is assigned), how many customers' consent histories "
                             + "(the `consent-histories` store) are kept decoded in memory, the ones used last, and as many delivery "
@@ -266,6 +274,10 @@ public final class ConsentGateConfig extends AbstractConfig {
 
     public Duration grace() {
         return Duration.ofMillis(getLong(GRACE_MS));
+    }
+
+    public Duration timeMaxAhead() {
+        return Duration.ofMillis(getLong(TIME_MAX_AHEAD_MS));
     }
 
     public int cachedCustomers() {

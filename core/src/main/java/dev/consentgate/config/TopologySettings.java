@@ -2,6 +2,7 @@ package dev.consentgate.config;
 
 import dev.consentgate.client.DataKeys;
 import dev.consentgate.client.KeyEncryptionKey;
+import dev.consentgate.ingest.TimeAheadBound;
 import dev.consentgate.policy.InputMapping;
 import dev.consentgate.policy.HmacKey;
 import dev.consentgate.policy.Policy;
@@ -22,6 +23,7 @@ public record TopologySettings(
         String dlqTopic,
         Duration historyRetention,
         Duration grace,
+        TimeAheadBound timeAhead,
         int cachedCustomers,
         HmacKey pseudonymKey,
         HmacKey fieldHashKey,
@@ -45,6 +47,7 @@ public record TopologySettings(
                 config.dlqTopic(),
                 config.historyRetention(),
                 grace(config, policy),
+                new TimeAheadBound(config.timeMaxAhead()),
                 config.cachedCustomers(),
                 config.currentKey(KeyUse.PSEUDONYM),
                 config.currentKey(KeyUse.FIELD_HASH),

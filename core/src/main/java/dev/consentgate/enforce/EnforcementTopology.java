@@ -171,7 +171,7 @@ public final class EnforcementTopology {
         List<KStream<String, EnforcerInput>> inbound = new ArrayList<>();
         KStream<String, ReaderOutput> consents = builder
                 .stream(settings.consentTopic(), RAW.withName("consent-source"))
-                .process(() -> new ConsentReader(codec), Named.as("consent-reader"));
+                .process(() -> new ConsentReader(codec, settings.timeAhead()), Named.as("consent-reader"));
         Map<String, KStream<String, ConsentUpdate>> placed = consentsOnly(consents, "consent", deadLetters)
                 .split(Named.as("consent-placement-"))
                 .branch((key, value) -> isMisplaced(partitions, value), Branched.as("misplaced"))
@@ -184,7 +184,7 @@ public final class EnforcementTopology {
         // Written by the rerouter above, so on its customer's partition: never checked, or moved, again.
         KStream<String, ReaderOutput> rerouted = builder
                 .stream(settings.reroutedConsentTopic(), RAW.withName("consent-rerouted-source"))
-                .process(() -> new ConsentReader(codec), Named.as("consent-rerouted-reader"));
+                .process(() -> new ConsentReader(codec, settings.timeAhead()), Named.as("consent-rerouted-reader"));
         inbound.add(asInput(consentsOnly(rerouted, "consent-rerouted", deadLetters), "consent-rerouted"));
         policy.signals().ifPresent(mapping -> readSignals(builder, policy, settings, codec, deadLetters));
 
@@ -196,7 +196,7 @@ public final class EnforcementTopology {
             String name = "input-" + input.topic();
             KStream<String, ReaderOutput> read = builder
                     .stream(input.topic(), RAW.withName(name + "-source"))
-                    .process(() -> new EnvelopeReader(codec, input, metrics), Named.as(name + "-envelope"));
+                    .process(() -> new EnvelopeReader(codec, input, metrics, settings.timeAhead()), Named.as(name + "-envelope"));
             KStream<String, PendingEvent> accepted = accepted(read, name, deadLetters, NONE_FROM_CONSENT, List::of);
             if (input.keyedByCustomerId()) {
                 Map<String, KStream<String, PendingEvent>> placedEvents = accepted.split(Named.as(name + "-placement-"))
@@ -259,7 +259,7 @@ public final class EnforcementTopology {
         SignalStatements statements = new SignalStatements(policy);
         KStream<String, ReaderOutput> signals = builder
                 .stream(settings.signalsTopic(), RAW.withName("signal-source"))
-                .process(() -> new SignalReader(codec, statements, settings.reroutedConsentTopic()), Named.as("signal-reader"));
+                .process(() -> new SignalReader(codec, statements, settings.reroutedConsentTopic(), settings.timeAhead()), Named.as("signal-reader"));
         consentsOnly(signals, "signal", deadLetters)
                 .map((customerId, statement) -> KeyValue.pair(statement.rawKey(), new Outbound(settings.reroutedConsentTopic(), statement.rawValue())),
                         Named.as("signal-statements"))

@@ -15,10 +15,12 @@ import org.apache.kafka.streams.processor.api.Record;
 public final class ConsentReader implements Processor<byte[], byte[], String, ReaderOutput> {
 
     private final AvroCodec codec;
+    private final TimeAheadBound timeAhead;
     private ProcessorContext<String, ReaderOutput> context;
 
-    public ConsentReader(AvroCodec codec) {
+    public ConsentReader(AvroCodec codec, TimeAheadBound timeAhead) {
         this.codec = codec;
+        this.timeAhead = timeAhead;
     }
 
     @Override
@@ -36,7 +38,9 @@ public final class ConsentReader implements Processor<byte[], byte[], String, Re
             if (customerId == null || !customerId.equals(key)) {
                 throw new RejectException(RejectReason.INVALID_CONSENT_EVENT, "record key is not the event's customer id");
             }
-            ConsentUpdate update = new ConsentUpdate(customerId, state(event), record.key(), record.value(), position);
+            ConsentState state = state(event);
+            timeAhead.check(state.capturedAt(), record.timestamp(), "the capture time");
+            ConsentUpdate update = new ConsentUpdate(customerId, state, record.key(), record.value(), position);
             context.forward(record.withKey(customerId).withValue(update));
         } catch (RejectException e) {
             context.forward(Rejected.of(record, e, position));

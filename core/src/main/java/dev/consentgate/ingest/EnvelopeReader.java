@@ -21,8 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decodes a CRM record once and reads its envelope, re-keying it by customer id; unreadable records
- * and records without a customer id, purposes or event time become dead letters.
+ * Decodes a CRM record once and reads its envelope, re-keying it by customer id; unreadable records,
+ * records without a customer id, purposes or event time, and records dated too far ahead become dead letters.
  */
 public final class EnvelopeReader implements Processor<byte[], byte[], String, ReaderOutput> {
 
@@ -32,14 +32,16 @@ public final class EnvelopeReader implements Processor<byte[], byte[], String, R
     private final EnforcementMetrics metrics;
     private final EnvelopeExtractor extractor;
     private final InputMapping mapping;
+    private final TimeAheadBound timeAhead;
     /** Schemas whose field categories were checked: a schema with an unusable category would leak or crash later. */
     private final Set<Schema> checkedSchemas = new HashSet<>();
     private ProcessorContext<String, ReaderOutput> context;
 
-    public EnvelopeReader(AvroCodec codec, InputMapping mapping, EnforcementMetrics metrics) {
+    public EnvelopeReader(AvroCodec codec, InputMapping mapping, EnforcementMetrics metrics, TimeAheadBound timeAhead) {
         this.codec = codec;
         this.metrics = metrics;
         this.mapping = mapping;
+        this.timeAhead = timeAhead;
         this.extractor = new EnvelopeExtractor(mapping);
     }
 
@@ -55,6 +57,7 @@ public final class EnvelopeReader implements Processor<byte[], byte[], String, R
             GenericRecord value = codec.decodeOrReject(position.topic(), record.value());
             checkCategories(value.getSchema());
             Envelope envelope = extractor.extract(value, record.headers(), record.key(), record.timestamp(), position);
+            timeAhead.check(envelope.eventTime(), record.timestamp(), "the event time");
             PendingEvent pending = new PendingEvent(buffered(record, position, envelope), value);
             context.forward(record.withKey(envelope.customerId()).withValue(pending));
         } catch (RejectException e) {

@@ -30,6 +30,11 @@ public enum RejectReason {
      * Also an event id field that the schema or the mapping categorizes as personal data (its own category or its parent's).
      */
     INVALID_ENVELOPE_FIELD,
+    /**
+     * The event's time, or a consent statement's or signal's capture time, lies further after the record's Kafka timestamp
+     * than {@code consentgate.time.max.ahead.ms} allows: taken, it would move its partition's decisions into the future.
+     */
+    TIME_AHEAD_OF_RECORD,
     /** The record's schema has a {@code data_category} property that is not a valid category: its fields cannot be minimized safely. */
     INVALID_DATA_CATEGORY,
     /** A consent event that lacks a purpose, or whose key is not its customer id (it would sit on the wrong partition). */

@@ -27,12 +27,14 @@ public final class SignalReader implements Processor<byte[], byte[], String, Rea
     private final AvroCodec codec;
     private final SignalStatements statements;
     private final String reroutedTopic;
+    private final TimeAheadBound timeAhead;
     private ProcessorContext<String, ReaderOutput> context;
 
-    public SignalReader(AvroCodec codec, SignalStatements statements, String reroutedTopic) {
+    public SignalReader(AvroCodec codec, SignalStatements statements, String reroutedTopic, TimeAheadBound timeAhead) {
         this.codec = codec;
         this.statements = statements;
         this.reroutedTopic = reroutedTopic;
+        this.timeAhead = timeAhead;
     }
 
     @Override
@@ -50,6 +52,7 @@ public final class SignalReader implements Processor<byte[], byte[], String, Rea
                 throw new RejectException(RejectReason.MALFORMED_SIGNAL, "signal without a customer id");
             }
             Signal signal = signal(value);
+            timeAhead.check(signal.capturedAt(), record.timestamp(), "the signal's capture time");
             byte[] key = customerId.getBytes(StandardCharsets.UTF_8);
             for (ConsentState statement : statements.of(signal)) {
                 byte[] event = codec.encode(reroutedTopic, consentEvent(customerId, statement));

@@ -1,0 +1,102 @@
+package dev.consentgate.enforce;
+
+import static dev.consentgate.enforce.EnforcementDriver.contact;
+import static dev.consentgate.enforce.EnforcementDriver.consentEvent;
+import static dev.consentgate.enforce.EnforcementDriver.firstDecisions;
+import static dev.consentgate.enforce.EnforcementDriver.header;
+import static dev.consentgate.signal.SignalFixtures.VENDOR;
+import static dev.consentgate.signal.SignalFixtures.examplePolicyWithSignals;
+import static dev.consentgate.signal.SignalFixtures.tcString;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.consentgate.schema.ConsentSignal;
+import dev.consentgate.schema.ConsentStatus;
+import dev.consentgate.schema.DecisionRecord;
+import dev.consentgate.schema.SignalKind;
+import java.time.Instant;
+import java.util.List;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A record dated far ahead of its Kafka timestamp must not move its partition's decisions into the future: each task decides
+ * at the latest time it has seen and judges its consent history against the newest capture time, so one such record, from
+ * any producer of an input, the consent topic or the signals topic, would make every later decision fail closed. It is a
+ * dead letter instead, and later records are decided at their own times.
+ */
+class TimeAheadOfRecordTest {
+
+    private static final String REPORTING = "analytics.reporting";
+    private static final String ADVERTISING = "marketing.advertising";
+    private static final long NOW = Instant.parse("2026-12-01T09:00:00Z").toEpochMilli();
+    private static final long YEAR_2100 = Instant.parse("2100-01-01T00:00:00Z").toEpochMilli();
+    private static final long HOUR = 3_600_000;
+
+    @Test
+    void anEventDatedAheadOfItsRecordIsADeadLetterAndLaterEventsAreDecidedAtTheirOwnTime() {
+        try (EnforcementDriver driver = new EnforcementDriver(EnforcementDriver.examplePolicy())) {
+            // Given: a grant valid for ten minutes
+            driver.consent("cust-1", REPORTING, ConsentStatus.GRANTED, NOW - 1_000, NOW + 600_000, "EU");
+
+            // When: an event dated 2100 in a record produced now, then events of the next second and of an hour ahead
+            driver.send("crm.contacts", "cust-1", contact("e-2100", "cust-1", YEAR_2100, REPORTING), NOW);
+            driver.send("crm.contacts", "cust-1", contact("e-next", "cust-1", NOW + 1_000, REPORTING), NOW + 1_000);
+            driver.send("crm.contacts", "cust-1", contact("e-an-hour-ahead", "cust-1", NOW + 2_000 + HOUR, REPORTING), NOW + 2_000);
+
+            // Then: the event of 2100 is a dead letter; the next is decided at its time, while the grant holds
+            assertThat(deadLetters(driver)).containsExactly("TIME_AHEAD_OF_RECORD: the event time is " + (YEAR_2100 - NOW)
+                    + " ms after the record's timestamp, more than the 3600000 ms a record's time may run ahead of it");
+            List<DecisionRecord> audits = driver.audits();
+            assertThat(audits).extracting(DecisionRecord::getEventId).containsExactly("e-next", "e-an-hour-ahead");
+            assertThat(audits.get(0).getDecidedAt().toEpochMilli()).isEqualTo(NOW + 1_000);
+            assertThat(firstDecisions(audits)).containsExactly("e-next:PERMIT:CONSENT_GRANTED", "e-an-hour-ahead:REDACT:CONSENT_EXPIRED");
+        }
+    }
+
+    @Test
+    void aConsentEventCapturedAheadOfItsRecordIsADeadLetterAndLeavesOtherCustomersHistoriesWhole() {
+        try (EnforcementDriver driver = new EnforcementDriver(EnforcementDriver.examplePolicy())) {
+            // Given: a customer's grant, and another customer's statement dated 2100 in a record produced now
+            driver.consent("cust-2", REPORTING, ConsentStatus.GRANTED, NOW - 1_000, null, "EU");
+            driver.send("consent.events", "cust-9", consentEvent("cust-9", REPORTING, ConsentStatus.GRANTED, YEAR_2100, null, "EU"), NOW);
+
+            // When
+            driver.send("crm.contacts", "cust-2", contact("e-2", "cust-2", NOW + 1_000, REPORTING), NOW + 1_000);
+
+            // Then: taken, the statement of 2100 would have put every event of today beyond the consent history
+            assertThat(deadLetters(driver)).containsExactly("TIME_AHEAD_OF_RECORD: the capture time is " + (YEAR_2100 - NOW)
+                    + " ms after the record's timestamp, more than the 3600000 ms a record's time may run ahead of it");
+            List<DecisionRecord> audits = driver.audits();
+            assertThat(firstDecisions(audits)).containsExactly("e-2:PERMIT:CONSENT_GRANTED");
+            assertThat(audits.get(0).getDecidedAt().toEpochMilli()).isEqualTo(NOW + 1_000);
+        }
+    }
+
+    @Test
+    void aSignalCapturedAheadOfItsRecordIsADeadLetterAndStatesNothing() {
+        try (EnforcementDriver driver = new EnforcementDriver(examplePolicyWithSignals())) {
+            // Given: a TCF consent for advertising dated 2100, in a record produced now
+            ConsentSignal signal = ConsentSignal.newBuilder().setSignalId("signal-2100").setCustomerId("cust-3").setKind(SignalKind.TCF)
+                    .setValue(tcString().consent(4).vendorConsent(VENDOR).encode()).setCapturedAt(Instant.ofEpochMilli(YEAR_2100))
+                    .setJurisdiction("EU").setSource("web-cmp").build();
+            driver.send(EnforcementDriver.SIGNALS, "cust-3", signal, NOW);
+            driver.consent("cust-3", REPORTING, ConsentStatus.GRANTED, NOW - 1_000, null, "EU");
+
+            // When
+            driver.send("crm.contacts", "cust-3", contact("e-3", "cust-3", NOW + 1_000, ADVERTISING), NOW + 1_000);
+
+            // Then
+            assertThat(deadLetters(driver)).containsExactly("TIME_AHEAD_OF_RECORD: the signal's capture time is " + (YEAR_2100 - NOW)
+                    + " ms after the record's timestamp, more than the 3600000 ms a record's time may run ahead of it");
+            List<DecisionRecord> audits = driver.audits();
+            assertThat(firstDecisions(audits)).containsExactly("e-3:DROP:NO_CONSENT");
+            assertThat(audits.get(0).getDecidedAt().toEpochMilli()).isEqualTo(NOW + 1_000);
+        }
+    }
+
+    private static List<String> deadLetters(EnforcementDriver driver) {
+        return driver.records("consent.dlq").stream()
+                .map((TestRecord<byte[], byte[]> r) -> header(r, "consent-dlq-reason") + ": " + header(r, "consent-dlq-detail"))
+                .toList();
+    }
+}
