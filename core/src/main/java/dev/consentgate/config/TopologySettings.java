@@ -2,7 +2,6 @@ package dev.consentgate.config;
 
 import dev.consentgate.client.DataKeys;
 import dev.consentgate.client.KeyEncryptionKey;
-import dev.consentgate.ingest.TimeAheadBound;
 import dev.consentgate.policy.InputMapping;
 import dev.consentgate.policy.HmacKey;
 import dev.consentgate.policy.Policy;
@@ -23,7 +22,7 @@ public record TopologySettings(
         String dlqTopic,
         Duration historyRetention,
         Duration grace,
-        TimeAheadBound timeAhead,
+        Duration timeMaxAhead,
         int cachedCustomers,
         HmacKey pseudonymKey,
         HmacKey fieldHashKey,
@@ -47,7 +46,7 @@ public record TopologySettings(
                 config.dlqTopic(),
                 config.historyRetention(),
                 grace(config, policy),
-                new TimeAheadBound(config.timeMaxAhead()),
+                config.timeMaxAhead(),
                 config.cachedCustomers(),
                 config.currentKey(KeyUse.PSEUDONYM),
                 config.currentKey(KeyUse.FIELD_HASH),

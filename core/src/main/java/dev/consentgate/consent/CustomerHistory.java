@@ -60,11 +60,16 @@ final class CustomerHistory {
         this.jurisdictions = jurisdictions;
     }
 
-    /** Rebuilds a history from what {@link #statements()} and {@link #jurisdictions()} gave, in any order. */
+    /**
+     * Rebuilds a history from what {@link #statements()} and {@link #jurisdictions()} gave, in any order. Each statement's
+     * jurisdiction joins the entry of its instant: a value stored by a build that kept one jurisdiction of a tie then reads
+     * back as the tie its statements make, as a history rebuilt from the consent topic would.
+     */
     static CustomerHistory of(List<ConsentState> statements, List<JurisdictionAt> jurisdictions) {
         CustomerHistory history = new CustomerHistory();
         statements.forEach(history::placeStatement);
         jurisdictions.forEach(j -> history.placeJurisdiction(j.at(), j.jurisdiction()));
+        statements.forEach(history::joinTie);
         return history;
     }
 
@@ -162,6 +167,17 @@ final class CustomerHistory {
             return;
         }
         jurisdictions.add(i, new JurisdictionAt(at, jurisdiction));
+    }
+
+    /** Adds the statement's jurisdiction to the entry of its instant, if there is one; pruning may have removed it. */
+    private void joinTie(ConsentState state) {
+        for (int i = 0; i < jurisdictions.size(); i++) {
+            JurisdictionAt entry = jurisdictions.get(i);
+            if (entry.at() == state.capturedAt()) {
+                placeJurisdiction(entry.at(), state.jurisdiction());
+                return;
+            }
+        }
     }
 
     /**

@@ -141,7 +141,8 @@ final class EnforcementProcessor implements Processor<String, EnforcerInput, byt
 
     @Override
     public void process(Record<String, EnforcerInput> record) {
-        record.value().route(input -> input.match(this::consent, this::event), request -> review(request, record));
+        record.value().route(input -> input.match(update -> consent(update, record.timestamp()), this::event),
+                request -> review(request, record));
     }
 
     @Override
@@ -151,8 +152,9 @@ final class EnforcementProcessor implements Processor<String, EnforcerInput, byt
         }
     }
 
-    private Void consent(ConsentUpdate update) {
-        applyConsent(update);
+    /** @param timestamp the consent record's Kafka timestamp */
+    private Void consent(ConsentUpdate update, long timestamp) {
+        applyConsent(update, timestamp);
         if (buffers()) {
             graceBuffer.advance(update.state().capturedAt());
             graceBuffer.releaseDue(this::decideReleased);
@@ -204,7 +206,7 @@ final class EnforcementProcessor implements Processor<String, EnforcerInput, byt
         }
     }
 
-    private void applyConsent(ConsentUpdate update) {
+    private void applyConsent(ConsentUpdate update, long timestamp) {
         metrics.consentUpdate(update.state().status().name());
         if (update.position().topic().equals(settings.reroutedConsentTopic())) {
             history.markRerouted(update.position().offset());
@@ -213,7 +215,7 @@ final class EnforcementProcessor implements Processor<String, EnforcerInput, byt
         }
         history.record(update.customerId(), update.state());
         if (update.state().status() == ConsentChoice.ERASED) {
-            erase(update);
+            erase(update, timestamp);
         }
     }
 
@@ -223,16 +225,18 @@ final class EnforcementProcessor implements Processor<String, EnforcerInput, byt
      * internal topic to {@link ErasureNoticeLocator}, which reads it only once this transaction, and with it every delivery
      * it names, is committed: only then can it find their offsets.
      */
-    private void erase(ConsentUpdate update) {
+    private void erase(ConsentUpdate update, long timestamp) {
         String subject = DataKeyReference.of(settings, update.customerId());
-        dataKeys.destroy(subject, update.state().capturedAt());
+        // Stamped with the request's Kafka timestamp, which the brokers took, not its capture time, which may lie ahead of
+        // their clock by more than they accept (log.message.timestamp.after.max.ms): a refused write would fail the task.
+        dataKeys.destroy(subject, timestamp);
         ConsentState request = update.state();
         PendingErasureNotice notice = new PendingErasureNotice(subject, Instant.ofEpochMilli(request.capturedAt()), request.source(),
                 request.consentId(), update.position().topic(), update.position().partition(), update.position().offset(), policy.version(),
                 deliverySummaries.of(subject));
         byte[] encoded = ErasureNoticeLocator.PENDING.encode(notice);
         deliverySummaries.clear(subject);
-        context.forward(new Record<>(utf8(subject), new Outbound(PENDING_ERASURE_NOTICES, encoded), request.capturedAt()));
+        context.forward(new Record<>(utf8(subject), new Outbound(PENDING_ERASURE_NOTICES, encoded), timestamp));
     }
 
     /** The event's value: decoded already when its input was read, or decoded now from the bytes it was buffered as. */

@@ -23,6 +23,7 @@ import dev.consentgate.ingest.ReaderOutput;
 import dev.consentgate.ingest.ReviewRequestReader;
 import dev.consentgate.ingest.Rejected;
 import dev.consentgate.ingest.SignalReader;
+import dev.consentgate.ingest.TimeAheadBound;
 import dev.consentgate.output.Outbound;
 import dev.consentgate.output.OutboundPartitioner;
 import dev.consentgate.consent.ConsentHistory;
@@ -156,6 +157,7 @@ public final class EnforcementTopology {
         TopologySettings settings = TopologySettings.of(config, policy);
         AvroCodec codec = new AvroCodec(valueSerde);
         DeadLetters deadLetters = new DeadLetters(settings.dlqTopic(), metrics);
+        TimeAheadBound timeAhead = new TimeAheadBound(settings.timeMaxAhead());
 
         StreamsBuilder builder = builder(config);
         ConsentHistory.storeBuilders().forEach(builder::addStateStore);
@@ -171,7 +173,7 @@ public final class EnforcementTopology {
         List<KStream<String, EnforcerInput>> inbound = new ArrayList<>();
         KStream<String, ReaderOutput> consents = builder
                 .stream(settings.consentTopic(), RAW.withName("consent-source"))
-                .process(() -> new ConsentReader(codec, settings.timeAhead()), Named.as("consent-reader"));
+                .process(() -> new ConsentReader(codec, timeAhead), Named.as("consent-reader"));
         Map<String, KStream<String, ConsentUpdate>> placed = consentsOnly(consents, "consent", deadLetters)
                 .split(Named.as("consent-placement-"))
                 .branch((key, value) -> isMisplaced(partitions, value), Branched.as("misplaced"))
@@ -184,9 +186,9 @@ public final class EnforcementTopology {
         // Written by the rerouter above, so on its customer's partition: never checked, or moved, again.
         KStream<String, ReaderOutput> rerouted = builder
                 .stream(settings.reroutedConsentTopic(), RAW.withName("consent-rerouted-source"))
-                .process(() -> new ConsentReader(codec, settings.timeAhead()), Named.as("consent-rerouted-reader"));
+                .process(() -> new ConsentReader(codec, timeAhead), Named.as("consent-rerouted-reader"));
         inbound.add(asInput(consentsOnly(rerouted, "consent-rerouted", deadLetters), "consent-rerouted"));
-        policy.signals().ifPresent(mapping -> readSignals(builder, policy, settings, codec, deadLetters));
+        policy.signals().ifPresent(mapping -> readSignals(builder, policy, settings, codec, deadLetters, timeAhead));
 
         KeyedHash stateKey = settings.stateKey().hash();
         List<KStream<String, PendingEvent>> toMove = new ArrayList<>();
@@ -196,7 +198,7 @@ public final class EnforcementTopology {
             String name = "input-" + input.topic();
             KStream<String, ReaderOutput> read = builder
                     .stream(input.topic(), RAW.withName(name + "-source"))
-                    .process(() -> new EnvelopeReader(codec, input, metrics, settings.timeAhead()), Named.as(name + "-envelope"));
+                    .process(() -> new EnvelopeReader(codec, input, metrics, timeAhead), Named.as(name + "-envelope"));
             KStream<String, PendingEvent> accepted = accepted(read, name, deadLetters, NONE_FROM_CONSENT, List::of);
             if (input.keyedByCustomerId()) {
                 Map<String, KStream<String, PendingEvent>> placedEvents = accepted.split(Named.as(name + "-placement-"))
@@ -255,11 +257,11 @@ public final class EnforcementTopology {
      * like any other: one consent history, and the audit records' rerouted offsets tell a replay exactly which it held.
      */
     private static void readSignals(StreamsBuilder builder, Policy policy, TopologySettings settings, AvroCodec codec,
-                                    DeadLetters deadLetters) {
+                                    DeadLetters deadLetters, TimeAheadBound timeAhead) {
         SignalStatements statements = new SignalStatements(policy);
         KStream<String, ReaderOutput> signals = builder
                 .stream(settings.signalsTopic(), RAW.withName("signal-source"))
-                .process(() -> new SignalReader(codec, statements, settings.reroutedConsentTopic(), settings.timeAhead()), Named.as("signal-reader"));
+                .process(() -> new SignalReader(codec, statements, settings.reroutedConsentTopic(), timeAhead), Named.as("signal-reader"));
         consentsOnly(signals, "signal", deadLetters)
                 .map((customerId, statement) -> KeyValue.pair(statement.rawKey(), new Outbound(settings.reroutedConsentTopic(), statement.rawValue())),
                         Named.as("signal-statements"))

@@ -38,8 +38,7 @@ public final class ConsentReader implements Processor<byte[], byte[], String, Re
             if (customerId == null || !customerId.equals(key)) {
                 throw new RejectException(RejectReason.INVALID_CONSENT_EVENT, "record key is not the event's customer id");
             }
-            ConsentState state = state(event);
-            timeAhead.check(state.capturedAt(), record.timestamp(), "the capture time");
+            ConsentState state = timeAhead.bounded(state(event), record.timestamp());
             ConsentUpdate update = new ConsentUpdate(customerId, state, record.key(), record.value(), position);
             context.forward(record.withKey(customerId).withValue(update));
         } catch (RejectException e) {

@@ -57,7 +57,7 @@ public final class EnvelopeReader implements Processor<byte[], byte[], String, R
             GenericRecord value = codec.decodeOrReject(position.topic(), record.value());
             checkCategories(value.getSchema());
             Envelope envelope = extractor.extract(value, record.headers(), record.key(), record.timestamp(), position);
-            timeAhead.check(envelope.eventTime(), record.timestamp(), "the event time");
+            timeAhead.checkEventTime(envelope.eventTime(), record.timestamp());
             PendingEvent pending = new PendingEvent(buffered(record, position, envelope), value);
             context.forward(record.withKey(envelope.customerId()).withValue(pending));
         } catch (RejectException e) {

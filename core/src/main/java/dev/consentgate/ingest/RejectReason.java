@@ -31,8 +31,9 @@ public enum RejectReason {
      */
     INVALID_ENVELOPE_FIELD,
     /**
-     * The event's time, or a consent statement's or signal's capture time, lies further after the record's Kafka timestamp
-     * than {@code consentgate.time.max.ahead.ms} allows: taken, it would move its partition's decisions into the future.
+     * The event's time lies further after the record's Kafka timestamp than {@code consentgate.time.max.ahead.ms} allows:
+     * taken, it would move its partition's decisions into the future. (A consent statement or signal dated that far ahead
+     * counts from the bound instead.)
      */
     TIME_AHEAD_OF_RECORD,
     /** The record's schema has a {@code data_category} property that is not a valid category: its fields cannot be minimized safely. */

@@ -51,8 +51,7 @@ public final class SignalReader implements Processor<byte[], byte[], String, Rea
             if (customerId == null || customerId.isEmpty()) {
                 throw new RejectException(RejectReason.MALFORMED_SIGNAL, "signal without a customer id");
             }
-            Signal signal = signal(value);
-            timeAhead.check(signal.capturedAt(), record.timestamp(), "the signal's capture time");
+            Signal signal = timeAhead.bounded(signal(value), record.timestamp());
             byte[] key = customerId.getBytes(StandardCharsets.UTF_8);
             for (ConsentState statement : statements.of(signal)) {
                 byte[] event = codec.encode(reroutedTopic, consentEvent(customerId, statement));

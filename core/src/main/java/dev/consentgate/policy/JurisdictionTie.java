@@ -26,9 +26,12 @@ public final class JurisdictionTie {
         return String.join(SEPARATOR, codes);
     }
 
-    /** The jurisdictions a code stands for: itself, or each of a tie's. */
+    /**
+     * The jurisdictions a code stands for: itself, or each of a tie's. Empty ones are kept (a recorded {@code ","} stands
+     * for two unknown codes, which are opt-in), so no piece of a recorded code disappears from a tie.
+     */
     public static List<String> codes(String code) {
-        return code.contains(SEPARATOR) ? List.of(code.split(SEPARATOR)) : List.of(code);
+        return code.contains(SEPARATOR) ? List.of(code.split(SEPARATOR, -1)) : List.of(code);
     }
 
     /**

@@ -65,6 +65,25 @@ class CustomerHistoryTest {
         }
     }
 
+    /**
+     * A build before ties kept the jurisdiction that sorts first; the statements it stored still carry both. Read back, the
+     * value judges the customer under the tie, as a history rebuilt from the consent topic does: a restored task and a
+     * replay must agree.
+     */
+    @Test
+    void aTieStoredAsOneJurisdictionByAnEarlierBuildReadsBackAsTheTieItsStatementsMake() {
+        ConsentState reporting = state("analytics.reporting", ConsentChoice.GRANTED, 1_000, "US-CA");
+        ConsentState email = state("marketing.communications.email", ConsentChoice.GRANTED, 1_000, "US-TX");
+
+        CustomerHistory read = CustomerHistory.of(List.of(reporting, email), List.of(new CustomerHistory.JurisdictionAt(1_000, "US-CA")));
+
+        CustomerHistory applied = new CustomerHistory();
+        applied.add(reporting, NO_CUTOFF);
+        applied.add(email, NO_CUTOFF);
+        assertThat(read.jurisdictionAt(1_000)).isEqualTo("US-CA,US-TX");
+        assertThat(read).isEqualTo(applied);
+    }
+
     @Test
     void pruningKeepsWhatTheCutOffCanStillSeeAndTheCustomerStaysKnown() {
         CustomerHistory history = new CustomerHistory();

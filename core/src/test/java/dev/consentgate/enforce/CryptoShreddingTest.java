@@ -275,6 +275,23 @@ class CryptoShreddingTest {
         assertThat(driver.records(KEYS)).isEmpty();
     }
 
+    /**
+     * The tombstone carries the request's Kafka timestamp, not its capture time: brokers refuse a timestamp more than
+     * {@code log.message.timestamp.after.max.ms} ahead of their clock, and a refused write would fail the task on every retry.
+     */
+    @Test
+    void theTombstoneOfAnErasureDatedAheadCarriesTheRequestsKafkaTimestamp() {
+        driver.consent("c-1", "marketing", ConsentStatus.GRANTED, T0);
+        driver.send(contact("e-1", "c-1", T0 + 1, "marketing"));
+        assertThat(driver.records(KEYS)).hasSize(1);
+
+        driver.send("consent.events", "c-1", EnforcementDriver.erasureEvent("c-1", T0 + 2 * 3_600_000), T0 + 10);
+
+        TestRecord<byte[], byte[]> tombstone = only(driver.records(KEYS));
+        assertThat(tombstone.value()).isNull();
+        assertThat(tombstone.timestamp()).isEqualTo(T0 + 10);
+    }
+
     @Test
     void aPolicyThatEncryptsStopsTheStartWithoutAKeyEncryptionKey() {
         assertThatThrownBy(() -> new EnforcementDriver(POLICY, Map.of()).close())

@@ -2,6 +2,7 @@ package dev.consentgate.enforce;
 
 import static dev.consentgate.enforce.EnforcementDriver.contact;
 import static dev.consentgate.enforce.EnforcementDriver.consentEvent;
+import static dev.consentgate.enforce.EnforcementDriver.erasureEvent;
 import static dev.consentgate.enforce.EnforcementDriver.firstDecisions;
 import static dev.consentgate.enforce.EnforcementDriver.header;
 import static dev.consentgate.signal.SignalFixtures.VENDOR;
@@ -21,13 +22,15 @@ import org.junit.jupiter.api.Test;
 /**
  * A record dated far ahead of its Kafka timestamp must not move its partition's decisions into the future: each task decides
  * at the latest time it has seen and judges its consent history against the newest capture time, so one such record, from
- * any producer of an input, the consent topic or the signals topic, would make every later decision fail closed. It is a
- * dead letter instead, and later records are decided at their own times.
+ * any producer of an input, the consent topic or the signals topic, would make every later decision fail closed. An event
+ * dated beyond the bound is a dead letter; a statement counts from the bound, so a "no" is never lost.
  */
 class TimeAheadOfRecordTest {
 
     private static final String REPORTING = "analytics.reporting";
     private static final String ADVERTISING = "marketing.advertising";
+    private static final String EMAIL = "marketing.communications.email";
+    private static final String ESSENTIAL = "essential.service";
     private static final long NOW = Instant.parse("2026-12-01T09:00:00Z").toEpochMilli();
     private static final long YEAR_2100 = Instant.parse("2100-01-01T00:00:00Z").toEpochMilli();
     private static final long HOUR = 3_600_000;
@@ -54,43 +57,88 @@ class TimeAheadOfRecordTest {
     }
 
     @Test
-    void aConsentEventCapturedAheadOfItsRecordIsADeadLetterAndLeavesOtherCustomersHistoriesWhole() {
+    void aConsentStatementCapturedAheadOfItsRecordCountsFromTheBoundAndMovesDecisionsNoFurther() {
         try (EnforcementDriver driver = new EnforcementDriver(EnforcementDriver.examplePolicy())) {
-            // Given: a customer's grant, and another customer's statement dated 2100 in a record produced now
+            // Given: a customer's grant, and another customer's grant dated 2100 in a record produced now
             driver.consent("cust-2", REPORTING, ConsentStatus.GRANTED, NOW - 1_000, null, "EU");
             driver.send("consent.events", "cust-9", consentEvent("cust-9", REPORTING, ConsentStatus.GRANTED, YEAR_2100, null, "EU"), NOW);
 
             // When
             driver.send("crm.contacts", "cust-2", contact("e-2", "cust-2", NOW + 1_000, REPORTING), NOW + 1_000);
+            driver.send("crm.contacts", "cust-9", contact("e-9", "cust-9", NOW + HOUR + 1_000, REPORTING), NOW + HOUR + 1_000);
 
-            // Then: taken, the statement of 2100 would have put every event of today beyond the consent history
-            assertThat(deadLetters(driver)).containsExactly("TIME_AHEAD_OF_RECORD: the capture time is " + (YEAR_2100 - NOW)
-                    + " ms after the record's timestamp, more than the 3600000 ms a record's time may run ahead of it");
+            // Then: the grant of 2100 counts from an hour after its record, and decisions move no further ahead than that;
+            // taken as dated, it would have put every event of today beyond the consent history
+            assertThat(deadLetters(driver)).isEmpty();
             List<DecisionRecord> audits = driver.audits();
-            assertThat(firstDecisions(audits)).containsExactly("e-2:PERMIT:CONSENT_GRANTED");
-            assertThat(audits.get(0).getDecidedAt().toEpochMilli()).isEqualTo(NOW + 1_000);
+            assertThat(firstDecisions(audits)).containsExactly("e-2:PERMIT:CONSENT_GRANTED", "e-9:PERMIT:CONSENT_GRANTED");
+            assertThat(audits.get(0).getDecidedAt().toEpochMilli()).isEqualTo(NOW + HOUR);
+            assertThat(audits.get(1).getDecisions().get(0).getConsentUsed().getCapturedAt().toEpochMilli()).isEqualTo(NOW + HOUR);
         }
     }
 
     @Test
-    void aSignalCapturedAheadOfItsRecordIsADeadLetterAndStatesNothing() {
+    void aSignalCapturedAheadOfItsRecordCountsFromTheBound() {
         try (EnforcementDriver driver = new EnforcementDriver(examplePolicyWithSignals())) {
             // Given: a TCF consent for advertising dated 2100, in a record produced now
             ConsentSignal signal = ConsentSignal.newBuilder().setSignalId("signal-2100").setCustomerId("cust-3").setKind(SignalKind.TCF)
                     .setValue(tcString().consent(4).vendorConsent(VENDOR).encode()).setCapturedAt(Instant.ofEpochMilli(YEAR_2100))
                     .setJurisdiction("EU").setSource("web-cmp").build();
             driver.send(EnforcementDriver.SIGNALS, "cust-3", signal, NOW);
-            driver.consent("cust-3", REPORTING, ConsentStatus.GRANTED, NOW - 1_000, null, "EU");
 
-            // When
-            driver.send("crm.contacts", "cust-3", contact("e-3", "cust-3", NOW + 1_000, ADVERTISING), NOW + 1_000);
+            // When: an event from before the bound, and one after it
+            driver.send("crm.contacts", "cust-3", contact("e-before", "cust-3", NOW + 1_000, ADVERTISING), NOW + 1_000);
+            driver.send("crm.contacts", "cust-3", contact("e-after", "cust-3", NOW + HOUR + 1_000, ADVERTISING), NOW + HOUR + 1_000);
 
             // Then
-            assertThat(deadLetters(driver)).containsExactly("TIME_AHEAD_OF_RECORD: the signal's capture time is " + (YEAR_2100 - NOW)
-                    + " ms after the record's timestamp, more than the 3600000 ms a record's time may run ahead of it");
+            assertThat(deadLetters(driver)).isEmpty();
             List<DecisionRecord> audits = driver.audits();
-            assertThat(firstDecisions(audits)).containsExactly("e-3:DROP:NO_CONSENT");
-            assertThat(audits.get(0).getDecidedAt().toEpochMilli()).isEqualTo(NOW + 1_000);
+            assertThat(firstDecisions(audits)).containsExactly("e-before:DROP:UNKNOWN_CUSTOMER", "e-after:PERMIT:CONSENT_GRANTED");
+            assertThat(audits.get(0).getDecidedAt().toEpochMilli()).isEqualTo(NOW + HOUR);
+        }
+    }
+
+    // ---- a "no" dated ahead still counts (found by review: as a dead letter, it was lost)
+
+    @Test
+    void aWithdrawalCapturedAheadOfItsRecordStillStopsTheCustomersData() {
+        try (EnforcementDriver driver = new EnforcementDriver(EnforcementDriver.examplePolicy())) {
+            driver.consent("cust-w", EMAIL, ConsentStatus.GRANTED, NOW - 1_000, null, "EU");
+            // The customer withdraws; their consent platform dates it two hours ahead of the producer's clock
+            driver.send("consent.events", "cust-w", consentEvent("cust-w", EMAIL, ConsentStatus.WITHDRAWN, NOW + 2 * HOUR, null, "EU"), NOW);
+
+            driver.send("crm.contacts", "cust-w", contact("e-w", "cust-w", NOW + 1_000, EMAIL), NOW + 1_000);
+
+            assertThat(firstDecisions(driver.audits())).containsExactly("e-w:DROP:CONSENT_WITHDRAWN");
+            assertThat(driver.purpose(EMAIL)).isEmpty();
+        }
+    }
+
+    @Test
+    void anErasureCapturedAheadOfItsRecordStillStopsTheCustomersData() {
+        try (EnforcementDriver driver = new EnforcementDriver(EnforcementDriver.examplePolicy())) {
+            driver.consent("cust-e", EMAIL, ConsentStatus.GRANTED, NOW - 1_000, null, "EU");
+            driver.send("consent.events", "cust-e", erasureEvent("cust-e", NOW + 2 * HOUR), NOW);
+
+            driver.send("crm.contacts", "cust-e", contact("e-e", "cust-e", NOW + 1_000, ESSENTIAL), NOW + 1_000);
+
+            assertThat(firstDecisions(driver.audits())).containsExactly("e-e:DROP:ERASURE_REQUESTED");
+            assertThat(driver.purpose(ESSENTIAL)).isEmpty();
+        }
+    }
+
+    @Test
+    void aGpcSignalCapturedAheadOfItsRecordStillOptsTheCustomerOut() {
+        try (EnforcementDriver driver = new EnforcementDriver(examplePolicyWithSignals())) {
+            // A US-CA customer, for whom advertising is opt-out; their browser's GPC, dated two hours ahead
+            driver.consent("cust-g", "sales.prospecting", ConsentStatus.GRANTED, NOW - 1_000, null, "US-CA");
+            ConsentSignal gpc = ConsentSignal.newBuilder().setSignalId("gpc-1").setCustomerId("cust-g").setKind(SignalKind.GPC)
+                    .setValue("1").setCapturedAt(Instant.ofEpochMilli(NOW + 2 * HOUR)).setJurisdiction("US-CA").setSource("web-cmp").build();
+            driver.send(EnforcementDriver.SIGNALS, "cust-g", gpc, NOW);
+
+            driver.send("crm.contacts", "cust-g", contact("e-g", "cust-g", NOW + 1_000, ADVERTISING), NOW + 1_000);
+
+            assertThat(firstDecisions(driver.audits())).containsExactly("e-g:DROP:OPTED_OUT");
         }
     }
 

@@ -41,5 +41,9 @@ class JurisdictionTieTest {
         assertThat(POLICY.jurisdiction("US-CA,US-TX,US-VA").optOutPurposes()).containsExactly(Purpose.of("marketing.advertising.display"));
         // A code the policy does not know is opt-in, so a tie with it is opt-in everywhere
         assertThat(POLICY.jurisdiction("EU,US-CA").optOutPurposes()).isEmpty();
+        // So is a tie with a recorded code that is empty, or only commas: no piece of it disappears (found by review)
+        assertThat(JurisdictionTie.of(",", "US-CA")).isEqualTo(",US-CA");
+        assertThat(POLICY.jurisdiction(JurisdictionTie.of(",", "US-CA")).optOutPurposes()).isEmpty();
+        assertThat(POLICY.jurisdiction("US-CA,").optOutPurposes()).isEmpty();
     }
 }
