@@ -46,6 +46,7 @@ final class RestartScenario {
     private static final List<String> JURISDICTIONS = List.of("EU", "US-CA", "BR");
     /** Business time ends well in the past: brokers reject records too far in the future and delete those past retention. */
     private static final long T0 = Instant.now().minusSeconds(900).toEpochMilli() / 1000 * 1000;
+    private static final long HOUR_MS = 3_600_000;
     /** Consent changes lie in the ten minutes before T0; events up to a minute either side of a customer's history. */
     private static final long WINDOW_MS = 600_000;
 
@@ -175,6 +176,11 @@ final class RestartScenario {
         consent("p-07", ANALYTICS, ConsentStatus.DENIED, c, "EU");
         expect(event("hand-inherited", "crm.contacts", "p-07", b, List.of(EMAIL, ANALYTICS)), "EU",
                 EMAIL, "PERMIT [CONSENT_GRANTED, CONSENT_INHERITED]", ANALYTICS, "DROP [CONSENT_DENIED]");
+        // A withdrawal that its consent platform dated two hours ahead of its record counts from the bound, an hour after the
+        // record (consentgate.time.max.ahead.ms): not dropped as a dead letter, and the partition decides no further ahead.
+        consent("p-09", EMAIL, ConsentStatus.GRANTED, a, "EU");
+        consent("p-09", EMAIL, ConsentStatus.WITHDRAWN, c + 2 * HOUR_MS, c, "EU");
+        expect(event("hand-withdrawal-dated-ahead", "crm.contacts", "p-09", b, List.of(EMAIL)), "EU", EMAIL, "DROP [CONSENT_WITHDRAWN]");
         // Before a customer's first change the customer is unknown: consent purposes drop, the contract one passes.
         consent("p-08", EMAIL, ConsentStatus.GRANTED, c, "EU");
         expect(event("hand-unknown-then", "crm.contacts", "p-08", b, List.of(EMAIL, ESSENTIAL)), null,
@@ -190,7 +196,12 @@ final class RestartScenario {
     }
 
     private void consent(String customer, String purpose, ConsentStatus status, long capturedAt, String jurisdiction) {
-        consents.add(new Message("consent.events", customer, capturedAt, ConsentEvent.newBuilder().setCustomerId(customer)
+        consent(customer, purpose, status, capturedAt, capturedAt, jurisdiction);
+    }
+
+    /** A consent event in a record stamped {@code timestamp}, which its capture time may lie ahead of. */
+    private void consent(String customer, String purpose, ConsentStatus status, long capturedAt, long timestamp, String jurisdiction) {
+        consents.add(new Message("consent.events", customer, timestamp, ConsentEvent.newBuilder().setCustomerId(customer)
                 .setPurpose(purpose).setStatus(status).setCapturedAt(Instant.ofEpochMilli(capturedAt))
                 .setJurisdiction(jurisdiction).setSource("restart-test").build(), null));
     }
