@@ -96,9 +96,10 @@ public final class ConsentGateConfig extends AbstractConfig {
                     "How far (one hour by default) an event's time, or a consent event's or signal's capture time, may lie after "
                             + "its record's Kafka timestamp. Each partition decides at the latest time it has seen, so one record dated "
                             + "ahead would make its later decisions fail closed (grants looking expired, events beyond the consent "
-                            + "history). An event beyond goes to the dead-letter topic (`TIME_AHEAD_OF_RECORD`); a consent statement or "
-                            + "signal beyond counts from the bound (its capture time taken as the record's timestamp plus this), so a "
-                            + "customer's \"no\" is never lost. Brokers keep Kafka timestamps from running ahead of their clock "
+                            + "history). An event or a grant beyond goes to the dead-letter topic (`TIME_AHEAD_OF_RECORD`); a refusal "
+                            + "(DENIED, WITHDRAWN, an erasure, a signal's opt-out) beyond counts from the bound (its capture time taken "
+                            + "as the record's timestamp plus this), so a customer's \"no\" is never lost. Brokers keep Kafka "
+                            + "timestamps from running ahead of their clock "
                             + "(`log.message.timestamp.after.max.ms`, one hour by default since Kafka 4.0). A replay needs the value "
                             + "the service ran with.")
             .define(CACHED_CUSTOMERS, Type.INT, 50_000, ConfigDef.Range.atLeast(0), Importance.LOW,

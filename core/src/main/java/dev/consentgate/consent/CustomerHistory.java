@@ -63,7 +63,7 @@ final class CustomerHistory {
     /**
      * Rebuilds a history from what {@link #statements()} and {@link #jurisdictions()} gave, in any order. Each statement's
      * jurisdiction joins the entry of its instant: a value stored by a build that kept one jurisdiction of a tie then reads
-     * back as the tie its statements make, as a history rebuilt from the consent topic would.
+     * back as the tie its kept statements make. A code that only a statement it dropped or pruned carried is lost to it.
      */
     static CustomerHistory of(List<ConsentState> statements, List<JurisdictionAt> jurisdictions) {
         CustomerHistory history = new CustomerHistory();

@@ -38,7 +38,9 @@ public final class ConsentReader implements Processor<byte[], byte[], String, Re
             if (customerId == null || !customerId.equals(key)) {
                 throw new RejectException(RejectReason.INVALID_CONSENT_EVENT, "record key is not the event's customer id");
             }
-            ConsentState state = timeAhead.bounded(state(event), record.timestamp());
+            ConsentState read = state(event);
+            ConsentState state = timeAhead.bounded(read, record.timestamp()).orElseThrow(() -> timeAhead.ahead("the capture time of a grant",
+                    read.capturedAt(), record.timestamp(), ": a grant counts from when it was given, not before"));
             ConsentUpdate update = new ConsentUpdate(customerId, state, record.key(), record.value(), position);
             context.forward(record.withKey(customerId).withValue(update));
         } catch (RejectException e) {

@@ -31,9 +31,10 @@ public enum RejectReason {
      */
     INVALID_ENVELOPE_FIELD,
     /**
-     * The event's time lies further after the record's Kafka timestamp than {@code consentgate.time.max.ahead.ms} allows:
-     * taken, it would move its partition's decisions into the future. (A consent statement or signal dated that far ahead
-     * counts from the bound instead.)
+     * The event's time, or the capture time of a grant (a consent event's, or a signal's that grants), lies further after
+     * the record's Kafka timestamp than {@code consentgate.time.max.ahead.ms} allows: taken, it would move its partition's
+     * decisions into the future. A refusal dated that far ahead counts from the bound instead; a signal's refusals do even
+     * when its grants make the record a dead letter.
      */
     TIME_AHEAD_OF_RECORD,
     /** The record's schema has a {@code data_category} property that is not a valid category: its fields cannot be minimized safely. */

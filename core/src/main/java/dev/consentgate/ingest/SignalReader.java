@@ -11,6 +11,7 @@ import dev.consentgate.signal.Signal;
 import dev.consentgate.signal.SignalStatements;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Optional;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -51,11 +52,22 @@ public final class SignalReader implements Processor<byte[], byte[], String, Rea
             if (customerId == null || customerId.isEmpty()) {
                 throw new RejectException(RejectReason.MALFORMED_SIGNAL, "signal without a customer id");
             }
-            Signal signal = timeAhead.bounded(signal(value), record.timestamp());
+            Signal signal = signal(value);
             byte[] key = customerId.getBytes(StandardCharsets.UTF_8);
-            for (ConsentState statement : statements.of(signal)) {
-                byte[] event = codec.encode(reroutedTopic, consentEvent(customerId, statement));
-                context.forward(record.withKey(customerId).withValue(new ConsentUpdate(customerId, statement, key, event, position)));
+            int grantsAhead = 0;
+            for (ConsentState said : statements.of(signal)) {
+                Optional<ConsentState> statement = timeAhead.bounded(said, record.timestamp());
+                if (statement.isEmpty()) {
+                    grantsAhead++;
+                    continue;
+                }
+                byte[] event = codec.encode(reroutedTopic, consentEvent(customerId, statement.get()));
+                context.forward(record.withKey(customerId).withValue(new ConsentUpdate(customerId, statement.get(), key, event, position)));
+            }
+            if (grantsAhead > 0) {
+                // Its refusals count, from the bound; the record goes to the dead-letter topic for the grants it could not give.
+                throw timeAhead.ahead("the signal's capture time", signal.capturedAt(), record.timestamp(), ": its " + grantsAhead
+                        + " grant(s) were not applied, its refusals count from the bound");
             }
         } catch (MalformedSignalException e) {
             context.forward(Rejected.of(record, new RejectException(RejectReason.MALFORMED_SIGNAL, e.getMessage()), position));

@@ -34,6 +34,7 @@ class TimeAheadOfRecordTest {
     private static final long NOW = Instant.parse("2026-12-01T09:00:00Z").toEpochMilli();
     private static final long YEAR_2100 = Instant.parse("2100-01-01T00:00:00Z").toEpochMilli();
     private static final long HOUR = 3_600_000;
+    private static final long MINUTE = 60_000;
 
     @Test
     void anEventDatedAheadOfItsRecordIsADeadLetterAndLaterEventsAreDecidedAtTheirOwnTime() {
@@ -57,7 +58,7 @@ class TimeAheadOfRecordTest {
     }
 
     @Test
-    void aConsentStatementCapturedAheadOfItsRecordCountsFromTheBoundAndMovesDecisionsNoFurther() {
+    void aGrantCapturedAheadOfItsRecordIsADeadLetterAndMovesNoDecision() {
         try (EnforcementDriver driver = new EnforcementDriver(EnforcementDriver.examplePolicy())) {
             // Given: a customer's grant, and another customer's grant dated 2100 in a record produced now
             driver.consent("cust-2", REPORTING, ConsentStatus.GRANTED, NOW - 1_000, null, "EU");
@@ -67,34 +68,69 @@ class TimeAheadOfRecordTest {
             driver.send("crm.contacts", "cust-2", contact("e-2", "cust-2", NOW + 1_000, REPORTING), NOW + 1_000);
             driver.send("crm.contacts", "cust-9", contact("e-9", "cust-9", NOW + HOUR + 1_000, REPORTING), NOW + HOUR + 1_000);
 
-            // Then: the grant of 2100 counts from an hour after its record, and decisions move no further ahead than that;
-            // taken as dated, it would have put every event of today beyond the consent history
-            assertThat(deadLetters(driver)).isEmpty();
+            // Then: taken as dated, the grant would have put every event of today beyond the consent history; moved back to
+            // the bound, it would count before it says it was given
+            assertThat(deadLetters(driver)).containsExactly("TIME_AHEAD_OF_RECORD: the capture time of a grant is " + (YEAR_2100 - NOW)
+                    + " ms after the record's timestamp, more than the 3600000 ms a record's time may run ahead of it: "
+                    + "a grant counts from when it was given, not before");
             List<DecisionRecord> audits = driver.audits();
-            assertThat(firstDecisions(audits)).containsExactly("e-2:PERMIT:CONSENT_GRANTED", "e-9:PERMIT:CONSENT_GRANTED");
-            assertThat(audits.get(0).getDecidedAt().toEpochMilli()).isEqualTo(NOW + HOUR);
-            assertThat(audits.get(1).getDecisions().get(0).getConsentUsed().getCapturedAt().toEpochMilli()).isEqualTo(NOW + HOUR);
+            assertThat(firstDecisions(audits)).containsExactly("e-2:PERMIT:CONSENT_GRANTED", "e-9:REDACT:UNKNOWN_CUSTOMER");
+            assertThat(audits.get(0).getDecidedAt().toEpochMilli()).isEqualTo(NOW + 1_000);
+        }
+    }
+
+    /**
+     * Found by review: a grant produced now but dated five hours ahead, moved back to the bound, would land after a withdrawal
+     * the customer gave half an hour later, and override it.
+     */
+    @Test
+    void aGrantDatedBeyondTheBoundDoesNotOverrideAWithdrawalCapturedAfterItsRecord() {
+        try (EnforcementDriver driver = new EnforcementDriver(EnforcementDriver.examplePolicy())) {
+            driver.send("consent.events", "cust-a", consentEvent("cust-a", EMAIL, ConsentStatus.GRANTED, NOW + 5 * HOUR, null, "EU"), NOW);
+            driver.send("consent.events", "cust-a",
+                    consentEvent("cust-a", EMAIL, ConsentStatus.WITHDRAWN, NOW + 30 * MINUTE, null, "EU"), NOW + 30 * MINUTE);
+
+            driver.send("crm.contacts", "cust-a", contact("e-a", "cust-a", NOW + 2 * HOUR, EMAIL), NOW + 2 * HOUR);
+
+            assertThat(firstDecisions(driver.audits())).containsExactly("e-a:DROP:CONSENT_WITHDRAWN");
+            assertThat(driver.purpose(EMAIL)).isEmpty();
+        }
+    }
+
+    /** Found by review: a grant that by its own dates never held (expiring before its capture) must not start holding. */
+    @Test
+    void aGrantThatByItsOwnDatesNeverHeldDoesNotStartHolding() {
+        try (EnforcementDriver driver = new EnforcementDriver(EnforcementDriver.examplePolicy())) {
+            driver.send("consent.events", "cust-b",
+                    consentEvent("cust-b", EMAIL, ConsentStatus.GRANTED, NOW + 5 * HOUR, NOW + 3 * HOUR, "EU"), NOW);
+
+            driver.send("crm.contacts", "cust-b", contact("e-b", "cust-b", NOW + 2 * HOUR, EMAIL), NOW + 2 * HOUR);
+
+            assertThat(firstDecisions(driver.audits())).containsExactly("e-b:DROP:UNKNOWN_CUSTOMER");
+            assertThat(driver.purpose(EMAIL)).isEmpty();
         }
     }
 
     @Test
-    void aSignalCapturedAheadOfItsRecordCountsFromTheBound() {
+    void aSignalCapturedAheadOfItsRecordGivesNoGrantAndIsADeadLetter() {
         try (EnforcementDriver driver = new EnforcementDriver(examplePolicyWithSignals())) {
             // Given: a TCF consent for advertising dated 2100, in a record produced now
             ConsentSignal signal = ConsentSignal.newBuilder().setSignalId("signal-2100").setCustomerId("cust-3").setKind(SignalKind.TCF)
                     .setValue(tcString().consent(4).vendorConsent(VENDOR).encode()).setCapturedAt(Instant.ofEpochMilli(YEAR_2100))
                     .setJurisdiction("EU").setSource("web-cmp").build();
             driver.send(EnforcementDriver.SIGNALS, "cust-3", signal, NOW);
+            driver.consent("cust-3", REPORTING, ConsentStatus.GRANTED, NOW - 1_000, null, "EU");
 
-            // When: an event from before the bound, and one after it
-            driver.send("crm.contacts", "cust-3", contact("e-before", "cust-3", NOW + 1_000, ADVERTISING), NOW + 1_000);
-            driver.send("crm.contacts", "cust-3", contact("e-after", "cust-3", NOW + HOUR + 1_000, ADVERTISING), NOW + HOUR + 1_000);
+            // When
+            driver.send("crm.contacts", "cust-3", contact("e-3", "cust-3", NOW + HOUR + 1_000, ADVERTISING), NOW + HOUR + 1_000);
 
             // Then
-            assertThat(deadLetters(driver)).isEmpty();
+            assertThat(deadLetters(driver)).containsExactly("TIME_AHEAD_OF_RECORD: the signal's capture time is " + (YEAR_2100 - NOW)
+                    + " ms after the record's timestamp, more than the 3600000 ms a record's time may run ahead of it: "
+                    + "its 1 grant(s) were not applied, its refusals count from the bound");
             List<DecisionRecord> audits = driver.audits();
-            assertThat(firstDecisions(audits)).containsExactly("e-before:DROP:UNKNOWN_CUSTOMER", "e-after:PERMIT:CONSENT_GRANTED");
-            assertThat(audits.get(0).getDecidedAt().toEpochMilli()).isEqualTo(NOW + HOUR);
+            assertThat(firstDecisions(audits)).containsExactly("e-3:DROP:NO_CONSENT");
+            assertThat(audits.get(0).getDecidedAt().toEpochMilli()).isEqualTo(NOW + HOUR + 1_000);
         }
     }
 
@@ -109,7 +145,12 @@ class TimeAheadOfRecordTest {
 
             driver.send("crm.contacts", "cust-w", contact("e-w", "cust-w", NOW + 1_000, EMAIL), NOW + 1_000);
 
-            assertThat(firstDecisions(driver.audits())).containsExactly("e-w:DROP:CONSENT_WITHDRAWN");
+            // Then: it counts from the bound, an hour after its record, and the event is decided then
+            List<DecisionRecord> audits = driver.audits();
+            assertThat(firstDecisions(audits)).containsExactly("e-w:DROP:CONSENT_WITHDRAWN");
+            assertThat(audits.get(0).getDecidedAt().toEpochMilli()).isEqualTo(NOW + HOUR);
+            assertThat(audits.get(0).getDecisions().get(0).getConsentUsed().getCapturedAt().toEpochMilli()).isEqualTo(NOW + HOUR);
+            assertThat(deadLetters(driver)).isEmpty();
             assertThat(driver.purpose(EMAIL)).isEmpty();
         }
     }
