@@ -249,7 +249,8 @@ public final class ConsentHistory {
      * The consent in force for {@code purpose} at {@code time}: the latest statement captured at or before
      * {@code time} about the purpose, one of its ancestors, or every purpose (an erasure). On a tie in capture time
      * the more restrictive statement wins, then the more specific one. So a later broad withdrawal overrides an
-     * older specific grant, and a later broad grant an older specific denial.
+     * older specific grant, and a later broad grant an older specific denial. A grant that has lapsed by
+     * {@code time} gives way to the "no" it suspended ({@link CustomerHistory#inForce}).
      */
     public ConsentAnswer at(String customerId, Purpose purpose, long time) {
         if (isBeyondHistory(time)) {
@@ -259,12 +260,8 @@ public final class ConsentHistory {
         if (history == null) {
             return ConsentAnswer.none(false);
         }
-        ConsentState inForce = null;
-        for (String key : selfAndAncestorKeys(purpose)) {
-            inForce = prevailing(inForce, history.at(key, time));
-        }
+        ConsentState inForce = history.inForce(selfAndAncestorKeys(purpose), time);
         ConsentState erasure = history.at(CustomerHistory.ERASURE, time);
-        inForce = prevailing(inForce, erasure);
         return inForce != null ? ConsentAnswer.found(inForce, erasure) : ConsentAnswer.none(history.knownAt(time));
     }
 
@@ -278,20 +275,6 @@ public final class ConsentHistory {
         }
         CustomerHistory history = history(customerId);
         return history == null ? null : history.jurisdictionAt(time);
-    }
-
-    /**
-     * Of two statements that both cover a purpose, the one in force: the later captured; on a tie the more
-     * restrictive; on a tie of that too, {@code current}, which callers find first as the more specific.
-     */
-    private static ConsentState prevailing(ConsentState current, ConsentState candidate) {
-        if (current == null || candidate == null) {
-            return current == null ? candidate : current;
-        }
-        if (candidate.capturedAt() != current.capturedAt()) {
-            return candidate.capturedAt() > current.capturedAt() ? candidate : current;
-        }
-        return CustomerHistory.restrictiveness(candidate.status()) > CustomerHistory.restrictiveness(current.status()) ? candidate : current;
     }
 
     private CustomerHistory history(String customerId) {

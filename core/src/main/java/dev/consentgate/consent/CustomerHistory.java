@@ -107,6 +107,60 @@ final class CustomerHistory {
         return null;
     }
 
+    /**
+     * The statement in force at {@code time} for a purpose whose keys, itself first, then its ancestors, are {@code keys}:
+     * the latest captured by then about one of them or about every purpose (an erasure); on a tie the more restrictive,
+     * then the first of {@code keys}, the more specific.
+     *
+     * <p>A time-limited grant suspends a "no", it does not end it: when the statement in force is a grant lapsed by
+     * {@code time}, the one in force before it decides if it is a refusal or an erasure, looking back over every grant
+     * lapsed by then. A customer who opted out, then opted in for a month, is opted out after that month, not back to
+     * having said nothing. A grant that still holds at {@code time}, or one that held at the same instant as a lapsed
+     * grant, ends the search: a lapsed grant never brings back a grant, so it is answered as it is.
+     */
+    ConsentState inForce(List<String> keys, long time) {
+        ConsentState inForce = latest(keys, time);
+        ConsentState before = inForce;
+        while (before != null && before.status() == ConsentChoice.GRANTED && before.isExpiredAt(time)
+                && !grantHoldsAt(keys, before.capturedAt(), time)) {
+            before = latest(keys, before.capturedAt() - 1);
+        }
+        return before != null && before.status() != ConsentChoice.GRANTED ? before : inForce;
+    }
+
+    private ConsentState latest(List<String> keys, long time) {
+        ConsentState inForce = null;
+        for (String key : keys) {
+            inForce = prevailing(inForce, at(key, time));
+        }
+        return prevailing(inForce, at(ERASURE, time));
+    }
+
+    /** Whether a grant captured at {@code instant} about one of {@code keys} has not lapsed by {@code time}. */
+    private boolean grantHoldsAt(List<String> keys, long instant, long time) {
+        for (String key : keys) {
+            ConsentState state = at(key, instant);
+            if (state != null && state.capturedAt() == instant && state.status() == ConsentChoice.GRANTED && !state.isExpiredAt(time)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Of two statements that both cover a purpose, the one in force: the later captured; on a tie the more
+     * restrictive; on a tie of that too, {@code current}, which callers find first as the more specific.
+     */
+    private static ConsentState prevailing(ConsentState current, ConsentState candidate) {
+        if (current == null || candidate == null) {
+            return current == null ? candidate : current;
+        }
+        if (candidate.capturedAt() != current.capturedAt()) {
+            return candidate.capturedAt() > current.capturedAt() ? candidate : current;
+        }
+        return restrictiveness(candidate.status()) > restrictiveness(current.status()) ? candidate : current;
+    }
+
     /** Whether the customer had made any statement at or before {@code time}. */
     boolean knownAt(long time) {
         return !jurisdictions.isEmpty() && jurisdictions.get(0).at() <= time;
@@ -181,17 +235,25 @@ final class CustomerHistory {
     }
 
     /**
-     * Drops each version that a later version of the same key replaced at or before {@code cutoff}: no time from the
-     * cut-off on can see it. Of the jurisdictions, keeps every entry after the cut-off, the last one at or before it
-     * (the customer was known then), and the last one by then that carried a jurisdiction.
+     * Drops each version that no time from the cut-off on can see: one that a later version of the same key replaced at
+     * or before {@code cutoff}, unless only time-limited grants did: their lapse brings back what they suspended
+     * ({@link #inForce}). Of those grants, one lapsed by the cut-off is passed over at every later time, so it goes.
+     * Of the jurisdictions, keeps every entry after the cut-off, the last one at or before it (the customer was known
+     * then), and the last one by then that carried a jurisdiction.
      */
     private void prune(long cutoff) {
         for (List<ConsentState> versions : statements.values()) {
-            int firstKept = 0;
-            while (firstKept + 1 < versions.size() && versions.get(firstKept + 1).capturedAt() <= cutoff) {
-                firstKept++;
+            int lastByCutoff = 0;
+            while (lastByCutoff + 1 < versions.size() && versions.get(lastByCutoff + 1).capturedAt() <= cutoff) {
+                lastByCutoff++;
             }
-            versions.subList(0, firstKept).clear();
+            int i = lastByCutoff - 1;
+            for (; i >= 0 && isTimeLimitedGrant(versions.get(i + 1)); i--) {
+                if (isTimeLimitedGrant(versions.get(i)) && versions.get(i).isExpiredAt(cutoff)) {
+                    versions.remove(i);
+                }
+            }
+            versions.subList(0, i + 1).clear();
         }
         int lastAtCutoff = -1;
         int lastCarrying = -1;
@@ -211,6 +273,10 @@ final class CustomerHistory {
             jurisdictions.clear();
             jurisdictions.addAll(kept);
         }
+    }
+
+    private static boolean isTimeLimitedGrant(ConsentState state) {
+        return state.status() == ConsentChoice.GRANTED && state.expiresAt() != null;
     }
 
     @Override

@@ -198,7 +198,8 @@ public final class DecisionFunction {
         if (!record.isExpiredAt(time)) {
             return Judgment.permit(record, ReasonCode.CONSENT_GRANTED);
         }
-        // A lapsed grant leaves the customer where they started: not opted out, or not having consented.
+        // A lapsed grant that suspended a "no" never reaches here (the lookup answers with the "no"): this customer had
+        // said nothing else, so they stand where they started: not opted out, or not having consented.
         return optOut ? Judgment.permit(record, ReasonCode.OPT_OUT_NOT_EXERCISED) : Judgment.silent(record, ReasonCode.CONSENT_EXPIRED);
     }
 

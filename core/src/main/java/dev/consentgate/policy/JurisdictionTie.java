@@ -26,12 +26,17 @@ public final class JurisdictionTie {
         return String.join(SEPARATOR, codes);
     }
 
+    /** Whether {@code code} stands for several jurisdictions: cheaper than {@link #codes}, for the decision path. */
+    public static boolean isTie(String code) {
+        return code.contains(SEPARATOR);
+    }
+
     /**
      * The jurisdictions a code stands for: itself, or each of a tie's. Empty ones are kept (a recorded {@code ","} stands
      * for two unknown codes, which are opt-in), so no piece of a recorded code disappears from a tie.
      */
     public static List<String> codes(String code) {
-        return code.contains(SEPARATOR) ? List.of(code.split(SEPARATOR, -1)) : List.of(code);
+        return isTie(code) ? List.of(code.split(SEPARATOR, -1)) : List.of(code);
     }
 
     /**

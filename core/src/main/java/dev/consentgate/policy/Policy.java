@@ -72,9 +72,8 @@ public record Policy(
         if (code == null) {
             return JurisdictionRule.OPT_IN;
         }
-        List<String> tied = JurisdictionTie.codes(code);
-        if (tied.size() > 1) {
-            return JurisdictionTie.ruleOf(code, tied.stream().map(this::jurisdiction).toList());
+        if (JurisdictionTie.isTie(code)) {
+            return JurisdictionTie.ruleOf(code, JurisdictionTie.codes(code).stream().map(this::jurisdiction).toList());
         }
         JurisdictionRule exact = jurisdictions.get(code);
         if (exact != null) {

@@ -102,18 +102,78 @@ class CustomerHistoryTest {
     }
 
     @Test
+    void aLapsedGrantGivesWayToTheRefusalItSuspendedButNeverToAnEarlierGrant() {
+        CustomerHistory history = new CustomerHistory();
+        history.add(state("marketing", ConsentChoice.DENIED, 1_000, "EU"), NO_CUTOFF);
+        history.add(grant("marketing", 2_000, 3_000L), NO_CUTOFF);
+        history.add(grant("marketing", 2_500, 4_000L), NO_CUTOFF);
+        history.add(state("analytics", ConsentChoice.WITHDRAWN, 1_000, null), NO_CUTOFF);
+        history.add(state("analytics", ConsentChoice.GRANTED, 1_500, null), NO_CUTOFF);
+        history.add(grant("analytics", 2_000, 3_000L), NO_CUTOFF);
+
+        assertThat(history.inForce(List.of("marketing"), 3_500)).isEqualTo(grant("marketing", 2_500, 4_000L));
+        assertThat(history.inForce(List.of("marketing"), 4_000)).isEqualTo(state("marketing", ConsentChoice.DENIED, 1_000, "EU"));
+        assertThat(history.inForce(List.of("marketing.communications", "marketing"), 4_000).status()).isEqualTo(ConsentChoice.DENIED);
+        // The grant without expiry at 1,500 ended the withdrawal; the lapsed grant after it is the last word
+        assertThat(history.inForce(List.of("analytics"), 3_000)).isEqualTo(grant("analytics", 2_000, 3_000L));
+    }
+
+    /**
+     * A broad grant without expiry given at the same instant as a lapsed specific one ended the broad denial before it; pruning
+     * drops that denial, so looking past the instant would answer differently before and after the cut-off moved.
+     */
+    @Test
+    void aGrantThatHoldsAtTheInstantOfALapsedOneEndsTheSearchWhetherOrNotTheHistoryWasPruned() {
+        List<String> email = List.of("marketing.communications", "marketing");
+        CustomerHistory unpruned = new CustomerHistory();
+        CustomerHistory pruned = new CustomerHistory();
+        for (CustomerHistory history : List.of(unpruned, pruned)) {
+            history.add(state("marketing", ConsentChoice.DENIED, 1_000, "EU"), NO_CUTOFF);
+            history.add(grant("marketing", 2_000, null), NO_CUTOFF);
+            history.add(grant("marketing.communications", 2_000, 3_000L), NO_CUTOFF);
+        }
+        pruned.add(state("analytics", ConsentChoice.GRANTED, 8_000, null), 5_000);
+
+        assertThat(pruned.statements()).extracting(s -> s.purpose().key() + "@" + s.capturedAt())
+                .containsExactlyInAnyOrder("marketing@2000", "marketing.communications@2000", "analytics@8000");
+        for (CustomerHistory history : List.of(unpruned, pruned)) {
+            assertThat(history.inForce(email, 9_000)).isEqualTo(grant("marketing.communications", 2_000, 3_000L));
+        }
+    }
+
+    @Test
+    void pruningKeepsTheRefusalALapsingGrantSuspendedAndDropsGrantsLapsedInBetween() {
+        CustomerHistory history = new CustomerHistory();
+        history.add(state("marketing", ConsentChoice.GRANTED, 500, null), NO_CUTOFF);
+        history.add(state("marketing", ConsentChoice.DENIED, 1_000, null), NO_CUTOFF);
+        history.add(grant("marketing", 2_000, 3_000L), NO_CUTOFF);
+        history.add(grant("marketing", 2_900, 6_000L), NO_CUTOFF);
+        history.add(grant("marketing", 3_500, 9_000L), NO_CUTOFF);
+        history.add(state("analytics", ConsentChoice.GRANTED, 8_000, null), 5_000);
+
+        // The grant lapsed by the cut-off is passed over at every later time; the one lapsing after it still hides the denial
+        assertThat(history.statements()).extracting(s -> s.purpose().key() + "@" + s.capturedAt())
+                .containsExactlyInAnyOrder("marketing@1000", "marketing@2900", "marketing@3500", "analytics@8000");
+        assertThat(history.inForce(List.of("marketing"), 9_000).status()).isEqualTo(ConsentChoice.DENIED);
+    }
+
+    @Test
     void anyOrderOfTheSameStatementsGivesTheSameAnswersAtEveryTimeFromTheCutOffOn() {
         Random random = new Random(20261205);
         String[] keys = {"marketing", "marketing.communications", "analytics", CustomerHistory.ERASURE};
+        List<List<String>> purposes = List.of(List.of("marketing.communications", "marketing"), List.of("marketing"), List.of("analytics"));
         String[] jurisdictions = {null, "EU", "US-CA", "BR"};
-        for (int trial = 0; trial < 500; trial++) {
+        for (int trial = 0; trial < 1_000; trial++) {
             List<ConsentState> statements = new ArrayList<>();
             int count = 1 + random.nextInt(12);
             for (int i = 0; i < count; i++) {
                 String key = keys[random.nextInt(keys.length)];
                 ConsentChoice status = key.equals(CustomerHistory.ERASURE) ? ConsentChoice.ERASED
                         : ConsentChoice.values()[random.nextInt(3)];
-                statements.add(state(key, status, 1_000L * random.nextInt(20), jurisdictions[random.nextInt(jurisdictions.length)]));
+                long capturedAt = 1_000L * random.nextInt(20);
+                Long expiresAt = status == ConsentChoice.GRANTED && random.nextBoolean() ? capturedAt + 1_000L * (1 + random.nextInt(8)) : null;
+                statements.add(new ConsentState(key.equals(CustomerHistory.ERASURE) ? null : Purpose.of(key), status, capturedAt, expiresAt,
+                        jurisdictions[random.nextInt(jurisdictions.length)], null, null, null));
             }
             long retention = 1_000L * (1 + random.nextInt(25));
             CustomerHistory inOrder = replay(statements, retention);
@@ -121,11 +181,20 @@ class CustomerHistoryTest {
             Collections.shuffle(shuffled, random);
             CustomerHistory reordered = replay(shuffled, retention);
             CustomerHistory reread = CustomerHistory.of(reordered.statements(), reordered.jurisdictions());
+            CustomerHistory unpruned = replay(statements, Long.MAX_VALUE / 2);
             long cutoff = statements.stream().mapToLong(ConsentState::capturedAt).max().orElseThrow() - retention;
-            for (long time = Math.max(cutoff, 0); time <= 21_000; time += 500) {
+            for (long time = Math.max(cutoff, 0); time <= 30_000; time += 500) {
+                for (List<String> purpose : purposes) {
+                    assertThat(inOrder.inForce(purpose, time)).as("trial %d, %s at %d against no pruning", trial, purpose, time)
+                            .isEqualTo(unpruned.inForce(purpose, time));
+                }
                 for (CustomerHistory other : List.of(reordered, reread)) {
                     for (String key : keys) {
                         assertThat(other.at(key, time)).as("trial %d, %s at %d", trial, key, time).isEqualTo(inOrder.at(key, time));
+                    }
+                    for (List<String> purpose : purposes) {
+                        assertThat(other.inForce(purpose, time)).as("trial %d, %s at %d", trial, purpose, time)
+                                .isEqualTo(inOrder.inForce(purpose, time));
                     }
                     assertThat(other.jurisdictionAt(time)).as("trial %d, jurisdiction at %d", trial, time).isEqualTo(inOrder.jurisdictionAt(time));
                     assertThat(other.knownAt(time)).as("trial %d, known at %d", trial, time).isEqualTo(inOrder.knownAt(time));
@@ -208,6 +277,10 @@ class CustomerHistoryTest {
             history.add(statement, max - retention);
         }
         return history;
+    }
+
+    private static ConsentState grant(String key, long capturedAt, Long expiresAt) {
+        return new ConsentState(Purpose.of(key), ConsentChoice.GRANTED, capturedAt, expiresAt, null, null, null, null);
     }
 
     private static ConsentState state(String key, ConsentChoice status, long capturedAt, String jurisdiction) {

@@ -307,7 +307,7 @@ class ConsentHistoryPropertyTest {
          * an ancestor, or everything (an erasure); on a tie the more restrictive, then the more specific; of two about
          * the same purpose at one instant and as restrictive, a denial before a withdrawal and the grant that lapses first.
          */
-        Optional<ConsentChange> inForce(String purpose, long time) {
+        Optional<ConsentChange> latest(String purpose, long time) {
             return arrived.stream()
                     .filter(c -> c.capturedAt() <= time && (c.status() == Status.ERASED || covers(c.purpose(), purpose)))
                     .max(Comparator.comparingLong(ConsentChange::capturedAt)
@@ -315,6 +315,31 @@ class ConsentHistoryPropertyTest {
                             .thenComparingInt(c -> c.purpose() == null ? 0 : c.purpose().length())
                             .thenComparingInt(c -> -c.status().ordinal())
                             .thenComparingLong(c -> c.expiresAt() == null ? Long.MIN_VALUE : -c.expiresAt()));
+        }
+
+        /**
+         * The statement that decides at {@code time}: the latest, unless it is a grant lapsed by then; then the "no" in
+         * force before it and every lapsed grant before it, if one is, else the lapsed grant. A grant that holds at
+         * {@code time}, found on the way or at the instant of a lapsed one, ends the search.
+         */
+        Optional<ConsentChange> inForce(String purpose, long time) {
+            Optional<ConsentChange> latest = latest(purpose, time);
+            Optional<ConsentChange> before = latest;
+            while (before.isPresent() && before.get().status() == Status.GRANTED && expired(before.get(), time)
+                    && !grantHoldsAt(purpose, before.get().capturedAt(), time)) {
+                before = latest(purpose, before.get().capturedAt() - 1);
+            }
+            return before.isPresent() && before.get().status() != Status.GRANTED ? before : latest;
+        }
+
+        /** Whether, of the changes about a purpose covering {@code purpose} at {@code instant}, one kept is a grant holding at {@code time}. */
+        private boolean grantHoldsAt(String purpose, long instant, long time) {
+            return selfAndAncestors(purpose).stream().anyMatch(key -> arrived.stream()
+                    .filter(c -> key.equals(c.purpose()) && c.capturedAt() == instant)
+                    // Of one purpose's changes at one instant the history keeps the most restrictive: a "no", else the grant lapsing first
+                    .min(Comparator.comparingInt((ConsentChange c) -> -restrictiveness(c.status()))
+                            .thenComparingLong(c -> c.expiresAt() == null ? Long.MAX_VALUE : c.expiresAt()))
+                    .filter(c -> c.status() == Status.GRANTED && !expired(c, time)).isPresent());
         }
 
         private static int restrictiveness(Status status) {

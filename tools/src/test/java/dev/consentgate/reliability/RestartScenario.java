@@ -181,6 +181,11 @@ final class RestartScenario {
         consent("p-09", EMAIL, ConsentStatus.GRANTED, a, "EU");
         consent("p-09", EMAIL, ConsentStatus.WITHDRAWN, c + 2 * HOUR_MS, c, "EU");
         expect(event("hand-withdrawal-dated-ahead", "crm.contacts", "p-09", b, List.of(EMAIL)), "EU", EMAIL, "DROP [CONSENT_WITHDRAWN]");
+        // A grant for a while suspends a denial: once it lapsed, before the event, the denial drops the event again rather
+        // than leave a customer who said no redacted as having said nothing.
+        consent("p-10", ANALYTICS, ConsentStatus.DENIED, a, "EU");
+        grantUntil("p-10", ANALYTICS, a + 1, b - 1, "EU");
+        expect(event("hand-denial-after-lapsed-grant", "crm.contacts", "p-10", b, List.of(ANALYTICS)), "EU", ANALYTICS, "DROP [CONSENT_DENIED]");
         // Before a customer's first change the customer is unknown: consent purposes drop, the contract one passes.
         consent("p-08", EMAIL, ConsentStatus.GRANTED, c, "EU");
         expect(event("hand-unknown-then", "crm.contacts", "p-08", b, List.of(EMAIL, ESSENTIAL)), null,
@@ -201,8 +206,17 @@ final class RestartScenario {
 
     /** A consent event in a record stamped {@code timestamp}, which its capture time may lie ahead of. */
     private void consent(String customer, String purpose, ConsentStatus status, long capturedAt, long timestamp, String jurisdiction) {
+        consent(customer, purpose, status, capturedAt, timestamp, null, jurisdiction);
+    }
+
+    private void grantUntil(String customer, String purpose, long capturedAt, long expiresAt, String jurisdiction) {
+        consent(customer, purpose, ConsentStatus.GRANTED, capturedAt, capturedAt, Instant.ofEpochMilli(expiresAt), jurisdiction);
+    }
+
+    private void consent(String customer, String purpose, ConsentStatus status, long capturedAt, long timestamp, Instant expiresAt,
+                         String jurisdiction) {
         consents.add(new Message("consent.events", customer, timestamp, ConsentEvent.newBuilder().setCustomerId(customer)
-                .setPurpose(purpose).setStatus(status).setCapturedAt(Instant.ofEpochMilli(capturedAt))
+                .setPurpose(purpose).setStatus(status).setCapturedAt(Instant.ofEpochMilli(capturedAt)).setExpiresAt(expiresAt)
                 .setJurisdiction(jurisdiction).setSource("restart-test").build(), null));
     }
 
