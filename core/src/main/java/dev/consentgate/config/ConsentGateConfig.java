@@ -84,8 +84,9 @@ public final class ConsentGateConfig extends AbstractConfig {
                     "How far back (30 days by default) the consent store answers \"consent as of time t\", measured back from "
                             + "the newest consent time seen on the partition. Events older than that fail closed with "
                             + "`CONSENT_HISTORY_EXPIRED`. A consent update captured before that cut-off still counts where no later "
-                            + "update of its purpose came before the cut-off; otherwise nothing from the cut-off on could see it and it "
-                            + "is dropped from the store. Longer retention costs local disk and changelog size.")
+                            + "update of its purpose came before the cut-off, or only time-limited grants did (a refusal comes back "
+                            + "when they lapse); otherwise nothing from the cut-off on could see it and it is dropped from the store. "
+                            + "Longer retention costs local disk and changelog size.")
             .define(GRACE_MS, Type.LONG, 0L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
                     "How long, in event time, an event waits for consent updates still in flight before it is decided. `0` "
                             + "decides every event at once. With a grace period, an event is decided once an event or consent "

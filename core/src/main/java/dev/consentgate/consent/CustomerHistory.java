@@ -16,9 +16,9 @@ import java.util.Objects;
  * customer.
  *
  * <p>What it holds depends only on the set of statements added and the latest history cut-off, never on
- * the order they were added in: a statement arriving late is placed by its capture time, two statements
- * about the same purpose at the same instant keep the more restrictive one, and pruning drops only what
- * no time after the cut-off can see. That is what lets a restart, a restore or a replay that reads the
+ * the order they were added in: a statement arriving late is placed by its capture time, of statements
+ * about the same purpose at the same instant the more restrictive is in force (and a grant there lasting
+ * longer is kept beside it), and pruning drops only what no time after the cut-off can see. That is what lets a restart, a restore or a replay that reads the
  * same records in another order give the same answers.
  */
 final class CustomerHistory {
@@ -27,7 +27,7 @@ final class CustomerHistory {
     static final String ERASURE = "*";
 
     /**
-     * Of two statements about one purpose at one instant, the one kept sorts first: erasure, then a "no", then
+     * Of two statements about one purpose at one instant, the one in force sorts first: erasure, then a "no", then
      * a grant; a grant that lapses earlier before one that lapses later; then by the remaining fields, so the
      * choice never depends on arrival order.
      */
@@ -42,7 +42,16 @@ final class CustomerHistory {
             .thenComparing(ConsentState::signal, Comparator.nullsLast(Comparator.comparing(SignalOrigin::kind)
                     .thenComparing(SignalOrigin::value).thenComparing(SignalOrigin::meaning)));
 
-    /** Per purpose key (or {@link #ERASURE}), its statements in capture-time order, one per instant. */
+    /** Of grants at one instant, the one that lasts longest first: without expiry, then by the latest expiry. */
+    private static final Comparator<ConsentState> LASTS_LONGEST_FIRST = Comparator
+            .comparing(ConsentState::expiresAt, Comparator.nullsFirst(Comparator.<Long>reverseOrder()))
+            .thenComparing(MORE_RESTRICTIVE_FIRST);
+
+    /**
+     * Per purpose key (or {@link #ERASURE}), its statements in capture-time order. Per instant the one in force
+     * ({@link #MORE_RESTRICTIVE_FIRST}) and, when that is a grant and another grant of the instant lasts longer, that
+     * grant after it: it still holds once the one in force lapsed, and so stops the look-back of {@link #inForce}.
+     */
     private final Map<String, List<ConsentState>> statements;
     /** One entry per instant with a statement, in time order; the jurisdiction it carried or null. */
     private final List<JurisdictionAt> jurisdictions;
@@ -101,7 +110,7 @@ final class CustomerHistory {
         }
         for (int i = versions.size() - 1; i >= 0; i--) {
             if (versions.get(i).capturedAt() <= time) {
-                return versions.get(i);
+                return versions.get(startOfInstant(versions, i));
             }
         }
         return null;
@@ -115,8 +124,8 @@ final class CustomerHistory {
      * <p>A time-limited grant suspends a "no", it does not end it: when the statement in force is a grant lapsed by
      * {@code time}, the one in force before it decides if it is a refusal or an erasure, looking back over every grant
      * lapsed by then. A customer who opted out, then opted in for a month, is opted out after that month, not back to
-     * having said nothing. A grant that still holds at {@code time}, or one that held at the same instant as a lapsed
-     * grant, ends the search: a lapsed grant never brings back a grant, so it is answered as it is.
+     * having said nothing. A grant that still holds at {@code time}, at any instant the search reaches, ends it: a lapsed
+     * grant never brings back a grant, so it is answered as it is.
      */
     ConsentState inForce(List<String> keys, long time) {
         ConsentState inForce = latest(keys, time);
@@ -139,9 +148,12 @@ final class CustomerHistory {
     /** Whether a grant captured at {@code instant} about one of {@code keys} has not lapsed by {@code time}. */
     private boolean grantHoldsAt(List<String> keys, long instant, long time) {
         for (String key : keys) {
-            ConsentState state = at(key, instant);
-            if (state != null && state.capturedAt() == instant && state.status() == ConsentChoice.GRANTED && !state.isExpiredAt(time)) {
-                return true;
+            List<ConsentState> versions = statements.getOrDefault(key, List.of());
+            for (int i = versions.size() - 1; i >= 0 && versions.get(i).capturedAt() >= instant; i--) {
+                ConsentState state = versions.get(i);
+                if (state.capturedAt() == instant && state.status() == ConsentChoice.GRANTED && !state.isExpiredAt(time)) {
+                    return true;
+                }
             }
         }
         return false;
@@ -189,18 +201,38 @@ final class CustomerHistory {
 
     private void placeStatement(ConsentState state) {
         List<ConsentState> versions = statements.computeIfAbsent(keyOf(state), k -> new ArrayList<>(2));
-        int i = versions.size();
-        while (i > 0 && versions.get(i - 1).capturedAt() > state.capturedAt()) {
-            i--;
+        int end = versions.size();
+        while (end > 0 && versions.get(end - 1).capturedAt() > state.capturedAt()) {
+            end--;
         }
-        if (i > 0 && versions.get(i - 1).capturedAt() == state.capturedAt()) {
-            ConsentState present = versions.get(i - 1);
-            if (MORE_RESTRICTIVE_FIRST.compare(state, present) < 0) {
-                versions.set(i - 1, state);
-            }
+        if (end == 0 || versions.get(end - 1).capturedAt() != state.capturedAt()) {
+            versions.add(end, state);
             return;
         }
-        versions.add(i, state);
+        List<ConsentState> instant = versions.subList(startOfInstant(versions, end - 1), end);
+        List<ConsentState> all = new ArrayList<>(instant);
+        all.add(state);
+        instant.clear();
+        instant.addAll(kept(all));
+    }
+
+    /** Of the statements about one key at one instant, what the history keeps: see {@link #statements}. */
+    private static List<ConsentState> kept(List<ConsentState> instant) {
+        ConsentState inForce = instant.stream().min(MORE_RESTRICTIVE_FIRST).orElseThrow();
+        if (inForce.status() != ConsentChoice.GRANTED) {
+            return List.of(inForce);
+        }
+        ConsentState longest = instant.stream().min(LASTS_LONGEST_FIRST).orElseThrow();
+        return Objects.equals(longest.expiresAt(), inForce.expiresAt()) ? List.of(inForce) : List.of(inForce, longest);
+    }
+
+    /** The index of the first statement of {@code versions} captured at the instant of the one at {@code index}. */
+    private static int startOfInstant(List<ConsentState> versions, int index) {
+        int start = index;
+        while (start > 0 && versions.get(start - 1).capturedAt() == versions.get(index).capturedAt()) {
+            start--;
+        }
+        return start;
     }
 
     /**
@@ -235,25 +267,13 @@ final class CustomerHistory {
     }
 
     /**
-     * Drops each version that no time from the cut-off on can see: one that a later version of the same key replaced at
-     * or before {@code cutoff}, unless only time-limited grants did: their lapse brings back what they suspended
-     * ({@link #inForce}). Of those grants, one lapsed by the cut-off is passed over at every later time, so it goes.
-     * Of the jurisdictions, keeps every entry after the cut-off, the last one at or before it (the customer was known
-     * then), and the last one by then that carried a jurisdiction.
+     * Drops each version that no time from the cut-off on can see. Of the jurisdictions, keeps every entry after the
+     * cut-off, the last one at or before it (the customer was known then), and the last one by then that carried a
+     * jurisdiction.
      */
     private void prune(long cutoff) {
         for (List<ConsentState> versions : statements.values()) {
-            int lastByCutoff = 0;
-            while (lastByCutoff + 1 < versions.size() && versions.get(lastByCutoff + 1).capturedAt() <= cutoff) {
-                lastByCutoff++;
-            }
-            int i = lastByCutoff - 1;
-            for (; i >= 0 && isTimeLimitedGrant(versions.get(i + 1)); i--) {
-                if (isTimeLimitedGrant(versions.get(i)) && versions.get(i).isExpiredAt(cutoff)) {
-                    versions.remove(i);
-                }
-            }
-            versions.subList(0, i + 1).clear();
+            pruneVersions(versions, cutoff);
         }
         int lastAtCutoff = -1;
         int lastCarrying = -1;
@@ -275,8 +295,57 @@ final class CustomerHistory {
         }
     }
 
-    private static boolean isTimeLimitedGrant(ConsentState state) {
-        return state.status() == ConsentChoice.GRANTED && state.expiresAt() != null;
+    /**
+     * Keeps the last instant at or before {@code cutoff}, everything after it, and below it what {@link #inForce} can still
+     * reach by looking back over lapsed grants: instant by instant, each whose grants could still hold after every grant
+     * above it lapsed, down to the first refusal, erasure or grant without expiry, kept as the end of the chain. A grant
+     * lapsed by the cut-off, or lapsing no later than one above it, is passed over at every later time, so it goes: a chain
+     * of renewals stays short.
+     */
+    private static void pruneVersions(List<ConsentState> versions, long cutoff) {
+        int above = versions.size();
+        while (above > 0 && versions.get(above - 1).capturedAt() > cutoff) {
+            above--;
+        }
+        if (above == 0) {
+            return;
+        }
+        above = startOfInstant(versions, above - 1);
+        long longestAbove = lastsUntil(versions, above);
+        if (longestAbove == Long.MAX_VALUE) {
+            versions.subList(0, above).clear();
+            return;
+        }
+        while (above > 0) {
+            int start = startOfInstant(versions, above - 1);
+            long lasts = lastsUntil(versions, start);
+            if (lasts == Long.MAX_VALUE) {
+                versions.subList(0, start).clear();
+                return;
+            }
+            if (lasts <= cutoff || lasts <= longestAbove) {
+                versions.subList(start, above).clear();
+            } else {
+                longestAbove = lasts;
+            }
+            above = start;
+        }
+    }
+
+    /**
+     * Until when the instant starting at {@code start} can stop a look-back: its longest grant's expiry, kept last of the
+     * instant; {@link Long#MAX_VALUE} for a grant without expiry and for a refusal or an erasure, which end every chain.
+     */
+    private static long lastsUntil(List<ConsentState> versions, int start) {
+        if (versions.get(start).status() != ConsentChoice.GRANTED) {
+            return Long.MAX_VALUE;
+        }
+        int end = start;
+        while (end + 1 < versions.size() && versions.get(end + 1).capturedAt() == versions.get(start).capturedAt()) {
+            end++;
+        }
+        Long expiresAt = versions.get(end).expiresAt();
+        return expiresAt == null ? Long.MAX_VALUE : expiresAt;
     }
 
     @Override

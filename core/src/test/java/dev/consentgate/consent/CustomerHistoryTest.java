@@ -141,20 +141,68 @@ class CustomerHistoryTest {
         }
     }
 
+    /** Two grants at one instant: the one lapsing first is in force, the other still holds after it and ends the look-back. */
     @Test
-    void pruningKeepsTheRefusalALapsingGrantSuspendedAndDropsGrantsLapsedInBetween() {
+    void aTimeLimitedAndAnOpenGrantAtOneInstantAnswerTheSameInEitherOrderPrunedOrNot() {
+        ConsentState denial = state("marketing", ConsentChoice.DENIED, 1_000, null);
+        ConsentState open = grant("marketing", 2_000, null);
+        ConsentState limited = grant("marketing", 2_000, 3_000L);
+        ConsentState later = grant("analytics", 10_000, null);
+
+        for (List<ConsentState> order : List.of(List.of(denial, open, later, limited), List.of(denial, limited, open, later))) {
+            assertThat(replay(order, 5_000).inForce(List.of("marketing"), 2_500)).as("%s", order).isEqualTo(limited);
+            assertThat(replay(order, 5_000).inForce(List.of("marketing"), 6_000)).as("%s", order).isEqualTo(limited);
+            assertThat(replay(order, Long.MAX_VALUE / 2).inForce(List.of("marketing"), 6_000)).as("%s", order).isEqualTo(limited);
+        }
+    }
+
+    /** A grant pruned as lapsed by the cut-off, then an open grant captured at its instant arriving late. */
+    @Test
+    void anOpenGrantArrivingAtTheInstantOfAPrunedLapsedGrantAnswersAsIfItHadComeFirst() {
+        ConsentState denial = state("marketing", ConsentChoice.DENIED, 1_000, null);
+        ConsentState lapsed = grant("marketing", 2_000, 3_000L);
+        ConsentState renewal = grant("marketing", 4_000, 20_000L);
+        ConsentState later = grant("analytics", 10_000, null);
+        ConsentState open = grant("marketing", 2_000, null);
+
+        for (List<ConsentState> order : List.of(List.of(denial, lapsed, renewal, later, open), List.of(denial, lapsed, open, renewal, later))) {
+            assertThat(replay(order, 5_000).inForce(List.of("marketing"), 25_000)).as("%s", order).isEqualTo(renewal);
+            assertThat(replay(order, Long.MAX_VALUE / 2).inForce(List.of("marketing"), 25_000)).as("%s", order).isEqualTo(renewal);
+        }
+    }
+
+    @Test
+    void dailyRenewalsOfAGrantKeepTheHistoryShort() {
+        long day = 86_400_000L;
+        for (boolean sameEnd : new boolean[] {true, false}) {
+            CustomerHistory history = new CustomerHistory();
+            history.add(state("marketing", ConsentChoice.DENIED, 0, null), NO_CUTOFF);
+            for (int d = 1; d <= 1_000; d++) {
+                // Each valid to one far-off date, or for a year from the day it was given
+                history.add(grant("marketing", d * day, sameEnd ? 5_000 * day : (d + 365) * day), (d - 1) * day);
+            }
+
+            assertThat(history.statements()).extracting(ConsentState::capturedAt).containsExactly(0L, 999 * day, 1_000 * day);
+            assertThat(history.inForce(List.of("marketing"), 5_000 * day).status()).isEqualTo(ConsentChoice.DENIED);
+        }
+    }
+
+    @Test
+    void pruningKeepsTheRefusalLapsingGrantsSuspendedAndDropsTheGrantsPassedOverInBetween() {
         CustomerHistory history = new CustomerHistory();
         history.add(state("marketing", ConsentChoice.GRANTED, 500, null), NO_CUTOFF);
         history.add(state("marketing", ConsentChoice.DENIED, 1_000, null), NO_CUTOFF);
         history.add(grant("marketing", 2_000, 3_000L), NO_CUTOFF);
-        history.add(grant("marketing", 2_900, 6_000L), NO_CUTOFF);
+        history.add(grant("marketing", 2_500, 8_000L), NO_CUTOFF);
+        history.add(grant("marketing", 2_900, 9_500L), NO_CUTOFF);
         history.add(grant("marketing", 3_500, 9_000L), NO_CUTOFF);
         history.add(state("analytics", ConsentChoice.GRANTED, 8_000, null), 5_000);
 
-        // The grant lapsed by the cut-off is passed over at every later time; the one lapsing after it still hides the denial
+        // Lapsed by the cut-off (2,000) or before a grant captured after it lapses (2,500): passed over at every later time
         assertThat(history.statements()).extracting(s -> s.purpose().key() + "@" + s.capturedAt())
                 .containsExactlyInAnyOrder("marketing@1000", "marketing@2900", "marketing@3500", "analytics@8000");
-        assertThat(history.inForce(List.of("marketing"), 9_000).status()).isEqualTo(ConsentChoice.DENIED);
+        assertThat(history.inForce(List.of("marketing"), 9_000)).isEqualTo(grant("marketing", 3_500, 9_000L));
+        assertThat(history.inForce(List.of("marketing"), 9_500).status()).isEqualTo(ConsentChoice.DENIED);
     }
 
     @Test
@@ -163,19 +211,21 @@ class CustomerHistoryTest {
         String[] keys = {"marketing", "marketing.communications", "analytics", CustomerHistory.ERASURE};
         List<List<String>> purposes = List.of(List.of("marketing.communications", "marketing"), List.of("marketing"), List.of("analytics"));
         String[] jurisdictions = {null, "EU", "US-CA", "BR"};
-        for (int trial = 0; trial < 1_000; trial++) {
+        for (int trial = 0; trial < 40_000; trial++) {
             List<ConsentState> statements = new ArrayList<>();
             int count = 1 + random.nextInt(12);
+            // Every other trial crowds the statements into few instants: ties of one purpose at one instant
+            int instants = trial % 2 == 0 ? 20 : 5;
             for (int i = 0; i < count; i++) {
                 String key = keys[random.nextInt(keys.length)];
                 ConsentChoice status = key.equals(CustomerHistory.ERASURE) ? ConsentChoice.ERASED
                         : ConsentChoice.values()[random.nextInt(3)];
-                long capturedAt = 1_000L * random.nextInt(20);
+                long capturedAt = 1_000L * random.nextInt(instants);
                 Long expiresAt = status == ConsentChoice.GRANTED && random.nextBoolean() ? capturedAt + 1_000L * (1 + random.nextInt(8)) : null;
                 statements.add(new ConsentState(key.equals(CustomerHistory.ERASURE) ? null : Purpose.of(key), status, capturedAt, expiresAt,
                         jurisdictions[random.nextInt(jurisdictions.length)], null, null, null));
             }
-            long retention = 1_000L * (1 + random.nextInt(25));
+            long retention = 1_000L * (1 + random.nextInt(instants == 5 ? 4 : 25));
             CustomerHistory inOrder = replay(statements, retention);
             List<ConsentState> shuffled = new ArrayList<>(statements);
             Collections.shuffle(shuffled, random);

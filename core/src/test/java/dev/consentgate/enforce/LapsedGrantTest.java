@@ -75,6 +75,32 @@ class LapsedGrantTest {
         }
     }
 
+    /**
+     * An opt-out, then two grants captured at one instant, one for five days and one without expiry, in either order, with
+     * the history pruned in between: the grant without expiry still holds, so the opt-out does not come back.
+     */
+    @Test
+    void twoGrantsAtOneInstantAnswerTheSameWhicheverArrivedFirstAcrossAPruning() {
+        for (boolean openFirst : new boolean[] {true, false}) {
+            Map<String, Object> oneDayOfHistory = Map.of(ConsentGateConfig.HISTORY_RETENTION_MS, DAY);
+            try (EnforcementDriver driver = new EnforcementDriver(EnforcementDriver.examplePolicy(), oneDayOfHistory)) {
+                // Given
+                driver.consent("cust-9", "marketing.advertising", ConsentStatus.DENIED, NOW - 30 * DAY, null, "US-CA");
+                driver.consent("cust-9", "marketing.advertising", ConsentStatus.GRANTED, NOW - 20 * DAY, openFirst ? null : NOW - 15 * DAY, "US-CA");
+                driver.consent("cust-9", REPORTING, ConsentStatus.GRANTED, NOW - 10 * DAY, null, "US-CA");
+                driver.consent("cust-9", "marketing.advertising", ConsentStatus.GRANTED, NOW - 20 * DAY, openFirst ? NOW - 15 * DAY : null, "US-CA");
+
+                // When
+                driver.send(contact("e-after", "cust-9", NOW, "marketing.advertising"));
+
+                // Then: the grant in force at that instant is the one that lapsed first; the customer is not opted out
+                List<DecisionRecord> audits = driver.audits();
+                assertThat(firstDecisions(audits)).as("open grant first: %s", openFirst).containsExactly("e-after:PERMIT:OPT_OUT_NOT_EXERCISED");
+                assertThat(audits.get(0).getDecisions().get(0).getConsentUsed().getExpiresAt()).isEqualTo(Instant.ofEpochMilli(NOW - 15 * DAY));
+            }
+        }
+    }
+
     @Test
     void renewalsThatAllLapsedStillLeaveTheDenialBeforeThem() {
         try (EnforcementDriver driver = new EnforcementDriver(EnforcementDriver.examplePolicy())) {

@@ -320,7 +320,7 @@ class ConsentHistoryPropertyTest {
         /**
          * The statement that decides at {@code time}: the latest, unless it is a grant lapsed by then; then the "no" in
          * force before it and every lapsed grant before it, if one is, else the lapsed grant. A grant that holds at
-         * {@code time}, found on the way or at the instant of a lapsed one, ends the search.
+         * {@code time}, at any instant the search reaches, ends it.
          */
         Optional<ConsentChange> inForce(String purpose, long time) {
             Optional<ConsentChange> latest = latest(purpose, time);
@@ -332,14 +332,10 @@ class ConsentHistoryPropertyTest {
             return before.isPresent() && before.get().status() != Status.GRANTED ? before : latest;
         }
 
-        /** Whether, of the changes about a purpose covering {@code purpose} at {@code instant}, one kept is a grant holding at {@code time}. */
+        /** Whether a grant about a purpose covering {@code purpose}, captured at {@code instant}, holds at {@code time}. */
         private boolean grantHoldsAt(String purpose, long instant, long time) {
-            return selfAndAncestors(purpose).stream().anyMatch(key -> arrived.stream()
-                    .filter(c -> key.equals(c.purpose()) && c.capturedAt() == instant)
-                    // Of one purpose's changes at one instant the history keeps the most restrictive: a "no", else the grant lapsing first
-                    .min(Comparator.comparingInt((ConsentChange c) -> -restrictiveness(c.status()))
-                            .thenComparingLong(c -> c.expiresAt() == null ? Long.MAX_VALUE : c.expiresAt()))
-                    .filter(c -> c.status() == Status.GRANTED && !expired(c, time)).isPresent());
+            return arrived.stream().anyMatch(c -> c.capturedAt() == instant && c.status() == Status.GRANTED
+                    && covers(c.purpose(), purpose) && !expired(c, time));
         }
 
         private static int restrictiveness(Status status) {
