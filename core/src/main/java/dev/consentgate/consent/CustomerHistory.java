@@ -129,12 +129,11 @@ final class CustomerHistory {
      */
     ConsentState inForce(List<String> keys, long time) {
         ConsentState inForce = latest(keys, time);
-        ConsentState before = inForce;
-        while (before != null && before.status() == ConsentChoice.GRANTED && before.isExpiredAt(time)
-                && !grantHoldsAt(keys, before.capturedAt(), time)) {
-            before = latest(keys, before.capturedAt() - 1);
+        if (inForce == null || inForce.status() != ConsentChoice.GRANTED || !inForce.isExpiredAt(time)) {
+            return inForce;
         }
-        return before != null && before.status() != ConsentChoice.GRANTED ? before : inForce;
+        ConsentState refusal = new LookBack(keys).refusalBefore(inForce, time);
+        return refusal != null ? refusal : inForce;
     }
 
     private ConsentState latest(List<String> keys, long time) {
@@ -145,18 +144,59 @@ final class CustomerHistory {
         return prevailing(inForce, at(ERASURE, time));
     }
 
-    /** Whether a grant captured at {@code instant} about one of {@code keys} has not lapsed by {@code time}. */
-    private boolean grantHoldsAt(List<String> keys, long instant, long time) {
-        for (String key : keys) {
-            List<ConsentState> versions = statements.getOrDefault(key, List.of());
-            for (int i = versions.size() - 1; i >= 0 && versions.get(i).capturedAt() >= instant; i--) {
-                ConsentState state = versions.get(i);
-                if (state.capturedAt() == instant && state.status() == ConsentChoice.GRANTED && !state.isExpiredAt(time)) {
-                    return true;
-                }
+    /**
+     * The walk of {@link #inForce} back from a lapsed grant, with one cursor per key that only moves back: each statement
+     * is passed once, so a lookup over many lapsed grants costs time linear in them, not quadratic.
+     */
+    private final class LookBack {
+
+        /** The purpose's keys, itself first, then the erasures: the order {@link #latest} weighs them in. */
+        private final List<List<ConsentState>> versions;
+        /** Per key, how many of its statements lie before the instant the walk has reached. */
+        private final int[] before;
+
+        LookBack(List<String> keys) {
+            versions = new ArrayList<>(keys.size() + 1);
+            keys.forEach(key -> versions.add(statements.getOrDefault(key, List.of())));
+            versions.add(statements.getOrDefault(ERASURE, List.of()));
+            before = new int[versions.size()];
+            for (int k = 0; k < before.length; k++) {
+                before[k] = versions.get(k).size();
             }
         }
-        return false;
+
+        /** The refusal or erasure in force before {@code lapsed}; null where a grant holding at {@code time}, or nothing, comes first. */
+        ConsentState refusalBefore(ConsentState lapsed, long time) {
+            long instant = lapsed.capturedAt();
+            while (!passGrantHolding(instant, time)) {
+                ConsentState previous = null;
+                for (int k = 0; k < before.length; k++) {
+                    List<ConsentState> key = versions.get(k);
+                    previous = prevailing(previous, before[k] == 0 ? null : key.get(startOfInstant(key, before[k] - 1)));
+                }
+                if (previous == null || previous.status() != ConsentChoice.GRANTED) {
+                    return previous;
+                }
+                if (!previous.isExpiredAt(time)) {
+                    return null;
+                }
+                instant = previous.capturedAt();
+            }
+            return null;
+        }
+
+        /** Moves every cursor before {@code instant}; whether a grant captured at that instant holds at {@code time}. */
+        private boolean passGrantHolding(long instant, long time) {
+            boolean holds = false;
+            for (int k = 0; k < before.length; k++) {
+                List<ConsentState> key = versions.get(k);
+                while (before[k] > 0 && key.get(before[k] - 1).capturedAt() >= instant) {
+                    ConsentState state = key.get(--before[k]);
+                    holds |= state.capturedAt() == instant && state.status() == ConsentChoice.GRANTED && !state.isExpiredAt(time);
+                }
+            }
+            return holds;
+        }
     }
 
     /**
@@ -300,7 +340,7 @@ final class CustomerHistory {
      * reach by looking back over lapsed grants: instant by instant, each whose grants could still hold after every grant
      * above it lapsed, down to the first refusal, erasure or grant without expiry, kept as the end of the chain. A grant
      * lapsed by the cut-off, or lapsing no later than one above it, is passed over at every later time, so it goes: a chain
-     * of renewals stays short.
+     * of renewals stays short. Of an instant kept below the last one, only its longest grant stays.
      */
     private static void pruneVersions(List<ConsentState> versions, long cutoff) {
         int above = versions.size();
@@ -319,13 +359,16 @@ final class CustomerHistory {
         while (above > 0) {
             int start = startOfInstant(versions, above - 1);
             long lasts = lastsUntil(versions, start);
-            if (lasts == Long.MAX_VALUE) {
-                versions.subList(0, start).clear();
-                return;
-            }
-            if (lasts <= cutoff || lasts <= longestAbove) {
+            if (lasts != Long.MAX_VALUE && (lasts <= cutoff || lasts <= longestAbove)) {
                 versions.subList(start, above).clear();
             } else {
+                // Only the look-back reaches it, which asks whether a grant there holds, never which one is in force: of a
+                // grant in force and one lasting longer, the longer is kept, as it would be had the other never come
+                versions.subList(start, above - 1).clear();
+                if (lasts == Long.MAX_VALUE) {
+                    versions.subList(0, start).clear();
+                    return;
+                }
                 longestAbove = lasts;
             }
             above = start;

@@ -156,7 +156,7 @@ class CustomerHistoryTest {
         }
     }
 
-    /** A grant pruned as lapsed by the cut-off, then an open grant captured at its instant arriving late. */
+    /** A grant pruned as lapsed by the cut-off, then an open grant captured at its instant arriving late: as if it had come first. */
     @Test
     void anOpenGrantArrivingAtTheInstantOfAPrunedLapsedGrantAnswersAsIfItHadComeFirst() {
         ConsentState denial = state("marketing", ConsentChoice.DENIED, 1_000, null);
@@ -165,9 +165,12 @@ class CustomerHistoryTest {
         ConsentState later = grant("analytics", 10_000, null);
         ConsentState open = grant("marketing", 2_000, null);
 
-        for (List<ConsentState> order : List.of(List.of(denial, lapsed, renewal, later, open), List.of(denial, lapsed, open, renewal, later))) {
+        List<ConsentState> openLate = List.of(denial, lapsed, renewal, later, open);
+        for (List<ConsentState> order : List.of(openLate, List.of(denial, lapsed, open, renewal, later))) {
             assertThat(replay(order, 5_000).inForce(List.of("marketing"), 25_000)).as("%s", order).isEqualTo(renewal);
             assertThat(replay(order, Long.MAX_VALUE / 2).inForce(List.of("marketing"), 25_000)).as("%s", order).isEqualTo(renewal);
+            // What the store holds too, not only what it answers: its changelog and a replay's history agree
+            assertThat(replay(order, 5_000).statements()).as("%s", order).containsExactlyInAnyOrder(open, renewal, later);
         }
     }
 
@@ -233,6 +236,7 @@ class CustomerHistoryTest {
             CustomerHistory reread = CustomerHistory.of(reordered.statements(), reordered.jurisdictions());
             CustomerHistory unpruned = replay(statements, Long.MAX_VALUE / 2);
             long cutoff = statements.stream().mapToLong(ConsentState::capturedAt).max().orElseThrow() - retention;
+            assertThat(reordered).as("trial %d, the value held", trial).isEqualTo(inOrder);
             for (long time = Math.max(cutoff, 0); time <= 30_000; time += 500) {
                 for (List<String> purpose : purposes) {
                     assertThat(inOrder.inForce(purpose, time)).as("trial %d, %s at %d against no pruning", trial, purpose, time)
