@@ -83,7 +83,7 @@ final class CustomerHistory {
     }
 
     /** Erasure over any "no" over a grant: a tie in capture time must never resolve towards processing. */
-    static int restrictiveness(ConsentChoice status) {
+    private static int restrictiveness(ConsentChoice status) {
         return switch (status) {
             case GRANTED -> 0;
             case DENIED, WITHDRAWN -> 1;
